@@ -1,0 +1,87 @@
+package io.henas.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The root {@code henas} command. Results go to standard output; progress and logs to standard error. */
+@Command(name = "henas", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Search for neural networks that run fast under CKKS homomorphic encryption.",
+        subcommands = {BenchCommand.class, CostCommand.class, TrainCommand.class, SearchCommand.class,
+                ExportCommand.class, InferCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:internal error (a bug)", "2:bad input (arguments, files, configuration)",
+                "3:not built yet"})
+public final class Main implements Runnable {
+
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Log debug details to standard error.")
+    void verbose(boolean v) {
+        if (v) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line in this JVM and returns the exit code (used by tests). */
+    public static int execute(String... args) {
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExitCodeExceptionMapper(new ExitCodes());
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
+            PrintWriter err = line.getErr();
+            err.println("henas " + line.getCommandName() + ": " + message(ex));
+            if (ExitCodes.of(ex) == ExitCodes.INTERNAL || System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    "").equals("debug")) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.of(ex);
+        });
+        return cl;
+    }
+
+    private static String message(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    /** Reads the version from the filtered resource written by Maven. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[]{"henas " + p.getProperty("version", "unknown"),
+                    "JDK " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
+                    "OS " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The architecture intermediate representation: immutable records for networks built from layers and mobile-style
+ * blocks, with shape inference and validation, and their lowering to a DAG of primitive operations that both the
+ * trainer and the HE plan compiler consume. May depend on: the JDK only.
+ */
+package io.henas.ir;
