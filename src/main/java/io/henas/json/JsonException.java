@@ -1,0 +1,8 @@
+package io.henas.json;
+
+/** Malformed JSON: the message gives the source name and character offset. */
+public class JsonException extends IllegalArgumentException {
+    public JsonException(String message) {
+        super(message);
+    }
+}
