@@ -26,6 +26,22 @@ class JsonTest {
     }
 
     @Test
+    void writeFileReplacesAtomicallyWithOrdinaryPermissions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path f = dir.resolve("sub/out.json");
+        Json.writeFile(f, Map.of("a", 1L));
+        Json.writeFile(f, Map.of("a", 2L));
+        assertEquals(Map.of("a", 2L), Json.readFile(f));
+        assertTrue(java.nio.file.Files.isReadable(f));
+        var perms = java.nio.file.Files.getPosixFilePermissions(f);
+        assertTrue(perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ), perms.toString());
+        try (var files = java.nio.file.Files.list(f.getParent())) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
     void nonFiniteDoublesBecomeNull() {
         assertEquals("[null,null]", Json.write(List.of(Double.NaN, Double.POSITIVE_INFINITY)));
     }
