@@ -229,6 +229,21 @@ public final class Ring {
         out.setNtt(false);
     }
 
+    /** {@code round(v) mod m_i} for any finite {@code v} (exact for the double's value). */
+    public long roundedResidue(double v, int i) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("value must be finite, but was " + v);
+        }
+        double r = Math.rint(v);
+        Modulus m = moduli[i];
+        if (Math.abs(r) < 0x1p62) {
+            return m.reduceSigned((long) r);
+        }
+        int exp = Math.getExponent(r) - 52;
+        long mant = (long) Math.scalb(r, -exp);
+        return m.mul(m.reduceSigned(mant), m.pow(2, exp));
+    }
+
     /**
      * The centered integer value of each coefficient of a coefficient-form polynomial (in
      * {@code (-M/2, M/2]} for {@code M} the product of its limbs' moduli), converted to double (relative error about
