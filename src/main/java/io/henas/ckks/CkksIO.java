@@ -21,8 +21,9 @@ import io.henas.rlwe.RelinKey;
 import io.henas.rlwe.Security;
 
 /**
- * Binary serialization of CKKS parameters, public, relinearization and Galois keys, ciphertexts and plaintexts
- * (secret keys: only {@link CkksIOClient}, which servers do not use).
+ * Binary serialization of CKKS parameters, public, relinearization and Galois keys (also as one
+ * {@link EvaluationKeys} bundle), ciphertexts and plaintexts. Secret keys cannot be written: nothing here (or
+ * anywhere a server uses) accepts an {@code io.henas.rlwe.SecretKey}, which exposes no polynomial by design.
  *
  * <p>Every object starts with a header: magic {@code "HNCK"}, format version, object type and the 64-bit parameter id
  * ({@link CkksParameters#id()}, a hash of the ring degree and the primes). Readers take the parameters the object must
@@ -37,8 +38,11 @@ import io.henas.rlwe.Security;
  */
 public final class CkksIO {
 
-    /** Most data primes a parameter set may declare (checked before anything is allocated). */
-    public static final int MAX_PRIMES = 100;
+    /**
+     * Most data primes a serialized parameter set may declare (checked before anything is allocated; SEAL's limit
+     * too). Bounds the tables a parameters file can make a reader build.
+     */
+    public static final int MAX_PRIMES = 64;
 
     private CkksIO() {
     }
