@@ -82,7 +82,7 @@ public final class EncodingRns {
             long v = 1 % q[i];
             for (int e = 0; e < 1024; e++) {
                 pow2[i][e] = v;
-                pow2Shoup[i][e] = BigInteger.valueOf(v).shiftLeft(64).divide(qi).longValue();
+                pow2Shoup[i][e] = shoupConstant(v, q[i]);
                 v = (v << 1) % q[i]; // v < 2^62, so v << 1 does not overflow
             }
             inv[i] = new long[i];
@@ -258,6 +258,21 @@ public final class EncodingRns {
             x = x.subtract(bigQ);
         }
         return new BigDecimal(x);
+    }
+
+    /** {@code floor(w * 2^64 / q)} for {@code w < q < 2^62}, by binary long division (no BigInteger). */
+    static long shoupConstant(long w, long q) {
+        long r = w;
+        long quotient = 0;
+        for (int i = 0; i < 64; i++) {
+            r <<= 1;              // r < q < 2^62: no overflow
+            quotient <<= 1;
+            if (r >= q) {
+                r -= q;
+                quotient |= 1;
+            }
+        }
+        return quotient;
     }
 
     /** {@code a * w mod q} for unsigned {@code a < 2^64}, {@code w < q < 2^62}, {@code ws = floor(w 2^64 / q)}. */
