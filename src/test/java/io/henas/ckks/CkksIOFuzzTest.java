@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.henas.ring.Sampler;
 import io.henas.rlwe.EvaluationKeys;
+import io.henas.rlwe.GaloisKeys;
 import io.henas.rlwe.KeyGenerator;
 
 /**
@@ -66,7 +67,11 @@ class CkksIOFuzzTest {
                 b -> CkksIO.toBytes(CkksIO.galoisKeysFromBytes(b, params), params),
                 new int[] {6, 15, 16, 17, 18, 25, 26, 27}));
         int pkBody = CkksIO.toBytes(keys.publicKey(), params).length - 15;
-        out.add(new Sample("evaluation-keys", CkksIO.toBytes(keys, params),
+        // the bundle with one Galois key: its parts are fuzzed above, this exercises the framing
+        EvaluationKeys bundle = new EvaluationKeys(keys.publicKey(), keys.relinKey(),
+                new GaloisKeys(Map.of(keys.galoisKeys().elements().first(),
+                        keys.galoisKeys().get(keys.galoisKeys().elements().first()))));
+        out.add(new Sample("evaluation-keys", CkksIO.toBytes(bundle, params),
                 b -> CkksIO.toBytes(CkksIO.evaluationKeysFromBytes(b, params), params),
                 new int[] {6, 15, 16 + pkBody, 16 + pkBody + 1}));
         return out;
