@@ -363,14 +363,14 @@ public final class Evaluator implements AutoCloseable {
                 long x1 = a1[k];
                 long y0 = b0[k];
                 long y1 = b1[k];
-                r0[k] = m.reduce128(Math.unsignedMultiplyHigh(x0, y0), x0 * y0);
-                r2[k] = m.reduce128(Math.unsignedMultiplyHigh(x1, y1), x1 * y1);
+                r0[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x0, y0), x0 * y0);
+                r2[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x1, y1), x1 * y1);
                 long l1 = x0 * y1;
                 long l2 = x1 * y0;
                 long lo = l1 + l2;
                 long hi = Math.unsignedMultiplyHigh(x0, y1) + Math.unsignedMultiplyHigh(x1, y0)
                         + (Long.compareUnsigned(lo, l1) < 0 ? 1 : 0);
-                r1[k] = m.reduce128(hi, lo);
+                r1[k] = m.reduceProduct(hi, lo);
             }
         });
         out.set(a.scale() * b.scale(), res);
@@ -400,9 +400,9 @@ public final class Evaluator implements AutoCloseable {
             for (int k = 0; k < n; k++) {
                 long x0 = a0[k];
                 long x1 = a1[k];
-                r0[k] = m.reduce128(Math.unsignedMultiplyHigh(x0, x0), x0 * x0);
-                r2[k] = m.reduce128(Math.unsignedMultiplyHigh(x1, x1), x1 * x1);
-                long c = m.reduce128(Math.unsignedMultiplyHigh(x0, x1), x0 * x1);
+                r0[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x0, x0), x0 * x0);
+                r2[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x1, x1), x1 * x1);
+                long c = m.reduceProduct(Math.unsignedMultiplyHigh(x0, x1), x0 * x1);
                 c <<= 1;
                 r1[k] = c >= q ? c - q : c;
             }

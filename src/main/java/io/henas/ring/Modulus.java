@@ -21,6 +21,9 @@ public final class Modulus {
     /** 2^64 mod q, used to fold the high word of a 128-bit value. */
     private final long twoTo64;
     private final long twoTo64Shoup;
+    /** Barrett shift s = bits - 1 and constant floor(2^(s + 64) / q), for products below 2^(2 bits + 1). */
+    private final int shift;
+    private final long mu;
 
     /**
      * @param q an odd modulus in {@code [3, 2^61)}
@@ -35,6 +38,8 @@ public final class Modulus {
         this.ratio64 = BigInteger.ONE.shiftLeft(64).divide(BigInteger.valueOf(q)).longValue();
         this.twoTo64 = BigInteger.ONE.shiftLeft(64).mod(BigInteger.valueOf(q)).longValue();
         this.twoTo64Shoup = shoup(twoTo64);
+        this.shift = bits - 1;
+        this.mu = BigInteger.ONE.shiftLeft(shift + 64).divide(BigInteger.valueOf(q)).longValue();
     }
 
     /** The modulus value. */
@@ -92,9 +97,22 @@ public final class Modulus {
         return s >= q ? s - q : s;
     }
 
+    /**
+     * Reduces {@code z = hi * 2^64 + lo} for {@code z < 2q^2} (a product of two residues, or the sum of two such
+     * products) with one Barrett step: two high multiplications.
+     */
+    public long reduceProduct(long hi, long lo) {
+        long x = (hi << (64 - shift)) | (lo >>> shift);
+        long r = lo - Math.unsignedMultiplyHigh(x, mu) * q; // in [0, 3q)
+        if (r >= q) {
+            r -= q;
+        }
+        return r >= q ? r - q : r;
+    }
+
     /** {@code (a * b) mod q} for residues {@code a, b}. */
     public long mul(long a, long b) {
-        return reduce128(Math.unsignedMultiplyHigh(a, b), a * b);
+        return reduceProduct(Math.unsignedMultiplyHigh(a, b), a * b);
     }
 
     /** The Shoup quotient {@code floor(w * 2^64 / q)} of a fixed operand {@code w < q}. */

@@ -156,7 +156,26 @@ public final class NttTables {
         final long[] w = inv;
         final long[] ws = invShoup;
         int t = 1;
-        for (int m = n; m > 2; m >>>= 1) {
+        int m = n;
+        if (n > 2) {
+            // first stage (t = 1): adjacent pairs
+            final int h = n >>> 1;
+            for (int i = 0, j = 0; i < h; i++, j += 2) {
+                long u = a[j];
+                long v = a[j + 1];
+                long s = u + v;
+                if (s >= twoQ) {
+                    s -= twoQ;
+                }
+                long d = u - v + twoQ;
+                long qh = Math.unsignedMultiplyHigh(d, ws[h + i]);
+                a[j] = s;
+                a[j + 1] = d * w[h + i] - qh * q;
+            }
+            t = 2;
+            m = h;
+        }
+        for (; m > 2; m >>>= 1) {
             final int h = m >>> 1;
             for (int i = 0, j1 = 0; i < h; i++, j1 += 2 * t) {
                 final long wi = w[h + i];

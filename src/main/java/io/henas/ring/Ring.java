@@ -140,7 +140,7 @@ public final class Ring {
         for (int k = 0; k < n; k++) {
             long x = a[k];
             long y = b[k];
-            out[k] = m.reduce128(Math.unsignedMultiplyHigh(x, y), x * y);
+            out[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x, y), x * y);
         }
     }
 
@@ -151,7 +151,7 @@ public final class Ring {
         for (int k = 0; k < n; k++) {
             long x = a[k];
             long y = b[k];
-            long s = out[k] + m.reduce128(Math.unsignedMultiplyHigh(x, y), x * y);
+            long s = out[k] + m.reduceProduct(Math.unsignedMultiplyHigh(x, y), x * y);
             out[k] = s >= q ? s - q : s;
         }
     }

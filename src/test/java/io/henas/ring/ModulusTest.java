@@ -25,6 +25,11 @@ class ModulusTest {
                 long hi = r.nextLong() >>> 1;
                 BigInteger v = BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(s)));
                 assertEquals(v.mod(bq).longValue(), m.reduce128(hi, s));
+                long a2 = r.nextLong(q);
+                long b2 = r.nextLong(q);
+                BigInteger z = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b))
+                        .add(BigInteger.valueOf(a2).multiply(BigInteger.valueOf(b2)));
+                assertEquals(z.mod(bq).longValue(), m.reduceProduct(z.shiftRight(64).longValue(), z.longValue()));
                 long ws = m.shoup(b);
                 assertEquals(BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).mod(bq).longValue(),
                         m.mulShoup(a, b, ws));
