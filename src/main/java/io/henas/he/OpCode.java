@@ -1,0 +1,48 @@
+package io.henas.he;
+
+/**
+ * The instructions of an {@link HePlan}. Every instruction is four ints {@code (op, dst, a, b)} over virtual
+ * ciphertext registers; {@code dst == a} means in place. Registers hold CKKS ciphertexts of {@code N/2} slots; a
+ * rotation by {@code step} is a left rotation ({@code out[t] = in[(t + step) mod N/2]}). Plaintext operands are
+ * indices into {@link HePlan#plaintexts()}; {@link PlanBinding} builds their slot vectors from the weights.
+ *
+ * <p>Scale discipline (what an executor must do): every register holds values at the plan's scale {@code 2^s} at
+ * degree 1. A product (MUL_PLAIN, MUL_CONST, MUL_CT) yields degree 2; RESCALE divides by the prime being dropped and
+ * returns to degree 1, one level lower. The executor encodes the plaintext of a product at the scale that makes the
+ * rescaled result land exactly on the input's scale (e.g. at the value of the prime that the following RESCALE drops),
+ * so two registers at the same level always have the same scale and ADD never needs a scale fix; a register that is
+ * too high is brought down with DROP_LEVEL. ADD_PLAIN operands are encoded at the register's current scale.
+ */
+public enum OpCode {
+    /** {@code dst = rot(a, b)}: a full key-switched rotation by step {@code b}. */
+    ROTATE,
+    /** Decompose register {@code a} once for the hoisted rotations that follow ({@code dst = -1}). */
+    HOIST,
+    /** {@code dst = rot(a, b)} reusing the decomposition of the last {@code HOIST a}. */
+    ROTATE_HOISTED,
+    /** {@code dst = a * pt[b]} (slot-wise), degree 1 to 2. */
+    MUL_PLAIN,
+    /** {@code dst += a * pt[b]}: a fused ct x pt product and addition into the degree-2 accumulator {@code dst}. */
+    MUL_PLAIN_ACC,
+    /** {@code dst = a * scalar(pt[b])}: multiplication by one constant for all slots, degree 1 to 2. */
+    MUL_CONST,
+    /** {@code dst = a * b} (ciphertext x ciphertext, both degree 1 at the same level): a size-3 ciphertext. */
+    MUL_CT,
+    /** Relinearize the size-3 register {@code dst} in place. */
+    RELINEARIZE,
+    /** Rescale register {@code dst} in place: drops one level, degree 2 to 1. */
+    RESCALE,
+    /** {@code dst = a} brought down {@code b} levels without rescaling (modulus dropping). */
+    DROP_LEVEL,
+    /** {@code dst = a + b}, equal level and degree. */
+    ADD,
+    /** {@code dst = a + pt[b]}. */
+    ADD_PLAIN;
+
+    private static final OpCode[] VALUES = values();
+
+    /** The op code with this ordinal. */
+    public static OpCode of(int ordinal) {
+        return VALUES[ordinal];
+    }
+}
