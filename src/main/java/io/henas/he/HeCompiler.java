@@ -22,10 +22,12 @@ import io.henas.ir.Shape;
  *
  * <p><b>Operations.</b>
  * <ul>
- *   <li>k x k convolution: for each input ciphertext, one rotation per (block diagonal d, kernel offset) with step
- *       {@code d*B + ((ky-pad)*W0 + (kx-pad)) * gap}, hoisted (one decomposition) when there are two or more; each
- *       rotated copy is multiplied by a masked weight plaintext per output ciphertext and accumulated; one rescale and a
- *       bias plaintext per output ciphertext. With one channel per ciphertext, taps that never touch padding are
+ *   <li>k x k convolution, baby-step giant-step: each input ciphertext is rotated once per kernel offset by
+ *       {@code ((ky-pad)*W0 + (kx-pad)) * gap} (hoisted: one decomposition); for each output ciphertext and block
+ *       diagonal d (output block j meets input block j + d), the rotated inputs are multiplied by masked weight
+ *       plaintexts (pre-rotated by {@code d*B}) and accumulated, the sum is rotated by {@code d*B} (before rescaling)
+ *       and added; one rescale and a bias plaintext per output ciphertext. Rotations: {@code inCts*(k^2-1) +
+ *       outCts*(diagonals-1)}; Galois keys: the k^2-1 offsets plus the block steps. With one channel per ciphertext, taps that never touch padding are
  *       constants (MUL_CONST): pointwise convolutions become constant-weighted sums. Depthwise convolution uses only
  *       the diagonals that pair a channel with itself.</li>
  *   <li>Average pooling and global average pooling: strided rotate-and-sum (binary doubling, about
@@ -270,49 +272,84 @@ final class HeCompiler {
         boolean[] validX = validTaps(k, s, pad, outS.width(), inS.width());
         boolean[] fullY = fullTaps(k, s, pad, outS.height(), inS.height());
         boolean[] fullX = fullTaps(k, s, pad, outS.width(), inS.width());
-        boolean[] started = new boolean[outL.regCount()];
+        // Baby steps: each input ciphertext rotated by every kernel offset (hoisted: one decomposition).
+        int[][] baby = new int[inL.regCount()][k * k];
         for (int ri = 0; ri < inL.regCount(); ri++) {
             int rin = inL.regAt(ri);
-            LinkedHashMap<Integer, List<int[]>> byStep = new LinkedHashMap<>();
+            boolean used = false;
+            for (int ro = 0; ro < outL.regCount() && !used; ro++) {
+                for (int d = 0; d < perCt && !used; d++) {
+                    used = pairs(inT[ri], outT[ro], d, c.depthwise());
+                }
+            }
+            int rotations = 0;
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    if (used && validY[ky] && validX[kx] && offsetStep(ky, kx, pad, g) != 0) {
+                        rotations++;
+                    }
+                }
+            }
+            if (rotations >= 2) {
+                emit(OpCode.HOIST, -1, rin, 0, regDepth[rin]);
+            }
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    int step = offsetStep(ky, kx, pad, g);
+                    if (!used || !validY[ky] || !validX[kx]) {
+                        baby[ri][ky * k + kx] = -1;
+                    } else {
+                        baby[ri][ky * k + kx] = step == 0 ? rin : rotations >= 2 ? rotateHoisted(rin, step)
+                                : rotate(rin, step);
+                    }
+                }
+            }
+        }
+        // Giant steps: per output ciphertext and block diagonal d, accumulate the products (plaintexts pre-rotated by
+        // d*B), rotate the degree-2 sum by d*B, add; one rescale and the bias per output ciphertext.
+        for (int ro = 0; ro < outL.regCount(); ro++) {
+            int out = outL.regAt(ro);
+            boolean outStarted = false;
             for (int d = 0; d < perCt; d++) {
-                for (int ro = 0; ro < outL.regCount(); ro++) {
+                int acc = d == 0 ? out : -1;
+                boolean[] started = new boolean[1];
+                for (int ri = 0; ri < inL.regCount(); ri++) {
                     if (!pairs(inT[ri], outT[ro], d, c.depthwise())) {
                         continue;
                     }
                     for (int ky = 0; ky < k; ky++) {
                         for (int kx = 0; kx < k; kx++) {
-                            if (validY[ky] && validX[kx]) {
-                                int step = Math.floorMod(d * blockSize + ((ky - pad) * w0 + (kx - pad)) * g, slots);
-                                byStep.computeIfAbsent(step, x -> new ArrayList<>()).add(new int[]{ro, d, ky, kx});
+                            int src = baby[ri][ky * k + kx];
+                            if (src < 0) {
+                                continue;
                             }
+                            if (acc < 0) {
+                                acc = newReg(regDepth[src]);
+                            }
+                            int pt = pt(new Plaintext.ConvWeights(n.id(), inLid, outLid, inAff, fold, ro, ri, d, ky, kx));
+                            accumulate(started, 0, acc, src, pt, perCt == 1 && fullY[ky] && fullX[kx]);
                         }
                     }
                 }
-            }
-            long rotations = byStep.keySet().stream().filter(x -> x != 0).count();
-            boolean hoisted = rotations >= 2;
-            if (hoisted) {
-                emit(OpCode.HOIST, -1, rin, 0, regDepth[rin]);
-            }
-            for (Map.Entry<Integer, List<int[]>> e : byStep.entrySet()) {
-                int src = e.getKey() == 0 ? rin : hoisted ? rotateHoisted(rin, e.getKey()) : rotate(rin, e.getKey());
-                for (int[] p : e.getValue()) {
-                    int ro = p[0];
-                    int acc = outL.regAt(ro);
-                    int pt = pt(new Plaintext.ConvWeights(n.id(), inLid, outLid, inAff, fold, ro, ri, p[1], p[2], p[3]));
-                    boolean uniform = perCt == 1 && fullY[p[2]] && fullX[p[3]];
-                    accumulate(started, ro, acc, src, pt, uniform);
+                if (!started[0]) {
+                    continue;
+                }
+                if (d == 0) {
+                    outStarted = true;
+                } else if (!outStarted) {
+                    rotateInto(out, acc, d * blockSize);
+                    outStarted = true;
+                } else {
+                    int r = rotate(acc, d * blockSize);
+                    emit(OpCode.ADD, out, out, r, regDepth[out]);
                 }
             }
-        }
-        for (int ro = 0; ro < outL.regCount(); ro++) {
-            int acc = outL.regAt(ro);
-            if (!started[ro]) {
+            if (!outStarted) {
                 throw new HeCompileException(n.name() + ": output register " + ro + " receives no product");
             }
-            rescale(acc);
-            emit(OpCode.ADD_PLAIN, acc, acc, pt(new Plaintext.ConvBias(n.id(), inLid, outLid, inAff, fold, ro)),
-                    regDepth[acc]);
+            rescale(out);
+            emit(OpCode.ADD_PLAIN, out, out, pt(new Plaintext.ConvBias(n.id(), inLid, outLid, inAff, fold, ro)),
+                    regDepth[out]);
         }
         return outL;
     }
@@ -683,6 +720,18 @@ final class HeCompiler {
         int d = newReg(regDepth[src]);
         emit(OpCode.ROTATE, d, src, s, regDepth[src]);
         return d;
+    }
+
+    private int offsetStep(int ky, int kx, int pad, int gap) {
+        return Math.floorMod(((ky - pad) * w0 + (kx - pad)) * gap, slots);
+    }
+
+    /** {@code dst = rot(src, step)} into a pre-allocated register. */
+    private void rotateInto(int dst, int src, int step) {
+        int s = Math.floorMod(step, slots);
+        steps.add(s);
+        regDepth[dst] = regDepth[src];
+        emit(OpCode.ROTATE, dst, src, s, regDepth[src]);
     }
 
     private int rotateHoisted(int src, int step) {

@@ -14,7 +14,10 @@ package io.henas.he;
  * too high is brought down with DROP_LEVEL. ADD_PLAIN operands are encoded at the register's current scale.
  */
 public enum OpCode {
-    /** {@code dst = rot(a, b)}: a full key-switched rotation by step {@code b}. */
+    /**
+     * {@code dst = rot(a, b)}: a full key-switched rotation by step {@code b}. The operand may be a degree-2 product
+     * not yet rescaled (the giant steps of a convolution rotate accumulated products before the single rescale).
+     */
     ROTATE,
     /** Decompose register {@code a} once for the hoisted rotations that follow ({@code dst = -1}). */
     HOIST,

@@ -13,7 +13,9 @@ public sealed interface Plaintext {
      * {@code j}, output channel {@code o} (of {@code outLayout}, register {@code outReg}) meets input channel
      * {@code i} at block {@code (j + diag) mod P} of input register {@code inReg}; the slot of output pixel
      * {@code (oy, ox)} holds {@code fold.a[o] * W[o][i][ky][kx] * in.a[i]} where the input pixel is inside the map, 0
-     * elsewhere.
+     * elsewhere. The vector is pre-rotated: the value for output slot {@code t} sits at slot {@code t + diag * B}
+     * (mod N/2), because the plan multiplies the kernel-offset rotation of the input first and rotates the sum of a
+     * diagonal by {@code diag * B} afterwards (baby-step giant-step).
      */
     record ConvWeights(int node, int inLayout, int outLayout, int inAffine, int outFold, int outReg, int inReg, int diag,
                        int ky, int kx) implements Plaintext {

@@ -154,7 +154,7 @@ public final class PlanBinding {
                 for (int ox = 0; ox < out.width(); ox++) {
                     int ix = ox * c.stride() + p.kx() - pad;
                     if (ix >= 0 && ix < in.width()) {
-                        v[j * blockSize + ol.offset(oy, ox, w0)] = val;
+                        v[(j * blockSize + ol.offset(oy, ox, w0) + p.diag() * blockSize) % slots] = val;
                     }
                 }
             }

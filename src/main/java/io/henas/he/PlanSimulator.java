@@ -71,7 +71,7 @@ public final class PlanSimulator {
             double[] out;
             switch (op) {
                 case ROTATE, ROTATE_HOISTED -> {
-                    need(degree[a] == 1 && !size3[a], i, op, "rotation needs a rescaled, relinearized operand");
+                    need(!size3[a], i, op, "rotation needs a relinearized operand");
                     if (op == OpCode.ROTATE_HOISTED) {
                         need(hoistedAt[a] >= writtenAt[a] && hoistedAt[a] >= 0, i, op, "register " + a
                                 + " was not hoisted since its last write");
@@ -81,7 +81,7 @@ public final class PlanSimulator {
                     int s = b;
                     System.arraycopy(x, s, out, 0, slots - s);
                     System.arraycopy(x, 0, out, slots - s, s);
-                    set(val, depth, degree, size3, writtenAt, dst, out, depth[a], 1, false, i);
+                    set(val, depth, degree, size3, writtenAt, dst, out, depth[a], degree[a], false, i);
                 }
                 case HOIST -> {
                     need(degree[a] == 1 && !size3[a], i, op, "hoisting needs a rescaled, relinearized operand");
