@@ -272,75 +272,56 @@ final class HeCompiler {
         boolean[] validX = validTaps(k, s, pad, outS.width(), inS.width());
         boolean[] fullY = fullTaps(k, s, pad, outS.height(), inS.height());
         boolean[] fullX = fullTaps(k, s, pad, outS.width(), inS.width());
-        // Baby steps: each input ciphertext rotated by every kernel offset (hoisted: one decomposition).
-        int[][] baby = new int[inL.regCount()][k * k];
-        for (int ri = 0; ri < inL.regCount(); ri++) {
-            int rin = inL.regAt(ri);
-            boolean used = false;
-            for (int ro = 0; ro < outL.regCount() && !used; ro++) {
-                for (int d = 0; d < perCt && !used; d++) {
-                    used = pairs(inT[ri], outT[ro], d, c.depthwise());
+        int nIn = inL.regCount();
+        int nOut = outL.regCount();
+        boolean[][][] pair = new boolean[nIn][nOut][perCt];
+        int diagonals = 0;
+        for (int d = 0; d < perCt; d++) {
+            boolean any = false;
+            for (int ri = 0; ri < nIn; ri++) {
+                for (int ro = 0; ro < nOut; ro++) {
+                    pair[ri][ro][d] = pairs(inT[ri], outT[ro], d, c.depthwise());
+                    any |= pair[ri][ro][d];
                 }
             }
-            int rotations = 0;
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++) {
-                    if (used && validY[ky] && validX[kx] && offsetStep(ky, kx, pad, g) != 0) {
-                        rotations++;
-                    }
-                }
-            }
-            if (rotations >= 2) {
-                emit(OpCode.HOIST, -1, rin, 0, regDepth[rin]);
-            }
-            for (int ky = 0; ky < k; ky++) {
-                for (int kx = 0; kx < k; kx++) {
-                    int step = offsetStep(ky, kx, pad, g);
-                    if (!used || !validY[ky] || !validX[kx]) {
-                        baby[ri][ky * k + kx] = -1;
-                    } else {
-                        baby[ri][ky * k + kx] = step == 0 ? rin : rotations >= 2 ? rotateHoisted(rin, step)
-                                : rotate(rin, step);
-                    }
+            diagonals += any ? 1 : 0;
+        }
+        // Loop order: input-outer keeps one input's k^2 rotations and every (output, diagonal) accumulator live;
+        // output-outer keeps every input's rotations live. Same operations either way; pick the smaller footprint.
+        boolean inputOuter = (long) nOut * diagonals + k * k <= (long) nIn * k * k;
+        int[][] acc = new int[nOut][perCt];
+        boolean[][] started = new boolean[nOut][perCt];
+        for (int ro = 0; ro < nOut; ro++) {
+            Arrays.fill(acc[ro], -1);
+            acc[ro][0] = outL.regAt(ro);
+        }
+        int[][] baby = new int[nIn][];
+        for (int ri = 0; ri < nIn; ri++) {
+            baby[ri] = babySteps(inL.regAt(ri), pair[ri], k, pad, g, validY, validX);
+            if (inputOuter) {
+                for (int ro = 0; ro < nOut; ro++) {
+                    convProducts(n, ri, ro, pair, baby, acc, started, inLid, outLid, inAff, fold, k, fullY, fullX);
                 }
             }
         }
-        // Giant steps: per output ciphertext and block diagonal d, accumulate the products (plaintexts pre-rotated by
-        // d*B), rotate the degree-2 sum by d*B, add; one rescale and the bias per output ciphertext.
-        for (int ro = 0; ro < outL.regCount(); ro++) {
-            int out = outL.regAt(ro);
-            boolean outStarted = false;
-            for (int d = 0; d < perCt; d++) {
-                int acc = d == 0 ? out : -1;
-                boolean[] started = new boolean[1];
-                for (int ri = 0; ri < inL.regCount(); ri++) {
-                    if (!pairs(inT[ri], outT[ro], d, c.depthwise())) {
-                        continue;
-                    }
-                    for (int ky = 0; ky < k; ky++) {
-                        for (int kx = 0; kx < k; kx++) {
-                            int src = baby[ri][ky * k + kx];
-                            if (src < 0) {
-                                continue;
-                            }
-                            if (acc < 0) {
-                                acc = newReg(regDepth[src]);
-                            }
-                            int pt = pt(new Plaintext.ConvWeights(n.id(), inLid, outLid, inAff, fold, ro, ri, d, ky, kx));
-                            accumulate(started, 0, acc, src, pt, perCt == 1 && fullY[ky] && fullX[kx]);
-                        }
-                    }
+        for (int ro = 0; ro < nOut; ro++) {
+            if (!inputOuter) {
+                for (int ri = 0; ri < nIn; ri++) {
+                    convProducts(n, ri, ro, pair, baby, acc, started, inLid, outLid, inAff, fold, k, fullY, fullX);
                 }
-                if (!started[0]) {
+            }
+            // Giant steps: rotate each diagonal's degree-2 sum by d*B and add; one rescale and the bias.
+            int out = outL.regAt(ro);
+            boolean outStarted = started[ro][0];
+            for (int d = 1; d < perCt; d++) {
+                if (!started[ro][d]) {
                     continue;
                 }
-                if (d == 0) {
-                    outStarted = true;
-                } else if (!outStarted) {
-                    rotateInto(out, acc, d * blockSize);
+                if (!outStarted) {
+                    rotateInto(out, acc[ro][d], d * blockSize);
                     outStarted = true;
                 } else {
-                    int r = rotate(acc, d * blockSize);
+                    int r = rotate(acc[ro][d], d * blockSize);
                     emit(OpCode.ADD, out, out, r, regDepth[out]);
                 }
             }
@@ -352,6 +333,66 @@ final class HeCompiler {
                     regDepth[out]);
         }
         return outL;
+    }
+
+    /** Rotations of input register {@code rin} by every valid kernel offset (index ky*k+kx; -1 = unused). */
+    private int[] babySteps(int rin, boolean[][] pairsOfInput, int k, int pad, int g, boolean[] validY,
+                            boolean[] validX) {
+        int[] baby = new int[k * k];
+        Arrays.fill(baby, -1);
+        boolean used = false;
+        for (boolean[] row : pairsOfInput) {
+            for (boolean b : row) {
+                used |= b;
+            }
+        }
+        if (!used) {
+            return baby;
+        }
+        int rotations = 0;
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                if (validY[ky] && validX[kx] && offsetStep(ky, kx, pad, g) != 0) {
+                    rotations++;
+                }
+            }
+        }
+        if (rotations >= 2) {
+            emit(OpCode.HOIST, -1, rin, 0, regDepth[rin]);
+        }
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                int step = offsetStep(ky, kx, pad, g);
+                if (validY[ky] && validX[kx]) {
+                    baby[ky * k + kx] = step == 0 ? rin : rotations >= 2 ? rotateHoisted(rin, step) : rotate(rin, step);
+                }
+            }
+        }
+        return baby;
+    }
+
+    /** The products of input register ri into the accumulators of output register ro, every diagonal. */
+    private void convProducts(LoweredNet.Node n, int ri, int ro, boolean[][][] pair, int[][] baby, int[][] acc,
+                              boolean[][] started, int inLid, int outLid, int inAff, int fold, int k, boolean[] fullY,
+                              boolean[] fullX) {
+        for (int d = 0; d < perCt; d++) {
+            if (!pair[ri][ro][d]) {
+                continue;
+            }
+            for (int ky = 0; ky < k; ky++) {
+                for (int kx = 0; kx < k; kx++) {
+                    int src = baby[ri][ky * k + kx];
+                    if (src < 0) {
+                        continue;
+                    }
+                    if (acc[ro][d] < 0) {
+                        acc[ro][d] = newReg(regDepth[src]);
+                    }
+                    int pt = pt(new Plaintext.ConvWeights(n.id(), inLid, outLid, inAff, fold, ro, ri, d, ky, kx));
+                    accumulate(started[ro], d, acc[ro][d], src, pt, perCt == 1 && fullY[ky] && fullX[kx]);
+                }
+            }
+        }
     }
 
     private void accumulate(boolean[] started, int ro, int acc, int src, int pt, boolean uniform) {
