@@ -1,0 +1,216 @@
+package io.henas.ring;
+
+/**
+ * Negacyclic number-theoretic transform of size {@code N = 2^logN} modulo one NTT-friendly prime: Harvey butterflies
+ * with Shoup-precomputed twiddles and lazy reduction (values kept in {@code [0, 4q)} between stages).
+ *
+ * <p>{@link #forward} takes coefficients in natural order and returns evaluations in bit-reversed order: output index
+ * {@code k} holds the polynomial evaluated at {@code psi^(2 * bitrev(k) + 1)}, where {@code psi} is the minimal
+ * primitive {@code 2N}-th root of unity. {@link #inverse} undoes it. Both work in place, allocate nothing, and accept
+ * inputs in {@code [0, q)} (forward also accepts {@code [0, 2q)}), returning values in {@code [0, q)}.
+ * Immutable and thread-safe (distinct arrays may be transformed concurrently).
+ */
+public final class NttTables {
+    private final int logN;
+    private final int n;
+    private final Modulus modulus;
+    private final long psi;
+    private final long[] fw;
+    private final long[] fwShoup;
+    private final long[] inv;
+    private final long[] invShoup;
+    private final long nInv;
+    private final long nInvShoup;
+    /** psiInvRev[1] * nInv, merged into the last inverse stage. */
+    private final long lastInv;
+    private final long lastInvShoup;
+
+    /**
+     * @param modulus an NTT-friendly prime for this size ({@code q = 1 mod 2N})
+     * @param logN    ring degree exponent, in [1, 17]
+     */
+    public NttTables(Modulus modulus, int logN) {
+        if (logN < 1 || logN > 17) {
+            throw new IllegalArgumentException("logN must be in [1, 17], but was " + logN);
+        }
+        this.logN = logN;
+        this.n = 1 << logN;
+        this.modulus = modulus;
+        this.psi = Primes.minimalPrimitiveRoot(modulus.value(), logN);
+        long psiInv = modulus.inv(psi);
+        fw = new long[n];
+        fwShoup = new long[n];
+        inv = new long[n];
+        invShoup = new long[n];
+        long p = 1;
+        long pi = 1;
+        for (int k = 0; k < n; k++) {
+            int r = bitReverse(k, logN);
+            fw[r] = p;
+            inv[r] = pi;
+            p = modulus.mul(p, psi);
+            pi = modulus.mul(pi, psiInv);
+        }
+        for (int k = 0; k < n; k++) {
+            fwShoup[k] = modulus.shoup(fw[k]);
+            invShoup[k] = modulus.shoup(inv[k]);
+        }
+        nInv = modulus.inv(n);
+        nInvShoup = modulus.shoup(nInv);
+        lastInv = modulus.mul(inv[1], nInv);
+        lastInvShoup = modulus.shoup(lastInv);
+    }
+
+    /** Reverses the low {@code bits} bits of {@code k}. */
+    public static int bitReverse(int k, int bits) {
+        return bits == 0 ? 0 : Integer.reverse(k) >>> (32 - bits);
+    }
+
+    /** The modulus. */
+    public Modulus modulus() {
+        return modulus;
+    }
+
+    /** The ring degree N. */
+    public int n() {
+        return n;
+    }
+
+    /** log2 N. */
+    public int logN() {
+        return logN;
+    }
+
+    /** The primitive 2N-th root of unity used. */
+    public long psi() {
+        return psi;
+    }
+
+    /** In-place forward negacyclic NTT of {@code a[0..N)}: natural order in, bit-reversed order out. */
+    public void forward(long[] a) {
+        final long q = modulus.value();
+        final long twoQ = q << 1;
+        final long[] w = fw;
+        final long[] ws = fwShoup;
+        int t = n;
+        for (int m = 1; m < n; m <<= 1) {
+            t >>>= 1;
+            if (t == 1) {
+                // last stage: fully reduce both outputs
+                for (int i = 0, j = 0; i < m; i++, j += 2) {
+                    long wi = w[m + i];
+                    long wsi = ws[m + i];
+                    long x = a[j];
+                    if (x >= twoQ) {
+                        x -= twoQ;
+                    }
+                    long y = a[j + 1];
+                    long qh = Math.unsignedMultiplyHigh(y, wsi);
+                    long v = y * wi - qh * q;
+                    long s = x + v;
+                    long d = x - v + twoQ;
+                    if (s >= twoQ) {
+                        s -= twoQ;
+                    }
+                    if (s >= q) {
+                        s -= q;
+                    }
+                    if (d >= twoQ) {
+                        d -= twoQ;
+                    }
+                    if (d >= q) {
+                        d -= q;
+                    }
+                    a[j] = s;
+                    a[j + 1] = d;
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    final int j1 = 2 * i * t;
+                    final int j2 = j1 + t;
+                    final long wi = w[m + i];
+                    final long wsi = ws[m + i];
+                    for (int j = j1; j < j2; j++) {
+                        long x = a[j];
+                        if (x >= twoQ) {
+                            x -= twoQ;
+                        }
+                        long y = a[j + t];
+                        long qh = Math.unsignedMultiplyHigh(y, wsi);
+                        long v = y * wi - qh * q;
+                        a[j] = x + v;
+                        a[j + t] = x - v + twoQ;
+                    }
+                }
+            }
+        }
+        if (n == 1) {
+            a[0] = modulus.reduce(a[0]);
+        }
+    }
+
+    /** In-place inverse negacyclic NTT of {@code a[0..N)}: bit-reversed order in, natural order out. */
+    public void inverse(long[] a) {
+        final long q = modulus.value();
+        final long twoQ = q << 1;
+        final long[] w = inv;
+        final long[] ws = invShoup;
+        int t = 1;
+        int m = n;
+        if (n > 2) {
+            // first stage (t = 1): adjacent pairs
+            final int h = n >>> 1;
+            for (int i = 0, j = 0; i < h; i++, j += 2) {
+                long u = a[j];
+                long v = a[j + 1];
+                long s = u + v;
+                if (s >= twoQ) {
+                    s -= twoQ;
+                }
+                long d = u - v + twoQ;
+                long qh = Math.unsignedMultiplyHigh(d, ws[h + i]);
+                a[j] = s;
+                a[j + 1] = d * w[h + i] - qh * q;
+            }
+            t = 2;
+            m = h;
+        }
+        for (; m > 2; m >>>= 1) {
+            final int h = m >>> 1;
+            for (int i = 0, j1 = 0; i < h; i++, j1 += 2 * t) {
+                final long wi = w[h + i];
+                final long wsi = ws[h + i];
+                final int j2 = j1 + t;
+                for (int j = j1; j < j2; j++) {
+                    long u = a[j];
+                    long v = a[j + t];
+                    long s = u + v;
+                    if (s >= twoQ) {
+                        s -= twoQ;
+                    }
+                    long d = u - v + twoQ;
+                    long qh = Math.unsignedMultiplyHigh(d, wsi);
+                    a[j] = s;
+                    a[j + t] = d * wi - qh * q;
+                }
+            }
+            t <<= 1;
+        }
+        // last stage (m = 2, h = 1) merged with the multiplication by 1/N
+        final int half = n >>> 1;
+        final long ni = nInv;
+        final long nis = nInvShoup;
+        final long li = lastInv;
+        final long lis = lastInvShoup;
+        for (int j = 0; j < half; j++) {
+            long u = a[j];
+            long v = a[j + half];
+            long s = u + v;
+            long d = u - v + twoQ;
+            long r0 = s * ni - Math.unsignedMultiplyHigh(s, nis) * q;
+            long r1 = d * li - Math.unsignedMultiplyHigh(d, lis) * q;
+            a[j] = r0 >= q ? r0 - q : r0;
+            a[j + half] = r1 >= q ? r1 - q : r1;
+        }
+    }
+}
