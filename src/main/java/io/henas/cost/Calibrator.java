@@ -16,8 +16,8 @@ import io.henas.he.ParameterSelector;
 
 /** Measures every {@link OpKind} at sampled levels per ring degree and fits the timings (Commons Math). */
 public final class Calibrator {
-    /** Ring degrees calibrated by default. */
-    public static final List<Integer> DEFAULT_LOG_N = List.of(12, 13, 14, 15, 16);
+    /** Ring degrees calibrated by default (2^12 holds no level at 128 bits with the default scale). */
+    public static final List<Integer> DEFAULT_LOG_N = List.of(13, 14, 15, 16);
 
     private Calibrator() {
     }
@@ -39,12 +39,15 @@ public final class Calibrator {
         return d;
     }
 
-    /** Up to {@code points} levels spread evenly over {@code [0, maxDepth(logN)]}. */
+    /**
+     * Up to {@code points} levels spread evenly over {@code [1, maxDepth(logN)]} (level 0 cannot be rescaled, so it is
+     * reached by the fit); empty when the ring holds no level.
+     */
     public static List<Integer> sampleLevels(int logN, int points) {
         int max = maxDepth(logN);
         List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < points; i++) {
-            int l = points == 1 ? max : (int) Math.round((double) i * max / (points - 1));
+        for (int i = 0; i < points && max >= 1; i++) {
+            int l = points == 1 ? max : 1 + (int) Math.round((double) i * (max - 1) / (points - 1));
             if (!out.contains(l)) {
                 out.add(l);
             }
@@ -52,11 +55,14 @@ public final class Calibrator {
         return out;
     }
 
-    /** Default sampling: {@link #DEFAULT_LOG_N}, 5 levels each. */
+    /** Default sampling: 5 levels for each ring degree of {@code logNs} that holds at least one level. */
     public static Map<Integer, List<Integer>> defaultLevels(List<Integer> logNs) {
         Map<Integer, List<Integer>> m = new LinkedHashMap<>();
         for (int n : logNs) {
-            m.put(n, sampleLevels(n, 5));
+            List<Integer> l = sampleLevels(n, 5);
+            if (!l.isEmpty()) {
+                m.put(n, l);
+            }
         }
         return m;
     }

@@ -1,8 +1,9 @@
 package io.henas.he;
 
 /**
- * The HomomorphicEncryption.org standard's bounds on {@code log2(QP)} for ternary secrets (classical attacks), as
- * SEAL enforces them at 128 bits. Replace by the ckks branch's {@code rlwe} bound once merged, to keep one copy.
+ * Security of a ring degree and modulus size: the hard 128-bit bound is {@link io.henas.rlwe.SecurityBound} (the
+ * HomomorphicEncryption.org table SEAL enforces); the 192/256-bit columns of the same standard only serve the
+ * reported estimate.
  */
 public final class SecurityTable {
     private static final int[] LOG_N = {10, 11, 12, 13, 14, 15, 16};
@@ -15,7 +16,7 @@ public final class SecurityTable {
 
     /** Largest {@code log2(QP)} that keeps 128-bit security at ring degree {@code 2^logN}. */
     public static int maxLogQp128(int logN) {
-        return BITS_128[index(logN)];
+        return io.henas.rlwe.SecurityBound.maxLogQP(logN);
     }
 
     /**

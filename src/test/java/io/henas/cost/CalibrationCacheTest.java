@@ -91,7 +91,7 @@ class CalibrationCacheTest {
     void defaultLevelsStayWithinTheSecureDepth() {
         Map<Integer, List<Integer>> d = Calibrator.defaultLevels(Calibrator.DEFAULT_LOG_N);
         for (int logN : Calibrator.DEFAULT_LOG_N) {
-            assertTrue(d.get(logN).getFirst() == 0);
+            assertTrue(d.get(logN).getFirst() == 1);
             assertTrue(d.get(logN).getLast() == Calibrator.maxDepth(logN));
         }
         assertTrue(Calibrator.maxDepth(16) > Calibrator.maxDepth(13));
