@@ -40,7 +40,7 @@ public final class MemoryModel {
                 n++;
                 peak = Math.max(peak, n);
             }
-            for (int r : new int[]{d, plan.a(i), reads(plan, i) ? plan.b(i) : -1}) {
+            for (int r : new int[]{d, plan.a(i), reads(plan, i) ? plan.b(i) : -1, plan.scaleTarget(i)}) {
                 if (r >= 0 && live[r] && plan.lastUse(r) == i) {
                     live[r] = false;
                     n--;

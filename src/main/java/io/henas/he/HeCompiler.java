@@ -59,8 +59,12 @@ final class HeCompiler {
     private int[] code = new int[4096];
     private int[] nodeOf = new int[1024];
     private int[] opDepth = new int[1024];
+    private int[] scaleRef = new int[1024];
     private int count;
     private int[] regDepth = new int[256];
+    private int[] regTag = new int[256];
+    /** Register whose scale the products being emitted must land on after rescaling (-1: the plan's scale). */
+    private int target = -1;
     private int regs;
     private final List<Plaintext> pts = new ArrayList<>();
     private final Map<Double, Integer> scalars = new HashMap<>();
@@ -160,7 +164,7 @@ final class HeCompiler {
             depth = Math.max(depth, regDepth[r]);
         }
         return new HePlan(net, opts, logN, blockSize, w0, Arrays.copyOf(code, 4 * count), Arrays.copyOf(nodeOf, count),
-                Arrays.copyOf(opDepth, count), pts, affines, layouts, nodeLayout, nodeAffine, nodeDepth, nodeLevels, regs,
+                Arrays.copyOf(opDepth, count), Arrays.copyOf(scaleRef, count), pts, affines, layouts, nodeLayout, nodeAffine, nodeDepth, nodeLevels, regs,
                 depth, steps.stream().mapToInt(Integer::intValue).toArray());
     }
 
@@ -245,10 +249,13 @@ final class HeCompiler {
         int g = inL.gap();
         int inLid = nodeLayout[n.inputs().getFirst()];
         Layout outL;
+        Map<Integer, Integer> targetOf = new HashMap<>();
         if (placement != null) {
             Map<Integer, Integer> rename = new HashMap<>();
             for (int r = 0; r < placement.regCount(); r++) {
-                rename.put(placement.regAt(r), newReg(valueDepth(n.inputs().getFirst())));
+                int fresh = newReg(valueDepth(n.inputs().getFirst()));
+                rename.put(placement.regAt(r), fresh);
+                targetOf.put(fresh, placement.regAt(r)); // land on the residual partner's scale
             }
             Layout p = placement.renamed(rename);
             int[] reg = new int[outS.channels()];
@@ -300,11 +307,13 @@ final class HeCompiler {
             baby[ri] = babySteps(inL.regAt(ri), pair[ri], k, pad, g, validY, validX);
             if (inputOuter) {
                 for (int ro = 0; ro < nOut; ro++) {
+                    target = targetOf.getOrDefault(outL.regAt(ro), -1);
                     convProducts(n, ri, ro, pair, baby, acc, started, inLid, outLid, inAff, fold, k, fullY, fullX);
                 }
             }
         }
         for (int ro = 0; ro < nOut; ro++) {
+            target = targetOf.getOrDefault(outL.regAt(ro), -1);
             if (!inputOuter) {
                 for (int ri = 0; ri < nIn; ri++) {
                     convProducts(n, ri, ro, pair, baby, acc, started, inLid, outLid, inAff, fold, k, fullY, fullX);
@@ -328,6 +337,7 @@ final class HeCompiler {
             if (!outStarted) {
                 throw new HeCompileException(n.name() + ": output register " + ro + " receives no product");
             }
+            target = -1;
             rescale(out);
             emit(OpCode.ADD_PLAIN, out, out, pt(new Plaintext.ConvBias(n.id(), inLid, outLid, inAff, fold, ro)),
                     regDepth[out]);
@@ -624,9 +634,9 @@ final class HeCompiler {
     }
 
     private void concat(LoweredNet.Node n) {
-        int target = 0;
+        int depthTarget = 0;
         for (int i : n.inputs()) {
-            target = Math.max(target, valueDepth(i));
+            depthTarget = Math.max(depthTarget, valueDepth(i));
         }
         int total = n.shape().channels();
         int[] reg = new int[total];
@@ -645,7 +655,7 @@ final class HeCompiler {
             Map<Integer, Integer> rename = new HashMap<>();
             for (int ri = 0; ri < l.regCount(); ri++) {
                 int r = l.regAt(ri);
-                rename.put(r, dropTo(r, target));
+                rename.put(r, dropTo(r, depthTarget));
             }
             Layout d = l.renamed(rename);
             for (int c = 0; c < d.channels(); c++) {
@@ -699,15 +709,34 @@ final class HeCompiler {
                         + " channel " + c + " is at block " + lx.block(c) + " vs " + ly.block(c));
             }
         }
-        int dx = regDepth[lx.regAt(0)];
-        int dy = regDepth[ly.regAt(0)];
-        int target = Math.max(dx, dy);
         Map<Integer, Integer> rename = new HashMap<>();
         for (int ri = 0; ri < lx.regCount(); ri++) {
-            int a = dropTo(lx.regAt(ri), target);
-            int b = dropTo(pair.get(lx.regAt(ri)), target);
-            int s = newReg(target);
-            emit(OpCode.ADD, s, a, b, target);
+            int a = lx.regAt(ri);
+            int b = pair.get(a);
+            if (regTag[a] != regTag[b]) {
+                // Different scales (e.g. two activation outputs): bring the shallower side onto the other's scale
+                // with a product by 1 (one level on that side, usually free because it was shallower anyway).
+                boolean fixA = regDepth[a] < regDepth[b];
+                int s = fixA ? a : b;
+                int o = fixA ? b : a;
+                int d = Math.max(regDepth[s], regDepth[o] - 1);
+                s = dropTo(s, d);
+                int f = newReg(d);
+                target = o;
+                emit(OpCode.MUL_CONST, f, s, scalar(1.0), d);
+                target = -1;
+                rescale(f);
+                if (fixA) {
+                    a = f;
+                } else {
+                    b = f;
+                }
+            }
+            int depth = Math.max(regDepth[a], regDepth[b]);
+            a = dropTo(a, depth);
+            b = dropTo(b, depth);
+            int s = newReg(depth);
+            emit(OpCode.ADD, s, a, b, depth);
             rename.put(lx.regAt(ri), s);
         }
         nodeLayout[n.id()] = layout(lx.renamed(rename));
@@ -732,8 +761,10 @@ final class HeCompiler {
     private int newReg(int depth) {
         if (regs == regDepth.length) {
             regDepth = Arrays.copyOf(regDepth, regs * 2);
+            regTag = Arrays.copyOf(regTag, regs * 2);
         }
         regDepth[regs] = depth;
+        regTag[regs] = -1;
         return regs++;
     }
 
@@ -741,7 +772,28 @@ final class HeCompiler {
         if (count == nodeOf.length) {
             nodeOf = Arrays.copyOf(nodeOf, count * 2);
             opDepth = Arrays.copyOf(opDepth, count * 2);
+            scaleRef = Arrays.copyOf(scaleRef, count * 2);
             code = Arrays.copyOf(code, count * 8);
+        }
+        boolean product = op == OpCode.MUL_PLAIN || op == OpCode.MUL_CONST || op == OpCode.MUL_PLAIN_ACC;
+        scaleRef[count] = product ? target : -1;
+        switch (op) {
+            case MUL_PLAIN, MUL_CONST -> regTag[dst] = target < 0 ? -1 : regTag[target];
+            case MUL_PLAIN_ACC -> {
+                if (regTag[dst] != (target < 0 ? -1 : regTag[target])) {
+                    throw new IllegalStateException("accumulator " + dst + " mixes scale targets");
+                }
+            }
+            case MUL_CT -> regTag[dst] = dst;
+            case ROTATE, ROTATE_HOISTED, DROP_LEVEL, ADD_PLAIN -> regTag[dst] = regTag[a];
+            case ADD -> {
+                if (regTag[a] != regTag[b]) {
+                    throw new IllegalStateException("add of registers " + a + " and " + b + " with different scales");
+                }
+                regTag[dst] = regTag[a];
+            }
+            default -> {
+            }
         }
         code[4 * count] = op.ordinal();
         code[4 * count + 1] = dst;

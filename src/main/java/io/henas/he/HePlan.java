@@ -24,6 +24,7 @@ public final class HePlan {
     private final int[] code;
     private final int[] nodeOf;
     private final int[] opDepth;
+    private final int[] scaleRef;
     private final List<Plaintext> plaintexts;
     private final List<Affine> affines;
     private final List<Layout> layouts;
@@ -40,7 +41,7 @@ public final class HePlan {
     private final HeParameters parameters;
 
     HePlan(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, int[] code, int[] nodeOf,
-           int[] opDepth, List<Plaintext> plaintexts, List<Affine> affines, List<Layout> layouts, int[] nodeLayout,
+           int[] opDepth, int[] scaleRef, List<Plaintext> plaintexts, List<Affine> affines, List<Layout> layouts, int[] nodeLayout,
            int[] nodeAffine, int[] nodeDepth, int[] nodeLevels, int registerCount, int depth, int[] galoisSteps) {
         this.net = net;
         this.options = options;
@@ -50,6 +51,7 @@ public final class HePlan {
         this.code = code;
         this.nodeOf = nodeOf;
         this.opDepth = opDepth;
+        this.scaleRef = scaleRef;
         this.plaintexts = List.copyOf(plaintexts);
         this.affines = List.copyOf(affines);
         this.layouts = List.copyOf(layouts);
@@ -65,7 +67,7 @@ public final class HePlan {
         this.lastUse = new int[registerCount];
         Arrays.fill(lastUse, -1);
         for (int i = 0; i < instructionCount(); i++) {
-            for (int r : new int[]{dst(i), a(i), readsB(op(i)) ? b(i) : -1}) {
+            for (int r : new int[]{dst(i), a(i), readsB(op(i)) ? b(i) : -1, scaleRef[i]}) {
                 if (r >= 0) {
                     lastUse[r] = i;
                 }
@@ -131,6 +133,14 @@ public final class HePlan {
 
     /** Third operand: a register (ADD, MUL_CT), a plaintext index, a rotation step or a level count. */
     public int b(int i) { return code[4 * i + 3]; }
+
+    /**
+     * For a product (MUL_PLAIN, MUL_PLAIN_ACC, MUL_CONST): the register whose current scale the product must land on
+     * after the RESCALE that follows, or -1 for the plan's scale {@code 2^scaleBits}. An executor encodes the
+     * plaintext (or constant) at {@code q_level * targetScale / inputScale}; then every ADD meets equal scales. -1 for
+     * other instructions. A referenced register is live (see {@link #lastUse}) until this instruction.
+     */
+    public int scaleTarget(int i) { return scaleRef[i]; }
 
     /** Node id of the network node instruction {@code i} belongs to. */
     public int node(int i) { return nodeOf[i]; }

@@ -6,12 +6,13 @@ package io.henas.he;
  * rotation by {@code step} is a left rotation ({@code out[t] = in[(t + step) mod N/2]}). Plaintext operands are
  * indices into {@link HePlan#plaintexts()}; {@link PlanBinding} builds their slot vectors from the weights.
  *
- * <p>Scale discipline (what an executor must do): every register holds values at the plan's scale {@code 2^s} at
- * degree 1. A product (MUL_PLAIN, MUL_CONST, MUL_CT) yields degree 2; RESCALE divides by the prime being dropped and
- * returns to degree 1, one level lower. The executor encodes the plaintext of a product at the scale that makes the
- * rescaled result land exactly on the input's scale (e.g. at the value of the prime that the following RESCALE drops),
- * so two registers at the same level always have the same scale and ADD never needs a scale fix; a register that is
- * too high is brought down with DROP_LEVEL. ADD_PLAIN operands are encoded at the register's current scale.
+ * <p>Scale discipline (what an executor must do): the input is encoded at the plan's scale {@code 2^scaleBits}. A
+ * product (MUL_PLAIN, MUL_PLAIN_ACC, MUL_CONST) is encoded at {@code q_level * target / inputScale}, where
+ * {@code target} is the plan's scale or the current scale of register {@link HePlan#scaleTarget(int)}, so that the
+ * following RESCALE (division by {@code q_level}) lands exactly on {@code target}; MUL_CT gives
+ * {@code s_a * s_b / q_level} after rescaling. DROP_LEVEL, rotations and additions keep the scale; ADD_PLAIN operands
+ * are encoded at the register's current scale. The compiler proves (and {@link PlanSimulator} checks) that both
+ * operands of every ADD then have identical scales, so no scale fix is ever needed at run time.
  */
 public enum OpCode {
     /**

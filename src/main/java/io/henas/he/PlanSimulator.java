@@ -43,6 +43,8 @@ public final class PlanSimulator {
         int[] hoistedAt = new int[n];
         java.util.Arrays.fill(hoistedAt, -1);
         int[] writtenAt = new int[n];
+        int[] tag = new int[n]; // scale class: -1 = the plan's scale, else the MUL_CT register it descends from
+        java.util.Arrays.fill(tag, -1);
         Layout in = plan.inputLayout();
         double[][] packed = binding.packInput(input);
         int live = 0;
@@ -68,6 +70,26 @@ public final class PlanSimulator {
                         + " is at level " + (plan.depth() - depth[a]));
             }
             boolean fresh = dst >= 0 && val[dst] == null;
+            int ref = plan.scaleTarget(i);
+            if (ref >= 0) {
+                need(val[ref] != null, i, op, "scale target register " + ref + " is not live");
+            }
+            int productTag = ref < 0 ? -1 : tag[ref];
+            switch (op) {
+                case MUL_PLAIN, MUL_CONST -> tag[dst] = productTag;
+                case MUL_PLAIN_ACC -> need(tag[dst] == productTag, i, op, "accumulator mixes scale targets");
+                case MUL_CT -> {
+                    need(tag[a] == tag[b], i, op, "ct x ct of registers with different scales");
+                    tag[dst] = dst;
+                }
+                case ADD -> {
+                    need(tag[a] == tag[b], i, op, "add of registers with different scales (" + a + ", " + b + ")");
+                    tag[dst] = tag[a];
+                }
+                case ROTATE, ROTATE_HOISTED, DROP_LEVEL, ADD_PLAIN -> tag[dst] = tag[a];
+                default -> {
+                }
+            }
             double[] out;
             switch (op) {
                 case ROTATE, ROTATE_HOISTED -> {
@@ -171,7 +193,7 @@ public final class PlanSimulator {
                     maxAbs = Math.max(maxAbs, Math.abs(x));
                 }
             }
-            for (int r : new int[]{dst, a, HePlan.readsB(op) ? b : -1}) {
+            for (int r : new int[]{dst, a, HePlan.readsB(op) ? b : -1, ref}) {
                 if (r >= 0 && plan.lastUse(r) == i && val[r] != null) {
                     val[r] = null;
                     live--;
