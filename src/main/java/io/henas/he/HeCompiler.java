@@ -33,9 +33,10 @@ import io.henas.ir.Shape;
  *   <li>Average pooling and global average pooling: strided rotate-and-sum (binary doubling, about
  *       {@code 2 log2 k} rotations per direction), the {@code 1/k^2} folded into the next layer (merge) or a
  *       MUL_CONST (no merge).</li>
- *   <li>Dense: per unit, masked ct x pt products over the input ciphertexts accumulated, one rescale, then
- *       rotate-and-sum over the occupied blocks and the valid pixels into slot 0, plus the bias; unit u lands in its
- *       own ciphertext, slot 0.</li>
+ *   <li>Dense over a {@code C x 1 x 1} map (after global pooling): exactly a 1x1 convolution (above), the units
+ *       packed P to a ciphertext. Dense over a larger map: per unit, masked ct x pt products over the input
+ *       ciphertexts accumulated, one rescale, then rotate-and-sum over the occupied blocks and the valid pixels into
+ *       slot 0, plus the bias; unit u lands in its own ciphertext, slot 0.</li>
  *   <li>Square: MUL_CT + RELINEARIZE + RESCALE (one level). POLY2 merged: {@code s * (s + B'/A')} (one level),
  *       {@code A'} and {@code C'} left pending for the next linear layer (weights and per-position bias, exact at the
  *       padded borders). POLY2 unmerged: x^2, then {@code a x^2} and {@code b x} (two levels), plus c.</li>
@@ -224,7 +225,12 @@ final class HeCompiler {
             }
         }
         Layout outL;
-        if (n.op() instanceof Op.Dense) {
+        if (n.op() instanceof Op.Dense d && inL.height() == 1 && inL.width() == 1) {
+            // A dense layer over a C x 1 x 1 map is a 1x1 convolution: baby-step giant-step over the block
+            // diagonals, the units packed P to a ciphertext.
+            Layout placement = placeLike >= 0 ? layout(nodeLayout[placeLike]) : null;
+            outL = conv(n, new Op.Conv(d.units(), 1, 1, false), inL, inAff, fold, placement);
+        } else if (n.op() instanceof Op.Dense) {
             outL = dense(n, inL, inAff, fold);
         } else {
             Layout placement = placeLike >= 0 ? layout(nodeLayout[placeLike]) : null;

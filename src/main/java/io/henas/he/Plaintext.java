@@ -21,7 +21,11 @@ public sealed interface Plaintext {
                        int ky, int kx) implements Plaintext {
     }
 
-    /** Convolution bias (plus the folded input offsets, which depend on the padding) on output register outReg. */
+    /**
+     * Convolution bias (plus the folded input offsets, which depend on the padding) on output register outReg. Both
+     * convolution kinds also serve a dense node over a {@code C x 1 x 1} map, read as a 1x1 convolution (its
+     * {@code W[units][C]} has the same flat order as {@code [units][C][1][1]}).
+     */
     record ConvBias(int node, int inLayout, int outLayout, int inAffine, int outFold, int outReg) implements Plaintext {
     }
 

@@ -127,7 +127,7 @@ public final class PlanBinding {
 
     private void convWeights(Plaintext.ConvWeights p, double[] v) {
         LoweredNet.Node n = net.node(p.node());
-        Op.Conv c = (Op.Conv) n.op();
+        Op.Conv c = asConv(n);
         Shape in = net.node(n.inputs().getFirst()).shape();
         Shape out = n.shape();
         Layout ol = plan.layout(p.outLayout());
@@ -163,7 +163,7 @@ public final class PlanBinding {
 
     private void convBias(Plaintext.ConvBias p, double[] v) {
         LoweredNet.Node n = net.node(p.node());
-        Op.Conv c = (Op.Conv) n.op();
+        Op.Conv c = asConv(n);
         Shape in = net.node(n.inputs().getFirst()).shape();
         Shape out = n.shape();
         Layout ol = plan.layout(p.outLayout());
@@ -205,6 +205,11 @@ public final class PlanBinding {
                 }
             }
         }
+    }
+
+    /** The convolution a node computes: itself, or a dense layer over a C x 1 x 1 map as a 1x1 convolution. */
+    private static Op.Conv asConv(LoweredNet.Node n) {
+        return n.op() instanceof Op.Dense d ? new Op.Conv(d.units(), 1, 1, false) : (Op.Conv) n.op();
     }
 
     private void denseWeights(Plaintext.DenseWeights p, double[] v) {
