@@ -48,6 +48,12 @@ class PlanSimulatorTest {
                         new Layer.InvertedResidual(3, 1, 3, 1, P2, true, true),
                         new Layer.InvertedResidual(4, 2, 5, 2, SQ, false, false),
                         new Layer.GlobalAvgPool(), new Layer.Dense(3)),
+                arch("odd-sizes", new Shape(2, 12, 12), 3,
+                        new Layer.Conv(3, 1, 2), new Layer.Activation(P2), new Layer.AvgPool(3),
+                        new Layer.DepthwiseConv(3, 2), new Layer.Activation(SQ), new Layer.Dense(3)),
+                arch("gap-7x7", new Shape(1, 14, 14), 4,
+                        new Layer.Conv(5, 5, 2), new Layer.BatchNorm(), new Layer.Activation(SQ),
+                        new Layer.GlobalAvgPool(), new Layer.Dense(4)),
                 arch("dense-act-dense", new Shape(1, 6, 6), 3,
                         new Layer.Dense(7), new Layer.Activation(P2), new Layer.Dense(5), new Layer.Activation(SQ),
                         new Layer.Dense(3)));
