@@ -38,6 +38,37 @@ public record CompileOptions(boolean merge, int maxChannelsPerCiphertext, int lo
         return new CompileOptions(merge, maxChannelsPerCiphertext, n, precisionBits, magnitudeBits);
     }
 
+    /** JSON form; {@link #fromJson} reads it back. */
+    public java.util.Map<String, Object> toJson() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("merge", merge);
+        m.put("max_channels_per_ciphertext", maxChannelsPerCiphertext);
+        m.put("logN", logN);
+        m.put("precision_bits", precisionBits);
+        m.put("magnitude_bits", magnitudeBits);
+        return m;
+    }
+
+    /**
+     * Reads {@link #toJson()}'s form.
+     *
+     * @throws IllegalArgumentException naming the missing or malformed key
+     */
+    public static CompileOptions fromJson(java.util.Map<String, Object> m) {
+        if (!(m.get("merge") instanceof Boolean merge)) {
+            throw new IllegalArgumentException("compile options: merge must be a boolean, but was " + m.get("merge"));
+        }
+        return new CompileOptions(merge, intOf(m, "max_channels_per_ciphertext"), intOf(m, "logN"),
+                intOf(m, "precision_bits"), intOf(m, "magnitude_bits"));
+    }
+
+    private static int intOf(java.util.Map<String, Object> m, String k) {
+        if (!(m.get(k) instanceof Number n) || n.doubleValue() != n.intValue()) {
+            throw new IllegalArgumentException("compile options: " + k + " must be an integer, but was " + m.get(k));
+        }
+        return n.intValue();
+    }
+
     /** Same options with another channel-per-ciphertext bound. */
     public CompileOptions withMaxChannelsPerCiphertext(int m) {
         return new CompileOptions(merge, m, logN, precisionBits, magnitudeBits);

@@ -41,4 +41,17 @@ public record HeParameters(int logN, List<Integer> primeBits, int specialPrimeBi
     public int slots() {
         return 1 << (logN - 1);
     }
+
+    /** JSON form (for export manifests and reports). */
+    public java.util.Map<String, Object> toJson() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("logN", logN);
+        m.put("primes", primeBits);
+        m.put("special_prime_bits", specialPrimeBits);
+        m.put("scale_bits", scaleBits);
+        m.put("log_qp", logQp);
+        m.put("security_bits", securityBits);
+        m.put("galois_steps", galoisSteps);
+        return m;
+    }
 }

@@ -200,6 +200,39 @@ public final class HePlan {
         return layout.block(c) * blockSize + layout.offset(y, x, gridWidth);
     }
 
+    /**
+     * SHA-256 (hex) of everything that defines execution: parameters, packing, instructions, plaintext descriptors,
+     * affines and layouts. Compilation is deterministic, so an exported model can check that the plan it rebuilds is
+     * the one it was exported with.
+     */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * (code.length + 3 * nodeOf.length + 8));
+            buf.putInt(logN).putInt(blockSize).putInt(gridWidth).putInt(depth).putInt(registerCount)
+                    .putInt(outputLayout).putInt(outputAffine).putInt(code.length);
+            for (int x : code) {
+                buf.putInt(x);
+            }
+            for (int i = 0; i < nodeOf.length; i++) {
+                buf.putInt(nodeOf[i]).putInt(opDepth[i]).putInt(scaleRef[i]);
+            }
+            md.update(buf.array());
+            StringBuilder sb = new StringBuilder();
+            sb.append(parameters).append(plaintexts).append(affines);
+            for (Layout l : layouts) {
+                for (int c = 0; c < l.channels(); c++) {
+                    sb.append(l.reg(c)).append(',').append(l.block(c)).append(';');
+                }
+                sb.append(l).append('|');
+            }
+            md.update(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+
     @Override
     public String toString() {
         return "HePlan[logN=" + logN + ", depth=" + depth + ", " + instructionCount() + " instructions, "

@@ -190,6 +190,19 @@ class HePlanTest {
     }
 
     @Test
+    void compilationIsDeterministicAndOptionsRoundTrip() {
+        LoweredNet net = small(P2, true).lower();
+        CompileOptions o = CompileOptions.defaults(true);
+        HePlan a = HePlan.compile(net, o);
+        HePlan b = HePlan.compile(net, CompileOptions.fromJson(o.toJson()));
+        assertEquals(a.fingerprint(), b.fingerprint());
+        HePlan c = HePlan.compile(net, CompileOptions.defaults(false));
+        assertTrue(!a.fingerprint().equals(c.fingerprint()));
+        assertEquals(a.parameters().logQp(), ((Number) a.parameters().toJson().get("log_qp")).intValue());
+        assertThrows(IllegalArgumentException.class, () -> CompileOptions.fromJson(java.util.Map.of("merge", "yes")));
+    }
+
+    @Test
     void instructionsAreAnExecutableProgram() {
         HePlan p = HePlan.compile(small(P2, true).lower(), CompileOptions.defaults(true));
         // every register is written before it is read
