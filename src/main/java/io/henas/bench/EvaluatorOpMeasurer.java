@@ -22,7 +22,7 @@ import io.henas.rlwe.Security;
  *   <li>ROTATE_HOISTED: the marginal cost of one rotation in a hoisted batch of 8, {@code (T8 - T1) / 7};</li>
  *   <li>HOIST: the rest of a single rotation, {@code T(rotate) - T(rotate_hoisted)} (the shared decomposition);</li>
  *   <li>MUL_CONST: {@code mulConst} by a real constant; ADD_PLAIN: {@code addPlain}; DROP_LEVEL: {@code dropToLevel}
- *       by one level.</li>
+ *       by one level; ENCODE: encoding a full slot vector at the level.</li>
  * </ul>
  * Levels must be in {@code [1, maxLevel]}. Close to stop the evaluators' thread pools.
  */
@@ -78,6 +78,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case MUL_CONST -> Timing.medianMicros(() -> f.evaluator.mulConst(f.a, 0.731), 5, 300, samples);
             case ADD_PLAIN -> Timing.medianMicros(() -> f.evaluator.addPlain(f.a, f.pt), 5, 300, samples);
             case DROP_LEVEL -> Timing.medianMicros(() -> f.evaluator.dropToLevel(f.a, level - 1), 5, 300, samples);
+            case ENCODE -> time(f, "encode", samples);
         };
         cache.put(key, us);
         return us;

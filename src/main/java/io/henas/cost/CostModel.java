@@ -26,10 +26,23 @@ import io.henas.ir.LoweredNet;
  */
 public final class CostModel {
     private final Calibration calibration;
+    private final boolean preEncoded;
 
-    /** A model predicting latency from {@code calibration} ({@code null}: counts and memory only). */
+    /**
+     * A model predicting latency from {@code calibration} ({@code null}: counts and memory only), for an executor that
+     * encodes each plaintext when it is used (ENCODE counted).
+     */
     public CostModel(Calibration calibration) {
+        this(calibration, false);
+    }
+
+    /**
+     * @param preEncoded the executor encodes all plaintexts before timing starts, so ENCODE is left out of the latency
+     *                   (still counted)
+     */
+    public CostModel(Calibration calibration, boolean preEncoded) {
         this.calibration = calibration;
+        this.preEncoded = preEncoded;
     }
 
     /** Counts and memory only. */
@@ -100,7 +113,7 @@ public final class CostModel {
                         long c = counts.count(id, k, l);
                         if (c > 0) {
                             ops.merge(k, c, Long::sum);
-                            if (calibration != null) {
+                            if (calibration != null && !(preEncoded && k == OpKind.ENCODE)) {
                                 seconds += c * calibration.microseconds(plan.logN(), l, k) * 1e-6;
                             }
                         }

@@ -155,17 +155,17 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         sb.append(String.format(Locale.ROOT, "keys %s (relin %s, Galois %s)   ciphertext %s   peak %d ciphertexts (%s)%n",
                 bytes(keyBytes()), bytes(relinKeyBytes), bytes(galoisKeyBytes), bytes(ciphertextBytes), peakCiphertexts,
                 bytes((long) peakCiphertexts * ciphertextBytes)));
-        String fmt = "%-26s %6s %9s %9s %8s %8s %9s %12s%n";
+        String fmt = "%-26s %6s %9s %9s %8s %8s %9s %8s %12s%n";
         sb.append(String.format(Locale.ROOT, fmt, "layer", "levels", "rotations", "mul_plain", "mul_ct", "rescale", "add",
-                "latency ms"));
+                "encode", "latency ms"));
         for (LayerCost l : layers) {
             sb.append(String.format(Locale.ROOT, fmt, l.name(), l.levels(),
                     l.count(OpKind.ROTATE) + l.count(OpKind.ROTATE_HOISTED), l.count(OpKind.MUL_PLAIN)
                             + l.count(OpKind.MUL_CONST), l.count(OpKind.MUL_CT), l.count(OpKind.RESCALE),
-                    l.count(OpKind.ADD) + l.count(OpKind.ADD_PLAIN), ms(l.latencyS())));
+                    l.count(OpKind.ADD) + l.count(OpKind.ADD_PLAIN), l.count(OpKind.ENCODE), ms(l.latencyS())));
         }
         sb.append(String.format(Locale.ROOT, fmt, "total", depth, rotations(), mulPlain(), total(OpKind.MUL_CT),
-                total(OpKind.RESCALE), adds(), ms(predictedLatencyS)));
+                total(OpKind.RESCALE), adds(), total(OpKind.ENCODE), ms(predictedLatencyS)));
         sb.append(predictedLatencyS.isPresent()
                 ? String.format(Locale.ROOT, "predicted latency %.3f s (single thread)%n", predictedLatencyS.getAsDouble())
                 : "predicted latency: not calibrated (run 'henas bench calibrate')\n");

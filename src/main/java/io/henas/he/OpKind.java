@@ -2,10 +2,13 @@ package io.henas.he;
 
 /**
  * Cost-relevant CKKS operation types. An instruction maps to one kind, except MUL_PLAIN_ACC (a product and an
- * addition). Calibration measures each kind per ring degree and level.
+ * addition) and the instructions with a plaintext vector operand (MUL_PLAIN, MUL_PLAIN_ACC, ADD_PLAIN), which also
+ * count one {@link #ENCODE} of that plaintext at the operand's level (an executor encodes plaintexts when used; one
+ * that pre-encodes them ignores ENCODE). Calibration measures each kind per ring degree and level.
  */
 public enum OpKind {
-    ROTATE, HOIST, ROTATE_HOISTED, MUL_PLAIN, MUL_CONST, MUL_CT, RELINEARIZE, RESCALE, DROP_LEVEL, ADD, ADD_PLAIN;
+    ROTATE, HOIST, ROTATE_HOISTED, MUL_PLAIN, MUL_CONST, MUL_CT, RELINEARIZE, RESCALE, DROP_LEVEL, ADD, ADD_PLAIN,
+    ENCODE;
 
     /** The lower-case name used in JSON. */
     public String key() {
@@ -18,7 +21,7 @@ public enum OpKind {
             case ROTATE -> ONE[ROTATE.ordinal()];
             case HOIST -> ONE[HOIST.ordinal()];
             case ROTATE_HOISTED -> ONE[ROTATE_HOISTED.ordinal()];
-            case MUL_PLAIN -> ONE[MUL_PLAIN.ordinal()];
+            case MUL_PLAIN -> MUL_ENC;
             case MUL_PLAIN_ACC -> MUL_ADD;
             case MUL_CONST -> ONE[MUL_CONST.ordinal()];
             case MUL_CT -> ONE[MUL_CT.ordinal()];
@@ -26,11 +29,13 @@ public enum OpKind {
             case RESCALE -> ONE[RESCALE.ordinal()];
             case DROP_LEVEL -> ONE[DROP_LEVEL.ordinal()];
             case ADD -> ONE[ADD.ordinal()];
-            case ADD_PLAIN -> ONE[ADD_PLAIN.ordinal()];
+            case ADD_PLAIN -> ADD_ENC;
         };
     }
 
     private static final OpKind[][] ONE = java.util.Arrays.stream(values()).map(k -> new OpKind[]{k})
             .toArray(OpKind[][]::new);
-    private static final OpKind[] MUL_ADD = {MUL_PLAIN, ADD};
+    private static final OpKind[] MUL_ADD = {MUL_PLAIN, ADD, ENCODE};
+    private static final OpKind[] MUL_ENC = {MUL_PLAIN, ENCODE};
+    private static final OpKind[] ADD_ENC = {ADD_PLAIN, ENCODE};
 }

@@ -66,6 +66,22 @@ class CostModelTest {
     }
 
     @Test
+    void preEncodedPlaintextsLeaveEncodingOutOfTheLatency() {
+        HePlan plan = HePlan.compile(small().lower(), CompileOptions.defaults(true));
+        Calibration cal = Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY,
+                Calibrator.defaultLevels(Calibrator.DEFAULT_LOG_N));
+        double all = new CostModel(cal).estimate("s", plan).predictedLatencyS().getAsDouble();
+        double pre = new CostModel(cal, true).estimate("s", plan).predictedLatencyS().getAsDouble();
+        OpCounts c = OpCounts.of(plan);
+        double enc = 0;
+        for (int l = 0; l <= plan.depth(); l++) {
+            enc += c.totalAt(OpKind.ENCODE, l) * FakeMeasurer.us(plan.logN(), l, OpKind.ENCODE) * 1e-6;
+        }
+        assertTrue(enc > 0);
+        assertEquals(all - enc, pre, all * 1e-9);
+    }
+
+    @Test
     void reportHasTheCliKeysAndLayerLevels() {
         CostReport r = calibrated().estimate(small(), true);
         Map<String, Object> j = r.toJson();

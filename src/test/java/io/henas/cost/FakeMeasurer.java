@@ -21,6 +21,7 @@ final class FakeMeasurer implements OpMeasurer {
             case DROP_LEVEL -> 1;
             case ADD -> 2;
             case ADD_PLAIN -> 1.5;
+            case ENCODE -> 30;
         };
         return base * (level + 1) * (1 << (logN - 12));
     }

@@ -94,6 +94,7 @@ class HePlanTest {
         assertEquals(104 + 24 + 9, c.total(OpKind.ADD));
         assertEquals(4 + 3, c.total(OpKind.ADD_PLAIN));
         assertEquals(0, c.total(OpKind.DROP_LEVEL));
+        assertEquals(96 + 4 + 3, c.total(OpKind.ENCODE)); // one per plaintext vector operand
         // the conv runs at the top level, the dense at level 1
         assertEquals(96, c.totalAt(OpKind.MUL_PLAIN, 3));
         assertEquals(12, c.totalAt(OpKind.MUL_CONST, 1));
