@@ -8,26 +8,35 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a calibration is valid for: the CPU model ({@code /proc/cpuinfo} "model name"), the number of cores and the
- * JDK version. A cached calibration whose key differs from the current one is measured again.
+ * What a calibration is valid for: the CPU model ({@code /proc/cpuinfo} "model name"), the number of cores, the JDK
+ * version and the evaluator threads it was measured with. A calibration is only reused under an equal key.
  *
  * @param cpuModel CPU model name
  * @param cores    available processors
  * @param jdk      {@code java.version}
+ * @param threads  evaluator threads used when measuring
  */
-public record CalibrationKey(String cpuModel, int cores, String jdk) {
+public record CalibrationKey(String cpuModel, int cores, String jdk, int threads) {
     public CalibrationKey {
         Objects.requireNonNull(cpuModel, "cpuModel");
         Objects.requireNonNull(jdk, "jdk");
         if (cores < 1) {
             throw new IllegalArgumentException("cores must be >= 1, but was " + cores);
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
+        }
     }
 
-    /** The key of this machine and JVM. */
+    /** The key of this machine and JVM for single-thread evaluation. */
     public static CalibrationKey current() {
+        return current(1);
+    }
+
+    /** The key of this machine and JVM for evaluation on {@code threads} threads. */
+    public static CalibrationKey current(int threads) {
         return new CalibrationKey(cpuModel(Path.of("/proc/cpuinfo")), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"));
+                System.getProperty("java.version"), threads);
     }
 
     /** The first "model name" in a cpuinfo file, or {@code os.arch} when it cannot be read. */
@@ -52,6 +61,7 @@ public record CalibrationKey(String cpuModel, int cores, String jdk) {
         m.put("cpu", cpuModel);
         m.put("cores", cores);
         m.put("jdk", jdk);
+        m.put("threads", threads);
         return m;
     }
 }

@@ -51,14 +51,19 @@ public final class CostModel {
     }
 
     /**
-     * The model for this machine: the cached calibration at {@code cache} if it was made for
+     * The model for this machine: the cached single-thread calibration at {@code cache} if it was made for
      * {@link CalibrationKey#current()}, else uncalibrated.
      *
      * @throws UncheckedIOException if the cache file is malformed
      */
     public static CostModel fromCache(Path cache) {
+        return fromCache(cache, 1);
+    }
+
+    /** As {@link #fromCache(Path)} for latencies on {@code threads} evaluator threads. */
+    public static CostModel fromCache(Path cache, int threads) {
         try {
-            Optional<Calibration> c = CalibrationCache.load(cache, CalibrationKey.current());
+            Optional<Calibration> c = CalibrationCache.load(cache, CalibrationKey.current(threads));
             return new CostModel(c.orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException("calibration cache " + cache + " is malformed: " + e.getMessage(), e);

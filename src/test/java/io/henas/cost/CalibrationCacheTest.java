@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.henas.he.OpKind;
 
 class CalibrationCacheTest {
-    static final CalibrationKey KEY = new CalibrationKey("Test CPU 9000", 2, "25.0.1");
+    static final CalibrationKey KEY = new CalibrationKey("Test CPU 9000", 2, "25.0.1", 1);
     static final Map<Integer, List<Integer>> LEVELS = Map.of(13, List.of(0, 1, 2), 14, List.of(0, 3, 6, 9));
     static final int MEASUREMENTS = OpKind.values().length * (3 + 4);
 
@@ -38,8 +38,9 @@ class CalibrationCacheTest {
         Path file = dir.resolve("calibration.json");
         FakeMeasurer m = new FakeMeasurer();
         CalibrationCache.getOrCalibrate(file, KEY, m, LEVELS);
-        for (CalibrationKey other : List.of(new CalibrationKey("Other CPU", 2, "25.0.1"),
-                new CalibrationKey("Test CPU 9000", 4, "25.0.1"), new CalibrationKey("Test CPU 9000", 2, "26"))) {
+        for (CalibrationKey other : List.of(new CalibrationKey("Other CPU", 2, "25.0.1", 1),
+                new CalibrationKey("Test CPU 9000", 4, "25.0.1", 1), new CalibrationKey("Test CPU 9000", 2, "26", 1),
+                new CalibrationKey("Test CPU 9000", 2, "25.0.1", 2))) {
             int before = m.calls.get();
             assertTrue(CalibrationCache.load(file, other).isEmpty());
             Calibration c = CalibrationCache.getOrCalibrate(file, other, m, LEVELS);
@@ -47,6 +48,8 @@ class CalibrationCacheTest {
             assertEquals(other, c.key());
             assertEquals(other, CalibrationCache.load(file, other).orElseThrow().key(), "the new calibration is saved");
         }
+        assertTrue(CalibrationCache.load(file, KEY).isPresent(), "entries for other keys are kept");
+        assertEquals(5, CalibrationCache.readAll(file).size());
     }
 
     @Test
@@ -63,7 +66,7 @@ class CalibrationCacheTest {
     @Test
     void malformedCacheIsRejectedByLoadAndReplacedByGetOrCalibrate(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("c.json");
-        Files.writeString(file, "{\"format\": 1, \"key\": {\"cpu\": 3}}");
+        Files.writeString(file, "{\"format\": 1, \"calibrations\": [{\"format\": 1, \"key\": {\"cpu\": 3}}]}");
         IOException e = assertThrows(IOException.class, () -> CalibrationCache.load(file, KEY));
         assertTrue(e.getMessage().contains("key.cpu"), e.getMessage());
         Files.writeString(file, "not json");
