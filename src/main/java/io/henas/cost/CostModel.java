@@ -132,7 +132,8 @@ public final class CostModel {
         long keySwitch = MemoryModel.keySwitchKeyBytes(p);
         return new CostReport(name, plan.options().merge(), plan.depth(), plan.logN(), p.logQp(), p.primeBits(),
                 p.specialPrimeBits(), p.scaleBits(), p.securityBits(), p.galoisSteps(), plan.blocksPerCiphertext(), layers,
-                calibration == null ? OptionalDouble.empty() : OptionalDouble.of(total), keySwitch,
+                calibration == null ? OptionalDouble.empty() : OptionalDouble.of(total),
+                calibration == null ? 0 : calibration.key().threads(), keySwitch,
                 keySwitch * p.galoisSteps().size(), MemoryModel.ciphertextBytes(plan.logN(), plan.depth()),
                 plan.inputLayout().regCount(), MemoryModel.peakLiveRegisters(plan), plan.instructionCount(),
                 (System.nanoTime() - t0) / 1e6);

@@ -26,7 +26,8 @@ import io.henas.he.OpKind;
  * @param galoisSteps           rotation steps (Galois keys)
  * @param channelsPerCiphertext feature maps per ciphertext
  * @param layers                per-layer costs, in network order
- * @param predictedLatencyS     predicted single-thread latency in seconds, if calibrated
+ * @param predictedLatencyS     predicted latency in seconds, if calibrated
+ * @param threads               evaluator threads the calibration was measured with (0 when uncalibrated)
  * @param relinKeyBytes         relinearization key bytes
  * @param galoisKeyBytes        all Galois keys' bytes
  * @param ciphertextBytes       one fresh (top-level) ciphertext
@@ -38,7 +39,7 @@ import io.henas.he.OpKind;
 public record CostReport(String name, boolean merge, int depth, int logN, int logQp, List<Integer> primeBits,
                          int specialPrimeBits, int scaleBits, double securityBits, List<Integer> galoisSteps,
                          int channelsPerCiphertext, List<LayerCost> layers, OptionalDouble predictedLatencyS,
-                         long relinKeyBytes, long galoisKeyBytes, long ciphertextBytes, int inputCiphertexts,
+                         int threads, long relinKeyBytes, long galoisKeyBytes, long ciphertextBytes, int inputCiphertexts,
                          int peakCiphertexts, int instructions, double compileMillis) {
     public CostReport {
         primeBits = List.copyOf(primeBits);
@@ -105,6 +106,7 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         m.put("channels_per_ciphertext", channelsPerCiphertext);
         m.put("predicted_latency_s", predictedLatencyS.isPresent() ? predictedLatencyS.getAsDouble() : null);
         m.put("calibrated", predictedLatencyS.isPresent());
+        m.put("threads", threads);
         m.put("key_bytes", keyBytes());
         m.put("relin_key_bytes", relinKeyBytes);
         m.put("galois_key_bytes", galoisKeyBytes);
@@ -167,7 +169,8 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         sb.append(String.format(Locale.ROOT, fmt, "total", depth, rotations(), mulPlain(), total(OpKind.MUL_CT),
                 total(OpKind.RESCALE), adds(), total(OpKind.ENCODE), ms(predictedLatencyS)));
         sb.append(predictedLatencyS.isPresent()
-                ? String.format(Locale.ROOT, "predicted latency %.3f s (single thread)%n", predictedLatencyS.getAsDouble())
+                ? String.format(Locale.ROOT, "predicted latency %.3f s (%d evaluator thread%s)%n",
+                predictedLatencyS.getAsDouble(), threads, threads == 1 ? "" : "s")
                 : "predicted latency: not calibrated (run 'henas bench calibrate')\n");
         return sb.toString();
     }
