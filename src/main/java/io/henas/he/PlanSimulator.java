@@ -1,23 +1,58 @@
 package io.henas.he;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Executes an {@link HePlan} on plaintext slot vectors in double arithmetic, in the plan's exact order: rotations are
- * cyclic shifts of the {@code N/2} slots, products are slot-wise, RESCALE and DROP_LEVEL only move the level. It
- * checks what CKKS requires (operands at equal levels and degrees, products rescaled before reuse, relinearization
- * before rescaling, hoisted rotations after a HOIST of the same register, the level staying non-negative) and counts
- * every operation as it runs. This is the plaintext simulation of encrypted inference: with exact weights it must
- * equal {@link io.henas.ir.PlainForward}.
+ * Executes an {@link HePlan} on plaintext slot vectors in double arithmetic, in the plan's exact order (through
+ * {@link PlanRunner}): rotations are cyclic shifts of the {@code N/2} slots, products are slot-wise, RESCALE and
+ * DROP_LEVEL only move the level. It checks what CKKS requires: operands at the levels the plan states, equal levels
+ * and degrees for ADD and MUL_CT, products rescaled before reuse, relinearization before rescaling, the level staying
+ * non-negative, and equal scales at every ADD (scale classes: the plan's scale, or the output of one MUL_CT). This is
+ * the plaintext simulation of encrypted inference: with exact weights it equals {@link io.henas.ir.PlainForward}.
  */
-public final class PlanSimulator {
-    private PlanSimulator() {
+public final class PlanSimulator implements PlanBackend<PlanSimulator.Slots> {
+    private final HePlan plan;
+    private final PlanBinding binding;
+    private final int slots;
+    private int current;
+    private int tags;
+    private double maxAbs;
+
+    private PlanSimulator(PlanBinding binding) {
+        this.plan = binding.plan();
+        this.binding = binding;
+        this.slots = plan.slots();
+    }
+
+    /** A simulated ciphertext: slot values, consumed depth, degree (2 = not yet rescaled), size and scale class. */
+    public static final class Slots {
+        final double[] v;
+        final int depth;
+        final int degree;
+        final boolean size3;
+        final int tag;
+
+        Slots(double[] v, int depth, int degree, boolean size3, int tag) {
+            this.v = v;
+            this.depth = depth;
+            this.degree = degree;
+            this.size3 = size3;
+            this.tag = tag;
+        }
+
+        /** A copy of the slot values. */
+        public double[] values() {
+            return v.clone();
+        }
     }
 
     /**
      * The result of one simulated inference.
      *
-     * @param logits       the unpacked output (C-H-W order of the output node)
-     * @param counts       the operations executed
-     * @param maxAbsSlot   the largest |value| held in any register slot (drives the first prime's headroom)
+     * @param logits        the unpacked output (C-H-W order of the output node)
+     * @param counts        the operations executed
+     * @param maxAbsSlot    the largest |value| held in any register slot (drives the first prime's headroom)
      * @param peakRegisters the largest number of simultaneously live registers
      */
     public record Result(double[] logits, OpCounts counts, double maxAbsSlot, int peakRegisters) {
@@ -33,197 +68,160 @@ public final class PlanSimulator {
 
     /** Runs the plan on one input (C-H-W order). */
     public static Result run(PlanBinding binding, double[] input) {
-        HePlan plan = binding.plan();
-        int n = plan.registerCount();
-        int slots = plan.slots();
-        double[][] val = new double[n][];
-        int[] depth = new int[n];
-        int[] degree = new int[n];
-        boolean[] size3 = new boolean[n];
-        int[] hoistedAt = new int[n];
-        java.util.Arrays.fill(hoistedAt, -1);
-        int[] writtenAt = new int[n];
-        int[] tag = new int[n]; // scale class: -1 = the plan's scale, else the MUL_CT register it descends from
-        java.util.Arrays.fill(tag, -1);
-        Layout in = plan.inputLayout();
-        double[][] packed = binding.packInput(input);
-        int live = 0;
-        int peak = 0;
-        for (int k = 0; k < in.regCount(); k++) {
-            int r = in.regAt(k);
-            val[r] = packed[k];
-            degree[r] = 1;
-            live++;
+        PlanSimulator sim = new PlanSimulator(binding);
+        List<Slots> in = new ArrayList<>();
+        for (double[] v : binding.packInput(input)) {
+            in.add(new Slots(v, 0, 1, false, -1));
         }
-        peak = live;
-        OpCounts counts = new OpCounts(plan.net().nodes().size(), plan.depth());
-        double maxAbs = 0;
-        for (int i = 0; i < plan.instructionCount(); i++) {
-            OpCode op = plan.op(i);
-            int dst = plan.dst(i);
-            int a = plan.a(i);
-            int b = plan.b(i);
-            counts.record(plan, i);
-            if (a >= 0) {
-                need(val[a] != null, i, op, "reads register " + a + " before it is written or after it is freed");
-                need(plan.level(i) == plan.depth() - depth[a], i, op, "level " + plan.level(i) + " but register " + a
-                        + " is at level " + (plan.depth() - depth[a]));
+        PlanRunner.Result<Slots> r = PlanRunner.run(binding.plan(), sim, in);
+        double[][] out = new double[r.outputs().size()][];
+        for (int k = 0; k < out.length; k++) {
+            Slots s = r.outputs().get(k);
+            if (s.degree != 1 || s.size3) {
+                throw new IllegalStateException("output register " + k + " must hold a rescaled ciphertext at the end");
             }
-            boolean fresh = dst >= 0 && val[dst] == null;
-            int ref = plan.scaleTarget(i);
-            if (ref >= 0) {
-                need(val[ref] != null, i, op, "scale target register " + ref + " is not live");
-            }
-            int productTag = ref < 0 ? -1 : tag[ref];
-            switch (op) {
-                case MUL_PLAIN, MUL_CONST -> tag[dst] = productTag;
-                case MUL_PLAIN_ACC -> need(tag[dst] == productTag, i, op, "accumulator mixes scale targets");
-                case MUL_CT -> {
-                    need(tag[a] == tag[b], i, op, "ct x ct of registers with different scales");
-                    tag[dst] = dst;
-                }
-                case ADD -> {
-                    need(tag[a] == tag[b], i, op, "add of registers with different scales (" + a + ", " + b + ")");
-                    tag[dst] = tag[a];
-                }
-                case ROTATE, ROTATE_HOISTED, DROP_LEVEL, ADD_PLAIN -> tag[dst] = tag[a];
-                default -> {
-                }
-            }
-            double[] out;
-            switch (op) {
-                case ROTATE, ROTATE_HOISTED -> {
-                    need(!size3[a], i, op, "rotation needs a relinearized operand");
-                    if (op == OpCode.ROTATE_HOISTED) {
-                        need(hoistedAt[a] >= writtenAt[a] && hoistedAt[a] >= 0, i, op, "register " + a
-                                + " was not hoisted since its last write");
-                    }
-                    out = new double[slots];
-                    double[] x = val[a];
-                    int s = b;
-                    System.arraycopy(x, s, out, 0, slots - s);
-                    System.arraycopy(x, 0, out, slots - s, s);
-                    set(val, depth, degree, size3, writtenAt, dst, out, depth[a], degree[a], false, i);
-                }
-                case HOIST -> {
-                    need(degree[a] == 1 && !size3[a], i, op, "hoisting needs a rescaled, relinearized operand");
-                    hoistedAt[a] = i;
-                }
-                case MUL_PLAIN, MUL_CONST -> {
-                    need(degree[a] == 1 && !size3[a], i, op, "product of an unrescaled operand");
-                    out = val[a].clone();
-                    if (op == OpCode.MUL_CONST) {
-                        double c = binding.scalar(b);
-                        for (int t = 0; t < slots; t++) {
-                            out[t] *= c;
-                        }
-                    } else {
-                        double[] p = binding.slots(b);
-                        for (int t = 0; t < slots; t++) {
-                            out[t] *= p[t];
-                        }
-                    }
-                    set(val, depth, degree, size3, writtenAt, dst, out, depth[a], 2, false, i);
-                }
-                case MUL_PLAIN_ACC -> {
-                    need(degree[a] == 1 && !size3[a], i, op, "product of an unrescaled operand");
-                    need(val[dst] != null && degree[dst] == 2 && depth[dst] == depth[a], i, op,
-                            "accumulator " + dst + " must be a degree-2 product at the operand's level");
-                    double[] p = binding.slots(b);
-                    double[] x = val[a];
-                    double[] acc = val[dst];
-                    for (int t = 0; t < slots; t++) {
-                        acc[t] += x[t] * p[t];
-                    }
-                    writtenAt[dst] = i;
-                }
-                case MUL_CT -> {
-                    need(degree[a] == 1 && degree[b] == 1 && !size3[a] && !size3[b] && depth[a] == depth[b], i, op,
-                            "ct x ct needs two rescaled operands at the same level, but levels were " + depth[a] + " and "
-                                    + depth[b]);
-                    out = new double[slots];
-                    for (int t = 0; t < slots; t++) {
-                        out[t] = val[a][t] * val[b][t];
-                    }
-                    set(val, depth, degree, size3, writtenAt, dst, out, depth[a], 2, true, i);
-                }
-                case RELINEARIZE -> {
-                    need(size3[a], i, op, "relinearize needs a size-3 ciphertext");
-                    size3[a] = false;
-                    writtenAt[a] = i;
-                }
-                case RESCALE -> {
-                    need(degree[a] == 2 && !size3[a], i, op, "rescale needs a relinearized product");
-                    need(depth[a] < plan.depth(), i, op, "rescale below level 0");
-                    degree[a] = 1;
-                    depth[a]++;
-                    writtenAt[a] = i;
-                }
-                case DROP_LEVEL -> {
-                    need(degree[a] == 1 && b > 0 && depth[a] + b <= plan.depth(), i, op, "bad level drop by " + b);
-                    set(val, depth, degree, size3, writtenAt, dst, val[a].clone(), depth[a] + b, 1, false, i);
-                }
-                case ADD -> {
-                    need(val[b] != null, i, op, "reads register " + b + " before it is written");
-                    need(depth[a] == depth[b] && degree[a] == degree[b] && !size3[a] && !size3[b], i, op,
-                            "add needs equal levels and degrees, but had level " + (plan.depth() - depth[a]) + "/degree "
-                                    + degree[a] + " and level " + (plan.depth() - depth[b]) + "/degree " + degree[b]);
-                    out = dst == a ? val[a] : val[a].clone();
-                    for (int t = 0; t < slots; t++) {
-                        out[t] += val[b][t];
-                    }
-                    set(val, depth, degree, size3, writtenAt, dst, out, depth[a], degree[a], false, i);
-                }
-                case ADD_PLAIN -> {
-                    need(!size3[a], i, op, "add of a size-3 ciphertext");
-                    out = dst == a ? val[a] : val[a].clone();
-                    double[] p = binding.slots(b);
-                    for (int t = 0; t < slots; t++) {
-                        out[t] += p[t];
-                    }
-                    set(val, depth, degree, size3, writtenAt, dst, out, depth[a], degree[a], false, i);
-                }
-            }
-            if (dst >= 0 && val[dst] != null) {
-                if (fresh) {
-                    live++;
-                    peak = Math.max(peak, live);
-                }
-                for (double x : val[dst]) {
-                    maxAbs = Math.max(maxAbs, Math.abs(x));
-                }
-            }
-            for (int r : new int[]{dst, a, HePlan.readsB(op) ? b : -1, ref}) {
-                if (r >= 0 && plan.lastUse(r) == i && val[r] != null) {
-                    val[r] = null;
-                    live--;
-                }
-            }
+            out[k] = s.v;
         }
-        Layout out = plan.outputLayout();
-        double[][] outRegs = new double[out.regCount()][];
-        for (int k = 0; k < out.regCount(); k++) {
-            int r = out.regAt(k);
-            if (val[r] == null || degree[r] != 1) {
-                throw new IllegalStateException("output register " + r + " must hold a rescaled ciphertext at the end");
-            }
-            outRegs[k] = val[r];
-        }
-        return new Result(binding.unpackOutput(outRegs), counts, maxAbs, peak);
+        return new Result(binding.unpackOutput(out), r.counts(), sim.maxAbs, r.peakLive());
     }
 
-    private static void set(double[][] val, int[] depth, int[] degree, boolean[] size3, int[] writtenAt, int dst,
-                            double[] out, int d, int deg, boolean s3, int i) {
-        val[dst] = out;
-        depth[dst] = d;
-        degree[dst] = deg;
-        size3[dst] = s3;
-        writtenAt[dst] = i;
+    @Override
+    public void before(int i) {
+        current = i;
     }
 
-    private static void need(boolean ok, int i, OpCode op, String what) {
+    private void need(boolean ok, String what) {
         if (!ok) {
-            throw new IllegalStateException("instruction " + i + " (" + op + "): " + what);
+            throw new IllegalStateException("instruction " + current + " (" + plan.op(current) + "): " + what);
         }
+    }
+
+    private void operand(Slots a) {
+        need(plan.level(current) == plan.depth() - a.depth, "the plan states level " + plan.level(current)
+                + " but the operand is at level " + (plan.depth() - a.depth));
+    }
+
+    private Slots make(double[] v, int depth, int degree, boolean size3, int tag) {
+        for (double x : v) {
+            maxAbs = Math.max(maxAbs, Math.abs(x));
+        }
+        return new Slots(v, depth, degree, size3, tag);
+    }
+
+    private double[] rot(double[] x, int step) {
+        double[] out = new double[slots];
+        System.arraycopy(x, step, out, 0, slots - step);
+        System.arraycopy(x, 0, out, slots - step, step);
+        return out;
+    }
+
+    @Override
+    public Slots rotate(Slots a, int step) {
+        operand(a);
+        need(!a.size3, "rotation needs a relinearized operand");
+        need(step > 0 && step < slots, "rotation step must be in [1, " + slots + "), but was " + step);
+        return make(rot(a.v, step), a.depth, a.degree, false, a.tag);
+    }
+
+    @Override
+    public Slots[] rotateHoisted(Slots a, int[] steps) {
+        need(a.degree == 1 && !a.size3, "hoisting needs a rescaled, relinearized operand");
+        Slots[] out = new Slots[steps.length];
+        for (int s = 0; s < steps.length; s++) {
+            out[s] = rotate(a, steps[s]);
+        }
+        return out;
+    }
+
+    private Slots product(Slots a, double[] p, double c, Slots target) {
+        operand(a);
+        need(a.degree == 1 && !a.size3, "product of an unrescaled operand");
+        double[] out = a.v.clone();
+        for (int t = 0; t < slots; t++) {
+            out[t] *= p == null ? c : p[t];
+        }
+        return make(out, a.depth, 2, false, target == null ? -1 : target.tag);
+    }
+
+    @Override
+    public Slots mulPlain(Slots a, int pt, Slots target) {
+        return product(a, binding.slots(pt), 0, target);
+    }
+
+    @Override
+    public Slots mulPlainAcc(Slots acc, Slots a, int pt, Slots target) {
+        Slots p = product(a, binding.slots(pt), 0, target);
+        need(acc.degree == 2 && acc.depth == a.depth && !acc.size3, "accumulator must be a degree-2 product at the"
+                + " operand's level");
+        need(acc.tag == p.tag, "accumulator mixes scale targets");
+        for (int t = 0; t < slots; t++) {
+            acc.v[t] += p.v[t];
+        }
+        return make(acc.v, acc.depth, 2, false, acc.tag);
+    }
+
+    @Override
+    public Slots mulConst(Slots a, int pt, Slots target) {
+        return product(a, null, binding.scalar(pt), target);
+    }
+
+    @Override
+    public Slots mulCt(Slots a, Slots b) {
+        operand(a);
+        need(a.degree == 1 && b.degree == 1 && !a.size3 && !b.size3 && a.depth == b.depth, "ct x ct needs two"
+                + " rescaled operands at the same level, but levels were " + a.depth + " and " + b.depth);
+        need(a.tag == b.tag, "ct x ct of registers with different scales");
+        double[] out = new double[slots];
+        for (int t = 0; t < slots; t++) {
+            out[t] = a.v[t] * b.v[t];
+        }
+        return make(out, a.depth, 2, true, 1_000_000 + tags++);
+    }
+
+    @Override
+    public Slots relinearize(Slots a) {
+        need(a.size3, "relinearize needs a size-3 ciphertext");
+        return new Slots(a.v, a.depth, a.degree, false, a.tag);
+    }
+
+    @Override
+    public Slots rescale(Slots a) {
+        operand(a);
+        need(a.degree == 2 && !a.size3, "rescale needs a relinearized product");
+        need(a.depth < plan.depth(), "rescale below level 0");
+        return new Slots(a.v, a.depth + 1, 1, false, a.tag);
+    }
+
+    @Override
+    public Slots dropLevel(Slots a, int levels) {
+        operand(a);
+        need(a.degree == 1 && levels > 0 && a.depth + levels <= plan.depth(), "bad level drop by " + levels);
+        return new Slots(a.v.clone(), a.depth + levels, 1, false, a.tag);
+    }
+
+    @Override
+    public Slots add(Slots a, Slots b) {
+        operand(a);
+        need(a.depth == b.depth && a.degree == b.degree && !a.size3 && !b.size3, "add needs equal levels and degrees,"
+                + " but had level " + (plan.depth() - a.depth) + "/degree " + a.degree + " and level "
+                + (plan.depth() - b.depth) + "/degree " + b.degree);
+        need(a.tag == b.tag, "add of registers with different scales");
+        double[] out = a.v.clone();
+        for (int t = 0; t < slots; t++) {
+            out[t] += b.v[t];
+        }
+        return make(out, a.depth, a.degree, false, a.tag);
+    }
+
+    @Override
+    public Slots addPlain(Slots a, int pt) {
+        operand(a);
+        need(!a.size3, "add of a size-3 ciphertext");
+        double[] p = binding.slots(pt);
+        double[] out = a.v.clone();
+        for (int t = 0; t < slots; t++) {
+            out[t] += p[t];
+        }
+        return make(out, a.depth, a.degree, false, a.tag);
     }
 }
