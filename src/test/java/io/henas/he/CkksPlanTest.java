@@ -16,7 +16,6 @@ import io.henas.ckks.Decryptor;
 import io.henas.ckks.Encoder;
 import io.henas.ckks.Encryptor;
 import io.henas.ckks.Evaluator;
-import io.henas.ckks.Plaintext;
 import io.henas.ir.ActivationKind;
 import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
@@ -28,7 +27,6 @@ import io.henas.ring.Sampler;
 import io.henas.rlwe.EvaluationKeys;
 import io.henas.rlwe.KeyGenerator;
 import io.henas.rlwe.SecretKey;
-import io.henas.rlwe.Security;
 
 /**
  * Runs compiled plans on real CKKS ciphertexts (128-bit parameters chosen by the plan) to prove the plan is
@@ -36,66 +34,8 @@ import io.henas.rlwe.Security;
  */
 class CkksPlanTest {
 
-    /** A minimal executor following {@link OpCode}'s scale discipline. */
-    static final class CkksBackend implements PlanBackend<Ciphertext> {
-        final Evaluator ev;
-        final Encoder enc;
-        final PlanBinding bind;
-        final CkksParameters params;
-
-        CkksBackend(CkksParameters params, Evaluator ev, Encoder enc, PlanBinding bind) {
-            this.params = params;
-            this.ev = ev;
-            this.enc = enc;
-            this.bind = bind;
-        }
-
-        double productScale(Ciphertext a, Ciphertext target) {
-            double t = target == null ? params.defaultScale() : target.scale();
-            return params.rlwe().q(a.level()) * t / a.scale();
-        }
-
-        public Ciphertext rotate(Ciphertext a, int step) { return ev.rotate(a, step); }
-
-        public Ciphertext[] rotateHoisted(Ciphertext a, int[] steps) { return ev.rotateHoisted(a, steps); }
-
-        public Ciphertext mulPlain(Ciphertext a, int pt, Ciphertext target) {
-            Plaintext p = enc.encode(bind.slots(pt), a.level(), productScale(a, target));
-            return ev.mulPlain(a, p);
-        }
-
-        public Ciphertext mulPlainAcc(Ciphertext acc, Ciphertext a, int pt, Ciphertext target) {
-            return ev.add(acc, mulPlain(a, pt, target));
-        }
-
-        public Ciphertext mulConst(Ciphertext a, int pt, Ciphertext target) {
-            return ev.mulPlain(a, enc.encodeConstant(bind.scalar(pt), a.level(), productScale(a, target)));
-        }
-
-        public Ciphertext mulCt(Ciphertext a, Ciphertext b) { return ev.mul(a, b); }
-
-        public Ciphertext relinearize(Ciphertext a) { return ev.relinearize(a); }
-
-        public Ciphertext rescale(Ciphertext a) { return ev.rescale(a); }
-
-        public Ciphertext dropLevel(Ciphertext a, int levels) { return ev.dropToLevel(a, a.level() - levels); }
-
-        public Ciphertext add(Ciphertext a, Ciphertext b) { return ev.add(a, b); }
-
-        public Ciphertext addPlain(Ciphertext a, int pt) {
-            return ev.addPlain(a, enc.encode(bind.slots(pt), a.level(), a.scale()));
-        }
-    }
-
     static double[] encryptedLogits(HePlan plan, NetWeights w, double[] x) {
-        HeParameters hp = plan.parameters();
-        int[] bits = new int[hp.primeBits().size() + 1];
-        for (int i = 0; i < hp.primeBits().size(); i++) {
-            bits[i] = hp.primeBits().get(i);
-        }
-        bits[bits.length - 1] = hp.specialPrimeBits();
-        CkksParameters params = CkksParameters.of(CkksParameters.Literal.fromBits(hp.logN(), hp.scaleBits(),
-                Security.HE_STANDARD_128, bits));
+        CkksParameters params = plan.parameters().ckksParameters();
         KeyGenerator kg = new KeyGenerator(params.rlwe(), new Sampler());
         SecretKey sk = kg.secretKey();
         int[] steps = plan.galoisSteps();
