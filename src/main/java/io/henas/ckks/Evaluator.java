@@ -7,6 +7,7 @@ import io.henas.ring.Automorphism;
 import io.henas.ring.Parallel;
 import io.henas.ring.Ring;
 import io.henas.ring.RnsPoly;
+import io.henas.ring.ScratchPool;
 import io.henas.rlwe.Decomposition;
 import io.henas.rlwe.EvaluationKeys;
 import io.henas.rlwe.KeySwitchKey;
@@ -36,6 +37,7 @@ public final class Evaluator implements AutoCloseable {
     private final Parallel par;
     private final KeySwitcher switcher;
     private final Map<Long, int[]> perms = new ConcurrentHashMap<>();
+    private final ScratchPool pool;
 
     /** A single-threaded evaluator. {@code keys} may be null if no relinearization or rotation is needed. */
     public Evaluator(CkksParameters params, EvaluationKeys keys) {
@@ -57,6 +59,8 @@ public final class Evaluator implements AutoCloseable {
         this.n = params.n();
         this.par = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);
         this.switcher = new KeySwitcher(params.rlwe());
+        int l = params.maxLevel() + 1;
+        this.pool = new ScratchPool(n, (l + 1) * (l + 2) + 4 * l + 8);
     }
 
     /** The parameters. */
@@ -430,16 +434,35 @@ public final class Evaluator implements AutoCloseable {
         if (keys == null || keys.relinKey() == null) {
             throw new IllegalStateException("relinearization needs a relinearization key, but the evaluator has none");
         }
-        RnsPoly b = ring.newPoly(limbs, true);
-        RnsPoly ak = ring.newPoly(limbs, true);
-        switcher.switchKey(a.poly(2), keys.relinKey().key(), b, ak, par);
+        RnsPoly bT = pooled(limbs);
+        RnsPoly aT = pooled(limbs);
+        Decomposition d = switcher.decompose(a.poly(2), par, pool);
+        switcher.apply(d, keys.relinKey().key(), null, bT, aT, par, pool);
+        d.release(pool);
         RnsPoly c0 = a.poly(0);
         RnsPoly c1 = a.poly(1);
+        RnsPoly[] res = out == a ? new RnsPoly[]{c0, c1} : target(out, 2, limbs);
         par.forEach(limbs, i -> {
-            ring.addLimb(i, c0.limb(i), b.limb(i), b.limb(i));
-            ring.addLimb(i, c1.limb(i), ak.limb(i), ak.limb(i));
+            ring.addLimb(i, c0.limb(i), bT.limb(i), res[0].limb(i));
+            ring.addLimb(i, c1.limb(i), aT.limb(i), res[1].limb(i));
         });
-        out.set(a.scale(), b, ak);
+        release(bT);
+        release(aT);
+        out.set(a.scale(), res);
+    }
+
+    private RnsPoly pooled(int limbs) {
+        long[][] l = new long[limbs][];
+        for (int i = 0; i < limbs; i++) {
+            l[i] = pool.take();
+        }
+        return new RnsPoly(l, true);
+    }
+
+    private void release(RnsPoly p) {
+        for (int i = 0; i < p.limbCount(); i++) {
+            pool.give(p.limb(i));
+        }
     }
 
     /** {@code relinearize(a * b)}. */
@@ -467,17 +490,22 @@ public final class Evaluator implements AutoCloseable {
         }
         final long ql = params.rlwe().q(l);
         final long half = ql >>> 1;
+        final boolean intoOut = out != a && out.size() == a.size() && out.level() == l - 1;
         RnsPoly[] res = new RnsPoly[a.size()];
+        long[] last = pool.take();
         for (int k = 0; k < a.size(); k++) {
             RnsPoly src = a.poly(k);
-            long[] last = src.limb(l).clone();
+            System.arraycopy(src.limb(l), 0, last, 0, n);
             ring.ntt(l).inverse(last);
             long[][] limbs = new long[l][];
+            for (int i = 0; i < l; i++) {
+                limbs[i] = out == a ? src.limb(i) : intoOut ? out.poly(k).limb(i) : new long[n];
+            }
             par.forEach(l, i -> {
                 var qi = ring.modulus(i);
                 long q = qi.value();
                 long qlMod = qi.reduce(ql);
-                long[] t = new long[n];
+                long[] t = pool.take();
                 for (int c = 0; c < n; c++) {
                     long x = last[c];
                     long r = qi.reduce(x);
@@ -493,15 +521,17 @@ public final class Evaluator implements AutoCloseable {
                 long inv = params.rlwe().rescaleInv(l, i);
                 long invS = params.rlwe().rescaleInvShoup(l, i);
                 long[] s = src.limb(i);
+                long[] dst = limbs[i];
                 for (int c = 0; c < n; c++) {
                     long v = s[c] - t[c] + q;
                     long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
-                    t[c] = r >= q ? r - q : r;
+                    dst[c] = r >= q ? r - q : r;
                 }
-                limbs[i] = t;
+                pool.give(t);
             });
             res[k] = new RnsPoly(limbs, true);
         }
+        pool.give(last);
         out.set(a.scale() / ql, res);
     }
 
@@ -610,9 +640,12 @@ public final class Evaluator implements AutoCloseable {
             }
             KeySwitchKey key = galoisKey(g, "rotation by " + steps[s]);
             if (d == null) {
-                d = switcher.decompose(a.poly(1), par);
+                d = switcher.decompose(a.poly(1), par, pool);
             }
             out[s] = finishGalois(a, d, key, g);
+        }
+        if (d != null) {
+            d.release(pool);
         }
         return out;
     }
@@ -624,7 +657,10 @@ public final class Evaluator implements AutoCloseable {
             return a.copy();
         }
         KeySwitchKey key = galoisKey(g, what);
-        return finishGalois(a, switcher.decompose(a.poly(1), par), key, g);
+        Decomposition d = switcher.decompose(a.poly(1), par, pool);
+        Ciphertext r = finishGalois(a, d, key, g);
+        d.release(pool);
+        return r;
     }
 
     private KeySwitchKey galoisKey(long g, String what) {
@@ -641,7 +677,7 @@ public final class Evaluator implements AutoCloseable {
         int limbs = a.level() + 1;
         RnsPoly b = ring.newPoly(limbs, true);
         RnsPoly ak = ring.newPoly(limbs, true);
-        switcher.apply(d, key, perm, b, ak, par);
+        switcher.apply(d, key, perm, b, ak, par, pool);
         RnsPoly c0 = a.poly(0);
         par.forEach(limbs, i -> {
             long[] src = c0.limb(i);

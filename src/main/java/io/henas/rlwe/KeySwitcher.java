@@ -5,6 +5,7 @@ import io.henas.ring.NttTables;
 import io.henas.ring.Parallel;
 import io.henas.ring.Ring;
 import io.henas.ring.RnsPoly;
+import io.henas.ring.ScratchPool;
 
 /**
  * Key switching with per-prime digits and one special prime (SEAL's scheme): {@link #decompose} splits a polynomial
@@ -13,7 +14,6 @@ import io.henas.ring.RnsPoly;
  * by {@code P} with rounding. Immutable; safe to share between threads.
  */
 public final class KeySwitcher {
-    private static final int BLOCK = 256;
     private final RlweParameters params;
     private final Ring ring;
     private final int n;
@@ -29,6 +29,14 @@ public final class KeySwitcher {
      * Decomposes {@code c} (NTT form, {@code l + 1} limbs) into digits.
      */
     public Decomposition decompose(RnsPoly c, Parallel par) {
+        return decompose(c, par, null);
+    }
+
+    /**
+     * Decomposes {@code c} taking work arrays from {@code pool} (may be null); give them back with
+     * {@link Decomposition#release}.
+     */
+    public Decomposition decompose(RnsPoly c, Parallel par, ScratchPool pool) {
         if (!c.isNtt()) {
             throw new IllegalArgumentException("key switching input must be in NTT form");
         }
@@ -38,7 +46,8 @@ public final class KeySwitcher {
         // coefficient form of each limb
         final long[][] coeff = new long[l + 1][];
         par.forEach(l + 1, j -> {
-            long[] x = c.limb(j).clone();
+            long[] x = take(pool);
+            System.arraycopy(c.limb(j), 0, x, 0, n);
             ring.ntt(j).inverse(x);
             coeff[j] = x;
         });
@@ -47,13 +56,15 @@ public final class KeySwitcher {
             int j = idx / targets;
             int t = idx % targets;
             if (t == j) {
-                d[j][t] = c.limb(j).clone();
+                long[] x = take(pool);
+                System.arraycopy(c.limb(j), 0, x, 0, n);
+                d[j][t] = x;
                 return;
             }
             int mi = t == l + 1 ? pIndex : t;
             Modulus m = ring.modulus(mi);
             long[] src = coeff[j];
-            long[] x = new long[n];
+            long[] x = take(pool);
             if (params.q(j) < m.value()) {
                 System.arraycopy(src, 0, x, 0, n);
             } else {
@@ -64,7 +75,16 @@ public final class KeySwitcher {
             ring.ntt(mi).forward(x);
             d[j][t] = x;
         });
+        if (pool != null) {
+            for (long[] x : coeff) {
+                pool.give(x);
+            }
+        }
         return new Decomposition(l, d);
+    }
+
+    private long[] take(ScratchPool pool) {
+        return pool == null ? new long[n] : pool.take();
     }
 
     /**
@@ -74,6 +94,12 @@ public final class KeySwitcher {
      * null for none. The outputs must have {@code l + 1} limbs; they are overwritten and set to NTT form.
      */
     public void apply(Decomposition d, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par) {
+        apply(d, key, perm, outB, outA, par, null);
+    }
+
+    /** As {@link #apply(Decomposition, KeySwitchKey, int[], RnsPoly, RnsPoly, Parallel)} with pooled work arrays. */
+    public void apply(Decomposition d, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par,
+                      ScratchPool pool) {
         if (!key.params().equals(params)) {
             throw new IllegalArgumentException("parameter mismatch: switcher=" + params.id() + ", key="
                     + key.params().id());
@@ -89,14 +115,18 @@ public final class KeySwitcher {
         final int pIndex = params.pIndex();
         par.forEach(targets, t -> {
             int mi = t == l + 1 ? pIndex : t;
-            long[] b = t == l + 1 ? new long[n] : outB.limb(t);
-            long[] a = t == l + 1 ? new long[n] : outA.limb(t);
+            long[] b = t == l + 1 ? take(pool) : outB.limb(t);
+            long[] a = t == l + 1 ? take(pool) : outA.limb(t);
             innerProduct(d, t, mi, key, perm, b, a);
             accB[t] = b;
             accA[t] = a;
         });
-        modDown(accB, l, par);
-        modDown(accA, l, par);
+        modDown(accB, l, par, pool);
+        modDown(accA, l, par, pool);
+        if (pool != null) {
+            pool.give(accB[l + 1]);
+            pool.give(accA[l + 1]);
+        }
         outB.setNtt(true);
         outA.setNtt(true);
     }
@@ -110,40 +140,35 @@ public final class KeySwitcher {
                               long[] outA) {
         final Modulus m = ring.modulus(mi);
         final int digits = d.level + 1;
-        final long[] hb = new long[BLOCK];
-        final long[] lb = new long[BLOCK];
-        final long[] ha = new long[BLOCK];
-        final long[] la = new long[BLOCK];
-        for (int k0 = 0; k0 < n; k0 += BLOCK) {
-            java.util.Arrays.fill(hb, 0);
-            java.util.Arrays.fill(lb, 0);
-            java.util.Arrays.fill(ha, 0);
-            java.util.Arrays.fill(la, 0);
+        final long[][] xs = new long[digits][];
+        final long[][] kbs = new long[digits][];
+        final long[][] kas = new long[digits][];
+        for (int j = 0; j < digits; j++) {
+            xs[j] = d.digits[j][t];
+            kbs[j] = key.b(j).limb(mi);
+            kas[j] = key.a(j).limb(mi);
+        }
+        for (int k = 0; k < n; k++) {
+            final int src = perm == null ? k : perm[k];
+            long hb = 0;
+            long lb = 0;
+            long ha = 0;
+            long la = 0;
             for (int j = 0; j < digits; j++) {
-                final long[] x = d.digits[j][t];
-                final long[] kb = key.b(j).limb(mi);
-                final long[] ka = key.a(j).limb(mi);
-                for (int r = 0; r < BLOCK; r++) {
-                    int k = k0 + r;
-                    long v = perm == null ? x[k] : x[perm[k]];
-                    long pb = kb[k];
-                    long plo = v * pb;
-                    long phi = Math.unsignedMultiplyHigh(v, pb);
-                    long s = lb[r] + plo;
-                    hb[r] += phi + (Long.compareUnsigned(s, plo) < 0 ? 1 : 0);
-                    lb[r] = s;
-                    long pa = ka[k];
-                    plo = v * pa;
-                    phi = Math.unsignedMultiplyHigh(v, pa);
-                    s = la[r] + plo;
-                    ha[r] += phi + (Long.compareUnsigned(s, plo) < 0 ? 1 : 0);
-                    la[r] = s;
-                }
+                long v = xs[j][src];
+                long pb = kbs[j][k];
+                long pa = kas[j][k];
+                long plo = v * pb;
+                long s = lb + plo;
+                hb += Math.unsignedMultiplyHigh(v, pb) + (Long.compareUnsigned(s, plo) < 0 ? 1 : 0);
+                lb = s;
+                plo = v * pa;
+                s = la + plo;
+                ha += Math.unsignedMultiplyHigh(v, pa) + (Long.compareUnsigned(s, plo) < 0 ? 1 : 0);
+                la = s;
             }
-            for (int r = 0; r < BLOCK; r++) {
-                outB[k0 + r] = m.reduce128(hb[r], lb[r]);
-                outA[k0 + r] = m.reduce128(ha[r], la[r]);
-            }
+            outB[k] = m.reduceWide(hb, lb);
+            outA[k] = m.reduceWide(ha, la);
         }
     }
 
@@ -151,7 +176,7 @@ public final class KeySwitcher {
      * In place: {@code acc[0..l]} (mod q_i, NTT) and {@code acc[l+1]} (mod P, NTT) become
      * {@code round(acc / P)} in {@code acc[0..l]}.
      */
-    private void modDown(long[][] acc, int l, Parallel par) {
+    private void modDown(long[][] acc, int l, Parallel par, ScratchPool pool) {
         final long[] last = acc[l + 1];
         final Modulus pm = ring.modulus(params.pIndex());
         ring.ntt(params.pIndex()).inverse(last);
@@ -160,7 +185,7 @@ public final class KeySwitcher {
             Modulus qi = ring.modulus(i);
             long q = qi.value();
             long pMod = params.pModQ(i);
-            long[] t = new long[n];
+            long[] t = take(pool);
             boolean small = pm.value() < q;
             for (int k = 0; k < n; k++) {
                 long x = last[k];
@@ -182,6 +207,9 @@ public final class KeySwitcher {
                 long v = a[k] - t[k] + q;
                 long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
                 a[k] = r >= q ? r - q : r;
+            }
+            if (pool != null) {
+                pool.give(t);
             }
         });
     }
