@@ -60,7 +60,7 @@ public final class Evaluator implements AutoCloseable {
         this.par = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);
         this.switcher = new KeySwitcher(params.rlwe());
         int l = params.maxLevel() + 1;
-        this.pool = new ScratchPool(n, (l + 1) * (l + 2) + 4 * l + 8);
+        this.pool = new ScratchPool(n, (l + 1) * (l + 2) + 8 * l + 16);
     }
 
     /** The parameters. */
@@ -436,9 +436,7 @@ public final class Evaluator implements AutoCloseable {
         }
         RnsPoly bT = pooled(limbs);
         RnsPoly aT = pooled(limbs);
-        Decomposition d = switcher.decompose(a.poly(2), par, pool);
-        switcher.apply(d, keys.relinKey().key(), null, bT, aT, par, pool);
-        d.release(pool);
+        switcher.switchKey(a.poly(2), keys.relinKey().key(), null, bT, aT, par, pool);
         RnsPoly c0 = a.poly(0);
         RnsPoly c1 = a.poly(1);
         RnsPoly[] res = out == a ? new RnsPoly[]{c0, c1} : target(out, 2, limbs);
@@ -491,47 +489,55 @@ public final class Evaluator implements AutoCloseable {
         final long ql = params.rlwe().q(l);
         final long half = ql >>> 1;
         final boolean intoOut = out != a && out.size() == a.size() && out.level() == l - 1;
-        RnsPoly[] res = new RnsPoly[a.size()];
-        long[] last = pool.take();
-        for (int k = 0; k < a.size(); k++) {
-            RnsPoly src = a.poly(k);
-            System.arraycopy(src.limb(l), 0, last, 0, n);
-            ring.ntt(l).inverse(last);
-            long[][] limbs = new long[l][];
+        final int size = a.size();
+        final long[][] lasts = new long[size][];
+        final long[][][] dsts = new long[size][l][];
+        for (int k = 0; k < size; k++) {
+            lasts[k] = pool.take();
             for (int i = 0; i < l; i++) {
-                limbs[i] = out == a ? src.limb(i) : intoOut ? out.poly(k).limb(i) : new long[n];
+                dsts[k][i] = out == a ? a.poly(k).limb(i) : intoOut ? out.poly(k).limb(i) : new long[n];
             }
-            par.forEach(l, i -> {
-                var qi = ring.modulus(i);
-                long q = qi.value();
-                long qlMod = qi.reduce(ql);
-                long[] t = pool.take();
-                for (int c = 0; c < n; c++) {
-                    long x = last[c];
-                    long r = qi.reduce(x);
-                    if (x > half) {
-                        r -= qlMod;
-                        if (r < 0) {
-                            r += q;
-                        }
-                    }
-                    t[c] = r;
-                }
-                ring.ntt(i).forward(t);
-                long inv = params.rlwe().rescaleInv(l, i);
-                long invS = params.rlwe().rescaleInvShoup(l, i);
-                long[] s = src.limb(i);
-                long[] dst = limbs[i];
-                for (int c = 0; c < n; c++) {
-                    long v = s[c] - t[c] + q;
-                    long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
-                    dst[c] = r >= q ? r - q : r;
-                }
-                pool.give(t);
-            });
-            res[k] = new RnsPoly(limbs, true);
         }
-        pool.give(last);
+        par.forEach(size, k -> {
+            System.arraycopy(a.poly(k).limb(l), 0, lasts[k], 0, n);
+            ring.ntt(l).inverse(lasts[k]);
+        });
+        par.forEach(size * l, idx -> {
+            int k = idx / l;
+            int i = idx % l;
+            long[] last = lasts[k];
+            var qi = ring.modulus(i);
+            long q = qi.value();
+            long qlMod = qi.reduce(ql);
+            long[] t = pool.take();
+            for (int c = 0; c < n; c++) {
+                long x = last[c];
+                long r = qi.reduce(x);
+                if (x > half) {
+                    r -= qlMod;
+                    if (r < 0) {
+                        r += q;
+                    }
+                }
+                t[c] = r;
+            }
+            ring.ntt(i).forward(t);
+            long inv = params.rlwe().rescaleInv(l, i);
+            long invS = params.rlwe().rescaleInvShoup(l, i);
+            long[] s = a.poly(k).limb(i);
+            long[] dst = dsts[k][i];
+            for (int c = 0; c < n; c++) {
+                long v = s[c] - t[c] + q;
+                long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
+                dst[c] = r >= q ? r - q : r;
+            }
+            pool.give(t);
+        });
+        RnsPoly[] res = new RnsPoly[size];
+        for (int k = 0; k < size; k++) {
+            res[k] = new RnsPoly(dsts[k], true);
+            pool.give(lasts[k]);
+        }
         out.set(a.scale() / ql, res);
     }
 
@@ -657,10 +663,7 @@ public final class Evaluator implements AutoCloseable {
             return a.copy();
         }
         KeySwitchKey key = galoisKey(g, what);
-        Decomposition d = switcher.decompose(a.poly(1), par, pool);
-        Ciphertext r = finishGalois(a, d, key, g);
-        d.release(pool);
-        return r;
+        return finishGalois(a, null, key, g);
     }
 
     private KeySwitchKey galoisKey(long g, String what) {
@@ -672,12 +675,17 @@ public final class Evaluator implements AutoCloseable {
         return key;
     }
 
+    /** Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. */
     private Ciphertext finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g) {
         int[] perm = perms.computeIfAbsent(g, e -> Automorphism.nttPermutation(params.logN(), e));
         int limbs = a.level() + 1;
         RnsPoly b = ring.newPoly(limbs, true);
         RnsPoly ak = ring.newPoly(limbs, true);
-        switcher.apply(d, key, perm, b, ak, par, pool);
+        if (d == null) {
+            switcher.switchKey(a.poly(1), key, perm, b, ak, par, pool);
+        } else {
+            switcher.apply(d, key, perm, b, ak, par, pool);
+        }
         RnsPoly c0 = a.poly(0);
         par.forEach(limbs, i -> {
             long[] src = c0.limb(i);

@@ -113,16 +113,21 @@ public final class KeySwitcher {
         final long[][] accB = new long[targets][];
         final long[][] accA = new long[targets][];
         final int pIndex = params.pIndex();
-        par.forEach(targets, t -> {
+        for (int t = 0; t <= l; t++) {
+            accB[t] = outB.limb(t);
+            accA[t] = outA.limb(t);
+        }
+        accB[l + 1] = take(pool);
+        accA[l + 1] = take(pool);
+        // inner products: one work item per (target prime, coefficient slice) so threads stay balanced
+        final int slices = par.threads();
+        par.forEach(targets * slices, idx -> {
+            int t = idx / slices;
+            int slice = idx % slices;
             int mi = t == l + 1 ? pIndex : t;
-            long[] b = t == l + 1 ? take(pool) : outB.limb(t);
-            long[] a = t == l + 1 ? take(pool) : outA.limb(t);
-            innerProduct(d, t, mi, key, perm, b, a);
-            accB[t] = b;
-            accA[t] = a;
+            innerProduct(d, t, mi, key, perm, accB[t], accA[t], n * slice / slices, n * (slice + 1) / slices);
         });
-        modDown(accB, l, par, pool);
-        modDown(accA, l, par, pool);
+        modDown(accB, accA, l, par, pool);
         if (pool != null) {
             pool.give(accB[l + 1]);
             pool.give(accA[l + 1]);
@@ -133,11 +138,128 @@ public final class KeySwitcher {
 
     /** Decompose and apply in one call (no automorphism). */
     public void switchKey(RnsPoly c, KeySwitchKey key, RnsPoly outB, RnsPoly outA, Parallel par) {
-        apply(decompose(c, par), key, null, outB, outA, par);
+        switchKey(c, key, null, outB, outA, par, null);
+    }
+
+    /**
+     * One key switch of {@code perm(c)} (perm may be null) without materializing the decomposition: for each target
+     * prime, each digit is reduced, transformed and multiplied into 128-bit accumulators while it is still in cache
+     * (SEAL's loop order). Same result as {@code apply(decompose(c), key, perm, ...)}, less memory traffic.
+     */
+    public void switchKey(RnsPoly c, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par,
+                          ScratchPool pool) {
+        if (!c.isNtt()) {
+            throw new IllegalArgumentException("key switching input must be in NTT form");
+        }
+        if (!key.params().equals(params)) {
+            throw new IllegalArgumentException("parameter mismatch: switcher=" + params.id() + ", key="
+                    + key.params().id());
+        }
+        final int l = c.level();
+        if (outB.limbCount() != l + 1 || outA.limbCount() != l + 1) {
+            throw new IllegalArgumentException("outputs must have " + (l + 1) + " limbs, but had " + outB.limbCount()
+                    + " and " + outA.limbCount());
+        }
+        final int targets = l + 2;
+        final int pIndex = params.pIndex();
+        final long[][] coeff = new long[l + 1][];
+        par.forEach(l + 1, j -> {
+            long[] x = take(pool);
+            System.arraycopy(c.limb(j), 0, x, 0, n);
+            ring.ntt(j).inverse(x);
+            coeff[j] = x;
+        });
+        final long[][] accB = new long[targets][];
+        final long[][] accA = new long[targets][];
+        for (int t = 0; t <= l; t++) {
+            accB[t] = outB.limb(t);
+            accA[t] = outA.limb(t);
+        }
+        accB[l + 1] = take(pool);
+        accA[l + 1] = take(pool);
+        par.forEach(targets, t -> {
+            int mi = t == l + 1 ? pIndex : t;
+            Modulus m = ring.modulus(mi);
+            long[] hb = take(pool);
+            long[] lb = take(pool);
+            long[] ha = take(pool);
+            long[] la = take(pool);
+            long[] tmp = take(pool);
+            for (int j = 0; j <= l; j++) {
+                long[] x;
+                if (j == t) {
+                    x = c.limb(j);
+                } else {
+                    long[] src = coeff[j];
+                    if (params.q(j) < m.value()) {
+                        System.arraycopy(src, 0, tmp, 0, n);
+                    } else {
+                        for (int k = 0; k < n; k++) {
+                            tmp[k] = m.reduce(src[k]);
+                        }
+                    }
+                    ring.ntt(mi).forward(tmp);
+                    x = tmp;
+                }
+                accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0);
+            }
+            long[] ob = accB[t];
+            long[] oa = accA[t];
+            for (int k = 0; k < n; k++) {
+                ob[k] = m.reduceWide(hb[k], lb[k]);
+                oa[k] = m.reduceWide(ha[k], la[k]);
+            }
+            if (pool != null) {
+                pool.give(hb);
+                pool.give(lb);
+                pool.give(ha);
+                pool.give(la);
+                pool.give(tmp);
+            }
+        });
+        if (pool != null) {
+            for (long[] x : coeff) {
+                pool.give(x);
+            }
+        }
+        modDown(accB, accA, l, par, pool);
+        if (pool != null) {
+            pool.give(accB[l + 1]);
+            pool.give(accA[l + 1]);
+        }
+        outB.setNtt(true);
+        outA.setNtt(true);
+    }
+
+    /** 128-bit multiply-accumulate of {@code perm(x) * kb} and {@code perm(x) * ka} (first: overwrite). */
+    private void accumulate(long[] x, int[] perm, long[] kb, long[] ka, long[] hb, long[] lb, long[] ha, long[] la,
+                            boolean first) {
+        for (int k = 0; k < n; k++) {
+            long v = perm == null ? x[k] : x[perm[k]];
+            long pb = kb[k];
+            long pa = ka[k];
+            long blo = v * pb;
+            long bhi = Math.unsignedMultiplyHigh(v, pb);
+            long alo = v * pa;
+            long ahi = Math.unsignedMultiplyHigh(v, pa);
+            if (first) {
+                lb[k] = blo;
+                hb[k] = bhi;
+                la[k] = alo;
+                ha[k] = ahi;
+            } else {
+                long s = lb[k] + blo;
+                hb[k] += bhi + (Long.compareUnsigned(s, blo) < 0 ? 1 : 0);
+                lb[k] = s;
+                s = la[k] + alo;
+                ha[k] += ahi + (Long.compareUnsigned(s, alo) < 0 ? 1 : 0);
+                la[k] = s;
+            }
+        }
     }
 
     private void innerProduct(Decomposition d, int t, int mi, KeySwitchKey key, int[] perm, long[] outB,
-                              long[] outA) {
+                              long[] outA, int from, int to) {
         final Modulus m = ring.modulus(mi);
         final int digits = d.level + 1;
         final long[][] xs = new long[digits][];
@@ -148,7 +270,7 @@ public final class KeySwitcher {
             kbs[j] = key.b(j).limb(mi);
             kas[j] = key.a(j).limb(mi);
         }
-        for (int k = 0; k < n; k++) {
+        for (int k = from; k < to; k++) {
             final int src = perm == null ? k : perm[k];
             long hb = 0;
             long lb = 0;
@@ -176,20 +298,27 @@ public final class KeySwitcher {
      * In place: {@code acc[0..l]} (mod q_i, NTT) and {@code acc[l+1]} (mod P, NTT) become
      * {@code round(acc / P)} in {@code acc[0..l]}.
      */
-    private void modDown(long[][] acc, int l, Parallel par, ScratchPool pool) {
-        final long[] last = acc[l + 1];
+    private void modDown(long[][] accB, long[][] accA, int l, Parallel par, ScratchPool pool) {
         final Modulus pm = ring.modulus(params.pIndex());
-        ring.ntt(params.pIndex()).inverse(last);
+        final NttTables pt = ring.ntt(params.pIndex());
+        par.forEach(2, w -> pt.inverse(w == 0 ? accB[l + 1] : accA[l + 1]));
         final long half = pm.value() >>> 1;
-        par.forEach(l + 1, i -> {
+        final boolean[] small = new boolean[l + 1];
+        for (int i = 0; i <= l; i++) {
+            small[i] = pm.value() < ring.modulus(i).value();
+        }
+        par.forEach(2 * (l + 1), idx -> {
+            int i = idx >> 1;
+            long[][] acc = (idx & 1) == 0 ? accB : accA;
+            long[] last = acc[l + 1];
             Modulus qi = ring.modulus(i);
             long q = qi.value();
             long pMod = params.pModQ(i);
             long[] t = take(pool);
-            boolean small = pm.value() < q;
+            boolean sm = small[i];
             for (int k = 0; k < n; k++) {
                 long x = last[k];
-                long r = small ? x : qi.reduce(x);
+                long r = sm ? x : qi.reduce(x);
                 if (x > half) {
                     r -= pMod;
                     if (r < 0) {
@@ -198,8 +327,7 @@ public final class KeySwitcher {
                 }
                 t[k] = r;
             }
-            NttTables tab = ring.ntt(i);
-            tab.forward(t);
+            ring.ntt(i).forward(t);
             long inv = params.pInv(i);
             long invS = params.pInvShoup(i);
             long[] a = acc[i];
