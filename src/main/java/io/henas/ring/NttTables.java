@@ -213,8 +213,8 @@ public final class NttTables {
         final long[] ws = invShoup;
         int t = 1;
         int m = n;
-        if (n > 2) {
-            // first stage (t = 1): adjacent pairs
+        if (((logN - 1) & 1) == 1) {
+            // one radix-2 stage (t = 1) so that the stages before the last pair up
             final int h = n >>> 1;
             for (int i = 0, j = 0; i < h; i++, j += 2) {
                 long u = a[j];
@@ -231,26 +231,51 @@ public final class NttTables {
             t = 2;
             m = h;
         }
-        for (; m > 2; m >>>= 1) {
+        // radix-4 passes: stages (m, t) and (m/2, 2t) at once
+        for (; m > 2; m >>>= 2, t <<= 2) {
             final int h = m >>> 1;
-            for (int i = 0, j1 = 0; i < h; i++, j1 += 2 * t) {
-                final long wi = w[h + i];
-                final long wsi = ws[h + i];
-                final int j2 = j1 + t;
-                for (int j = j1; j < j2; j++) {
-                    long u = a[j];
-                    long v = a[j + t];
-                    long s = u + v;
-                    if (s >= twoQ) {
-                        s -= twoQ;
+            final int h2 = m >>> 2;
+            for (int i = 0; i < h2; i++) {
+                final int j0 = 4 * i * t;
+                final long wa0 = w[h + 2 * i];
+                final long wsa0 = ws[h + 2 * i];
+                final long wa1 = w[h + 2 * i + 1];
+                final long wsa1 = ws[h + 2 * i + 1];
+                final long wb = w[h2 + i];
+                final long wsb = ws[h2 + i];
+                for (int j = j0; j < j0 + t; j++) {
+                    long x0 = a[j];
+                    long x1 = a[j + t];
+                    long x2 = a[j + 2 * t];
+                    long x3 = a[j + 3 * t];
+                    long s0 = x0 + x1;
+                    if (s0 >= twoQ) {
+                        s0 -= twoQ;
                     }
-                    long d = u - v + twoQ;
-                    long qh = Math.unsignedMultiplyHigh(d, wsi);
-                    a[j] = s;
-                    a[j + t] = d * wi - qh * q;
+                    long d0 = x0 - x1 + twoQ;
+                    d0 = d0 * wa0 - Math.unsignedMultiplyHigh(d0, wsa0) * q;
+                    long s1 = x2 + x3;
+                    if (s1 >= twoQ) {
+                        s1 -= twoQ;
+                    }
+                    long d1 = x2 - x3 + twoQ;
+                    d1 = d1 * wa1 - Math.unsignedMultiplyHigh(d1, wsa1) * q;
+                    long e0 = s0 + s1;
+                    if (e0 >= twoQ) {
+                        e0 -= twoQ;
+                    }
+                    long f0 = s0 - s1 + twoQ;
+                    long e1 = d0 + d1;
+                    if (e1 >= twoQ) {
+                        e1 -= twoQ;
+                    }
+                    long f1 = d0 - d1 + twoQ;
+                    a[j] = e0;
+                    a[j + t] = e1;
+                    a[j + 2 * t] = f0 * wb - Math.unsignedMultiplyHigh(f0, wsb) * q;
+                    a[j + 3 * t] = f1 * wb - Math.unsignedMultiplyHigh(f1, wsb) * q;
                 }
             }
-            t <<= 1;
         }
         // last stage (m = 2, h = 1) merged with the multiplication by 1/N
         final int half = n >>> 1;
