@@ -291,8 +291,25 @@ public final class Evaluator implements AutoCloseable {
         checkPlain(a, pt);
         RnsPoly[] res = target(out, a.size(), a.level() + 1, a);
         par.forEach(a.level() + 1, i -> {
-            for (int k = 0; k < a.size(); k++) {
-                ring.mulLimb(i, a.poly(k).limb(i), pt.poly().limb(i), res[k].limb(i));
+            if (a.size() == 2) {
+                // read the plaintext once for both polynomials
+                var m = ring.modulus(i);
+                long[] p = pt.poly().limb(i);
+                long[] x0 = a.poly(0).limb(i);
+                long[] x1 = a.poly(1).limb(i);
+                long[] r0 = res[0].limb(i);
+                long[] r1 = res[1].limb(i);
+                for (int c = 0; c < n; c++) {
+                    long y = p[c];
+                    long u = x0[c];
+                    long v = x1[c];
+                    r0[c] = m.reduceProduct(Math.unsignedMultiplyHigh(u, y), u * y);
+                    r1[c] = m.reduceProduct(Math.unsignedMultiplyHigh(v, y), v * y);
+                }
+            } else {
+                for (int k = 0; k < a.size(); k++) {
+                    ring.mulLimb(i, a.poly(k).limb(i), pt.poly().limb(i), res[k].limb(i));
+                }
             }
         });
         out.set(a.scale() * pt.scale(), res);

@@ -125,7 +125,7 @@ public final class KeySwitcher {
             int t = idx / slices;
             int slice = idx % slices;
             int mi = t == l + 1 ? pIndex : t;
-            innerProduct(d, t, mi, key, perm, accB[t], accA[t], n * slice / slices, n * (slice + 1) / slices);
+            innerProduct(d, t, mi, key, perm, accB[t], accA[t], n * slice / slices, n * (slice + 1) / slices, pool);
         });
         modDown(accB, accA, l, par, pool);
         if (pool != null) {
@@ -201,7 +201,7 @@ public final class KeySwitcher {
                     ring.ntt(mi).forward(tmp);
                     x = tmp;
                 }
-                accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0);
+                accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, 0, n);
             }
             long[] ob = accB[t];
             long[] oa = accA[t];
@@ -233,8 +233,8 @@ public final class KeySwitcher {
 
     /** 128-bit multiply-accumulate of {@code perm(x) * kb} and {@code perm(x) * ka} (first: overwrite). */
     private void accumulate(long[] x, int[] perm, long[] kb, long[] ka, long[] hb, long[] lb, long[] ha, long[] la,
-                            boolean first) {
-        for (int k = 0; k < n; k++) {
+                            boolean first, int from, int to) {
+        for (int k = from; k < to; k++) {
             long v = perm == null ? x[k] : x[perm[k]];
             long pb = kb[k];
             long pa = ka[k];
@@ -259,38 +259,24 @@ public final class KeySwitcher {
     }
 
     private void innerProduct(Decomposition d, int t, int mi, KeySwitchKey key, int[] perm, long[] outB,
-                              long[] outA, int from, int to) {
+                              long[] outA, int from, int to, ScratchPool pool) {
         final Modulus m = ring.modulus(mi);
-        final int digits = d.level + 1;
-        final long[][] xs = new long[digits][];
-        final long[][] kbs = new long[digits][];
-        final long[][] kas = new long[digits][];
-        for (int j = 0; j < digits; j++) {
-            xs[j] = d.digits[j][t];
-            kbs[j] = key.b(j).limb(mi);
-            kas[j] = key.a(j).limb(mi);
+        long[] hb = take(pool);
+        long[] lb = take(pool);
+        long[] ha = take(pool);
+        long[] la = take(pool);
+        for (int j = 0; j <= d.level; j++) {
+            accumulate(d.digits[j][t], perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, from, to);
         }
         for (int k = from; k < to; k++) {
-            final int src = perm == null ? k : perm[k];
-            long hb = 0;
-            long lb = 0;
-            long ha = 0;
-            long la = 0;
-            for (int j = 0; j < digits; j++) {
-                long v = xs[j][src];
-                long pb = kbs[j][k];
-                long pa = kas[j][k];
-                long plo = v * pb;
-                long s = lb + plo;
-                hb += Math.unsignedMultiplyHigh(v, pb) + (Long.compareUnsigned(s, plo) < 0 ? 1 : 0);
-                lb = s;
-                plo = v * pa;
-                s = la + plo;
-                ha += Math.unsignedMultiplyHigh(v, pa) + (Long.compareUnsigned(s, plo) < 0 ? 1 : 0);
-                la = s;
-            }
-            outB[k] = m.reduceWide(hb, lb);
-            outA[k] = m.reduceWide(ha, la);
+            outB[k] = m.reduceWide(hb[k], lb[k]);
+            outA[k] = m.reduceWide(ha[k], la[k]);
+        }
+        if (pool != null) {
+            pool.give(hb);
+            pool.give(lb);
+            pool.give(ha);
+            pool.give(la);
         }
     }
 
