@@ -665,7 +665,8 @@ public final class Evaluator implements AutoCloseable {
             if (d == null) {
                 d = switcher.decompose(a.poly(1), par, pool);
             }
-            out[s] = finishGalois(a, d, key, g);
+            out[s] = new Ciphertext(params, a.scale(), newPolys(2, a.level() + 1));
+            finishGalois(a, d, key, g, out[s]);
         }
         if (d != null) {
             d.release(pool);
@@ -674,13 +675,32 @@ public final class Evaluator implements AutoCloseable {
     }
 
     private Ciphertext applyGalois(Ciphertext a, long g, String what) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(2, a.level() + 1));
+        applyGaloisInto(a, g, what, out);
+        return out;
+    }
+
+    /** {@code out = rotate(a, k)} ({@code out} may be {@code a}; its polynomials are reused when shaped alike). */
+    public void rotateInto(Ciphertext a, int k, Ciphertext out) {
+        applyGaloisInto(a, rotationElement(k), "rotation by " + k, out);
+    }
+
+    /** {@code out = conjugate(a)}. */
+    public void conjugateInto(Ciphertext a, Ciphertext out) {
+        applyGaloisInto(a, Automorphism.conjugationElement(params.logN()), "conjugation", out);
+    }
+
+    private void applyGaloisInto(Ciphertext a, long g, String what, Ciphertext out) {
         checkParams(a, "a");
         checkSize2(a, what);
         if (g == 1) {
-            return a.copy();
+            if (out != a) {
+                out.set(a.scale(), polys(a.copy()));
+            }
+            return;
         }
         KeySwitchKey key = galoisKey(g, what);
-        return finishGalois(a, null, key, g);
+        finishGalois(a, null, key, g, out);
     }
 
     private KeySwitchKey galoisKey(long g, String what) {
@@ -693,11 +713,13 @@ public final class Evaluator implements AutoCloseable {
     }
 
     /** Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. */
-    private Ciphertext finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g) {
+    private void finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g, Ciphertext out) {
         int[] perm = perms.computeIfAbsent(g, e -> Automorphism.nttPermutation(params.logN(), e));
         int limbs = a.level() + 1;
-        RnsPoly b = ring.newPoly(limbs, true);
-        RnsPoly ak = ring.newPoly(limbs, true);
+        // the key switch writes its outputs before c0 is read: never write into a's own polynomials
+        RnsPoly[] res = out != a ? target(out, 2, limbs) : newPolys(2, limbs);
+        RnsPoly b = res[0];
+        RnsPoly ak = res[1];
         if (d == null) {
             switcher.switchKey(a.poly(1), key, perm, b, ak, par, pool);
         } else {
@@ -713,7 +735,7 @@ public final class Evaluator implements AutoCloseable {
                 dst[k] = s >= q ? s - q : s;
             }
         });
-        return new Ciphertext(params, a.scale(), b, ak);
+        out.set(a.scale(), b, ak);
     }
 
     /** Stops the thread pool (no-op for one thread). */
