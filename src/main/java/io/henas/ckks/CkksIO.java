@@ -13,11 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.henas.ring.RnsPoly;
+import io.henas.rlwe.EvaluationKeys;
+import io.henas.rlwe.GaloisKeys;
+import io.henas.rlwe.KeySwitchKey;
+import io.henas.rlwe.PublicKey;
+import io.henas.rlwe.RelinKey;
 import io.henas.rlwe.Security;
 
 /**
- * Binary serialization of CKKS parameters, public, relinearization and Galois keys, ciphertexts and plaintexts
- * (secret keys: only {@link CkksIOClient}, which servers do not use).
+ * Binary serialization of CKKS parameters, public, relinearization and Galois keys (also as one
+ * {@link EvaluationKeys} bundle), ciphertexts and plaintexts. Secret keys cannot be written: nothing here (or
+ * anywhere a server uses) accepts an {@code io.henas.rlwe.SecretKey}, which exposes no polynomial by design.
  *
  * <p>Every object starts with a header: magic {@code "HNCK"}, format version, object type and the 64-bit parameter id
  * ({@link CkksParameters#id()}, a hash of the ring degree and the primes). Readers take the parameters the object must
@@ -32,8 +38,11 @@ import io.henas.rlwe.Security;
  */
 public final class CkksIO {
 
-    /** Most data primes a parameter set may declare (checked before anything is allocated). */
-    public static final int MAX_PRIMES = 100;
+    /**
+     * Most data primes a serialized parameter set may declare (checked before anything is allocated; SEAL's limit
+     * too). Bounds the tables a parameters file can make a reader build.
+     */
+    public static final int MAX_PRIMES = 64;
 
     private CkksIO() {
     }
@@ -187,6 +196,193 @@ public final class CkksIO {
         }
     }
 
+    // ----------------------------------------------------------------------------------------------- keys
+
+    /** Writes a public key (two polynomials over the data primes). */
+    public static void writePublicKey(PublicKey pk, CkksParameters params, DataOutput out) throws IOException {
+        checkKeyParams(pk.params().id(), params, "public key");
+        CkksIOCodec.writeHeader(out, CkksIOCodec.Type.PUBLIC_KEY, id(params));
+        writePublicKeyBody(pk, params, out, scratch(params));
+    }
+
+    /** Reads a public key that must belong to {@code params}. */
+    public static PublicKey readPublicKey(DataInput in, CkksParameters params) throws IOException {
+        try {
+            CkksIOCodec.readHeader(in, CkksIOCodec.Type.PUBLIC_KEY, id(params), true);
+            return readPublicKeyBody(in, params, scratch(params));
+        } catch (EOFException e) {
+            throw truncated("public key", e);
+        }
+    }
+
+    /** Writes a relinearization key (one key-switching key: L + 1 digits of two polynomials over QP). */
+    public static void writeRelinKey(RelinKey rlk, CkksParameters params, DataOutput out) throws IOException {
+        checkKeyParams(rlk.key().params().id(), params, "relinearization key");
+        CkksIOCodec.writeHeader(out, CkksIOCodec.Type.RELINEARIZATION_KEY, id(params));
+        writeKeySwitchKey(rlk.key(), params, out, scratch(params));
+    }
+
+    /** Reads a relinearization key that must belong to {@code params}. */
+    public static RelinKey readRelinKey(DataInput in, CkksParameters params) throws IOException {
+        try {
+            CkksIOCodec.readHeader(in, CkksIOCodec.Type.RELINEARIZATION_KEY, id(params), true);
+            return new RelinKey(readKeySwitchKey(in, params, scratch(params), "relinearization key"));
+        } catch (EOFException e) {
+            throw truncated("relinearization key", e);
+        }
+    }
+
+    /** Writes Galois keys: a count, then each Galois element (ascending) with its key-switching key. */
+    public static void writeGaloisKeys(GaloisKeys gk, CkksParameters params, DataOutput out) throws IOException {
+        for (KeySwitchKey k : gk.asMap().values()) {
+            checkKeyParams(k.params().id(), params, "Galois key");
+        }
+        CkksIOCodec.writeHeader(out, CkksIOCodec.Type.GALOIS_KEYS, id(params));
+        writeGaloisKeysBody(gk, params, out, scratch(params));
+    }
+
+    /** Reads Galois keys that must belong to {@code params}. */
+    public static GaloisKeys readGaloisKeys(DataInput in, CkksParameters params) throws IOException {
+        try {
+            CkksIOCodec.readHeader(in, CkksIOCodec.Type.GALOIS_KEYS, id(params), true);
+            return readGaloisKeysBody(in, params, scratch(params));
+        } catch (EOFException e) {
+            throw truncated("Galois keys", e);
+        }
+    }
+
+    /**
+     * Writes the server's evaluation keys as one object: public key, relinearization key (if any) and Galois keys.
+     * It cannot contain a secret key.
+     */
+    public static void writeEvaluationKeys(EvaluationKeys keys, CkksParameters params, DataOutput out)
+            throws IOException {
+        checkKeyParams(keys.params().id(), params, "evaluation keys");
+        CkksIOCodec.writeHeader(out, CkksIOCodec.Type.EVALUATION_KEYS, id(params));
+        byte[] scratch = scratch(params);
+        out.writeByte(keys.relinKey() != null ? 1 : 0);
+        writePublicKeyBody(keys.publicKey(), params, out, scratch);
+        if (keys.relinKey() != null) {
+            writeKeySwitchKey(keys.relinKey().key(), params, out, scratch);
+        }
+        writeGaloisKeysBody(keys.galoisKeys(), params, out, scratch);
+    }
+
+    /** Reads evaluation keys that must belong to {@code params}. */
+    public static EvaluationKeys readEvaluationKeys(DataInput in, CkksParameters params) throws IOException {
+        try {
+            CkksIOCodec.readHeader(in, CkksIOCodec.Type.EVALUATION_KEYS, id(params), true);
+            byte[] scratch = scratch(params);
+            int flags = in.readUnsignedByte();
+            if (flags > 1) {
+                throw new CkksFormatException("evaluation keys flags must be 0 or 1 (has a relinearization key), but "
+                        + "were " + flags);
+            }
+            PublicKey pk = readPublicKeyBody(in, params, scratch);
+            RelinKey rlk = flags == 1 ? new RelinKey(readKeySwitchKey(in, params, scratch, "relinearization key"))
+                    : null;
+            GaloisKeys gk = readGaloisKeysBody(in, params, scratch);
+            try {
+                return new EvaluationKeys(pk, rlk, gk);
+            } catch (IllegalArgumentException e) {
+                throw new CkksFormatException("invalid evaluation keys: " + e.getMessage(), e);
+            }
+        } catch (EOFException e) {
+            throw truncated("evaluation keys", e);
+        }
+    }
+
+    private static void checkKeyParams(String keyId, CkksParameters params, String what) {
+        if (!keyId.equals(params.id())) {
+            throw new IllegalArgumentException("parameter mismatch: " + what + " " + keyId + " vs parameters "
+                    + params.id());
+        }
+    }
+
+    private static void writePublicKeyBody(PublicKey pk, CkksParameters params, DataOutput out, byte[] scratch)
+            throws IOException {
+        writePoly(params, pk.b(), out, scratch);
+        writePoly(params, pk.a(), out, scratch);
+    }
+
+    private static PublicKey readPublicKeyBody(DataInput in, CkksParameters params, byte[] scratch)
+            throws IOException {
+        int limbs = params.maxLevel() + 1;
+        RnsPoly b = readPoly(in, params, limbs, scratch, "public key b");
+        RnsPoly a = readPoly(in, params, limbs, scratch, "public key a");
+        try {
+            return new PublicKey(params.rlwe(), b, a);
+        } catch (IllegalArgumentException e) {
+            throw new CkksFormatException("invalid public key: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeKeySwitchKey(KeySwitchKey k, CkksParameters params, DataOutput out, byte[] scratch)
+            throws IOException {
+        out.writeByte(k.digits());
+        for (int j = 0; j < k.digits(); j++) {
+            writePoly(params, k.b(j), out, scratch);
+            writePoly(params, k.a(j), out, scratch);
+        }
+    }
+
+    private static KeySwitchKey readKeySwitchKey(DataInput in, CkksParameters params, byte[] scratch, String what)
+            throws IOException {
+        int digits = in.readUnsignedByte();
+        int expected = params.maxLevel() + 1;
+        if (digits != expected) {
+            throw new CkksFormatException(what + " must have " + expected + " digits (one per data prime), but had "
+                    + digits);
+        }
+        int limbs = params.maxLevel() + 1;
+        RnsPoly[] b = new RnsPoly[digits];
+        RnsPoly[] a = new RnsPoly[digits];
+        for (int j = 0; j < digits; j++) {
+            b[j] = readPoly(in, params, limbs, 1, scratch, what + " digit " + j + " b");
+            a[j] = readPoly(in, params, limbs, 1, scratch, what + " digit " + j + " a");
+        }
+        try {
+            return new KeySwitchKey(params.rlwe(), b, a);
+        } catch (IllegalArgumentException e) {
+            throw new CkksFormatException("invalid " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeGaloisKeysBody(GaloisKeys gk, CkksParameters params, DataOutput out, byte[] scratch)
+            throws IOException {
+        out.writeInt(gk.asMap().size());
+        for (long g : gk.elements()) {
+            out.writeLong(g);
+            writeKeySwitchKey(gk.get(g), params, out, scratch);
+        }
+    }
+
+    private static GaloisKeys readGaloisKeysBody(DataInput in, CkksParameters params, byte[] scratch)
+            throws IOException {
+        int count = in.readInt();
+        int n = params.n();
+        if (count < 0 || count > n) {
+            throw new CkksFormatException("Galois key count must be in [0, " + n + "] (the odd residues mod 2N), but "
+                    + "was " + Integer.toUnsignedString(count));
+        }
+        java.util.TreeMap<Long, KeySwitchKey> keys = new java.util.TreeMap<>();
+        long previous = 0;
+        for (int i = 0; i < count; i++) {
+            long g = in.readLong();
+            if (g <= previous || g >= 2L * n || (g & 1) == 0) {
+                throw new CkksFormatException("Galois key " + i + ": element must be odd, in (" + previous + ", "
+                        + 2L * n + ") and ascending, but was " + g);
+            }
+            previous = g;
+            keys.put(g, readKeySwitchKey(in, params, scratch, "Galois key " + i + " (element " + g + ")"));
+        }
+        try {
+            return new GaloisKeys(keys);
+        } catch (IllegalArgumentException e) {
+            throw new CkksFormatException("invalid Galois keys: " + e.getMessage(), e);
+        }
+    }
+
     // ----------------------------------------------------------------------------------------------- byte arrays
 
     /** The serialized form of parameters. */
@@ -202,6 +398,46 @@ public final class CkksIO {
     /** The serialized form of a plaintext. */
     public static byte[] toBytes(Plaintext pt) {
         return bytes(out -> writePlaintext(pt, out));
+    }
+
+    /** The serialized form of a public key. */
+    public static byte[] toBytes(PublicKey pk, CkksParameters params) {
+        return bytes(out -> writePublicKey(pk, params, out));
+    }
+
+    /** The serialized form of a relinearization key. */
+    public static byte[] toBytes(RelinKey rlk, CkksParameters params) {
+        return bytes(out -> writeRelinKey(rlk, params, out));
+    }
+
+    /** The serialized form of Galois keys. */
+    public static byte[] toBytes(GaloisKeys gk, CkksParameters params) {
+        return bytes(out -> writeGaloisKeys(gk, params, out));
+    }
+
+    /** The serialized form of evaluation keys. */
+    public static byte[] toBytes(EvaluationKeys keys, CkksParameters params) {
+        return bytes(out -> writeEvaluationKeys(keys, params, out));
+    }
+
+    /** Reads a public key from exactly these bytes. */
+    public static PublicKey publicKeyFromBytes(byte[] bytes, CkksParameters params) throws IOException {
+        return whole(bytes, "public key", in -> readPublicKey(in, params));
+    }
+
+    /** Reads a relinearization key from exactly these bytes. */
+    public static RelinKey relinKeyFromBytes(byte[] bytes, CkksParameters params) throws IOException {
+        return whole(bytes, "relinearization key", in -> readRelinKey(in, params));
+    }
+
+    /** Reads Galois keys from exactly these bytes. */
+    public static GaloisKeys galoisKeysFromBytes(byte[] bytes, CkksParameters params) throws IOException {
+        return whole(bytes, "Galois keys", in -> readGaloisKeys(in, params));
+    }
+
+    /** Reads evaluation keys from exactly these bytes. */
+    public static EvaluationKeys evaluationKeysFromBytes(byte[] bytes, CkksParameters params) throws IOException {
+        return whole(bytes, "evaluation keys", in -> readEvaluationKeys(in, params));
     }
 
     /** Reads secure parameters from exactly these bytes. */

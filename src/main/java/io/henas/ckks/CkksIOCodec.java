@@ -27,7 +27,8 @@ final class CkksIOCodec {
         GALOIS_KEYS(4, "Galois keys"),
         CIPHERTEXT(5, "ciphertext"),
         PLAINTEXT(6, "plaintext"),
-        SECRET_KEY(7, "secret key");
+        SECRET_KEY(7, "secret key"),
+        EVALUATION_KEYS(8, "evaluation keys");
 
         final int code;
         final String label;
@@ -131,23 +132,29 @@ final class CkksIOCodec {
         int len = packedBytes(v.length, bits);
         in.readFully(scratch, 0, len);
         int pos = 0;
-        long acc = 0;
+        long acc = 0;   // unread bits, right-aligned; at most 39 of them
         int avail = 0;
-        long mask = bits == 64 ? -1L : (1L << bits) - 1;
+        int high = Math.max(0, bits - 32);
+        int low = bits - high;
+        long lowMask = (1L << low) - 1;
+        long highMask = (1L << high) - 1;
         for (int k = 0; k < v.length; k++) {
             long x = 0;
-            int need = bits;
-            while (need > 0) {
-                if (avail == 0) {
-                    acc = scratch[pos++] & 0xff;
-                    avail = 8;
+            if (high > 0) {
+                while (avail < high) {
+                    acc = (acc << 8) | (scratch[pos++] & 0xff);
+                    avail += 8;
                 }
-                int take = Math.min(need, avail);
-                avail -= take;
-                x = (x << take) | ((acc >>> avail) & ((1L << take) - 1));
-                need -= take;
+                avail -= high;
+                x = ((acc >>> avail) & highMask) << low;
             }
-            x &= mask;
+            while (avail < low) {
+                acc = (acc << 8) | (scratch[pos++] & 0xff);
+                avail += 8;
+            }
+            avail -= low;
+            x |= (acc >>> avail) & lowMask;
+            acc &= (1L << avail) - 1;
             if (x >= q) {
                 throw new CkksFormatException(what + ", coefficient " + k + ": residue must be below the modulus " + q
                         + ", but was " + x);

@@ -9,15 +9,17 @@ import java.math.MathContext;
  * to integers reduced modulo each prime of a level, and CRT recomposition of the residues of a level to centered
  * integers divided by the scale.
  *
- * <p>Scaling: {@code round(c * scale)} is reduced with one remainder per prime when it is below {@code 2^62} in
+ * <p>Scaling: {@code round(c * scale)} is reduced with one Barrett reduction per prime when it is below {@code 2^62} in
  * magnitude; larger (necessarily even) doubles {@code mant * 2^e} are reduced exactly as
  * {@code (mant mod q) * (2^e mod q)} with precomputed powers of two, so e.g. scale {@code 2^50} with values up to
  * {@code 2^20} is exact up to the double rounding of the product itself.
  *
  * <p>Recomposition: Garner's mixed-radix conversion with balanced digits {@code a_i} in {@code (-q_i/2, q_i/2)},
  * so the centered value is {@code sum a_i * q_0 ... q_(i-1)}: small values have zero high digits and the double sum
- * has no cancellation. One prime needs no conversion; {@code L} primes cost {@code L(L-1)/2} Shoup multiplications per
- * coefficient. Values beyond the double range of the prime products fall back to exact BigInteger arithmetic.
+ * has no cancellation. A value below {@code q_0/2} in magnitude (the usual decryption: scale times message plus noise
+ * under the first prime) is recognised with one Barrett reduction per prime and needs no conversion; other values cost
+ * {@code L(L-1)/2} Shoup multiplications per coefficient. Values beyond the double range of the prime products fall
+ * back to exact BigInteger arithmetic.
  *
  * <p>Primes must be odd, pairwise distinct (coprime) and below {@code 2^62}. Immutable and thread-safe.
  */
@@ -27,8 +29,12 @@ public final class EncodingRns {
     public static final int MAX_MODULUS_BITS = 62;
 
     private static final double TWO_POW_62 = 0x1p62;
+    /** Marks a rounded coefficient of magnitude at least 2^62 (never a valid fast-path value). */
+    private static final long WIDE = Long.MIN_VALUE;
 
     private final long[] q;
+    /** {@code floor(2^64 / q_i)} for Barrett reduction. */
+    private final long[] barrett;
     /** {@code pow2[i][e] = 2^e mod q_i} for {@code e <= 1023}, and its Shoup constants. */
     private final long[][] pow2;
     private final long[][] pow2Shoup;
@@ -67,6 +73,7 @@ public final class EncodingRns {
                 }
             }
         }
+        barrett = new long[l];
         pow2 = new long[l][1024];
         pow2Shoup = new long[l][1024];
         inv = new long[l][];
@@ -79,10 +86,11 @@ public final class EncodingRns {
         BigInteger p = BigInteger.ONE;
         for (int i = 0; i < l; i++) {
             BigInteger qi = BigInteger.valueOf(q[i]);
+            barrett[i] = BigInteger.ONE.shiftLeft(64).divide(qi).longValue();
             long v = 1 % q[i];
             for (int e = 0; e < 1024; e++) {
                 pow2[i][e] = v;
-                pow2Shoup[i][e] = BigInteger.valueOf(v).shiftLeft(64).divide(qi).longValue();
+                pow2Shoup[i][e] = shoupConstant(v, q[i]);
                 v = (v << 1) % q[i]; // v < 2^62, so v << 1 does not overflow
             }
             inv[i] = new long[i];
@@ -147,6 +155,8 @@ public final class EncodingRns {
         }
         double bound = halfQ[count];
         double sumSq = 0;
+        long[] rounded = new long[nCoeffs];
+        boolean anyWide = false;
         for (int k = 0; k < nCoeffs; k++) {
             double x = coeffs[k] * scale;
             double r = Math.rint(x);
@@ -156,18 +166,29 @@ public final class EncodingRns {
             double e = r - x;
             sumSq += e * e;
             if (Math.abs(r) < TWO_POW_62) {
-                long v = (long) r;
-                for (int i = 0; i < count; i++) {
-                    long m = v % q[i];
-                    out[i][k] = m < 0 ? m + q[i] : m;
-                }
+                rounded[k] = (long) r;
             } else {
-                long bits = Double.doubleToRawLongBits(r);
-                int exp = (int) ((bits >>> 52) & 0x7ff) - 1075; // r = mant * 2^exp, exp >= 10 here
-                long mant = (bits & 0xfffffffffffffL) | (1L << 52);
-                for (int i = 0; i < count; i++) {
-                    long m = shoupMul(mant, pow2[i][exp], pow2Shoup[i][exp], q[i]);
-                    out[i][k] = r < 0 && m != 0 ? q[i] - m : m;
+                rounded[k] = WIDE;
+                anyWide = true;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            long[] o = out[i];
+            for (int k = 0; k < nCoeffs; k++) {
+                o[k] = reduceSigned(rounded[k], i);   // WIDE entries are overwritten below
+            }
+        }
+        if (anyWide) {
+            for (int k = 0; k < nCoeffs; k++) {
+                if (rounded[k] == WIDE) {
+                    double r = Math.rint(coeffs[k] * scale);
+                    long bits = Double.doubleToRawLongBits(r);
+                    int exp = (int) ((bits >>> 52) & 0x7ff) - 1075; // r = mant * 2^exp, exp >= 10 here
+                    long mant = (bits & 0xfffffffffffffL) | (1L << 52);
+                    for (int i = 0; i < count; i++) {
+                        long m = shoupMul(mant, pow2[i][exp], pow2Shoup[i][exp], q[i]);
+                        out[i][k] = r < 0 && m != 0 ? q[i] - m : m;
+                    }
                 }
             }
         }
@@ -204,13 +225,32 @@ public final class EncodingRns {
         }
         long[] digits = new long[count];
         for (int k = 0; k < nCoeffs; k++) {
-            out[k] = recompose(res, count, k, digits) / scale;
+            // fast path: a value below q_0/2 in magnitude (a typical decryption at scale < q_0) is its centered
+            // residue mod q_0; it is the answer iff it matches every other residue (CRT uniqueness)
+            long v = res[0][k];
+            long a0 = v > half0 ? v - q0 : v;
+            boolean small = true;
+            for (int i = 1; i < count && small; i++) {
+                small = reduceSigned(a0, i) == res[i][k];
+            }
+            out[k] = (small ? (double) a0 : recompose(res, count, k, digits)) / scale;
         }
         for (int k = 0; k < nCoeffs; k++) {
             if (!Double.isFinite(out[k])) {
                 out[k] = exact(res, count, k).divide(new BigDecimal(scale), MathContext.DECIMAL64).doubleValue();
             }
         }
+    }
+
+    /** {@code x mod q_i} in {@code [0, q_i)} for any {@code |x| < 2^63} (Barrett with {@code floor(2^64 / q_i)}). */
+    private long reduceSigned(long x, int i) {
+        long qi = q[i];
+        long ax = Math.abs(x);
+        long r = ax - Math.unsignedMultiplyHigh(ax, barrett[i]) * qi;
+        if (r >= qi) {
+            r -= qi;
+        }
+        return x < 0 && r != 0 ? qi - r : r;
     }
 
     /** Garner's balanced mixed-radix digits of coefficient k, summed in double (may overflow to infinity). */
@@ -258,6 +298,21 @@ public final class EncodingRns {
             x = x.subtract(bigQ);
         }
         return new BigDecimal(x);
+    }
+
+    /** {@code floor(w * 2^64 / q)} for {@code w < q < 2^62}, by binary long division (no BigInteger). */
+    static long shoupConstant(long w, long q) {
+        long r = w;
+        long quotient = 0;
+        for (int i = 0; i < 64; i++) {
+            r <<= 1;              // r < q < 2^62: no overflow
+            quotient <<= 1;
+            if (r >= q) {
+                r -= q;
+                quotient |= 1;
+            }
+        }
+        return quotient;
     }
 
     /** {@code a * w mod q} for unsigned {@code a < 2^64}, {@code w < q < 2^62}, {@code ws = floor(w 2^64 / q)}. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +17,11 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+
+import io.henas.ring.Sampler;
+import io.henas.rlwe.EvaluationKeys;
+import io.henas.rlwe.GaloisKeys;
+import io.henas.rlwe.KeyGenerator;
 
 /**
  * Mutates serialized objects at random (bit flips, byte changes, truncations, extensions, edits of the level, size
@@ -50,17 +57,45 @@ class CkksIOFuzzTest {
         Plaintext pt = enc.encode(CanonicalEmbeddingTest.randomVector(rnd, enc.slots()), 1, 0x1p35);
         out.add(new Sample("plaintext", CkksIO.toBytes(pt),
                 b -> CkksIO.toBytes(CkksIO.plaintextFromBytes(b, params)), new int[] {4, 5, 6, 15, 16}));
+        KeyGenerator gen = new KeyGenerator(params.rlwe(), new Sampler(seededRandom(rnd.nextLong())));
+        EvaluationKeys keys = gen.evaluationKeys(gen.secretKey(), new int[] {1, -1}, false);
+        out.add(new Sample("public-key", CkksIO.toBytes(keys.publicKey(), params),
+                b -> CkksIO.toBytes(CkksIO.publicKeyFromBytes(b, params), params), new int[] {4, 5, 6}));
+        out.add(new Sample("relin-key", CkksIO.toBytes(keys.relinKey(), params),
+                b -> CkksIO.toBytes(CkksIO.relinKeyFromBytes(b, params), params), new int[] {6, 15}));
+        out.add(new Sample("galois-keys", CkksIO.toBytes(keys.galoisKeys(), params),
+                b -> CkksIO.toBytes(CkksIO.galoisKeysFromBytes(b, params), params),
+                new int[] {6, 15, 16, 17, 18, 25, 26, 27}));
+        int pkBody = CkksIO.toBytes(keys.publicKey(), params).length - 15;
+        // the bundle with one Galois key: its parts are fuzzed above, this exercises the framing
+        EvaluationKeys bundle = new EvaluationKeys(keys.publicKey(), keys.relinKey(),
+                new GaloisKeys(Map.of(keys.galoisKeys().elements().first(),
+                        keys.galoisKeys().get(keys.galoisKeys().elements().first()))));
+        out.add(new Sample("evaluation-keys", CkksIO.toBytes(bundle, params),
+                b -> CkksIO.toBytes(CkksIO.evaluationKeysFromBytes(b, params), params),
+                new int[] {6, 15, 16 + pkBody, 16 + pkBody + 1}));
         return out;
+    }
+
+    /** A deterministic SecureRandom (SHA1PRNG seeded before first use) so the fuzzed keys are reproducible. */
+    static SecureRandom seededRandom(long seed) {
+        try {
+            SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
+            r.setSeed(seed);
+            return r;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
     void everyMutationIsACorrectReadOrTheDeclaredException() {
-        assertTimeoutPreemptively(Duration.ofSeconds(120), () -> fuzz(
-                CkksParameters.of(CkksPresets.INSECURE_N10), samples(CkksParameters.of(CkksPresets.INSECURE_N10),
-                        new Random(SEED)), MUTATIONS, new Random(SEED + 1)));
+        CkksParameters params = CkksParameters.of(CkksPresets.INSECURE_N10);
+        assertTimeoutPreemptively(Duration.ofSeconds(120),
+                () -> fuzz(samples(params, new Random(SEED)), MUTATIONS, new Random(SEED + 1)));
     }
 
-    static void fuzz(CkksParameters params, List<Sample> samples, int mutations, Random rnd) throws IOException {
+    static void fuzz(List<Sample> samples, int mutations, Random rnd) throws IOException {
         long t0 = System.nanoTime();
         // the unmutated objects read back exactly
         for (Sample s : samples) {

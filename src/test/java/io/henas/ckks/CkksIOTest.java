@@ -106,7 +106,7 @@ class CkksIOTest {
         byte[] zeroCount = bytes.clone();
         zeroCount[17] = 0;
         e = assertThrows(CkksFormatException.class, () -> CkksIO.parametersFromBytes(zeroCount));
-        assertEquals("parameters: prime count must be in [1, 100], but was 0", e.getMessage());
+        assertEquals("parameters: prime count must be in [1, 64], but was 0", e.getMessage());
     }
 
     @Test

@@ -69,6 +69,27 @@ class EncoderTest {
         assertTrue(p.minBits() > 37 - (logN - 13) * 0.5, p.toString());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {13, 14})
+    void imaginaryPartsEstimateTheErrorOfAnEncryptedRealVector(int logN) {
+        CkksParameters params = params(logN);
+        Encoder enc = new Encoder(params);
+        io.henas.rlwe.KeyGenerator gen = new io.henas.rlwe.KeyGenerator(params.rlwe(), new io.henas.ring.Sampler());
+        io.henas.rlwe.SecretKey sk = gen.secretKey();
+        Encryptor encryptor = Encryptor.ofPublicKey(params, gen.publicKey(sk));
+        double[] v = CanonicalEmbeddingTest.randomVector(new Random(SEED * 3 + logN), enc.slots());
+        Encoder.Decoded d = enc.decode(new Decryptor(params, sk).decrypt(
+                encryptor.encrypt(enc.encode(v, params.maxLevel(), params.defaultScale()))));
+        EncodingPrecision p = d.precision(v);
+        // encryption noise dominates rounding; real and imaginary parts carry errors of the same distribution
+        assertTrue(p.minBits() > 20, p.toString());
+        assertTrue(p.maxError() > d.roundingError(), p + " vs rounding " + d.roundingError());
+        double ratio = p.maxError() / d.maxImaginary();
+        System.out.printf("encrypt/decrypt logN=%d: %s; imaginary-part error estimate %.3g%n", logN, p,
+                d.maxImaginary());
+        assertTrue(ratio > 0.33 && ratio < 3, "real error " + p.maxError() + " vs imaginary " + d.maxImaginary());
+    }
+
     @Test
     void shortVectorsArePaddedWithZeros() {
         Encoder enc = new Encoder(p13);

@@ -77,6 +77,18 @@ class EncodingRnsTest {
     }
 
     @Test
+    void shoupConstantsMatchBigInteger() {
+        Random rnd = new Random(SEED + 9);
+        for (long q : new long[] {3, 97, (1L << 61) - 1, primes(61, 1, 16)[0], primes(40, 1, 12)[0]}) {
+            for (int t = 0; t < 200; t++) {
+                long w = t == 0 ? q - 1 : t == 1 ? 0 : Math.floorMod(rnd.nextLong(), q);
+                long expected = BigInteger.valueOf(w).shiftLeft(64).divide(BigInteger.valueOf(q)).longValue();
+                assertEquals(expected, EncodingRns.shoupConstant(w, q), "w=" + w + " q=" + q);
+            }
+        }
+    }
+
+    @Test
     void crtRecomposesCenteredValuesForManyWidePrimes() {
         long[] q = primes(61, 20, 16);
         EncodingRns rns = new EncodingRns(q);
