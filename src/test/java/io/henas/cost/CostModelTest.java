@@ -111,6 +111,16 @@ class CostModelTest {
     }
 
     @Test
+    void calibrationWithoutThePlansRingDegreeGivesNoLatency() {
+        Calibration only14 = Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY,
+                java.util.Map.of(14, List.of(1, 2)));
+        CostReport r = new CostModel(only14).estimate(small(), true);
+        assertEquals(13, r.logN());
+        assertTrue(r.predictedLatencyS().isEmpty());
+        assertTrue(r.table().contains("not calibrated for logN 13"), r.table());
+    }
+
+    @Test
     void keyAndCiphertextBytesFollowTheParameters() {
         CostReport r = CostModel.uncalibrated().estimate(small(), true);
         long n = 1L << r.logN();
