@@ -43,13 +43,41 @@ public final class CkksBench {
 
     /** Runs the suite for one degree; {@code progress} receives one line per op. */
     public static Map<String, Double> run(int logN, int threads, int samples, Consumer<String> progress) {
+        return run(logN, threads, samples, Timing.Clock.WALL, progress);
+    }
+
+    /**
+     * Runs the suite for one degree on the given clock ({@link Timing.Clock#CPU} requires one thread).
+     *
+     * @throws IllegalArgumentException for CPU time with more than one thread
+     */
+    public static Map<String, Double> run(int logN, int threads, int samples, Timing.Clock clock,
+                                          Consumer<String> progress) {
+        return run(logN, threads, samples, clock, OPS, progress);
+    }
+
+    /**
+     * Runs the given subset of {@link #OPS} for one degree.
+     *
+     * @throws IllegalArgumentException for an unknown op, or CPU time with more than one thread
+     */
+    public static Map<String, Double> run(int logN, int threads, int samples, Timing.Clock clock, List<String> ops,
+                                          Consumer<String> progress) {
+        for (String op : ops) {
+            if (!OPS.contains(op)) {
+                throw new IllegalArgumentException("op must be one of " + OPS + ", but was '" + op + "'");
+            }
+        }
+        if (clock == Timing.Clock.CPU && threads != 1) {
+            throw new IllegalArgumentException("CPU-time measurement needs --threads 1, but threads was " + threads);
+        }
         CkksParameters p = sealDefault(logN);
         Map<String, Double> out = new LinkedHashMap<>();
         progress.accept("logN " + logN + ": key generation (" + p + ")");
         try (BenchFixture f = new BenchFixture(p, p.maxLevel(), threads)) {
-            for (String op : OPS) {
+            for (String op : ops) {
                 Runnable r = operation(f, op);
-                double us = Timing.medianMicros(r, 5, 500, samples);
+                double us = Timing.medianMicros(r, 5, 500, samples, clock);
                 out.put(op, us);
                 progress.accept(String.format("logN %d  %-18s %12.1f us", logN, op, us));
             }
@@ -75,14 +103,45 @@ public final class CkksBench {
             case "decode" -> () -> f.encoder.decode(f.pt);
             case "encrypt", "encrypt_pk" -> () -> f.encryptor.encrypt(f.pt);
             case "decrypt" -> () -> f.decryptor.decrypt(f.a);
-            case "add" -> () -> ev.add(f.a, f.b);
-            case "mul_ct", "mul_ct_ct" -> () -> ev.mul(f.a, f.b);
-            case "mul_plain" -> () -> ev.mulPlain(f.a, f.pt);
-            case "square" -> () -> ev.square(f.a);
-            case "relinearize" -> () -> ev.relinearize(f.product);
-            case "rescale" -> () -> ev.rescale(f.a);
-            case "rotate", "rotate_1" -> () -> ev.rotate(f.a, 1);
-            case "mul_relin_rescale" -> () -> ev.rescale(ev.relinearize(ev.mul(f.a, f.b)));
+            // results go into preallocated ciphertexts (the ...Into variants), as a hot loop would use them
+            case "add" -> {
+                var out = f.a.copy();
+                yield () -> ev.addInto(f.a, f.b, out);
+            }
+            case "mul_ct", "mul_ct_ct" -> {
+                var out = f.product.copy();
+                yield () -> ev.mulInto(f.a, f.b, out);
+            }
+            case "mul_plain" -> {
+                var out = f.a.copy();
+                yield () -> ev.mulPlainInto(f.a, f.pt, out);
+            }
+            case "square" -> {
+                var out = f.product.copy();
+                yield () -> ev.squareInto(f.a, out);
+            }
+            case "relinearize" -> {
+                var out = f.a.copy();
+                yield () -> ev.relinearizeInto(f.product, out);
+            }
+            case "rescale" -> {
+                var out = ev.rescale(f.a);
+                yield () -> ev.rescaleInto(f.a, out);
+            }
+            case "rotate", "rotate_1" -> {
+                var out = f.a.copy();
+                yield () -> ev.rotateInto(f.a, 1, out);
+            }
+            case "mul_relin_rescale" -> {
+                var t3 = f.product.copy();
+                var t2 = f.a.copy();
+                var t1 = ev.rescale(f.a);
+                yield () -> {
+                    ev.mulInto(f.a, f.b, t3);
+                    ev.relinearizeInto(t3, t2);
+                    ev.rescaleInto(t2, t1);
+                };
+            }
             case "rotate_hoisted_8" -> () -> ev.rotateHoisted(f.a, BenchFixture.STEPS);
             default -> throw new IllegalArgumentException("unknown op '" + op + "'");
         };

@@ -1,10 +1,30 @@
 package io.henas.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
-/** Wall-clock medians with a JIT warm-up. */
+/**
+ * Medians with a JIT warm-up, on the wall clock or on the calling thread's CPU clock. CPU time is an honest measure
+ * of single-threaded work on a shared machine (it excludes time the thread waited for a core) but ignores work
+ * done on other threads, so it only makes sense with one evaluator thread.
+ */
 public final class Timing {
+    /** Which clock to read. */
+    public enum Clock {
+        /** Elapsed time ({@link System#nanoTime()}). */
+        WALL,
+        /** CPU time of the calling thread. */
+        CPU
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     private Timing() {
+    }
+
+    private static long now(Clock clock) {
+        return clock == Clock.WALL ? System.nanoTime() : THREADS.getCurrentThreadCpuTime();
     }
 
     /**
@@ -12,6 +32,11 @@ public final class Timing {
      * {@code samples} runs and returns the median in microseconds.
      */
     public static double medianMicros(Runnable op, int minWarmupRuns, long warmupMillis, int samples) {
+        return medianMicros(op, minWarmupRuns, warmupMillis, samples, Clock.WALL);
+    }
+
+    /** As {@link #medianMicros(Runnable, int, long, int)} on the given clock. */
+    public static double medianMicros(Runnable op, int minWarmupRuns, long warmupMillis, int samples, Clock clock) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, but was " + samples);
         }
@@ -21,9 +46,9 @@ public final class Timing {
         }
         double[] t = new double[samples];
         for (int i = 0; i < samples; i++) {
-            long t0 = System.nanoTime();
+            long t0 = now(clock);
             op.run();
-            t[i] = (System.nanoTime() - t0) / 1e3;
+            t[i] = (now(clock) - t0) / 1e3;
         }
         Arrays.sort(t);
         return samples % 2 == 1 ? t[samples / 2] : (t[samples / 2 - 1] + t[samples / 2]) / 2;

@@ -7,6 +7,7 @@ import io.henas.ring.Automorphism;
 import io.henas.ring.Parallel;
 import io.henas.ring.Ring;
 import io.henas.ring.RnsPoly;
+import io.henas.ring.ScratchPool;
 import io.henas.rlwe.Decomposition;
 import io.henas.rlwe.EvaluationKeys;
 import io.henas.rlwe.KeySwitchKey;
@@ -36,6 +37,7 @@ public final class Evaluator implements AutoCloseable {
     private final Parallel par;
     private final KeySwitcher switcher;
     private final Map<Long, int[]> perms = new ConcurrentHashMap<>();
+    private final ScratchPool pool;
 
     /** A single-threaded evaluator. {@code keys} may be null if no relinearization or rotation is needed. */
     public Evaluator(CkksParameters params, EvaluationKeys keys) {
@@ -57,6 +59,8 @@ public final class Evaluator implements AutoCloseable {
         this.n = params.n();
         this.par = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);
         this.switcher = new KeySwitcher(params.rlwe());
+        int l = params.maxLevel() + 1;
+        this.pool = new ScratchPool(n, (l + 1) * (l + 2) + 8 * l + 16);
     }
 
     /** The parameters. */
@@ -287,8 +291,25 @@ public final class Evaluator implements AutoCloseable {
         checkPlain(a, pt);
         RnsPoly[] res = target(out, a.size(), a.level() + 1, a);
         par.forEach(a.level() + 1, i -> {
-            for (int k = 0; k < a.size(); k++) {
-                ring.mulLimb(i, a.poly(k).limb(i), pt.poly().limb(i), res[k].limb(i));
+            if (a.size() == 2) {
+                // read the plaintext once for both polynomials
+                var m = ring.modulus(i);
+                long[] p = pt.poly().limb(i);
+                long[] x0 = a.poly(0).limb(i);
+                long[] x1 = a.poly(1).limb(i);
+                long[] r0 = res[0].limb(i);
+                long[] r1 = res[1].limb(i);
+                for (int c = 0; c < n; c++) {
+                    long y = p[c];
+                    long u = x0[c];
+                    long v = x1[c];
+                    r0[c] = m.reduceProduct(Math.unsignedMultiplyHigh(u, y), u * y);
+                    r1[c] = m.reduceProduct(Math.unsignedMultiplyHigh(v, y), v * y);
+                }
+            } else {
+                for (int k = 0; k < a.size(); k++) {
+                    ring.mulLimb(i, a.poly(k).limb(i), pt.poly().limb(i), res[k].limb(i));
+                }
             }
         });
         out.set(a.scale() * pt.scale(), res);
@@ -430,16 +451,33 @@ public final class Evaluator implements AutoCloseable {
         if (keys == null || keys.relinKey() == null) {
             throw new IllegalStateException("relinearization needs a relinearization key, but the evaluator has none");
         }
-        RnsPoly b = ring.newPoly(limbs, true);
-        RnsPoly ak = ring.newPoly(limbs, true);
-        switcher.switchKey(a.poly(2), keys.relinKey().key(), b, ak, par);
+        RnsPoly bT = pooled(limbs);
+        RnsPoly aT = pooled(limbs);
+        switcher.switchKey(a.poly(2), keys.relinKey().key(), null, bT, aT, par, pool);
         RnsPoly c0 = a.poly(0);
         RnsPoly c1 = a.poly(1);
+        RnsPoly[] res = out == a ? new RnsPoly[]{c0, c1} : target(out, 2, limbs);
         par.forEach(limbs, i -> {
-            ring.addLimb(i, c0.limb(i), b.limb(i), b.limb(i));
-            ring.addLimb(i, c1.limb(i), ak.limb(i), ak.limb(i));
+            ring.addLimb(i, c0.limb(i), bT.limb(i), res[0].limb(i));
+            ring.addLimb(i, c1.limb(i), aT.limb(i), res[1].limb(i));
         });
-        out.set(a.scale(), b, ak);
+        release(bT);
+        release(aT);
+        out.set(a.scale(), res);
+    }
+
+    private RnsPoly pooled(int limbs) {
+        long[][] l = new long[limbs][];
+        for (int i = 0; i < limbs; i++) {
+            l[i] = pool.take();
+        }
+        return new RnsPoly(l, true);
+    }
+
+    private void release(RnsPoly p) {
+        for (int i = 0; i < p.limbCount(); i++) {
+            pool.give(p.limb(i));
+        }
     }
 
     /** {@code relinearize(a * b)}. */
@@ -467,40 +505,55 @@ public final class Evaluator implements AutoCloseable {
         }
         final long ql = params.rlwe().q(l);
         final long half = ql >>> 1;
-        RnsPoly[] res = new RnsPoly[a.size()];
-        for (int k = 0; k < a.size(); k++) {
-            RnsPoly src = a.poly(k);
-            long[] last = src.limb(l).clone();
-            ring.ntt(l).inverse(last);
-            long[][] limbs = new long[l][];
-            par.forEach(l, i -> {
-                var qi = ring.modulus(i);
-                long q = qi.value();
-                long qlMod = qi.reduce(ql);
-                long[] t = new long[n];
-                for (int c = 0; c < n; c++) {
-                    long x = last[c];
-                    long r = qi.reduce(x);
-                    if (x > half) {
-                        r -= qlMod;
-                        if (r < 0) {
-                            r += q;
-                        }
+        final boolean intoOut = out != a && out.size() == a.size() && out.level() == l - 1;
+        final int size = a.size();
+        final long[][] lasts = new long[size][];
+        final long[][][] dsts = new long[size][l][];
+        for (int k = 0; k < size; k++) {
+            lasts[k] = pool.take();
+            for (int i = 0; i < l; i++) {
+                dsts[k][i] = out == a ? a.poly(k).limb(i) : intoOut ? out.poly(k).limb(i) : new long[n];
+            }
+        }
+        par.forEach(size, k -> {
+            System.arraycopy(a.poly(k).limb(l), 0, lasts[k], 0, n);
+            ring.ntt(l).inverse(lasts[k]);
+        });
+        par.forEach(size * l, idx -> {
+            int k = idx / l;
+            int i = idx % l;
+            long[] last = lasts[k];
+            var qi = ring.modulus(i);
+            long q = qi.value();
+            long qlMod = qi.reduce(ql);
+            long[] t = pool.take();
+            for (int c = 0; c < n; c++) {
+                long x = last[c];
+                long r = qi.reduce(x);
+                if (x > half) {
+                    r -= qlMod;
+                    if (r < 0) {
+                        r += q;
                     }
-                    t[c] = r;
                 }
-                ring.ntt(i).forward(t);
-                long inv = params.rlwe().rescaleInv(l, i);
-                long invS = params.rlwe().rescaleInvShoup(l, i);
-                long[] s = src.limb(i);
-                for (int c = 0; c < n; c++) {
-                    long v = s[c] - t[c] + q;
-                    long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
-                    t[c] = r >= q ? r - q : r;
-                }
-                limbs[i] = t;
-            });
-            res[k] = new RnsPoly(limbs, true);
+                t[c] = r;
+            }
+            ring.ntt(i).forward(t);
+            long inv = params.rlwe().rescaleInv(l, i);
+            long invS = params.rlwe().rescaleInvShoup(l, i);
+            long[] s = a.poly(k).limb(i);
+            long[] dst = dsts[k][i];
+            for (int c = 0; c < n; c++) {
+                long v = s[c] - t[c] + q;
+                long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
+                dst[c] = r >= q ? r - q : r;
+            }
+            pool.give(t);
+        });
+        RnsPoly[] res = new RnsPoly[size];
+        for (int k = 0; k < size; k++) {
+            res[k] = new RnsPoly(dsts[k], true);
+            pool.give(lasts[k]);
         }
         out.set(a.scale() / ql, res);
     }
@@ -610,21 +663,44 @@ public final class Evaluator implements AutoCloseable {
             }
             KeySwitchKey key = galoisKey(g, "rotation by " + steps[s]);
             if (d == null) {
-                d = switcher.decompose(a.poly(1), par);
+                d = switcher.decompose(a.poly(1), par, pool);
             }
-            out[s] = finishGalois(a, d, key, g);
+            out[s] = new Ciphertext(params, a.scale(), newPolys(2, a.level() + 1));
+            finishGalois(a, d, key, g, out[s]);
+        }
+        if (d != null) {
+            d.release(pool);
         }
         return out;
     }
 
     private Ciphertext applyGalois(Ciphertext a, long g, String what) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(2, a.level() + 1));
+        applyGaloisInto(a, g, what, out);
+        return out;
+    }
+
+    /** {@code out = rotate(a, k)} ({@code out} may be {@code a}; its polynomials are reused when shaped alike). */
+    public void rotateInto(Ciphertext a, int k, Ciphertext out) {
+        applyGaloisInto(a, rotationElement(k), "rotation by " + k, out);
+    }
+
+    /** {@code out = conjugate(a)}. */
+    public void conjugateInto(Ciphertext a, Ciphertext out) {
+        applyGaloisInto(a, Automorphism.conjugationElement(params.logN()), "conjugation", out);
+    }
+
+    private void applyGaloisInto(Ciphertext a, long g, String what, Ciphertext out) {
         checkParams(a, "a");
         checkSize2(a, what);
         if (g == 1) {
-            return a.copy();
+            if (out != a) {
+                out.set(a.scale(), polys(a.copy()));
+            }
+            return;
         }
         KeySwitchKey key = galoisKey(g, what);
-        return finishGalois(a, switcher.decompose(a.poly(1), par), key, g);
+        finishGalois(a, null, key, g, out);
     }
 
     private KeySwitchKey galoisKey(long g, String what) {
@@ -636,12 +712,19 @@ public final class Evaluator implements AutoCloseable {
         return key;
     }
 
-    private Ciphertext finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g) {
+    /** Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. */
+    private void finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g, Ciphertext out) {
         int[] perm = perms.computeIfAbsent(g, e -> Automorphism.nttPermutation(params.logN(), e));
         int limbs = a.level() + 1;
-        RnsPoly b = ring.newPoly(limbs, true);
-        RnsPoly ak = ring.newPoly(limbs, true);
-        switcher.apply(d, key, perm, b, ak, par);
+        // the key switch writes its outputs before c0 is read: never write into a's own polynomials
+        RnsPoly[] res = out != a ? target(out, 2, limbs) : newPolys(2, limbs);
+        RnsPoly b = res[0];
+        RnsPoly ak = res[1];
+        if (d == null) {
+            switcher.switchKey(a.poly(1), key, perm, b, ak, par, pool);
+        } else {
+            switcher.apply(d, key, perm, b, ak, par, pool);
+        }
         RnsPoly c0 = a.poly(0);
         par.forEach(limbs, i -> {
             long[] src = c0.limb(i);
@@ -652,7 +735,7 @@ public final class Evaluator implements AutoCloseable {
                 dst[k] = s >= q ? s - q : s;
             }
         });
-        return new Ciphertext(params, a.scale(), b, ak);
+        out.set(a.scale(), b, ak);
     }
 
     /** Stops the thread pool (no-op for one thread). */

@@ -47,6 +47,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--samples", description = "Timed runs per op (default: 60/40/20 for logN 13/14/15).")
         Integer samples;
 
+        @Option(names = "--clock", defaultValue = "WALL",
+                description = "WALL (elapsed, default) or CPU (the calling thread's CPU time: steadier on a shared "
+                        + "machine; needs --threads 1).")
+        Timing.Clock clock;
+
+        @Option(names = "--ops", split = ",", description = "Only these ops (default: all of ${COMPLETION-CANDIDATES}).",
+                completionCandidates = OpNames.class)
+        List<String> ops;
+
         @Option(names = "--json", description = "Write {\"threads\": T, \"results\": {logN: {op: us}}} to this file.")
         Path json;
 
@@ -67,7 +76,7 @@ final class BenchCommand implements Runnable {
             Map<Integer, Map<String, Double>> results = new LinkedHashMap<>();
             for (int l : logn) {
                 int s = samples != null ? samples : Timing.defaultSamples(l);
-                results.put(l, CkksBench.run(l, threads, s, line -> {
+                results.put(l, CkksBench.run(l, threads, s, clock, ops == null ? CkksBench.OPS : ops, line -> {
                     err.println(line);
                     err.flush();
                 }));
@@ -80,10 +89,21 @@ final class BenchCommand implements Runnable {
                 results.forEach((k, v) -> res.put(Integer.toString(k), v));
                 Map<String, Object> root = new LinkedHashMap<>();
                 root.put("threads", threads);
+                if (clock == Timing.Clock.CPU) {
+                    root.put("clock", "cpu");
+                }
                 root.put("results", res);
                 Json.writeFile(json, root);
             }
             return 0;
+        }
+    }
+
+    /** Op names for the help text. */
+    static final class OpNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return CkksBench.OPS.iterator();
         }
     }
 }

@@ -1,7 +1,14 @@
 /**
- * A network compiled to an HE plan: packing layout, the exact sequence of CKKS operations, multiplicative depth per
- * layer, coefficient merging, and the selection of the smallest 128-bit-secure CKKS parameters that fit.
- * {@code cost} and {@code infer} both walk the same plan. May depend on: {@code ir}, {@code ckks}, {@code rlwe},
- * {@code ring}.
+ * A network compiled to an HE plan. {@link io.henas.he.HePlan#compile} turns an {@code ir.LoweredNet} into an
+ * executable program of {@link io.henas.he.OpCode} instructions over virtual ciphertext registers
+ * ({@link io.henas.he.HeCompiler} documents the packing and the per-layer algorithms), plaintext descriptors
+ * ({@link io.henas.he.Plaintext}) built from the weights by {@link io.henas.he.PlanBinding}, pending affine maps left
+ * by coefficient merging ({@link io.henas.he.Affine}), exact levels per node, and the smallest 128-bit-secure CKKS
+ * parameters that fit ({@link io.henas.he.ParameterSelector}, {@link io.henas.he.HeParameters}).
+ * {@link io.henas.he.PlanRunner} executes a plan on any {@link io.henas.he.PlanBackend}: plaintext slot vectors
+ * ({@link io.henas.he.PlanSimulator}, the plaintext simulation) or CKKS ciphertexts
+ * ({@link io.henas.he.CkksBackend}, no secret key needed), counting exactly what {@link io.henas.he.OpCounts}
+ * counts; {@code cost} and {@code infer} walk the same plan. May depend on: {@code ir}, {@code json}, {@code ckks},
+ * {@code rlwe}, {@code ring}.
  */
 package io.henas.he;

@@ -98,8 +98,9 @@ public final class Modulus {
     }
 
     /**
-     * Reduces {@code z = hi * 2^64 + lo} for {@code z < 2q^2} (a product of two residues, or the sum of two such
-     * products) with one Barrett step: two high multiplications.
+     * Reduces {@code z = hi * 2^64 + lo} with one Barrett step (two high multiplications) when
+     * {@code hi < 2^(bits-1)}, which holds for {@code z < 2q^2} (a product of two residues or the sum of two).
+     * See {@link #reduceWide} for longer sums.
      */
     public long reduceProduct(long hi, long lo) {
         long x = (hi << (64 - shift)) | (lo >>> shift);
@@ -108,6 +109,14 @@ public final class Modulus {
             r -= q;
         }
         return r >= q ? r - q : r;
+    }
+
+    /**
+     * Reduces any {@code z = hi * 2^64 + lo} with {@code hi < 2^63} (e.g. a sum of many products of residues):
+     * the Barrett step of {@link #reduceProduct} when {@code hi < 2^(bits-1)}, else {@link #reduce128}.
+     */
+    public long reduceWide(long hi, long lo) {
+        return (hi >>> shift) == 0 ? reduceProduct(hi, lo) : reduce128(hi, lo);
     }
 
     /** {@code (a * b) mod q} for residues {@code a, b}. */

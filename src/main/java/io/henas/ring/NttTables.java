@@ -92,61 +92,117 @@ public final class NttTables {
         final long twoQ = q << 1;
         final long[] w = fw;
         final long[] ws = fwShoup;
-        int t = n;
-        for (int m = 1; m < n; m <<= 1) {
-            t >>>= 1;
-            if (t == 1) {
-                // last stage: fully reduce both outputs
-                for (int i = 0, j = 0; i < m; i++, j += 2) {
-                    long wi = w[m + i];
-                    long wsi = ws[m + i];
-                    long x = a[j];
-                    if (x >= twoQ) {
-                        x -= twoQ;
+        int m = 1;
+        if ((logN & 1) == 1) {
+            // one radix-2 stage (m = 1) so that the rest pairs up
+            final int h = n >>> 1;
+            final long w0 = w[1];
+            final long ws0 = ws[1];
+            for (int j = 0; j < h; j++) {
+                long x = a[j];
+                long y = a[j + h];
+                long v = y * w0 - Math.unsignedMultiplyHigh(y, ws0) * q;
+                a[j] = x + v;
+                a[j + h] = x - v + twoQ;
+            }
+            m = 2;
+        }
+        // radix-4 passes: stages m and 2m at once (the last pass, m = N/4, also reduces to [0, q))
+        for (; m < n / 4; m <<= 2) {
+            final int h = n / (2 * m);
+            final int h2 = h >>> 1;
+            for (int i = 0; i < m; i++) {
+                final int j1 = 2 * i * h;
+                final long w1 = w[m + i];
+                final long ws1 = ws[m + i];
+                final long w2 = w[2 * m + 2 * i];
+                final long ws2 = ws[2 * m + 2 * i];
+                final long w3 = w[2 * m + 2 * i + 1];
+                final long ws3 = ws[2 * m + 2 * i + 1];
+                for (int j = j1; j < j1 + h2; j++) {
+                    long x0 = a[j];
+                    long x1 = a[j + h2];
+                    long x2 = a[j + h];
+                    long x3 = a[j + h + h2];
+                    // stage m: (x0, x2) and (x1, x3) with w1
+                    if (x0 >= twoQ) {
+                        x0 -= twoQ;
                     }
-                    long y = a[j + 1];
-                    long qh = Math.unsignedMultiplyHigh(y, wsi);
-                    long v = y * wi - qh * q;
-                    long s = x + v;
-                    long d = x - v + twoQ;
-                    if (s >= twoQ) {
-                        s -= twoQ;
+                    if (x1 >= twoQ) {
+                        x1 -= twoQ;
                     }
-                    if (s >= q) {
-                        s -= q;
+                    long v2 = x2 * w1 - Math.unsignedMultiplyHigh(x2, ws1) * q;
+                    long v3 = x3 * w1 - Math.unsignedMultiplyHigh(x3, ws1) * q;
+                    long y0 = x0 + v2;
+                    long y2 = x0 - v2 + twoQ;
+                    long y1 = x1 + v3;
+                    long y3 = x1 - v3 + twoQ;
+                    // stage 2m: (y0, y1) with w2, (y2, y3) with w3
+                    if (y0 >= twoQ) {
+                        y0 -= twoQ;
                     }
-                    if (d >= twoQ) {
-                        d -= twoQ;
+                    if (y2 >= twoQ) {
+                        y2 -= twoQ;
                     }
-                    if (d >= q) {
-                        d -= q;
-                    }
-                    a[j] = s;
-                    a[j + 1] = d;
-                }
-            } else {
-                for (int i = 0; i < m; i++) {
-                    final int j1 = 2 * i * t;
-                    final int j2 = j1 + t;
-                    final long wi = w[m + i];
-                    final long wsi = ws[m + i];
-                    for (int j = j1; j < j2; j++) {
-                        long x = a[j];
-                        if (x >= twoQ) {
-                            x -= twoQ;
-                        }
-                        long y = a[j + t];
-                        long qh = Math.unsignedMultiplyHigh(y, wsi);
-                        long v = y * wi - qh * q;
-                        a[j] = x + v;
-                        a[j + t] = x - v + twoQ;
-                    }
+                    long u1 = y1 * w2 - Math.unsignedMultiplyHigh(y1, ws2) * q;
+                    long u3 = y3 * w3 - Math.unsignedMultiplyHigh(y3, ws3) * q;
+                    a[j] = y0 + u1;
+                    a[j + h2] = y0 - u1 + twoQ;
+                    a[j + h] = y2 + u3;
+                    a[j + h + h2] = y2 - u3 + twoQ;
                 }
             }
         }
-        if (n == 1) {
-            a[0] = modulus.reduce(a[0]);
+        if (m == n / 4) {
+            for (int i = 0, j = 0; i < m; i++, j += 4) {
+                final long w1 = w[m + i];
+                final long ws1 = ws[m + i];
+                final long w2 = w[2 * m + 2 * i];
+                final long ws2 = ws[2 * m + 2 * i];
+                final long w3 = w[2 * m + 2 * i + 1];
+                final long ws3 = ws[2 * m + 2 * i + 1];
+                long x0 = a[j];
+                long x1 = a[j + 1];
+                long x2 = a[j + 2];
+                long x3 = a[j + 3];
+                if (x0 >= twoQ) {
+                    x0 -= twoQ;
+                }
+                if (x1 >= twoQ) {
+                    x1 -= twoQ;
+                }
+                long v2 = x2 * w1 - Math.unsignedMultiplyHigh(x2, ws1) * q;
+                long v3 = x3 * w1 - Math.unsignedMultiplyHigh(x3, ws1) * q;
+                long y0 = x0 + v2;
+                long y2 = x0 - v2 + twoQ;
+                long y1 = x1 + v3;
+                long y3 = x1 - v3 + twoQ;
+                if (y0 >= twoQ) {
+                    y0 -= twoQ;
+                }
+                if (y2 >= twoQ) {
+                    y2 -= twoQ;
+                }
+                long u1 = y1 * w2 - Math.unsignedMultiplyHigh(y1, ws2) * q;
+                long u3 = y3 * w3 - Math.unsignedMultiplyHigh(y3, ws3) * q;
+                a[j] = reduceFrom4q(y0 + u1, q, twoQ);
+                a[j + 1] = reduceFrom4q(y0 - u1 + twoQ, q, twoQ);
+                a[j + 2] = reduceFrom4q(y2 + u3, q, twoQ);
+                a[j + 3] = reduceFrom4q(y2 - u3 + twoQ, q, twoQ);
+            }
+        } else {
+            // N = 2: only the radix-2 stage ran
+            for (int j = 0; j < n; j++) {
+                a[j] = reduceFrom4q(a[j], q, twoQ);
+            }
         }
+    }
+
+    private static long reduceFrom4q(long x, long q, long twoQ) {
+        if (x >= twoQ) {
+            x -= twoQ;
+        }
+        return x >= q ? x - q : x;
     }
 
     /** In-place inverse negacyclic NTT of {@code a[0..N)}: bit-reversed order in, natural order out. */
@@ -157,8 +213,8 @@ public final class NttTables {
         final long[] ws = invShoup;
         int t = 1;
         int m = n;
-        if (n > 2) {
-            // first stage (t = 1): adjacent pairs
+        if (((logN - 1) & 1) == 1) {
+            // one radix-2 stage (t = 1) so that the stages before the last pair up
             final int h = n >>> 1;
             for (int i = 0, j = 0; i < h; i++, j += 2) {
                 long u = a[j];
@@ -175,26 +231,51 @@ public final class NttTables {
             t = 2;
             m = h;
         }
-        for (; m > 2; m >>>= 1) {
+        // radix-4 passes: stages (m, t) and (m/2, 2t) at once
+        for (; m > 2; m >>>= 2, t <<= 2) {
             final int h = m >>> 1;
-            for (int i = 0, j1 = 0; i < h; i++, j1 += 2 * t) {
-                final long wi = w[h + i];
-                final long wsi = ws[h + i];
-                final int j2 = j1 + t;
-                for (int j = j1; j < j2; j++) {
-                    long u = a[j];
-                    long v = a[j + t];
-                    long s = u + v;
-                    if (s >= twoQ) {
-                        s -= twoQ;
+            final int h2 = m >>> 2;
+            for (int i = 0; i < h2; i++) {
+                final int j0 = 4 * i * t;
+                final long wa0 = w[h + 2 * i];
+                final long wsa0 = ws[h + 2 * i];
+                final long wa1 = w[h + 2 * i + 1];
+                final long wsa1 = ws[h + 2 * i + 1];
+                final long wb = w[h2 + i];
+                final long wsb = ws[h2 + i];
+                for (int j = j0; j < j0 + t; j++) {
+                    long x0 = a[j];
+                    long x1 = a[j + t];
+                    long x2 = a[j + 2 * t];
+                    long x3 = a[j + 3 * t];
+                    long s0 = x0 + x1;
+                    if (s0 >= twoQ) {
+                        s0 -= twoQ;
                     }
-                    long d = u - v + twoQ;
-                    long qh = Math.unsignedMultiplyHigh(d, wsi);
-                    a[j] = s;
-                    a[j + t] = d * wi - qh * q;
+                    long d0 = x0 - x1 + twoQ;
+                    d0 = d0 * wa0 - Math.unsignedMultiplyHigh(d0, wsa0) * q;
+                    long s1 = x2 + x3;
+                    if (s1 >= twoQ) {
+                        s1 -= twoQ;
+                    }
+                    long d1 = x2 - x3 + twoQ;
+                    d1 = d1 * wa1 - Math.unsignedMultiplyHigh(d1, wsa1) * q;
+                    long e0 = s0 + s1;
+                    if (e0 >= twoQ) {
+                        e0 -= twoQ;
+                    }
+                    long f0 = s0 - s1 + twoQ;
+                    long e1 = d0 + d1;
+                    if (e1 >= twoQ) {
+                        e1 -= twoQ;
+                    }
+                    long f1 = d0 - d1 + twoQ;
+                    a[j] = e0;
+                    a[j + t] = e1;
+                    a[j + 2 * t] = f0 * wb - Math.unsignedMultiplyHigh(f0, wsb) * q;
+                    a[j + 3 * t] = f1 * wb - Math.unsignedMultiplyHigh(f1, wsb) * q;
                 }
             }
-            t <<= 1;
         }
         // last stage (m = 2, h = 1) merged with the multiplication by 1/N
         final int half = n >>> 1;

@@ -16,6 +16,16 @@ public final class Decomposition {
         this.digits = digits;
     }
 
+    /** Gives the digit arrays back to {@code pool}; the decomposition must not be used afterwards. */
+    public void release(io.henas.ring.ScratchPool pool) {
+        for (long[][] dj : digits) {
+            for (int t = 0; t < dj.length; t++) {
+                pool.give(dj[t]);
+                dj[t] = null;
+            }
+        }
+    }
+
     /** The level of the decomposed polynomial. */
     public int level() {
         return level;

@@ -5,6 +5,7 @@ import io.henas.ring.NttTables;
 import io.henas.ring.Parallel;
 import io.henas.ring.Ring;
 import io.henas.ring.RnsPoly;
+import io.henas.ring.ScratchPool;
 
 /**
  * Key switching with per-prime digits and one special prime (SEAL's scheme): {@link #decompose} splits a polynomial
@@ -13,7 +14,6 @@ import io.henas.ring.RnsPoly;
  * by {@code P} with rounding. Immutable; safe to share between threads.
  */
 public final class KeySwitcher {
-    private static final int BLOCK = 256;
     private final RlweParameters params;
     private final Ring ring;
     private final int n;
@@ -29,6 +29,14 @@ public final class KeySwitcher {
      * Decomposes {@code c} (NTT form, {@code l + 1} limbs) into digits.
      */
     public Decomposition decompose(RnsPoly c, Parallel par) {
+        return decompose(c, par, null);
+    }
+
+    /**
+     * Decomposes {@code c} taking work arrays from {@code pool} (may be null); give them back with
+     * {@link Decomposition#release}.
+     */
+    public Decomposition decompose(RnsPoly c, Parallel par, ScratchPool pool) {
         if (!c.isNtt()) {
             throw new IllegalArgumentException("key switching input must be in NTT form");
         }
@@ -38,7 +46,8 @@ public final class KeySwitcher {
         // coefficient form of each limb
         final long[][] coeff = new long[l + 1][];
         par.forEach(l + 1, j -> {
-            long[] x = c.limb(j).clone();
+            long[] x = take(pool);
+            System.arraycopy(c.limb(j), 0, x, 0, n);
             ring.ntt(j).inverse(x);
             coeff[j] = x;
         });
@@ -47,13 +56,15 @@ public final class KeySwitcher {
             int j = idx / targets;
             int t = idx % targets;
             if (t == j) {
-                d[j][t] = c.limb(j).clone();
+                long[] x = take(pool);
+                System.arraycopy(c.limb(j), 0, x, 0, n);
+                d[j][t] = x;
                 return;
             }
             int mi = t == l + 1 ? pIndex : t;
             Modulus m = ring.modulus(mi);
             long[] src = coeff[j];
-            long[] x = new long[n];
+            long[] x = take(pool);
             if (params.q(j) < m.value()) {
                 System.arraycopy(src, 0, x, 0, n);
             } else {
@@ -64,7 +75,16 @@ public final class KeySwitcher {
             ring.ntt(mi).forward(x);
             d[j][t] = x;
         });
+        if (pool != null) {
+            for (long[] x : coeff) {
+                pool.give(x);
+            }
+        }
         return new Decomposition(l, d);
+    }
+
+    private long[] take(ScratchPool pool) {
+        return pool == null ? new long[n] : pool.take();
     }
 
     /**
@@ -74,6 +94,12 @@ public final class KeySwitcher {
      * null for none. The outputs must have {@code l + 1} limbs; they are overwritten and set to NTT form.
      */
     public void apply(Decomposition d, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par) {
+        apply(d, key, perm, outB, outA, par, null);
+    }
+
+    /** As {@link #apply(Decomposition, KeySwitchKey, int[], RnsPoly, RnsPoly, Parallel)} with pooled work arrays. */
+    public void apply(Decomposition d, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par,
+                      ScratchPool pool) {
         if (!key.params().equals(params)) {
             throw new IllegalArgumentException("parameter mismatch: switcher=" + params.id() + ", key="
                     + key.params().id());
@@ -87,63 +113,265 @@ public final class KeySwitcher {
         final long[][] accB = new long[targets][];
         final long[][] accA = new long[targets][];
         final int pIndex = params.pIndex();
-        par.forEach(targets, t -> {
+        for (int t = 0; t <= l; t++) {
+            accB[t] = outB.limb(t);
+            accA[t] = outA.limb(t);
+        }
+        accB[l + 1] = take(pool);
+        accA[l + 1] = take(pool);
+        // inner products: one work item per (target prime, coefficient slice) so threads stay balanced
+        final int slices = par.threads();
+        par.forEach(targets * slices, idx -> {
+            int t = idx / slices;
+            int slice = idx % slices;
             int mi = t == l + 1 ? pIndex : t;
-            long[] b = t == l + 1 ? new long[n] : outB.limb(t);
-            long[] a = t == l + 1 ? new long[n] : outA.limb(t);
-            innerProduct(d, t, mi, key, perm, b, a);
-            accB[t] = b;
-            accA[t] = a;
+            innerProduct(d, t, mi, key, perm, accB[t], accA[t], n * slice / slices, n * (slice + 1) / slices, pool);
         });
-        modDown(accB, l, par);
-        modDown(accA, l, par);
+        modDown(accB, accA, l, par, pool);
+        if (pool != null) {
+            pool.give(accB[l + 1]);
+            pool.give(accA[l + 1]);
+        }
         outB.setNtt(true);
         outA.setNtt(true);
     }
 
     /** Decompose and apply in one call (no automorphism). */
     public void switchKey(RnsPoly c, KeySwitchKey key, RnsPoly outB, RnsPoly outA, Parallel par) {
-        apply(decompose(c, par), key, null, outB, outA, par);
+        switchKey(c, key, null, outB, outA, par, null);
+    }
+
+    /**
+     * One key switch of {@code perm(c)} (perm may be null) without materializing the decomposition: for each target
+     * prime, each digit is reduced, transformed and multiplied into 128-bit accumulators while it is still in cache
+     * (SEAL's loop order). Same result as {@code apply(decompose(c), key, perm, ...)}, less memory traffic.
+     */
+    public void switchKey(RnsPoly c, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par,
+                          ScratchPool pool) {
+        if (!c.isNtt()) {
+            throw new IllegalArgumentException("key switching input must be in NTT form");
+        }
+        if (!key.params().equals(params)) {
+            throw new IllegalArgumentException("parameter mismatch: switcher=" + params.id() + ", key="
+                    + key.params().id());
+        }
+        final int l = c.level();
+        if (outB.limbCount() != l + 1 || outA.limbCount() != l + 1) {
+            throw new IllegalArgumentException("outputs must have " + (l + 1) + " limbs, but had " + outB.limbCount()
+                    + " and " + outA.limbCount());
+        }
+        final int targets = l + 2;
+        final int pIndex = params.pIndex();
+        final long[][] coeff = new long[l + 1][];
+        par.forEach(l + 1, j -> {
+            long[] x = take(pool);
+            System.arraycopy(c.limb(j), 0, x, 0, n);
+            ring.ntt(j).inverse(x);
+            coeff[j] = x;
+        });
+        final long[][] accB = new long[targets][];
+        final long[][] accA = new long[targets][];
+        for (int t = 0; t <= l; t++) {
+            accB[t] = outB.limb(t);
+            accA[t] = outA.limb(t);
+        }
+        accB[l + 1] = take(pool);
+        accA[l + 1] = take(pool);
+        // work items (target, digit group): with T threads the digits of each target are split into T groups
+        // with their own 128-bit accumulators, so that every thread gets the same number of NTTs
+        final int groups = Math.min(par.threads(), l + 1);
+        final long[][][] accs = new long[targets * groups][][];
+        par.forEach(targets * groups, idx -> {
+            int t = idx / groups;
+            int g = idx % groups;
+            int jFrom = (l + 1) * g / groups;
+            int jTo = (l + 1) * (g + 1) / groups;
+            int mi = t == l + 1 ? pIndex : t;
+            Modulus m = ring.modulus(mi);
+            long[] hb = take(pool);
+            long[] lb = take(pool);
+            long[] ha = take(pool);
+            long[] la = take(pool);
+            long[] tmp = take(pool);
+            long[] tmp2 = take(pool);
+            for (int j = jFrom; j < jTo; j += 2) {
+                long[] x = digitNtt(c, coeff, j, t, mi, m, tmp);
+                if (j + 1 < jTo) {
+                    long[] y = digitNtt(c, coeff, j + 1, t, mi, m, tmp2);
+                    accumulate2(x, y, perm, key.b(j).limb(mi), key.a(j).limb(mi), key.b(j + 1).limb(mi),
+                            key.a(j + 1).limb(mi), hb, lb, ha, la, j == jFrom, 0, n);
+                } else {
+                    accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == jFrom, 0, n);
+                }
+            }
+            if (pool != null) {
+                pool.give(tmp2);
+            }
+            if (pool != null) {
+                pool.give(tmp);
+            }
+            accs[idx] = new long[][]{hb, lb, ha, la};
+        });
+        par.forEach(targets, t -> {
+            int mi = t == l + 1 ? pIndex : t;
+            Modulus m = ring.modulus(mi);
+            long[][] first = accs[t * groups];
+            for (int g = 1; g < groups; g++) {
+                long[][] other = accs[t * groups + g];
+                add128(first[0], first[1], other[0], other[1]);
+                add128(first[2], first[3], other[2], other[3]);
+                if (pool != null) {
+                    for (long[] x : other) {
+                        pool.give(x);
+                    }
+                }
+            }
+            long[] hb = first[0];
+            long[] lb = first[1];
+            long[] ha = first[2];
+            long[] la = first[3];
+            long[] ob = accB[t];
+            long[] oa = accA[t];
+            for (int k = 0; k < n; k++) {
+                ob[k] = m.reduceWide(hb[k], lb[k]);
+                oa[k] = m.reduceWide(ha[k], la[k]);
+            }
+            if (pool != null) {
+                for (long[] x : first) {
+                    pool.give(x);
+                }
+            }
+        });
+        if (pool != null) {
+            for (long[] x : coeff) {
+                pool.give(x);
+            }
+        }
+        modDown(accB, accA, l, par, pool);
+        if (pool != null) {
+            pool.give(accB[l + 1]);
+            pool.give(accA[l + 1]);
+        }
+        outB.setNtt(true);
+        outA.setNtt(true);
+    }
+
+    /** Digit j of c modulo target prime mi in NTT form: c's own limb if j == t, else reduced into tmp and transformed. */
+    private long[] digitNtt(RnsPoly c, long[][] coeff, int j, int t, int mi, Modulus m, long[] tmp) {
+        if (j == t) {
+            return c.limb(j);
+        }
+        long[] src = coeff[j];
+        if (params.q(j) < m.value()) {
+            System.arraycopy(src, 0, tmp, 0, n);
+        } else {
+            for (int k = 0; k < n; k++) {
+                tmp[k] = m.reduce(src[k]);
+            }
+        }
+        ring.ntt(mi).forward(tmp);
+        return tmp;
+    }
+
+    /** (hi, lo) += (oh, ol) as 128-bit unsigned values, element-wise. */
+    private void add128(long[] hi, long[] lo, long[] oh, long[] ol) {
+        for (int k = 0; k < n; k++) {
+            long s = lo[k] + ol[k];
+            hi[k] += oh[k] + (Long.compareUnsigned(s, ol[k]) < 0 ? 1 : 0);
+            lo[k] = s;
+        }
+    }
+
+    /**
+     * Two digits at once: {@code acc += perm(x1) * k1 + perm(x2) * k2} (or {@code =} if first), halving the
+     * accumulator traffic of {@link #accumulate}.
+     */
+    private void accumulate2(long[] x1, long[] x2, int[] perm, long[] kb1, long[] ka1, long[] kb2, long[] ka2,
+                             long[] hb, long[] lb, long[] ha, long[] la, boolean first, int from, int to) {
+        for (int k = from; k < to; k++) {
+            int src = perm == null ? k : perm[k];
+            long v = x1[src];
+            long w = x2[src];
+            long p1 = kb1[k];
+            long p2 = kb2[k];
+            long lo1 = v * p1;
+            long lo2 = w * p2;
+            long bl = lo1 + lo2;
+            long bh = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
+                    + (Long.compareUnsigned(bl, lo1) < 0 ? 1 : 0);
+            p1 = ka1[k];
+            p2 = ka2[k];
+            lo1 = v * p1;
+            lo2 = w * p2;
+            long al = lo1 + lo2;
+            long ah = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
+                    + (Long.compareUnsigned(al, lo1) < 0 ? 1 : 0);
+            if (!first) {
+                long s = lb[k] + bl;
+                bh += hb[k] + (Long.compareUnsigned(s, bl) < 0 ? 1 : 0);
+                bl = s;
+                s = la[k] + al;
+                ah += ha[k] + (Long.compareUnsigned(s, al) < 0 ? 1 : 0);
+                al = s;
+            }
+            lb[k] = bl;
+            hb[k] = bh;
+            la[k] = al;
+            ha[k] = ah;
+        }
+    }
+
+    /** 128-bit multiply-accumulate of {@code perm(x) * kb} and {@code perm(x) * ka} (first: overwrite). */
+    private void accumulate(long[] x, int[] perm, long[] kb, long[] ka, long[] hb, long[] lb, long[] ha, long[] la,
+                            boolean first, int from, int to) {
+        for (int k = from; k < to; k++) {
+            long v = perm == null ? x[k] : x[perm[k]];
+            long pb = kb[k];
+            long pa = ka[k];
+            long blo = v * pb;
+            long bhi = Math.unsignedMultiplyHigh(v, pb);
+            long alo = v * pa;
+            long ahi = Math.unsignedMultiplyHigh(v, pa);
+            if (first) {
+                lb[k] = blo;
+                hb[k] = bhi;
+                la[k] = alo;
+                ha[k] = ahi;
+            } else {
+                long s = lb[k] + blo;
+                hb[k] += bhi + (Long.compareUnsigned(s, blo) < 0 ? 1 : 0);
+                lb[k] = s;
+                s = la[k] + alo;
+                ha[k] += ahi + (Long.compareUnsigned(s, alo) < 0 ? 1 : 0);
+                la[k] = s;
+            }
+        }
     }
 
     private void innerProduct(Decomposition d, int t, int mi, KeySwitchKey key, int[] perm, long[] outB,
-                              long[] outA) {
+                              long[] outA, int from, int to, ScratchPool pool) {
         final Modulus m = ring.modulus(mi);
-        final int digits = d.level + 1;
-        final long[] hb = new long[BLOCK];
-        final long[] lb = new long[BLOCK];
-        final long[] ha = new long[BLOCK];
-        final long[] la = new long[BLOCK];
-        for (int k0 = 0; k0 < n; k0 += BLOCK) {
-            java.util.Arrays.fill(hb, 0);
-            java.util.Arrays.fill(lb, 0);
-            java.util.Arrays.fill(ha, 0);
-            java.util.Arrays.fill(la, 0);
-            for (int j = 0; j < digits; j++) {
-                final long[] x = d.digits[j][t];
-                final long[] kb = key.b(j).limb(mi);
-                final long[] ka = key.a(j).limb(mi);
-                for (int r = 0; r < BLOCK; r++) {
-                    int k = k0 + r;
-                    long v = perm == null ? x[k] : x[perm[k]];
-                    long pb = kb[k];
-                    long plo = v * pb;
-                    long phi = Math.unsignedMultiplyHigh(v, pb);
-                    long s = lb[r] + plo;
-                    hb[r] += phi + (Long.compareUnsigned(s, plo) < 0 ? 1 : 0);
-                    lb[r] = s;
-                    long pa = ka[k];
-                    plo = v * pa;
-                    phi = Math.unsignedMultiplyHigh(v, pa);
-                    s = la[r] + plo;
-                    ha[r] += phi + (Long.compareUnsigned(s, plo) < 0 ? 1 : 0);
-                    la[r] = s;
-                }
-            }
-            for (int r = 0; r < BLOCK; r++) {
-                outB[k0 + r] = m.reduce128(hb[r], lb[r]);
-                outA[k0 + r] = m.reduce128(ha[r], la[r]);
-            }
+        long[] hb = take(pool);
+        long[] lb = take(pool);
+        long[] ha = take(pool);
+        long[] la = take(pool);
+        int j = 0;
+        for (; j + 1 <= d.level; j += 2) {
+            accumulate2(d.digits[j][t], d.digits[j + 1][t], perm, key.b(j).limb(mi), key.a(j).limb(mi),
+                    key.b(j + 1).limb(mi), key.a(j + 1).limb(mi), hb, lb, ha, la, j == 0, from, to);
+        }
+        if (j == d.level) {
+            accumulate(d.digits[j][t], perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, from, to);
+        }
+        for (int k = from; k < to; k++) {
+            outB[k] = m.reduceWide(hb[k], lb[k]);
+            outA[k] = m.reduceWide(ha[k], la[k]);
+        }
+        if (pool != null) {
+            pool.give(hb);
+            pool.give(lb);
+            pool.give(ha);
+            pool.give(la);
         }
     }
 
@@ -151,20 +379,27 @@ public final class KeySwitcher {
      * In place: {@code acc[0..l]} (mod q_i, NTT) and {@code acc[l+1]} (mod P, NTT) become
      * {@code round(acc / P)} in {@code acc[0..l]}.
      */
-    private void modDown(long[][] acc, int l, Parallel par) {
-        final long[] last = acc[l + 1];
+    private void modDown(long[][] accB, long[][] accA, int l, Parallel par, ScratchPool pool) {
         final Modulus pm = ring.modulus(params.pIndex());
-        ring.ntt(params.pIndex()).inverse(last);
+        final NttTables pt = ring.ntt(params.pIndex());
+        par.forEach(2, w -> pt.inverse(w == 0 ? accB[l + 1] : accA[l + 1]));
         final long half = pm.value() >>> 1;
-        par.forEach(l + 1, i -> {
+        final boolean[] small = new boolean[l + 1];
+        for (int i = 0; i <= l; i++) {
+            small[i] = pm.value() < ring.modulus(i).value();
+        }
+        par.forEach(2 * (l + 1), idx -> {
+            int i = idx >> 1;
+            long[][] acc = (idx & 1) == 0 ? accB : accA;
+            long[] last = acc[l + 1];
             Modulus qi = ring.modulus(i);
             long q = qi.value();
             long pMod = params.pModQ(i);
-            long[] t = new long[n];
-            boolean small = pm.value() < q;
+            long[] t = take(pool);
+            boolean sm = small[i];
             for (int k = 0; k < n; k++) {
                 long x = last[k];
-                long r = small ? x : qi.reduce(x);
+                long r = sm ? x : qi.reduce(x);
                 if (x > half) {
                     r -= pMod;
                     if (r < 0) {
@@ -173,8 +408,7 @@ public final class KeySwitcher {
                 }
                 t[k] = r;
             }
-            NttTables tab = ring.ntt(i);
-            tab.forward(t);
+            ring.ntt(i).forward(t);
             long inv = params.pInv(i);
             long invS = params.pInvShoup(i);
             long[] a = acc[i];
@@ -182,6 +416,9 @@ public final class KeySwitcher {
                 long v = a[k] - t[k] + q;
                 long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
                 a[k] = r >= q ? r - q : r;
+            }
+            if (pool != null) {
+                pool.give(t);
             }
         });
     }

@@ -34,6 +34,13 @@ class CkksParametersTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void largePresetsValidate() {
+        assertEquals(880, CkksParameters.of(CkksPresets.N15_DEPTH19).rlwe().logQP());
+        assertEquals(881, CkksParameters.of(CkksPresets.N15_SEAL_DEFAULT).rlwe().logQP());
+    }
+
+    @Test
     void rejectsAboveTheSecurityBound() {
         var lit = CkksParameters.Literal.fromBits(13, 40, Security.HE_STANDARD_128, 60, 40, 40, 40, 60);
         var e = assertThrows(IllegalArgumentException.class, () -> CkksParameters.of(lit));

@@ -141,6 +141,20 @@ class EvaluatorTest {
         assertTrue(NaiveSlots.bits(prod, decrypt(r)) >= 20);
         Ciphertext s = ev.rescale(ev.relinearize(ev.square(cx)));
         assertTrue(NaiveSlots.bits(sq, decrypt(s)) >= 20);
+        // in-place variants agree
+        Ciphertext ip = cx.copy();
+        ev.mulInto(ip, cy, ip);
+        ev.relinearizeInto(ip, ip);
+        ev.rescaleInto(ip, ip);
+        assertEquals(2, ip.size());
+        assertEquals(r.level(), ip.level());
+        assertTrue(NaiveSlots.bits(prod, decrypt(ip)) >= 20);
+        Ciphertext into = ev.rescale(cx); // right shape: level L-1, size 2
+        ev.rescaleInto(ev.relinearize(ev.mul(cx, cy)), into);
+        assertTrue(NaiveSlots.bits(prod, decrypt(into)) >= 20);
+        Ciphertext sqIn = cx.copy();
+        ev.squareInto(sqIn, sqIn);
+        assertTrue(NaiveSlots.bits(sq, decrypt(ev.rescale(ev.relinearize(sqIn)))) >= 20);
         // depth 2 (chain exhausted down to q0)
         Ciphertext t = ev.rescale(ev.mulRelin(s, ev.dropToLevel(r, s.level())));
         assertEquals(0, t.level());
@@ -169,6 +183,17 @@ class EvaluatorTest {
             assertTrue(NaiveSlots.bits(got, gotH) >= 22, "hoisted " + k);
         }
         assertEquals(0, ev.rotate(cx, slots).level() - cx.level()); // rotation by N/2 is the identity
+        // into-variants: a separate output and in place
+        Ciphertext out = cx.copy();
+        ev.rotateInto(cx, 5, out);
+        Ciphertext self = cx.copy();
+        ev.rotateInto(self, 5, self);
+        double[] want5 = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            want5[i] = x[(i + 5) % slots];
+        }
+        assertTrue(NaiveSlots.bits(want5, decrypt(out)) >= 22);
+        assertTrue(NaiveSlots.bits(want5, decrypt(self)) >= 22);
         var e = assertThrows(IllegalStateException.class, () -> ev.rotate(cx, 3));
         assertTrue(e.getMessage().startsWith("rotation by 3 needs the Galois key for element 125"), e.getMessage());
     }

@@ -30,6 +30,9 @@ class ModulusTest {
                 BigInteger z = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b))
                         .add(BigInteger.valueOf(a2).multiply(BigInteger.valueOf(b2)));
                 assertEquals(z.mod(bq).longValue(), m.reduceProduct(z.shiftRight(64).longValue(), z.longValue()));
+                // a sum of 8 products: either path of reduceWide
+                BigInteger z8 = z.shiftLeft(2);
+                assertEquals(z8.mod(bq).longValue(), m.reduceWide(z8.shiftRight(64).longValue(), z8.longValue()));
                 long ws = m.shoup(b);
                 assertEquals(BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).mod(bq).longValue(),
                         m.mulShoup(a, b, ws));
