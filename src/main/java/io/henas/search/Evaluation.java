@@ -40,7 +40,7 @@ public record Evaluation(Status status, double accuracy, double latencySeconds, 
             throw new IllegalArgumentException("depth and logN must be >= 0 (or -1 = unknown), but were depth="
                     + depth + ", logN=" + logN);
         }
-        if (status == Status.OK && (Double.isNaN(accuracy) || Double.isNaN(latencySeconds))) {
+        if (status == Status.OK && !(Double.isFinite(accuracy) && Double.isFinite(latencySeconds))) {
             throw new IllegalArgumentException("an OK evaluation needs accuracy and latency, but was accuracy="
                     + accuracy + ", latency=" + latencySeconds);
         }

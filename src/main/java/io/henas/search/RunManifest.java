@@ -20,7 +20,7 @@ import io.henas.json.Json;
 final class RunManifest {
     /** Classes whose jar names the library versions in the manifest. */
     private static final Map<String, String> LIBRARIES = Map.of(
-            "jenetics", "io.jenetics.Engine",
+            "jenetics", "io.jenetics.Phenotype",
             "jenetics.ext", "io.jenetics.ext.moea.Vec",
             "sqlite-jdbc", "org.sqlite.JDBC",
             "xchart", "org.knowm.xchart.XYChart",

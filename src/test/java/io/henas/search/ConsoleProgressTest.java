@@ -1,0 +1,27 @@
+package io.henas.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class ConsoleProgressTest {
+    @Test
+    void printsOneLinePerGenerationWithABar() {
+        GenerationStats s = new GenerationStats(12, 30, 9, 0.9123, 0.8412, 360, 4, 17, false,
+                Duration.ofSeconds(312));
+        assertEquals("gen 12/30  front=9  best acc=0.912  fastest=0.841 s  evals=360  rejected=4  elapsed=5m12s  "
+                + "[########------------] 40%", ConsoleProgress.line(s));
+        GenerationStats none = new GenerationStats(1, 1, 0, Double.NaN, Double.NaN, 20, 0, 0, true,
+                Duration.ofMillis(1500));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8)).onGeneration(none);
+        assertEquals("gen 1/1  front=0  best acc=-  fastest=-  evals=20  rejected=0  elapsed=1.5s  "
+                + "[####################] 100%  (replayed)" + System.lineSeparator(),
+                buf.toString(StandardCharsets.UTF_8));
+    }
+}
