@@ -12,15 +12,47 @@ import java.util.Locale;
 public final class ConsoleProgress implements ProgressListener {
     private static final int BAR = 20;
     private final PrintStream out;
+    private final boolean perTrial;
 
+    /** Per-generation lines only. */
     public ConsoleProgress(PrintStream out) {
+        this(out, false);
+    }
+
+    /** @param perTrial also print one line per committed trial (e.g. for {@code -v}: trainings take minutes) */
+    public ConsoleProgress(PrintStream out, boolean perTrial) {
         this.out = out;
+        this.perTrial = perTrial;
+    }
+
+    @Override
+    public void onTrial(Trial t) {
+        if (perTrial) {
+            synchronized (out) {
+                out.println(trialLine(t));
+                out.flush();
+            }
+        }
+    }
+
+    /** E.g. {@code   trial 37 (gen 3) OK acc=0.812 latency=1.23 s depth=6 logN=14 train=28.1 s}. */
+    public static String trialLine(Trial t) {
+        Evaluation e = t.evaluation();
+        String s = String.format(Locale.ROOT, "  trial %d (%s) %s acc=%s latency=%s depth=%s logN=%s train=%s",
+                t.id(), t.reference() ? "reference " + t.label() : "gen " + t.generation(), e.status(),
+                Double.isNaN(e.accuracy()) ? "-" : String.format(Locale.ROOT, "%.3f", e.accuracy()),
+                Double.isNaN(e.latencySeconds()) ? "-" : String.format(Locale.ROOT, "%.3g s", e.latencySeconds()),
+                e.depth() < 0 ? "-" : e.depth(), e.logN() < 0 ? "-" : e.logN(),
+                Double.isNaN(e.trainSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f s", e.trainSeconds()));
+        return e.failureReason().isEmpty() ? s : s + "  (" + e.failureReason() + ")";
     }
 
     @Override
     public void onGeneration(GenerationStats s) {
-        out.println(line(s));
-        out.flush();
+        synchronized (out) {
+            out.println(line(s));
+            out.flush();
+        }
     }
 
     /** The progress line of {@code s}. */

@@ -24,4 +24,15 @@ class ConsoleProgressTest {
                 + "[####################] 100%  (replayed)" + System.lineSeparator(),
                 buf.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void trialLinesShowStatusAndUnknownValues() {
+        Trial ok = ParetoFrontTest.trial(37, Evaluation.ok(0.8123, 1.234, 6, 14, 28.06), false);
+        assertEquals("  trial 37 (gen 1) OK acc=0.812 latency=1.23 s depth=6 logN=14 train=28.1 s",
+                ConsoleProgress.trialLine(ok));
+        Trial bad = ParetoFrontTest.trial(3, new Evaluation(Evaluation.Status.INFEASIBLE, Double.NaN, 9.5, 9, 15,
+                Double.NaN, "latency too high"), true);
+        assertEquals("  trial 3 (reference t3) INFEASIBLE acc=- latency=9.50 s depth=9 logN=15 train=-  "
+                + "(latency too high)", ConsoleProgress.trialLine(bad));
+    }
 }
