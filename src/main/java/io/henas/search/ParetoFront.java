@@ -96,6 +96,19 @@ public final class ParetoFront {
     }
 
     /**
+     * The fastest front trial at least as accurate as {@code accuracy} (e.g. a reference's), or empty. {@code front}
+     * as returned by {@link #of} (latency ascending).
+     */
+    public static Optional<Trial> fastestAtLeast(List<Trial> front, double accuracy) {
+        for (Trial t : front) {
+            if (t.evaluation().accuracy() >= accuracy) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Hypervolume (area) dominated by points {@code (a[i], l[i])} (accuracy maximised, latency minimised) and bounded
      * by the reference point {@code (refAccuracy, refLatency)}; points not better than the reference in both count
      * nothing.

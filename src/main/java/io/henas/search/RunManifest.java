@@ -85,6 +85,9 @@ final class RunManifest {
         content.put("generations_completed", r.generations());
         content.put("rejected_by_codec", r.rejected());
         content.put("evaluated_by_last_process", r.evaluatedNow());
+        double hours = r.elapsed().toMillis() / 3_600_000.0;
+        content.put("last_process_seconds", r.elapsed().toMillis() / 1000.0);
+        content.put("evaluations_per_hour", hours > 0 ? r.evaluatedNow() / hours : null);
         content.put("knee_trial", r.knee().map(Trial::id).orElse(null));
         Json.writeFile(file, content);
     }

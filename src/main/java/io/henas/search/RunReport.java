@@ -67,7 +67,35 @@ final class RunReport {
         m.put("knee", r.knee().map(RunReport::trialJson).orElse(null));
         m.put("front", r.front().stream().map(RunReport::trialJson).toList());
         m.put("references", r.references().stream().map(RunReport::trialJson).toList());
+        m.put("reference_comparison", comparisons(r));
         return m;
+    }
+
+    /**
+     * For each reference with a measured accuracy and latency: the fastest front trial at least as accurate, and
+     * its latency as a fraction of the reference's.
+     */
+    static List<Map<String, Object>> comparisons(SearchResult r) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Trial ref : r.references()) {
+            Evaluation re = ref.evaluation();
+            if (!Double.isFinite(re.accuracy()) || !Double.isFinite(re.latencySeconds())) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("reference", ref.label());
+            m.put("reference_trial_id", ref.id());
+            m.put("reference_accuracy", re.accuracy());
+            m.put("reference_latency_s", re.latencySeconds());
+            var match = ParetoFront.fastestAtLeast(r.front(), re.accuracy());
+            m.put("fastest_front_trial_at_least_as_accurate", match.map(Trial::id).orElse(null));
+            m.put("its_accuracy", match.map(t -> (Object) t.evaluation().accuracy()).orElse(null));
+            m.put("its_latency_s", match.map(t -> (Object) t.evaluation().latencySeconds()).orElse(null));
+            m.put("latency_ratio", match.map(t -> (Object) (re.latencySeconds() > 0
+                    ? t.evaluation().latencySeconds() / re.latencySeconds() : Double.NaN)).orElse(null));
+            out.add(m);
+        }
+        return out;
     }
 
     static void writeCsv(Path file, List<Trial> trials) {
@@ -173,6 +201,19 @@ final class RunReport {
         h.append("<h2>Pareto front (accuracy vs predicted latency)</h2>\n").append(table(r.front()));
         if (!r.references().isEmpty()) {
             h.append("<h2>Reference architectures</h2>\n").append(table(r.references()));
+            for (Map<String, Object> c : comparisons(r)) {
+                Object id = c.get("fastest_front_trial_at_least_as_accurate");
+                h.append("<p>").append(esc((String) c.get("reference"))).append(": ");
+                if (id == null) {
+                    h.append("no front trial is as accurate.");
+                } else {
+                    h.append(String.format(Locale.ROOT, "trial %s is at least as accurate (%.4f vs %.4f) at %.1f%% of "
+                            + "its predicted latency (%.4g s vs %.4g s).", id, (Double) c.get("its_accuracy"),
+                            (Double) c.get("reference_accuracy"), 100 * (Double) c.get("latency_ratio"),
+                            (Double) c.get("its_latency_s"), (Double) c.get("reference_latency_s")));
+                }
+                h.append("</p>\n");
+            }
         }
         h.append("<p>All trials: <a href=\"").append(SearchRunner.TRIALS_CSV).append("\">trials.csv</a>, ")
                 .append("<a href=\"").append(SearchRunner.TRIALS_DB).append("\">trials.db</a>; provenance: <a href=\"")

@@ -29,6 +29,14 @@ class ParetoFrontTest {
     }
 
     @Test
+    void fastestAtLeastAsAccurateFindsTheFirstQualifyingFrontPoint() {
+        List<Trial> front = List.of(trial(0, 0.50, 0.2), trial(1, 0.80, 0.5), trial(2, 0.88, 1.0));
+        assertEquals(1, ParetoFront.fastestAtLeast(front, 0.6).orElseThrow().id());
+        assertEquals(1, ParetoFront.fastestAtLeast(front, 0.8).orElseThrow().id());
+        assertTrue(ParetoFront.fastestAtLeast(front, 0.9).isEmpty());
+    }
+
+    @Test
     void kneeIsTheFrontPointFarthestAboveTheChord() {
         // a convex front with an obvious elbow at (1.0 s, 0.88)
         List<Trial> front = List.of(trial(0, 0.50, 0.2), trial(1, 0.80, 0.5), trial(2, 0.88, 1.0),

@@ -30,7 +30,7 @@ class SearchRunnerTest {
         public String sha256() { return "abc123"; }
 
         public List<Candidate<int[]>> references() {
-            return List.of(new Candidate<>(List.of(), "ref-a", "hand-made A", "[5,2,2,2,2]", new int[] {5, 2, 2, 2, 2}),
+            return List.of(new Candidate<>(List.of(), "ref-a", "hand-made A", "[8,3,3,3,3]", new int[] {8, 3, 3, 3, 3}),
                     new Candidate<>(List.of(), "ref-b", "hand-made B", "[2,1,1,1,1]", new int[] {2, 1, 1, 1, 1}));
         }
     }
@@ -78,6 +78,12 @@ class SearchRunnerTest {
         assertEquals(r.front().size(), ((List<?>) pareto.get("front")).size());
         assertEquals((long) r.knee().get().id(), Json.asObject(pareto.get("knee"), "knee").get("trial_id"));
         assertEquals(2, ((List<?>) pareto.get("references")).size());
+        // reference A = genes [8,3,3,3,3]: accuracy 0.2, latency 4.1 s; the front holds a faster trial as accurate
+        Map<String, Object> cmp = Json.asObject(((List<?>) pareto.get("reference_comparison")).get(0), "cmp");
+        assertEquals("hand-made A", cmp.get("reference"));
+        assertTrue((Double) cmp.get("its_accuracy") >= (Double) cmp.get("reference_accuracy"));
+        assertTrue((Double) cmp.get("latency_ratio") < 1.0, cmp.toString());
+        assertTrue(manifest.get("evaluations_per_hour") instanceof Double);
 
         List<String> csv = Files.readAllLines(dir.resolve("trials.csv"));
         assertEquals(r.trials().size() + 1, csv.size());
