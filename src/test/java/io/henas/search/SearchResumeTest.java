@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Determinism for a seed, and resume after a crash or {@code kill -9}: nothing lost, nothing repeated. */
 class SearchResumeTest {
@@ -101,8 +103,9 @@ class SearchResumeTest {
         assertEquals(reference.knee().map(Trial::key), resumed.knee().map(Trial::key));
     }
 
-    @Test
-    void resumeAfterKillMinus9OfASeparateJvm() throws Exception {
+    @ParameterizedTest(name = "killed after {0} committed trials")
+    @ValueSource(ints = {3, 60})
+    void resumeAfterKillMinus9OfASeparateJvm(int killAfter) throws Exception {
         Zdt zdt = space();
         SearchResult reference = SearchRunner.run(zdt, zdt.new Evaluator(0), config(dir.resolve("ref"), SEED, false),
                 ProgressListener.NONE);
@@ -115,7 +118,7 @@ class SearchResumeTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && p.isAlive()) {
             int n = countRows(run.resolve(SearchRunner.TRIALS_DB));
-            if (n >= 50) {
+            if (n >= killAfter) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
                 atKill = countRows(run.resolve(SearchRunner.TRIALS_DB));
@@ -123,7 +126,7 @@ class SearchResumeTest {
             }
             Thread.sleep(20);
         }
-        assertTrue(atKill >= 50, "the child should have been killed mid-run; log: "
+        assertTrue(atKill >= killAfter, "the child should have been killed mid-run; log: "
                 + Files.readString(dir.resolve("child.log")));
         assertTrue(atKill < reference.trials().size(), "killed before the end: " + atKill);
         Set<String> before = new HashSet<>();
