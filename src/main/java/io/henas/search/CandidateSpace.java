@@ -23,7 +23,11 @@ public interface CandidateSpace<T> {
      */
     Candidate<T> decode(int[] genes);
 
-    /** Reference candidates (e.g. hand-designed networks) evaluated once and marked in the report. */
+    /**
+     * Reference candidates (e.g. hand-designed networks) evaluated once, before the search, and marked in the report.
+     * Their trials are keyed {@code ref:<key>} and stay out of the front; a search candidate equal to a reference is
+     * evaluated as its own trial.
+     */
     default List<Candidate<T>> references() {
         return List.of();
     }

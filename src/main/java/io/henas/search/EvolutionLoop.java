@@ -86,7 +86,10 @@ final class EvolutionLoop<T> {
 
     /** Runs (or replays and continues) the search. */
     void run() throws InterruptedException {
-        List<Candidate<T>> refs = space.references();
+        List<Candidate<T>> refs = new ArrayList<>();
+        for (Candidate<T> c : space.references()) {
+            refs.add(referenceKeyed(c));
+        }
         evaluate(refs, 0, true);
         var random = RandomGeneratorFactory.of("L64X256MixRandom").create(config.seed());
         RandomRegistry.with(random).call(() -> {
@@ -94,6 +97,17 @@ final class EvolutionLoop<T> {
             return null;
         });
     }
+
+    /**
+     * References get the key {@code ref:<key>}, so that a search candidate equal to a reference is still its own
+     * (search) trial and can enter the front; the price is at most one extra evaluation per reference.
+     */
+    static <T> Candidate<T> referenceKeyed(Candidate<T> c) {
+        return c.key().startsWith(REF_PREFIX) ? c
+                : new Candidate<>(c.genes(), REF_PREFIX + c.key(), c.label(), c.description(), c.value());
+    }
+
+    static final String REF_PREFIX = "ref:";
 
     private void evolve() throws InterruptedException {
         int n = config.population();

@@ -83,4 +83,25 @@ class EvolutionLoopTest {
         assertTrue(r.trials().stream().filter(t -> t.evaluation().status() == Evaluation.Status.FAILED)
                 .allMatch(t -> t.evaluation().failureReason().equals("IllegalStateException: loss diverged")));
     }
+
+    @Test
+    void aSearchCandidateEqualToAReferenceIsItsOwnTrialAndCanJoinTheFront() throws Exception {
+        Zdt tiny = new Zdt(2, 2, 3, true, false);
+        CandidateSpace<int[]> withRef = new CandidateSpace<>() {
+            public String name() { return "tiny"; }
+            public int[] cardinalities() { return tiny.cardinalities(); }
+            public Candidate<int[]> decode(int[] g) { return tiny.decode(g); }
+            public java.util.List<Candidate<int[]>> references() { return java.util.List.of(tiny.decode(new int[3])); }
+        };
+        Zdt.Evaluator ev = tiny.new Evaluator(0);
+        SearchResult r = SearchRunner.run(withRef, ev, SearchConfig.builder(dir).population(8).generations(4).seed(5)
+                .threads(1).build(), ProgressListener.NONE);
+        assertEquals(9, r.trials().size(), "8 candidates + 1 reference");
+        assertEquals("ref:0-0-0", r.trials().get(0).key());
+        assertTrue(r.trials().get(0).reference());
+        assertEquals(1, ev.calls.get("ref:0-0-0").get(), "evaluated once as reference");
+        assertEquals(1, ev.calls.get("0-0-0").get(), "and once as search candidate");
+        // (accuracy 1, latency 1) and (accuracy 0, latency 0) form the true front; the former is the reference's twin
+        assertEquals(java.util.List.of("1-0-0", "0-0-0"), r.front().stream().map(Trial::key).toList());
+    }
 }

@@ -53,7 +53,7 @@ class SearchRunnerTest {
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), gens.stream().map(GenerationStats::generation).toList());
         assertEquals(r.trials().size(), committed.size());
         assertEquals(r.trials().size(), gens.get(gens.size() - 1).evaluations());
-        assertEquals(List.of("ref-a", "ref-b"), r.references().stream().map(Trial::key).toList());
+        assertEquals(List.of("ref:ref-a", "ref:ref-b"), r.references().stream().map(Trial::key).toList());
         assertEquals(List.of(0, 1), r.references().stream().map(Trial::id).toList());
         assertTrue(r.trials().stream().anyMatch(t -> t.evaluation().status() == Evaluation.Status.INFEASIBLE),
                 "some candidates should violate max latency 0.9");
