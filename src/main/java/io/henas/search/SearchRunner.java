@@ -53,6 +53,10 @@ public final class SearchRunner {
         Objects.requireNonNull(space, "space");
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(listener, "listener");
+        if (space.cardinalities().length == 0) {
+            throw new IllegalArgumentException("space '" + space.name() + "' has no choices (it is one fixed "
+                    + "architecture): there is nothing to search; train or cost it directly");
+        }
         Path dir = config.outDir();
         Path dbFile = dir.resolve(TRIALS_DB);
         if (config.resume() && !Files.exists(dbFile)) {

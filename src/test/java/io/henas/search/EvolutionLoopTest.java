@@ -64,6 +64,20 @@ class EvolutionLoopTest {
     }
 
     @Test
+    void aFixedSpaceIsRefusedWithItsName() {
+        CandidateSpace<int[]> fixed = new CandidateSpace<>() {
+            public String name() { return "fashion-squeezenet"; }
+            public int[] cardinalities() { return new int[0]; }
+            public Candidate<int[]> decode(int[] g) { throw new UnsupportedOperationException(); }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SearchRunner.run(fixed,
+                c -> Evaluation.failed("unreachable"), SearchConfig.builder(dir).threads(1).build(),
+                ProgressListener.NONE));
+        assertEquals("space 'fashion-squeezenet' has no choices (it is one fixed architecture): there is nothing to "
+                + "search; train or cost it directly", e.getMessage());
+    }
+
+    @Test
     void failedEvaluationsAreRecordedRankedLastAndNotRetried() throws Exception {
         Zdt zdt = new Zdt(11, 6, 5, true, false);
         AtomicInteger calls = new AtomicInteger();
