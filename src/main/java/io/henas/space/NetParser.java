@@ -148,7 +148,7 @@ final class NetParser {
                 .orElse(Param.builtin("gap-dense"));
         Param<Integer> hidden = m.get("hidden").map(n -> param(n, x -> (int) x.integer(0, 4096)))
                 .orElse(Param.builtin(0));
-        Param<String> act = m.get("activation").map(n -> param(n, x -> x.oneOf(ACTIVATIONS)))
+        Param<String> act = m.get("activation").map(n -> param(n, NetParser::activation))
                 .orElse(defaultOr(defaults, "activation", "square"));
         Param<Boolean> bn = m.get("batchnorm").map(n -> param(n, YNode::bool))
                 .orElse(defaultOr(defaults, "batchnorm", true));
@@ -185,7 +185,7 @@ final class NetParser {
                 case "stride" -> param(n, x -> x.integerOneOf(STRIDES));
                 case "squeeze" -> param(n, x -> (int) x.integer(1, MAX_CHANNELS));
                 case "expansion" -> param(n, x -> (int) x.integer(1, 8));
-                case "activation" -> param(n, x -> x.oneOf(ACTIVATIONS));
+                case "activation" -> param(n, NetParser::activation);
                 case "batchnorm", "residual" -> param(n, YNode::bool);
                 case "repeats" -> param(n, x -> (int) x.integer(1, 8));
                 default -> throw new IllegalStateException(k);
@@ -225,6 +225,14 @@ final class NetParser {
         }
         return values.size() == 1 ? new Param.Fixed<>(values.getFirst(), n.path(), n.line())
                 : new Param.Choice<>(values, n.path(), n.line(), n.column());
+    }
+
+    private static String activation(YNode n) {
+        try {
+            return n.oneOf(ACTIVATIONS);
+        } catch (SpaceException e) {
+            throw n.error("must be one of " + ACTIVATIONS + " (HE evaluates only polynomials), but was " + n.describe());
+        }
     }
 
     private static Object pool(YNode n) {

@@ -50,6 +50,7 @@ final class YNode {
         }
         LoadSettings settings = LoadSettings.builder().setLabel(file).setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(true) // duplicates are reported by map() with both lines
+                .setAllowNonScalarKeys(true) // reported by map() with a line
                 .setMaxAliasesForCollections(50).setUseMarks(true).build();
         Optional<Node> root;
         try {

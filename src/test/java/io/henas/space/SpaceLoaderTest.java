@@ -231,4 +231,23 @@ class SpaceLoaderTest {
                 "two.yaml"));
         assertTrue(e.getMessage().startsWith("two.yaml:5: is not valid YAML: "), e.getMessage());
     }
+
+    @Test
+    void recursiveAliasesAreRejectedNotFollowed() {
+        SpaceException e = assertThrows(SpaceException.class, () -> SpaceLoader.parse("""
+                name: loop
+                dataset: fashion-mnist
+                stages: &s
+                  - blocks: *s
+                """, "loop.yaml"));
+        assertTrue(e.getMessage().startsWith("loop.yaml:"), e.getMessage());
+        SpaceException k = assertThrows(SpaceException.class, () -> SpaceLoader.parse("""
+                name: loop
+                dataset: fashion-mnist
+                stages:
+                  - blocks:
+                      - &b {type: conv, channels: [8, *b]}
+                """, "loop.yaml"));
+        assertTrue(k.getMessage().startsWith("loop.yaml:5: stages[0].blocks[0].channels"), k.getMessage());
+    }
 }
