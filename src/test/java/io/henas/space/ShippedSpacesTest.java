@@ -134,6 +134,44 @@ class ShippedSpacesTest {
                 1280L), products);
     }
 
+    @Test
+    void proxyTrainingStaysCheap() {
+        // multiply-accumulates per image; the STACK.md benchmark CNN (~1 M MACs) trains at ~460 images/s on 2 cores
+        SearchSpace quick = SpaceLoader.load(DIR.resolve("quickstart.yaml"));
+        for (int[] g : allVectors(quick)) {
+            assertTrue(macs(quick.decode(g)) < 200_000);
+        }
+        SearchSpace mobile = SpaceLoader.load(DIR.resolve("fashion-mobile.yaml"));
+        SplittableRandom rnd = new SplittableRandom(7);
+        long sum = 0;
+        int n = 1000;
+        for (int i = 0; i < n; i++) {
+            int[] g = new int[mobile.genes().size()];
+            for (int j = 0; j < g.length; j++) {
+                g[j] = rnd.nextInt(mobile.genes().get(j).cardinality());
+            }
+            long m = macs(mobile.decode(g));
+            assertTrue(m < 15_000_000, "worst case stays bounded: " + m);
+            sum += m;
+        }
+        assertTrue(sum / n < 2_000_000, "mean MACs per image: " + sum / n);
+    }
+
+    /** Multiply-accumulates of one forward pass (convolutions and dense layers). */
+    static long macs(Architecture a) {
+        LoweredNet net = a.lower();
+        long m = 0;
+        for (LoweredNet.Node n : net.nodes()) {
+            if (n.op() instanceof Op.Conv c) {
+                long in = c.depthwise() ? 1 : net.node(n.inputs().getFirst()).shape().channels();
+                m += (long) n.shape().size() * c.kernel() * c.kernel() * in;
+            } else if (n.op() instanceof Op.Dense d) {
+                m += (long) net.node(n.inputs().getFirst()).shape().size() * d.units();
+            }
+        }
+        return m;
+    }
+
     private static long squares(Architecture a) {
         return a.lower().nodes().stream().filter(n -> n.op() instanceof Op.Act act
                 && act.kind() == ActivationKind.SQUARE).count();
