@@ -181,10 +181,6 @@ final class YNode {
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR) && allowed.contains(s.getValue())) {
             return s.getValue();
         }
-        if (node instanceof ScalarNode s && (s.getTag().equals(Tag.BOOL) || s.getTag().equals(Tag.NULL))
-                && allowed.contains(s.getValue().toLowerCase(Locale.ROOT))) {
-            return s.getValue().toLowerCase(Locale.ROOT);
-        }
         throw error("must be one of " + allowed + ", but was " + describe());
     }
 

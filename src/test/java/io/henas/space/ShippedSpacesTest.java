@@ -48,6 +48,19 @@ class ShippedSpacesTest {
     }
 
     @Test
+    void readmeExampleLoads() throws IOException {
+        String readme = Files.readString(DIR.resolve("README.md"));
+        int start = readme.indexOf("```yaml\n") + "```yaml\n".length();
+        String yaml = readme.substring(start, readme.indexOf("```", start));
+        SearchSpace s = SpaceLoader.parse(yaml, "README.md");
+        assertEquals(List.of("defaults.activation", "stages[0].blocks[0].channels", "stages[1].blocks[0].type",
+                "stages[1].pool"), s.genes().stream().map(Gene::path).toList());
+        for (int[] g : allVectors(s)) {
+            s.decode(g);
+        }
+    }
+
+    @Test
     void quickstartIsSmallEnoughForTenMinutes() {
         SearchSpace s = SpaceLoader.load(DIR.resolve("quickstart.yaml"));
         assertEquals("fashion-mnist", s.dataset());
