@@ -3,8 +3,6 @@ package io.henas.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +12,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import io.henas.data.Dataset;
-import io.henas.data.Datasets;
 import io.henas.ir.Architecture;
 import io.henas.ir.LoweredNet;
 import io.henas.ir.NetWeights;
@@ -25,12 +22,13 @@ class GraphBuilderTest {
     static Dataset train;
 
     @BeforeAll
-    static void load() throws IOException {
-        train = Datasets.shippedSubset().train().stratified("small", 20, TestNets.SEED);
+    static void load() {
+        train = TestNets.small();
     }
 
     /** Builds the graph and trains it briefly so weights, batch-norm statistics and poly2 coefficients move. */
     static ComputationGraph trained(LoweredNet net, int steps) {
+        Dataset train = TestNets.small();
         ComputationGraph g = GraphBuilder.build(net, GraphBuilder.Options.defaults(TestNets.SEED));
         for (int s = 0; s < steps; s++) {
             int[] idx = new int[50];

@@ -1,6 +1,11 @@
 package io.henas.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+
+import io.henas.data.Dataset;
+import io.henas.data.Datasets;
 
 import io.henas.ir.ActivationKind;
 import io.henas.ir.Architecture;
@@ -12,7 +17,21 @@ final class TestNets {
     static final long SEED = 42L;
     static final Shape MNIST = new Shape(1, 28, 28);
 
+    private static Dataset small;
+
     private TestNets() {
+    }
+
+    /** 200 images (20 per class) of the shipped subset. */
+    static synchronized Dataset small() {
+        if (small == null) {
+            try {
+                small = Datasets.shippedSubset().train().stratified("small", 20, SEED);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return small;
     }
 
     /** conv, batch-norm, poly2, avgpool, depthwise with stride, square, dense. */
