@@ -31,6 +31,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 import io.henas.ir.ActivationKind;
 import io.henas.ir.LoweredNet;
@@ -44,7 +46,7 @@ import io.henas.ir.Shape;
  *   <li>Conv: {@code ConvolutionLayer} with explicit padding {@code (k-1)/2} and {@code ConvolutionMode.Truncate}
  *       (output {@code ceil(n/stride)}); depthwise: {@code DepthwiseConvolution2D} with multiplier 1.</li>
  *   <li>BatchNorm: {@code BatchNormalization} (eps 1e-5, DL4J's default log-std form: it stores
- *       {@code log10stdev = log10(sqrt(var + eps))}; {@code useLogStd(false)} does not survive DL4J's JSON round trip
+ *       {@code log10stdev = log10(sqrt(var))} and divides by {@code sqrt(var + eps)}; {@code useLogStd(false)} does not survive DL4J's JSON round trip
  *       in M2.1, so a saved model would reload with the wrong statistics).</li>
  *   <li>Act SQUARE: {@code ActivationLayer} with {@link SquareActivation}; POLY2: {@link Poly2Layer}.</li>
  *   <li>AvgPool: {@code SubsamplingLayer} AVG; GlobalAvgPool: {@code GlobalPoolingLayer} AVG (feed-forward output).</li>
@@ -65,9 +67,21 @@ public final class GraphBuilder {
     private GraphBuilder() {
     }
 
-    /** Hyper-parameters that shape the DL4J configuration. */
-    public record Options(long seed, double learningRate, double poly2InitA, DataType dataType) {
+    /**
+     * Hyper-parameters that shape the DL4J configuration.
+     *
+     * @param seed            weight-initialisation seed
+     * @param learningRate    Adam's (initial) learning rate
+     * @param poly2InitA      initial {@code a} of poly2 activations
+     * @param dataType        FLOAT for training, DOUBLE for gradient checks
+     * @param totalIterations when > 0, a step schedule over this many iterations: the learning rate is multiplied
+     *                        by 0.3 after 50% and by 0.1 after 80% of them; 0 keeps it constant
+     */
+    public record Options(long seed, double learningRate, double poly2InitA, DataType dataType, int totalIterations) {
         public Options {
+            if (totalIterations < 0) {
+                throw new IllegalArgumentException("totalIterations must be >= 0, but was " + totalIterations);
+            }
             if (!(learningRate > 0) || learningRate > 1) {
                 throw new IllegalArgumentException("learningRate must be in (0, 1], but was " + learningRate);
             }
@@ -76,9 +90,21 @@ public final class GraphBuilder {
             }
         }
 
-        /** Adam 1e-3, poly2 a = 0.05, float32. */
+        /** Adam 1e-3 (constant), poly2 a = 0.05, float32. */
         public static Options defaults(long seed) {
-            return new Options(seed, 1e-3, 0.05, DataType.FLOAT);
+            return new Options(seed, 1e-3, 0.05, DataType.FLOAT, 0);
+        }
+
+        /** Adam with the learning rate or its step schedule. */
+        public IUpdater updater() {
+            if (totalIterations == 0) {
+                return new Adam(learningRate);
+            }
+            Map<Integer, Double> steps = new HashMap<>();
+            steps.put(0, learningRate);
+            steps.put(Math.max(1, totalIterations / 2), learningRate * 0.3);
+            steps.put(Math.max(2, totalIterations * 4 / 5), learningRate * 0.1);
+            return new Adam(new MapSchedule(ScheduleType.ITERATION, steps));
         }
     }
 
@@ -94,9 +120,9 @@ public final class GraphBuilder {
         return g;
     }
 
-    /** The graph configuration for {@code net}, trained with Adam at {@code opt.learningRate()}. */
+    /** The graph configuration for {@code net}, trained with {@link Options#updater()}. */
     public static ComputationGraphConfiguration configure(LoweredNet net, Options opt) {
-        return configure(net, opt, new Adam(opt.learningRate()));
+        return configure(net, opt, opt.updater());
     }
 
     /** The graph configuration for {@code net} with the given updater (e.g. {@code NoOp} for gradient checks). */

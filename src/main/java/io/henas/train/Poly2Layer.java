@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Configuration of the learnable activation {@code a*x^2 + b*x + c} with one {@code (a, b, c)} per channel. Works on
@@ -25,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Initialised near the identity ({@code a = initA} small, {@code b = 1}, {@code c = 0}): STACK.md measured that a
  * plain x^2 stack collapses or explodes beyond two layers, while {@code a*x^2 + x} with small {@code a} trains
- * stably. Fields are plain so DL4J's JSON configuration round-trips them (it serialises fields).
+ * stably. Fields carry shaded-Jackson {@code @JsonProperty} so DL4J's JSON configuration round-trips them.
  */
 public final class Poly2Layer extends BaseLayer {
     private static final long serialVersionUID = 1L;
@@ -34,8 +35,11 @@ public final class Poly2Layer extends BaseLayer {
     public static final String B = "b";
     public static final String C = "c";
 
+    @JsonProperty("channels")
     private int channels;
+    @JsonProperty("convolutional")
     private boolean convolutional;
+    @JsonProperty("initA")
     private double initA;
 
     /** For DL4J's JSON deserialisation. */

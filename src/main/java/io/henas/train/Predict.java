@@ -30,6 +30,15 @@ public final class Predict {
         return z.reshape(n, z.length() / n).castTo(DataType.DOUBLE).toDoubleMatrix();
     }
 
+    /**
+     * Logits computed by a double-precision copy of {@code graph} (same weights, no float32 rounding): the DL4J side
+     * of an exact comparison with {@code ir.PlainForward}.
+     */
+    public static double[][] logitsInDouble(LoweredNet net, ComputationGraph graph, Dataset d, int[] idx) {
+        ComputationGraph g = graph.convertDataType(DataType.DOUBLE);
+        return logits(net, g, batch(d, idx, DataType.DOUBLE));
+    }
+
     /** Fraction of {@code d} classified correctly, evaluated in batches of {@code batchSize}. */
     public static double accuracy(ComputationGraph graph, Dataset d, int batchSize) {
         if (d.size() == 0) {

@@ -24,7 +24,8 @@ import io.henas.ir.Tensor;
  *   <li>dense {@code W [in][out]} is transposed to {@code [units][inputs]} (inputs already C-H-W, see
  *       {@link GraphBuilder});</li>
  *   <li>biases, batch-norm and poly2 parameters {@code [1][c]} become {@code [c]}; batch-norm {@code var} is
- *       recovered from DL4J's {@code log10stdev} as {@code 10^(2 log10stdev) - eps}.</li>
+ *       recovered from DL4J's {@code log10stdev} as {@code 10^(2 log10stdev)} (DL4J adds eps at use, as
+ *       {@code ir.PlainForward} does; checked in double precision by {@code GraphBuilderTest}).</li>
  * </ul>
  */
 public final class WeightExtractor {
@@ -94,7 +95,7 @@ public final class WeightExtractor {
         return w;
     }
 
-    /** {@code var} from DL4J's {@code log10stdev = log10(sqrt(var + eps))} (or its {@code var} without log-std). */
+    /** {@code var} from DL4J's {@code log10stdev = log10(sqrt(var))} (or its {@code var} without log-std). */
     private static Tensor variance(Layer l) {
         if (l.paramTable().containsKey("var")) {
             return vector(l.getParam("var"));
@@ -102,7 +103,7 @@ public final class WeightExtractor {
         double[] logStd = values(l.getParam("log10stdev"));
         double[] v = new double[logStd.length];
         for (int i = 0; i < v.length; i++) {
-            v[i] = Math.pow(10, 2 * logStd[i]) - PlainForward.BN_EPS;
+            v[i] = Math.pow(10, 2 * logStd[i]);
         }
         return new Tensor(new int[]{v.length}, v);
     }

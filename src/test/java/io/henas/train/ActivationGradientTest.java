@@ -26,7 +26,7 @@ class ActivationGradientTest {
 
     private static boolean check(Architecture a, double poly2InitA) {
         LoweredNet net = a.lower();
-        GraphBuilder.Options opt = new GraphBuilder.Options(TestNets.SEED, 1e-3, poly2InitA, DataType.DOUBLE);
+        GraphBuilder.Options opt = new GraphBuilder.Options(TestNets.SEED, 1e-3, poly2InitA, DataType.DOUBLE, 0);
         ComputationGraphConfiguration conf = GraphBuilder.configure(net, opt, new NoOp());
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
@@ -92,5 +92,6 @@ class ActivationGradientTest {
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
         assertEquals(conf.toJson(), back.toJson());
         assertTrue(conf.toJson().contains("Poly2Layer") && conf.toJson().contains("SquareActivation"));
+        assertTrue(conf.toJson().contains("\"channels\" : 8"), "poly2 channels are not serialised");
     }
 }

@@ -37,9 +37,13 @@ class FoldingTest {
             assertTrue(f.net().nodes().stream().noneMatch(n -> n.op() instanceof Op.BatchNorm), a.name());
             int[] idx = {3, 40, 77, 150};
             double[][] z = Predict.logits(net, g, Predict.batch(train, idx, DataType.FLOAT));
+            double[][] zd = Predict.logitsInDouble(net, g, train, idx);
             for (int j = 0; j < idx.length; j++) {
-                double e = GraphBuilderTest.relErr(PlainForward.logits(f.net(), f.weights(), train.image(idx[j])), z[j]);
+                double[] folded = PlainForward.logits(f.net(), f.weights(), train.image(idx[j]));
+                double e = GraphBuilderTest.relErr(folded, z[j]);
                 assertTrue(e < 1e-4, a.name() + " image " + idx[j] + ": relative error " + e);
+                double ed = GraphBuilderTest.relErr(folded, zd[j]);
+                assertTrue(ed < 1e-9, a.name() + " image " + idx[j] + ": relative error in double " + ed);
             }
         }
     }

@@ -62,11 +62,14 @@ class GraphBuilderTest {
             NetWeights w = WeightExtractor.extract(net, g);
             int[] idx = {0, 17, 55, 123, 199};
             double[][] z = Predict.logits(net, g, Predict.batch(train, idx, DataType.FLOAT));
+            double[][] zd = Predict.logitsInDouble(net, g, train, idx);
             for (int j = 0; j < idx.length; j++) {
                 double[] ref = PlainForward.logits(net, w, train.image(idx[j]));
                 assertEquals(10, z[j].length);
                 double e = relErr(z[j], ref);
                 assertTrue(e < 1e-4, a.name() + " image " + idx[j] + ": relative error " + e);
+                double ed = relErr(zd[j], ref);
+                assertTrue(ed < 1e-9, a.name() + " image " + idx[j] + ": relative error in double " + ed);
             }
         }
     }
