@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code henas bench}: benchmarks of the CKKS evaluator against the SEAL anchors. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the CKKS evaluator against the SEAL anchors.",
-        subcommands = {BenchCommand.Ckks.class})
+        subcommands = {BenchCommand.Ckks.class, BenchCommand.Calibrate.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -104,6 +104,58 @@ final class BenchCommand implements Runnable {
         @Override
         public java.util.Iterator<String> iterator() {
             return CkksBench.OPS.iterator();
+        }
+    }
+
+    /** {@code henas bench calibrate}: measures per-op latencies across levels for the cost model and caches them. */
+    @Command(name = "calibrate", mixinStandardHelpOptions = true,
+            description = "Measure CKKS op latencies across levels on this machine and cache the fitted cost model "
+                    + "(keyed by CPU model, cores, JDK and threads; ring degrees already cached are kept).")
+    static final class Calibrate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--logn", split = ",", defaultValue = "13,14,15",
+                description = "Ring degree exponents to calibrate (default: ${DEFAULT-VALUE}).")
+        List<Integer> logn = new ArrayList<>();
+
+        @Option(names = "--threads", defaultValue = "1", description = "Evaluator threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--force", description = "Measure again even if the cache has these ring degrees.")
+        boolean force;
+
+        @Option(names = "--cache", paramLabel = "FILE", description = "Cache file (default: ~/.cache/henas/"
+                + "calibration.json).")
+        Path cache;
+
+        @Override
+        public Integer call() {
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("--threads must be in [1, 64], but was " + threads);
+            }
+            for (int l : logn) {
+                if (l < 12 || l > 16) {
+                    throw new IllegalArgumentException("--logn values must be in [12, 16], but got " + l);
+                }
+            }
+            Path file = cache != null ? cache : io.henas.cost.CalibrationCache.defaultPath();
+            var key = io.henas.cost.CalibrationKey.current(threads);
+            var err = spec.commandLine().getErr();
+            err.println("calibrating logN " + logn + " with " + threads + " thread(s) for " + key + " ...");
+            err.flush();
+            long t0 = System.nanoTime();
+            io.henas.cost.Calibration cal;
+            try (var measurer = new io.henas.bench.EvaluatorOpMeasurer(threads)) {
+                cal = force
+                        ? io.henas.cost.CalibrationCache.recalibrate(file, key, measurer, logn)
+                        : io.henas.cost.CalibrationCache.ensure(file, key, measurer, logn);
+            }
+            var out = spec.commandLine().getOut();
+            out.printf(java.util.Locale.ROOT, "calibration for %s: ring degrees %s, cached in %s (%.0f s)%n", key,
+                    cal.fits().keySet(), file, (System.nanoTime() - t0) / 1e9);
+            out.flush();
+            return 0;
         }
     }
 }

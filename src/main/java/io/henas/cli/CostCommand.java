@@ -1,20 +1,130 @@
 package io.henas.cli;
 
-import java.util.ArrayList;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import io.henas.bench.EvaluatorOpMeasurer;
+import io.henas.cost.Calibration;
+import io.henas.cost.CalibrationCache;
+import io.henas.cost.CalibrationKey;
+import io.henas.cost.CostModel;
+import io.henas.cost.CostReport;
+import io.henas.he.CompileOptions;
+import io.henas.he.HePlan;
+import io.henas.ir.Architecture;
+import io.henas.json.Json;
+import io.henas.space.SearchSpace;
+import io.henas.space.SpaceLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code henas cost}: Compile an architecture to an HE plan and predict its depth, parameters and encrypted latency. */
-@Command(name = "cost", mixinStandardHelpOptions = true, description = "Compile an architecture to an HE plan and predict its depth, parameters and encrypted latency.")
+/**
+ * {@code henas cost FILE.yaml [--merge on|off] [--json OUT]}: compiles a fixed architecture (or a named reference of a
+ * space) to its HE plan and prints depth, parameters, operation counts and the predicted latency.
+ */
+@Command(name = "cost", mixinStandardHelpOptions = true,
+        description = "Compile an architecture to an HE plan and predict its depth, parameters, operation counts and "
+                + "encrypted latency.")
 final class CostCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", description = "Arguments (not built yet).")
-    List<String> args = new ArrayList<>();
+    enum OnOff { on, off }
+
+    enum CalibrateMode { auto, never }
+
+    @Parameters(index = "0", paramLabel = "FILE.yaml", description = "A space file of one fixed architecture.")
+    Path file;
+
+    @Option(names = "--reference", paramLabel = "NAME",
+            description = "Cost the reference architecture NAME of the space instead of its fixed architecture.")
+    String reference;
+
+    @Option(names = "--merge", paramLabel = "on|off",
+            description = "Coefficient merging (default: the file's he.merge, else on).")
+    OnOff merge;
+
+    @Option(names = "--channels-per-ciphertext", paramLabel = "K", defaultValue = "0",
+            description = "Channel maps packed per ciphertext: 0 = as many as fit (default), 1 = one channel per "
+                    + "ciphertext (HEMET's layout).")
+    int channelsPerCiphertext;
+
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Evaluator threads the latency is predicted for (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--calibrate", defaultValue = "auto", paramLabel = "auto|never",
+            description = "auto: measure the evaluator at the plan's ring degree if this machine's calibration cache "
+                    + "lacks it (once; cached); never: report no latency instead (default: ${DEFAULT-VALUE}).")
+    CalibrateMode calibrate;
+
+    @Option(names = "--cache", paramLabel = "FILE", description = "Calibration cache (default: ~/.cache/henas/"
+            + "calibration.json).")
+    Path cache;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Also write the report as JSON to OUT ('-' for "
+            + "standard output instead of the table).")
+    String json;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new NotBuiltException("henas cost (the HE cost model)", "issue 4");
+    public Integer call() throws Exception {
+        if (threads < 1 || threads > 64) {
+            throw new IllegalArgumentException("--threads must be in [1, 64], but was " + threads);
+        }
+        if (channelsPerCiphertext < 0) {
+            throw new IllegalArgumentException("--channels-per-ciphertext must be >= 0, but was "
+                    + channelsPerCiphertext);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        SearchSpace space = SpaceLoader.load(file);
+        Architecture arch = pick(space);
+        boolean m = merge == null ? space.he().merge() : merge == OnOff.on;
+        CompileOptions opts = CompileOptions.defaults(m).withMaxChannelsPerCiphertext(channelsPerCiphertext);
+        HePlan plan = HePlan.compile(arch.lower(), opts);
+        Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
+        CostModel model = CostModel.fromCache(cacheFile, threads);
+        if (calibrate == CalibrateMode.auto && model.calibration().map(c -> !c.covers(List.of(plan.logN())))
+                .orElse(true)) {
+            err.println("calibrating the CKKS evaluator at logN " + plan.logN() + " with " + threads
+                    + " thread(s) (once per machine; cached in " + cacheFile + ") ...");
+            err.flush();
+            try (EvaluatorOpMeasurer measurer = new EvaluatorOpMeasurer(threads)) {
+                Calibration cal = CalibrationCache.ensure(cacheFile, CalibrationKey.current(threads), measurer,
+                        List.of(plan.logN()));
+                model = new CostModel(cal);
+            }
+        }
+        CostReport report = model.estimate(arch.name(), plan);
+        if ("-".equals(json)) {
+            out.print(Json.pretty(report.toJson()));
+        } else {
+            out.print(report.table());
+            if (json != null) {
+                Json.writeFile(Path.of(json), report.toJson());
+                err.println("wrote " + json);
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private Architecture pick(SearchSpace space) {
+        if (reference != null) {
+            return space.references().stream().filter(a -> a.name().equals(reference)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(file + ": no reference named '" + reference
+                            + "'; references are " + space.references().stream().map(Architecture::name).toList()));
+        }
+        if (!space.isFixed()) {
+            throw new IllegalArgumentException(file + ": cost needs a fixed architecture, but the space has "
+                    + space.genes().size() + " choices (use --reference NAME for one of "
+                    + space.references().stream().map(Architecture::name).toList() + ")");
+        }
+        return space.fixed();
     }
 }

@@ -1,20 +1,156 @@
 package io.henas.cli;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.henas.bench.EvaluatorOpMeasurer;
+import io.henas.cost.CalibrationCache;
+import io.henas.data.DataSplit;
+import io.henas.data.Datasets;
+import io.henas.ir.Architecture;
+import io.henas.search.ConsoleProgress;
+import io.henas.search.HenasEvaluator;
+import io.henas.search.SearchConfig;
+import io.henas.search.SearchResult;
+import io.henas.search.SearchRunner;
+import io.henas.search.SpaceCandidates;
+import io.henas.search.StagedEvaluator;
+import io.henas.search.Trial;
+import io.henas.space.Objective;
+import io.henas.space.SearchSpace;
+import io.henas.space.SpaceLoader;
+import io.henas.space.TrainBudget;
+import io.henas.train.TrainConfig;
+import io.henas.train.TrainOutput;
+import io.henas.train.TrainResult;
+import io.henas.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code henas search}: Run a multi-objective architecture search over a YAML space. */
-@Command(name = "search", mixinStandardHelpOptions = true, description = "Run a multi-objective architecture search over a YAML space.")
+/**
+ * {@code henas search SPACE.yaml}: the batch NAS job. Proposes architectures with NSGA-II, costs each under HE and
+ * trains it on the proxy budget, writes the run directory, then trains the knee of the Pareto front on the full
+ * budget into {@code knee/}.
+ */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Run a multi-objective architecture search (accuracy up, encrypted latency down) over a YAML "
+                + "space. Progress goes to standard error; standard output ends with the run directory.")
 final class SearchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", description = "Arguments (not built yet).")
-    List<String> args = new ArrayList<>();
+    @Parameters(index = "0", paramLabel = "SPACE.yaml", description = "The search space.")
+    Path file;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Run directory (default: experiments/runs/<space>-<timestamp>/).")
+    Path out;
+
+    @Option(names = "--generations", paramLabel = "G", description = "Generations (default: the space's).")
+    Integer generations;
+
+    @Option(names = "--population", paramLabel = "P", description = "Population (default: the space's).")
+    Integer population;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Search seed (default: the space's).")
+    Long seed;
+
+    @Option(names = "--resume", description = "Continue the run in --out (after a crash or kill): finished "
+            + "evaluations are reused, the same seed replays the same candidates.")
+    boolean resume;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX directory (default: "
+            + Datasets.DEBIAN_DIR + " if installed, else the shipped 6,000/1,000 subset).")
+    Path data;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
+            description = "Parallel evaluations (default 0: cores / threads per training).")
+    int threads;
+
+    @Option(names = "--no-knee", description = "Skip the full training of the knee model.")
+    boolean noKnee;
+
+    @Option(names = "--cache", paramLabel = "FILE", description = "Calibration cache (default: ~/.cache/henas/"
+            + "calibration.json).")
+    Path cache;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new NotBuiltException("henas search (the search)", "issue 6");
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        SearchSpace space = SpaceLoader.load(file);
+        if (!space.dataset().equals("fashion-mnist")) {
+            throw new IllegalArgumentException(file + ": henas search trains on fashion-mnist, but the space's "
+                    + "dataset is " + space.dataset());
+        }
+        Path dir = out != null ? out : Path.of("experiments", "runs", space.name() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (resume && out == null) {
+            throw new IllegalArgumentException("--resume needs --out DIR, the run directory to continue");
+        }
+        Map<String, String> recorded = resume ? SearchRunner.recordedSettings(dir) : Map.of();
+        if (resume && recorded.isEmpty()) {
+            throw new IllegalArgumentException("--resume: " + dir + " holds no run (no trials.db)");
+        }
+        var settings = space.search();
+        long s = seed != null ? seed : recorded.containsKey("seed") ? Long.parseLong(recorded.get("seed"))
+                : settings.seed();
+        int pop = population != null ? population : recorded.containsKey("population")
+                ? Integer.parseInt(recorded.get("population")) : settings.population();
+        int gens = generations != null ? generations : recorded.containsKey("generations")
+                ? Integer.parseInt(recorded.get("generations")) : settings.generations();
+
+        DataSplit split = Datasets.fashionMnist(Optional.ofNullable(data));
+        System.err.println("data: " + split.source() + (split.shipped() ? " (the shipped subset: install "
+                + "dataset-fashion-mnist or pass --data for the full dataset)" : ""));
+        Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
+        StagedEvaluator<Architecture> evaluator = HenasEvaluator.create(space, split, s, cacheFile,
+                () -> new EvaluatorOpMeasurer(HenasEvaluator.COST_THREADS), line -> System.err.println(line));
+        SearchConfig config = SearchConfig.builder(dir).population(pop).generations(gens).seed(s).resume(resume)
+                .threads(threads).constraints(HenasEvaluator.constraints(space))
+                .depthObjective(settings.objectives().contains(Objective.DEPTH))
+                .provenance("space_file", file.toString()).build();
+        SearchResult result = SearchRunner.run(new SpaceCandidates(space), evaluator, config,
+                new ConsoleProgress(System.err));
+        System.err.printf(Locale.ROOT, "search done: %d trials, front of %d, %d evaluated now, %d from cache, %s%n",
+                result.trials().size(), result.front().size(), result.evaluatedNow(), result.cacheHits(),
+                result.elapsed());
+        if (!noKnee && result.knee().isPresent()) {
+            trainKnee(space, split, result.knee().get(), dir.resolve("knee"), s);
+        }
+        stdout.println("results: " + dir.toAbsolutePath().normalize());
+        stdout.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Trains the knee architecture on the space's full budget into {@code kneeDir} (a {@code henas train} output). */
+    private static void trainKnee(SearchSpace space, DataSplit split, Trial knee, Path kneeDir, long seed)
+            throws Exception {
+        if (Files.exists(kneeDir.resolve(TrainOutput.METRICS))) {
+            System.err.println("knee: already trained in " + kneeDir);
+            return;
+        }
+        Architecture arch = space.decode(knee.genes().stream().mapToInt(Integer::intValue).toArray());
+        TrainBudget b = space.full();
+        DataSplit.Selection sel = split.select(b.trainImages(), b.validationImages(), b.testImages());
+        TrainConfig cfg = new TrainConfig(TrainConfig.Mode.FULL, b.epochs(), b.batchSize(), b.learningRate(),
+                b.seed(), 0, 0, 10_000, 0.05, 1e3, true);
+        System.err.printf(Locale.ROOT, "knee: trial %d %s (proxy acc %.4f, predicted %.3f s): full training on %d "
+                        + "images for %d epochs%n", knee.id(), knee.label(), knee.evaluation().accuracy(),
+                knee.evaluation().latencySeconds(), sel.train().size(), b.epochs());
+        TrainResult r = Trainer.train(arch, cfg, sel.train(), sel.eval(), line -> System.err.println("knee: " + line));
+        TrainOutput.write(kneeDir, r);
+        Files.writeString(kneeDir.resolve("architecture.yaml"), io.henas.space.SpaceWriter.fixedYaml(arch, space));
+        System.err.printf(Locale.ROOT, "knee: %s test_acc=%.4f in %.0f s -> %s%n", r.status(), r.evalAccuracy(),
+                r.seconds(), kneeDir);
     }
 }

@@ -66,17 +66,9 @@ final class TrainCommand implements Callable<Integer> {
         DataSplit split = Datasets.fashionMnist(Optional.ofNullable(data));
         stderr.println("data: " + split.source() + (split.shipped() ? " (install dataset-fashion-mnist or pass"
                 + " --data for the full dataset)" : ""));
-        Dataset train = split.train();
-        Dataset heldOut = null;
-        if (b.validationImages() > 0) {
-            int v = Math.min(b.validationImages(), train.size() - 1);
-            heldOut = train.range(train.size() - v, train.size());
-            train = train.range(0, train.size() - v);
-        }
-        if (b.trainImages() < train.size()) {
-            train = train.head(b.trainImages());
-        }
-        Dataset eval = b.testImages() > 0 ? split.test().head(b.testImages()) : heldOut;
+        DataSplit.Selection sel = split.select(b.trainImages(), b.validationImages(), b.testImages());
+        Dataset train = sel.train();
+        Dataset eval = sel.eval();
         int e = epochs != null ? epochs : b.epochs();
         TrainConfig cfg = new TrainConfig(TrainConfig.Mode.FULL, e, b.batchSize(), b.learningRate(), b.seed(), 0, 0,
                 10_000, 0.05, 1e3, true);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.henas.he.OpKind;
 import io.henas.json.Json;
 import io.henas.json.JsonException;
 
@@ -82,18 +83,53 @@ public final class CalibrationCache {
      */
     public static Calibration getOrCalibrate(Path file, CalibrationKey key, OpMeasurer measurer,
                                              Map<Integer, List<Integer>> levels) {
-        Optional<Calibration> cached;
-        try {
-            cached = load(file, key);
-        } catch (IOException e) {
-            System.err.println("henas: ignoring malformed calibration cache (" + e.getMessage() + "), recalibrating");
-            cached = Optional.empty();
-        }
+        Optional<Calibration> cached = loadOrEmpty(file, key);
         if (cached.isPresent() && cached.get().covers(levels.keySet())) {
             return cached.get();
         }
         Calibration c = Calibrator.calibrate(measurer, key, levels);
         save(file, c);
         return c;
+    }
+
+    /**
+     * The cached calibration for {@code key}, extended with measurements (at {@link Calibrator#defaultLevels}) of
+     * the ring degrees among {@code logNs} it lacks, and saved when extended. Ring degrees already measured are not
+     * measured again, so a search calibrates each ring degree once, when it first needs it.
+     */
+    public static synchronized Calibration ensure(Path file, CalibrationKey key, OpMeasurer measurer,
+                                                  java.util.Collection<Integer> logNs) {
+        Optional<Calibration> cached = loadOrEmpty(file, key);
+        Map<Integer, Map<OpKind, Calibration.Fit>> fits = new java.util.TreeMap<>();
+        cached.ifPresent(c -> fits.putAll(c.fits()));
+        List<Integer> missing = logNs.stream().distinct().filter(n -> !fits.containsKey(n)).sorted().toList();
+        Map<Integer, List<Integer>> levels = Calibrator.defaultLevels(missing);
+        if (cached.isPresent() && levels.isEmpty()) {
+            return cached.get();
+        }
+        fits.putAll(Calibrator.calibrate(measurer, key, levels).fits());
+        Calibration c = new Calibration(key, java.time.Instant.now().toString(), fits);
+        save(file, c);
+        return c;
+    }
+
+    /** Measures the ring degrees {@code logNs} again (keeping other cached ring degrees of {@code key}) and saves. */
+    public static synchronized Calibration recalibrate(Path file, CalibrationKey key, OpMeasurer measurer,
+                                                       java.util.Collection<Integer> logNs) {
+        Map<Integer, Map<OpKind, Calibration.Fit>> fits = new java.util.TreeMap<>();
+        loadOrEmpty(file, key).ifPresent(c -> fits.putAll(c.fits()));
+        fits.putAll(Calibrator.calibrate(measurer, key, Calibrator.defaultLevels(List.copyOf(logNs))).fits());
+        Calibration c = new Calibration(key, java.time.Instant.now().toString(), fits);
+        save(file, c);
+        return c;
+    }
+
+    private static Optional<Calibration> loadOrEmpty(Path file, CalibrationKey key) {
+        try {
+            return load(file, key);
+        } catch (IOException e) {
+            System.err.println("henas: ignoring malformed calibration cache (" + e.getMessage() + "), recalibrating");
+            return Optional.empty();
+        }
     }
 }

@@ -1,0 +1,130 @@
+package io.henas.search;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.henas.cost.Calibration;
+import io.henas.cost.CalibrationCache;
+import io.henas.cost.CalibrationKey;
+import io.henas.cost.CostModel;
+import io.henas.cost.CostReport;
+import io.henas.cost.OpMeasurer;
+import io.henas.data.DataSplit;
+import io.henas.he.CompileOptions;
+import io.henas.he.HePlan;
+import io.henas.ir.Architecture;
+import io.henas.space.SearchSpace;
+import io.henas.space.TrainBudget;
+import io.henas.train.TrainConfig;
+import io.henas.train.TrainResult;
+import io.henas.train.Trainer;
+
+/**
+ * The production candidate evaluator: the HE cost of the compiled plan (the ring degree calibrated once, when first
+ * needed, on this machine's evaluator) and then, within the constraints, proxy training on the space's
+ * {@code train.proxy} budget. Training seeds come from {@link StagedEvaluator#seedFor}, so a candidate trains the same
+ * way whenever and wherever it is evaluated.
+ */
+public final class HenasEvaluator {
+    /** Evaluator threads the latency objective is calibrated for (the encrypted-inference default). */
+    public static final int COST_THREADS = 1;
+
+    private HenasEvaluator() {
+    }
+
+    /**
+     * @param space        the search space (proxy budget, merge setting, constraints)
+     * @param data         the dataset split to train and evaluate on
+     * @param runSeed      the search seed (training seeds derive from it and the candidate key)
+     * @param calibration  the calibration cache file
+     * @param measurer     measures ring degrees missing from the cache (created on first need)
+     * @param log          progress lines (calibration notices, training epochs)
+     */
+    public static StagedEvaluator<Architecture> create(SearchSpace space, DataSplit data, long runSeed, Path calibration,
+                                                       Supplier<OpMeasurer> measurer, Consumer<String> log) {
+        Objects.requireNonNull(space, "space");
+        Constraints constraints = constraints(space);
+        CostStage cost = new CostStage(space.he().merge(), constraints.maxLogN(), calibration, measurer, log);
+        TrainBudget b = space.proxy();
+        DataSplit.Selection sel = data.select(b.trainImages(), b.validationImages(), b.testImages());
+        StagedEvaluator.TrainStage<Architecture> train = c -> {
+            TrainConfig cfg = new TrainConfig(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
+                    StagedEvaluator.seedFor(runSeed, c.key()), 0, 0, 1_000, 0.05, 1e3, false);
+            TrainResult r = Trainer.train(c.value(), cfg, sel.train(), sel.eval());
+            return r.ok() ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds())
+                    : StagedEvaluator.Training.failed(r.failureReason(), r.seconds());
+        };
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("dataset", data.source());
+        prov.put("dataset_shipped_subset", data.shipped());
+        prov.put("proxy_train_images", sel.train().size());
+        prov.put("proxy_eval_images", sel.eval().size());
+        prov.put("proxy_budget", Map.of("epochs", b.epochs(), "batch_size", b.batchSize(),
+                "learning_rate", b.learningRate()));
+        prov.put("he_merge", space.he().merge());
+        prov.put("latency_threads", COST_THREADS);
+        return new StagedEvaluator<>(cost, train, constraints, 2, prov);
+    }
+
+    /** The space's constraints in the search's terms ("no limit" as MAX_VALUE / +Infinity). */
+    public static Constraints constraints(SearchSpace space) {
+        var s = space.search();
+        return new Constraints(s.maxLogN().orElse(Integer.MAX_VALUE),
+                s.maxLatencySeconds().orElse(Double.POSITIVE_INFINITY), s.maxDepth().orElse(Integer.MAX_VALUE));
+    }
+
+    /** Compiles the plan, calibrates its ring degree if needed, and predicts latency. */
+    static final class CostStage implements StagedEvaluator.CostStage<Architecture> {
+        private final boolean merge;
+        private final int maxLogN;
+        private final Path cache;
+        private final Supplier<OpMeasurer> measurerFactory;
+        private final Consumer<String> log;
+        private OpMeasurer measurer;
+
+        CostStage(boolean merge, int maxLogN, Path cache, Supplier<OpMeasurer> measurer, Consumer<String> log) {
+            this.merge = merge;
+            this.maxLogN = maxLogN;
+            this.cache = cache;
+            this.measurerFactory = measurer;
+            this.log = log;
+        }
+
+        @Override
+        public StagedEvaluator.Cost cost(Candidate<Architecture> c) {
+            HePlan plan = HePlan.compile(c.value().lower(), CompileOptions.defaults(merge));
+            if (plan.logN() > maxLogN) {
+                // over the ring-degree limit: infeasible whatever its latency, so do not calibrate a ring for it
+                return new StagedEvaluator.Cost(Double.POSITIVE_INFINITY, plan.depth(), plan.logN());
+            }
+            CostReport r = new CostModel(calibration(plan.logN())).estimate(c.label(), plan);
+            return new StagedEvaluator.Cost(r.predictedLatencyS().orElseThrow(), r.depth(), r.logN());
+        }
+
+        private synchronized Calibration calibration(int logN) {
+            CalibrationKey key = CalibrationKey.current(COST_THREADS);
+            try {
+                var cached = CalibrationCache.load(cache, key);
+                if (cached.isPresent() && cached.get().covers(List.of(logN))) {
+                    return cached.get();
+                }
+            } catch (java.io.IOException e) {
+                log.accept("calibration cache " + cache + " is malformed (" + e.getMessage() + "): recalibrating");
+            }
+            if (measurer == null) {
+                measurer = measurerFactory.get();
+            }
+            log.accept("calibrating the CKKS evaluator at logN " + logN + " (once per machine; cached in " + cache + ")");
+            long t0 = System.nanoTime();
+            Calibration cal = CalibrationCache.ensure(cache, key, measurer, List.of(logN));
+            log.accept(String.format(java.util.Locale.ROOT, "calibrated logN %d in %.0f s", logN,
+                    (System.nanoTime() - t0) / 1e9));
+            return cal;
+        }
+    }
+}
