@@ -1,6 +1,23 @@
 /**
- * The batch NAS job: Jenetics NSGA-II over a search space, candidate evaluation (proxy training + HE cost), the
- * trials store, resume, the Pareto report and the knee model. May depend on: {@code space}, {@code ir}, {@code train},
- * {@code data}, {@code cost}, {@code he}, {@code export}, {@code ckks}, {@code rlwe}, {@code ring}.
+ * The batch NAS job: multi-objective evolutionary search over a search space, parallel candidate evaluation with a
+ * cache, the {@code trials.db} store, resume after a crash, and the run report.
+ *
+ * <p>Entry point: {@link io.henas.search.SearchRunner#run}. The package sees a space only through
+ * {@link io.henas.search.CandidateSpace} (integer genes, a decoder that may reject) and evaluation only through
+ * {@link io.henas.search.CandidateEvaluator} (one candidate) and {@link io.henas.search.EvaluationBackend} (where a
+ * batch runs: {@link io.henas.search.LocalEvaluationPool} here, a cluster backend in {@code io.henas.cluster}). The
+ * integrator adapts the YAML space, the HE cost model and the trainer to these (see
+ * {@link io.henas.search.StagedEvaluator}).
+ *
+ * <p>Algorithm: NSGA-II assembled from Jenetics 9 parts rather than {@code io.jenetics.engine.Engine}, because the
+ * Engine replaces a fraction of the population per generation (not NSGA-II's parents + offspring survivor selection)
+ * and because resume needs exact control of every random draw per generation. Parents:
+ * {@code UFTournamentSelector.ofVec()}; variation: {@link io.henas.search.GeneUniformCrossover} (p = 0.9) then
+ * Jenetics' {@code Mutator} (per-gene random reset, p = 1/genes); survivors: {@code NSGA2Selector.ofVec()} over
+ * parents + offspring. Objectives as {@code Vec<double[]>}, all maximised: accuracy, -latency (and optionally -depth).
+ * Constraints: infeasible-last penalty (see {@link io.henas.search.Fitness}).
+ *
+ * <p>May depend on: {@code json} (and, through adapters written by the integrator, {@code space}, {@code ir},
+ * {@code train}, {@code data}, {@code cost}, {@code he}, {@code export}, {@code ckks}, {@code rlwe}, {@code ring}).
  */
 package io.henas.search;

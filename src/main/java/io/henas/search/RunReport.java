@@ -1,0 +1,250 @@
+package io.henas.search;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import io.henas.json.Json;
+
+/** Writes {@code pareto.json}, {@code trials.csv}, {@code pareto.png} and {@code report.html} of a finished run. */
+final class RunReport {
+    private RunReport() {
+    }
+
+    static void write(String spaceName, SearchConfig config, SearchResult r) {
+        Path dir = r.outDir();
+        Json.writeFile(dir.resolve(SearchRunner.PARETO), paretoJson(spaceName, config, r));
+        writeCsv(dir.resolve(SearchRunner.TRIALS_CSV), r.trials());
+        boolean plotted = writePlot(dir.resolve(SearchRunner.PLOT), spaceName, r);
+        writeHtml(dir.resolve(SearchRunner.REPORT), spaceName, config, r, plotted);
+    }
+
+    static Map<String, Object> trialJson(Trial t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Evaluation e = t.evaluation();
+        m.put("trial_id", t.id());
+        m.put("generation", t.generation());
+        m.put("reference", t.reference());
+        m.put("label", t.label());
+        m.put("key", t.key());
+        m.put("genotype", t.genes());
+        m.put("status", e.status().name());
+        m.put("accuracy", e.accuracy());
+        m.put("latency_s", e.latencySeconds());
+        m.put("depth", e.depth() < 0 ? null : e.depth());
+        m.put("log_n", e.logN() < 0 ? null : e.logN());
+        m.put("train_seconds", e.trainSeconds());
+        m.put("failure_reason", e.failureReason());
+        return m;
+    }
+
+    static Map<String, Object> paretoJson(String spaceName, SearchConfig config, SearchResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("space", spaceName);
+        m.put("objectives", config.depthObjective()
+                ? List.of("accuracy (max)", "latency_s (min)", "depth (min)")
+                : List.of("accuracy (max)", "latency_s (min)"));
+        m.put("front_objectives", List.of("accuracy (max)", "latency_s (min)"));
+        m.put("knee_definition", "max distance above the line joining the front's extremes in normalised "
+                + "(latency, accuracy) space");
+        m.put("generations", r.generations());
+        m.put("trials", r.trials().size());
+        m.put("rejected_by_codec", r.rejected());
+        m.put("knee", r.knee().map(RunReport::trialJson).orElse(null));
+        m.put("front", r.front().stream().map(RunReport::trialJson).toList());
+        m.put("references", r.references().stream().map(RunReport::trialJson).toList());
+        m.put("reference_comparison", comparisons(r));
+        return m;
+    }
+
+    /**
+     * For each reference with a measured accuracy and latency: the fastest front trial at least as accurate, and
+     * its latency as a fraction of the reference's.
+     */
+    static List<Map<String, Object>> comparisons(SearchResult r) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Trial ref : r.references()) {
+            Evaluation re = ref.evaluation();
+            if (!Double.isFinite(re.accuracy()) || !Double.isFinite(re.latencySeconds())) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("reference", ref.label());
+            m.put("reference_trial_id", ref.id());
+            m.put("reference_accuracy", re.accuracy());
+            m.put("reference_latency_s", re.latencySeconds());
+            var match = ParetoFront.fastestAtLeast(r.front(), re.accuracy());
+            m.put("fastest_front_trial_at_least_as_accurate", match.map(Trial::id).orElse(null));
+            m.put("its_accuracy", match.map(t -> (Object) t.evaluation().accuracy()).orElse(null));
+            m.put("its_latency_s", match.map(t -> (Object) t.evaluation().latencySeconds()).orElse(null));
+            m.put("latency_ratio", match.map(t -> (Object) (re.latencySeconds() > 0
+                    ? t.evaluation().latencySeconds() / re.latencySeconds() : Double.NaN)).orElse(null));
+            out.add(m);
+        }
+        return out;
+    }
+
+    static void writeCsv(Path file, List<Trial> trials) {
+        StringBuilder sb = new StringBuilder(String.join(",", TrialStore.COLUMNS)).append('\n');
+        for (Trial t : trials) {
+            Evaluation e = t.evaluation();
+            List<String> f = List.of(Integer.toString(t.id()), Integer.toString(t.generation()),
+                    t.reference() ? "1" : "0", TrialStore.genotypeText(t.genes()), t.key(), t.label(),
+                    e.status().name(), num(e.accuracy()), num(e.latencySeconds()), e.depth() < 0 ? "" : "" + e.depth(),
+                    e.logN() < 0 ? "" : "" + e.logN(), num(e.trainSeconds()), e.failureReason(),
+                    t.started().toString(), t.finished().toString(), t.description());
+            List<String> quoted = new ArrayList<>();
+            for (String s : f) {
+                quoted.add(csv(s));
+            }
+            sb.append(String.join(",", quoted)).append('\n');
+        }
+        write(file, sb.toString());
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "";
+    }
+
+    static String csv(String s) {
+        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
+            return '"' + s.replace("\"", "\"\"") + '"';
+        }
+        return s;
+    }
+
+    /** Writes the scatter plot; false if there is nothing feasible to plot. */
+    static boolean writePlot(Path file, String spaceName, SearchResult r) {
+        List<Trial> ok = r.trials().stream().filter(t -> !t.reference() && t.evaluation().feasible()).toList();
+        if (ok.isEmpty()) {
+            return false;
+        }
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(900).height(600).title("Pareto front: " + spaceName)
+                .xAxisTitle("predicted encrypted latency (s)").yAxisTitle("proxy accuracy").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(7);
+        double lMin = ok.stream().mapToDouble(t -> t.evaluation().latencySeconds()).min().orElse(1);
+        double lMax = ok.stream().mapToDouble(t -> t.evaluation().latencySeconds()).max().orElse(1);
+        if (lMin > 0 && lMax / lMin > 30) {
+            chart.getStyler().setXAxisLogarithmic(true);
+        }
+        XYSeries all = chart.addSeries("all trials (" + ok.size() + ")", lat(ok), acc(ok));
+        all.setMarker(SeriesMarkers.CIRCLE);
+        all.setMarkerColor(new Color(150, 150, 150, 140));
+        XYSeries front = chart.addSeries("Pareto front (" + r.front().size() + ")", lat(r.front()), acc(r.front()));
+        front.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        front.setMarker(SeriesMarkers.DIAMOND);
+        front.setMarkerColor(new Color(200, 30, 30));
+        front.setLineColor(new Color(200, 30, 30));
+        r.knee().ifPresent(k -> {
+            XYSeries s = chart.addSeries("knee: trial " + k.id(), lat(List.of(k)), acc(List.of(k)));
+            s.setMarker(SeriesMarkers.SQUARE);
+            s.setMarkerColor(new Color(20, 120, 20));
+        });
+        for (Trial ref : r.references()) {
+            if (ref.evaluation().feasible() || (Double.isFinite(ref.evaluation().accuracy())
+                    && Double.isFinite(ref.evaluation().latencySeconds()))) {
+                XYSeries s = chart.addSeries("reference: " + ref.label(), lat(List.of(ref)), acc(List.of(ref)));
+                s.setMarker(SeriesMarkers.TRIANGLE_UP);
+                s.setMarkerColor(new Color(30, 60, 200));
+            }
+        }
+        try (var out = Files.newOutputStream(file)) {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    private static double[] lat(List<Trial> ts) {
+        return ts.stream().mapToDouble(t -> t.evaluation().latencySeconds()).toArray();
+    }
+
+    private static double[] acc(List<Trial> ts) {
+        return ts.stream().mapToDouble(t -> t.evaluation().accuracy()).toArray();
+    }
+
+    static void writeHtml(Path file, String spaceName, SearchConfig config, SearchResult r, boolean plotted) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>henas search: ").append(esc(spaceName))
+                .append("</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+                        + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
+                        + "td.l{text-align:left}</style></head><body>\n");
+        h.append("<h1>henas search: ").append(esc(spaceName)).append("</h1>\n<p>");
+        long ok = r.trials().stream().filter(t -> t.evaluation().feasible()).count();
+        h.append(String.format(Locale.ROOT, "%d trials (%d feasible), %d generations of %d, seed %d, %d gene vectors "
+                + "rejected by the codec.", r.trials().size(), ok, r.generations(), config.population(), config.seed(),
+                r.rejected()));
+        h.append("</p>\n");
+        if (plotted) {
+            h.append("<p><img src=\"").append(SearchRunner.PLOT).append("\" alt=\"Pareto plot\"></p>\n");
+        }
+        h.append("<h2>Knee</h2>\n<p>The knee is the front point farthest above the line joining the fastest and the "
+                + "most accurate front points, in objective space normalised to [0, 1] over the front.</p>\n");
+        h.append(r.knee().map(k -> table(List.of(k))).orElse("<p>No feasible trial.</p>\n"));
+        h.append("<h2>Pareto front (accuracy vs predicted latency)</h2>\n").append(table(r.front()));
+        if (!r.references().isEmpty()) {
+            h.append("<h2>Reference architectures</h2>\n").append(table(r.references()));
+            for (Map<String, Object> c : comparisons(r)) {
+                Object id = c.get("fastest_front_trial_at_least_as_accurate");
+                h.append("<p>").append(esc((String) c.get("reference"))).append(": ");
+                if (id == null) {
+                    h.append("no front trial is as accurate.");
+                } else {
+                    h.append(String.format(Locale.ROOT, "trial %s is at least as accurate (%.4f vs %.4f) at %.1f%% of "
+                            + "its predicted latency (%.4g s vs %.4g s).", id, (Double) c.get("its_accuracy"),
+                            (Double) c.get("reference_accuracy"), 100 * (Double) c.get("latency_ratio"),
+                            (Double) c.get("its_latency_s"), (Double) c.get("reference_latency_s")));
+                }
+                h.append("</p>\n");
+            }
+        }
+        h.append("<p>All trials: <a href=\"").append(SearchRunner.TRIALS_CSV).append("\">trials.csv</a>, ")
+                .append("<a href=\"").append(SearchRunner.TRIALS_DB).append("\">trials.db</a>; provenance: <a href=\"")
+                .append(SearchRunner.MANIFEST).append("\">manifest.json</a>.</p>\n</body></html>\n");
+        write(file, h.toString());
+    }
+
+    private static String table(List<Trial> ts) {
+        StringBuilder h = new StringBuilder("<table><tr><th>trial</th><th>gen</th><th>label</th><th>accuracy</th>"
+                + "<th>latency (s)</th><th>depth</th><th>logN</th><th>train (s)</th><th>status</th><th>genotype</th></tr>\n");
+        for (Trial t : ts) {
+            Evaluation e = t.evaluation();
+            h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td class=\"l\">%s</td><td>%.4f</td>"
+                    + "<td>%.4g</td><td>%s</td><td>%s</td><td>%.1f</td><td class=\"l\">%s</td><td class=\"l\">%s</td>"
+                    + "</tr>\n", t.id(), t.generation(), esc(t.label()), e.accuracy(), e.latencySeconds(),
+                    e.depth() < 0 ? "" : e.depth(), e.logN() < 0 ? "" : e.logN(), e.trainSeconds(),
+                    esc(e.status() + (e.failureReason().isEmpty() ? "" : ": " + e.failureReason())),
+                    esc(TrialStore.genotypeText(t.genes()))));
+        }
+        return h.append("</table>\n").toString();
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

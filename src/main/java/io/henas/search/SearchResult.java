@@ -1,0 +1,36 @@
+package io.henas.search;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a finished search produced.
+ *
+ * @param outDir          the run directory
+ * @param trials          every trial in id order (references included)
+ * @param front           accuracy/latency Pareto front of feasible search trials, latency ascending
+ * @param knee            the knee of the front (see {@link ParetoFront#knee}), to train in full and export
+ * @param generations     generations completed
+ * @param rejected        gene vectors the space rejected (never evaluated, resampled)
+ * @param cacheHits       candidates met again and served from the cache
+ * @param evaluatedNow    evaluations this process ran (the rest came from trials.db on resume)
+ * @param elapsed         wall time of this process' run
+ */
+public record SearchResult(Path outDir, List<Trial> trials, List<Trial> front, Optional<Trial> knee, int generations,
+        int rejected, int cacheHits, int evaluatedNow, Duration elapsed) {
+    public SearchResult {
+        Objects.requireNonNull(outDir, "outDir");
+        trials = List.copyOf(trials);
+        front = List.copyOf(front);
+        Objects.requireNonNull(knee, "knee");
+        Objects.requireNonNull(elapsed, "elapsed");
+    }
+
+    /** The reference trials. */
+    public List<Trial> references() {
+        return trials.stream().filter(Trial::reference).toList();
+    }
+}

@@ -1,0 +1,248 @@
+package io.henas.search;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code trials.db}: an SQLite database (WAL journal, synchronous=FULL) with one row per evaluated candidate,
+ * committed as each evaluation finishes, plus a {@code meta} table (seed, population, space hash) and a
+ * {@code generations} log. Survives {@code kill -9}: every committed row is there on resume. Thread-safe (one
+ * connection, synchronized).
+ */
+public final class TrialStore implements AutoCloseable {
+    /** The columns of {@code trials}, in order (also the header of {@code trials.csv}). */
+    public static final List<String> COLUMNS = List.of("trial_id", "generation", "reference", "genotype", "key",
+            "label", "status", "accuracy", "latency_s", "depth", "log_n", "train_seconds", "failure_reason",
+            "started_at", "finished_at", "architecture");
+
+    private final Path file;
+    private final Connection db;
+
+    private TrialStore(Path file, Connection db) {
+        this.file = file;
+        this.db = db;
+    }
+
+    /** Opens (creating if needed) the database at {@code file}. */
+    public static TrialStore open(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=10000");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS trials (
+                          trial_id INTEGER PRIMARY KEY,
+                          generation INTEGER NOT NULL,
+                          reference INTEGER NOT NULL,
+                          genotype TEXT NOT NULL,
+                          key TEXT NOT NULL UNIQUE,
+                          label TEXT NOT NULL,
+                          status TEXT NOT NULL,
+                          accuracy REAL,
+                          latency_s REAL,
+                          depth INTEGER,
+                          log_n INTEGER,
+                          train_seconds REAL,
+                          failure_reason TEXT NOT NULL,
+                          started_at TEXT NOT NULL,
+                          finished_at TEXT NOT NULL,
+                          architecture TEXT NOT NULL)""");
+                s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS generations (
+                          generation INTEGER PRIMARY KEY,
+                          front INTEGER NOT NULL,
+                          evaluations INTEGER NOT NULL,
+                          rejected INTEGER NOT NULL,
+                          best_accuracy REAL,
+                          fastest_latency_s REAL,
+                          finished_at TEXT NOT NULL)""");
+            }
+            return new TrialStore(file, c);
+        } catch (SQLException | java.io.IOException e) {
+            throw new TrialStoreException("cannot open trials database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the database lives. */
+    public Path file() {
+        return file;
+    }
+
+    /** Inserts (and commits) one trial; a second trial with the same id or key is an error. */
+    public synchronized void insert(Trial t) {
+        String sql = "INSERT INTO trials (" + String.join(", ", COLUMNS) + ") VALUES ("
+                + "?, ".repeat(COLUMNS.size() - 1) + "?)";
+        try (PreparedStatement p = db.prepareStatement(sql)) {
+            Evaluation e = t.evaluation();
+            p.setInt(1, t.id());
+            p.setInt(2, t.generation());
+            p.setInt(3, t.reference() ? 1 : 0);
+            p.setString(4, genotypeText(t.genes()));
+            p.setString(5, t.key());
+            p.setString(6, t.label());
+            p.setString(7, e.status().name());
+            setDouble(p, 8, e.accuracy());
+            setDouble(p, 9, e.latencySeconds());
+            setInt(p, 10, e.depth());
+            setInt(p, 11, e.logN());
+            setDouble(p, 12, e.trainSeconds());
+            p.setString(13, e.failureReason());
+            p.setString(14, t.started().toString());
+            p.setString(15, t.finished().toString());
+            p.setString(16, t.description());
+            p.executeUpdate();
+        } catch (SQLException ex) {
+            throw new TrialStoreException("cannot store trial " + t.id() + " (" + t.key() + ") in " + file + ": "
+                    + ex.getMessage(), ex);
+        }
+    }
+
+    /** All trials ordered by id. */
+    public synchronized List<Trial> all() {
+        List<Trial> out = new ArrayList<>();
+        try (Statement s = db.createStatement();
+                ResultSet r = s.executeQuery("SELECT " + String.join(", ", COLUMNS) + " FROM trials ORDER BY trial_id")) {
+            while (r.next()) {
+                Evaluation e = new Evaluation(Evaluation.Status.valueOf(r.getString(7)), getDouble(r, 8),
+                        getDouble(r, 9), getInt(r, 10), getInt(r, 11), getDouble(r, 12), r.getString(13));
+                out.add(new Trial(r.getInt(1), r.getInt(2), r.getInt(3) != 0, parseGenotype(r.getString(4)),
+                        r.getString(5), r.getString(6), r.getString(16), e, Instant.parse(r.getString(14)),
+                        Instant.parse(r.getString(15))));
+            }
+        } catch (SQLException | RuntimeException ex) {
+            throw new TrialStoreException("cannot read trials from " + file + ": " + ex.getMessage(), ex);
+        }
+        return out;
+    }
+
+    /** Number of stored trials. */
+    public synchronized int count() {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM trials")) {
+            return r.next() ? r.getInt(1) : 0;
+        } catch (SQLException ex) {
+            throw new TrialStoreException("cannot count trials in " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** A value of the {@code meta} table. */
+    public synchronized Optional<String> meta(String name) {
+        try (PreparedStatement p = db.prepareStatement("SELECT value FROM meta WHERE name = ?")) {
+            p.setString(1, name);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException ex) {
+            throw new TrialStoreException("cannot read meta." + name + " from " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Sets a value of the {@code meta} table. */
+    public synchronized void putMeta(String name, String value) {
+        try (PreparedStatement p = db.prepareStatement("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)")) {
+            p.setString(1, name);
+            p.setString(2, value);
+            p.executeUpdate();
+        } catch (SQLException ex) {
+            throw new TrialStoreException("cannot write meta." + name + " to " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Records (or replaces, on replay) one generation's summary. */
+    public synchronized void putGeneration(GenerationStats g) {
+        try (PreparedStatement p = db.prepareStatement("INSERT OR REPLACE INTO generations (generation, front, "
+                + "evaluations, rejected, best_accuracy, fastest_latency_s, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            p.setInt(1, g.generation());
+            p.setInt(2, g.frontSize());
+            p.setInt(3, g.evaluations());
+            p.setInt(4, g.rejected());
+            setDouble(p, 5, g.bestAccuracy());
+            setDouble(p, 6, g.fastestLatencySeconds());
+            p.setString(7, Instant.now().toString());
+            p.executeUpdate();
+        } catch (SQLException ex) {
+            throw new TrialStoreException("cannot record generation " + g.generation() + " in " + file + ": "
+                    + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException ex) {
+            throw new TrialStoreException("cannot close " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    static String genotypeText(List<Integer> genes) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < genes.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(genes.get(i));
+        }
+        return sb.append(']').toString();
+    }
+
+    static List<Integer> parseGenotype(String text) {
+        String s = text.strip();
+        if (!s.startsWith("[") || !s.endsWith("]")) {
+            throw new IllegalArgumentException("genotype must look like [1,0,2], but was '" + text + "'");
+        }
+        String body = s.substring(1, s.length() - 1).strip();
+        List<Integer> out = new ArrayList<>();
+        if (!body.isEmpty()) {
+            for (String part : body.split(",")) {
+                out.add(Integer.parseInt(part.strip()));
+            }
+        }
+        return out;
+    }
+
+    private static void setDouble(PreparedStatement p, int i, double v) throws SQLException {
+        if (Double.isFinite(v)) {
+            p.setDouble(i, v);
+        } else {
+            p.setNull(i, Types.REAL);
+        }
+    }
+
+    private static void setInt(PreparedStatement p, int i, int v) throws SQLException {
+        if (v >= 0) {
+            p.setInt(i, v);
+        } else {
+            p.setNull(i, Types.INTEGER);
+        }
+    }
+
+    private static double getDouble(ResultSet r, int i) throws SQLException {
+        double v = r.getDouble(i);
+        return r.wasNull() ? Double.NaN : v;
+    }
+
+    private static int getInt(ResultSet r, int i) throws SQLException {
+        int v = r.getInt(i);
+        return r.wasNull() ? -1 : v;
+    }
+
+    /** The trials database cannot be opened, read or written. */
+    public static final class TrialStoreException extends RuntimeException {
+        TrialStoreException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
