@@ -96,7 +96,6 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
             @Override
             public void memberRemoved(MembershipEvent event) {
                 Member m = event.getMember();
-                refused.remove(m.getUuid());
                 if (eligible.remove(m.getUuid()) != null) {
                     log.accept("worker " + HazelcastSetup.address(m) + " left the cluster");
                     events.add(new MemberGone(m.getUuid()));
