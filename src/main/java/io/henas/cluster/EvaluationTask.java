@@ -67,7 +67,7 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
     }
 
     private <T> TaskResult run(WorkerRuntime.Prepared<T> p) throws Exception {
-        T value = p.factory().decode(description, job.settings());
+        T value = p.factory().decode(genes, key, description, job.settings());
         Candidate<T> c = new Candidate<>(genes, key, label, description, value);
         Instant start = Instant.now();
         Evaluation e;

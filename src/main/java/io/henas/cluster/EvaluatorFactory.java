@@ -1,5 +1,6 @@
 package io.henas.cluster;
 
+import java.util.List;
 import java.util.Map;
 
 import io.henas.search.CandidateEvaluator;
@@ -26,9 +27,11 @@ public interface EvaluatorFactory<T> {
     CandidateEvaluator<T> create(Map<String, String> settings, WorkerEnvironment worker) throws Exception;
 
     /**
-     * Rebuilds a candidate's value from its {@code description} (what the search stored in the trials database,
-     * e.g. the architecture as JSON). Must yield a value equal to the one the search decoded, so the worker evaluates
-     * exactly what a local evaluation would.
+     * Rebuilds a candidate's value from what the search shipped: its genes (empty for reference candidates), key and
+     * description (the text stored in the trials database). Must yield a value equal to the one the search decoded,
+     * so the worker evaluates exactly what a local evaluation would. For architectures, either decode the genes with
+     * the same space (its YAML text in the settings; the search checks the space hash) or parse a description that
+     * holds the whole architecture (e.g. {@code SpaceWriter.fixedYaml}).
      */
-    T decode(String description, Map<String, String> settings) throws Exception;
+    T decode(List<Integer> genes, String key, String description, Map<String, String> settings) throws Exception;
 }

@@ -29,6 +29,16 @@ public record JobSpec(String factoryClass, Map<String, String> settings, int thr
         }
     }
 
+    /**
+     * The evaluator this job's factory makes, built in this process: what a local search should use so that local
+     * and cluster evaluations run the same code.
+     */
+    public <T> io.henas.search.CandidateEvaluator<T> localEvaluator(WorkerEnvironment environment) throws Exception {
+        EvaluatorFactory<T> f = WorkerRuntime.instantiate(factoryClass);
+        return java.util.Objects.requireNonNull(f.create(settings, environment), factoryClass
+                + ".create returned null");
+    }
+
     /** A job for {@code factory}. */
     public static JobSpec of(Class<? extends EvaluatorFactory<?>> factory, Map<String, String> settings,
             int threadsPerEvaluation) {

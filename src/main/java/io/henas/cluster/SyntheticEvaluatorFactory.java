@@ -1,6 +1,7 @@
 package io.henas.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import io.henas.search.Candidate;
@@ -36,7 +37,7 @@ public final class SyntheticEvaluatorFactory implements EvaluatorFactory<String>
     }
 
     @Override
-    public String decode(String description, Map<String, String> settings) {
+    public String decode(List<Integer> genes, String key, String description, Map<String, String> settings) {
         return description;
     }
 

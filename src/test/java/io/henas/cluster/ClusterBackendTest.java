@@ -124,6 +124,46 @@ class ClusterBackendTest {
         assertTrue(counts.values().stream().allMatch(n -> n == 1), counts::toString);
     }
 
+    /** Thrown from the progress listener to stop the search like a crash would, after a trial was committed. */
+    static final class Stop extends Error {
+        Stop() {
+            super("search stopped");
+        }
+    }
+
+    @Test
+    void aSearchStoppedMidRunResumesOnTheClusterWithNothingLostOrRepeated() throws Exception {
+        int[] p = freePorts(3);
+        worker(cluster(p[0], p), ClusterTesting.syntheticIdentity(), 0);
+        JobSpec job = ClusterTesting.syntheticJob(5_000, 0);
+        SearchConfig config = search("run");
+        ClusterBackend<String> first = backend(cluster(p[1], p), job);
+        assertTrue(first.awaitWorkers(1, Duration.ofSeconds(30)));
+        AtomicInteger n = new AtomicInteger();
+        ProgressListener crash = new ProgressListener() {
+            @Override
+            public void onTrial(Trial t) {
+                if (n.incrementAndGet() == 10) {
+                    throw new Stop();
+                }
+            }
+        };
+        assertThrows(Stop.class, () -> SearchRunner.run(new SyntheticSpace(), first, config, crash));
+        first.close();
+        Path db = dir.resolve("run").resolve(SearchRunner.TRIALS_DB);
+        assertEquals(10, ClusterTesting.keyCounts(db).size());
+
+        ClusterBackend<String> second = backend(cluster(p[2], p), job);
+        assertTrue(second.awaitWorkers(1, Duration.ofSeconds(30)));
+        SearchResult resumed = SearchRunner.run(new SyntheticSpace(), second, config.toBuilder().resume(true).build(),
+                ProgressListener.NONE);
+        SearchResult local = SearchRunner.run(new SyntheticSpace(),
+                job.<String>localEvaluator(WorkerEnvironment.defaults()), search("local"), ProgressListener.NONE);
+        assertEquals(fingerprint(local.trials()), fingerprint(resumed.trials()));
+        assertTrue(ClusterTesting.keyCounts(db).values().stream().allMatch(c -> c == 1));
+        assertEquals(local.trials().size() - 10, resumed.evaluatedNow(), "only the missing candidates ran again");
+    }
+
     @Test
     void aWorkerWithAnotherDatasetIsRefusedAtJoinAndGetsNoWork() throws Exception {
         int[] p = freePorts(3);
