@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -64,6 +65,8 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
     private final NodeIdentity identity;
     private final JobSpec job;
     private final String jobId = UUID.randomUUID().toString();
+    /** Times one candidate may lose its worker before the batch gives up. */
+    static final int MAX_LOSSES = 10;
     private final Consumer<String> log;
 
     private final Map<UUID, Member> eligible = new ConcurrentHashMap<>();
@@ -236,6 +239,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         private final Deque<Candidate<T>> queue = new ArrayDeque<>();
         private final Map<Long, Attempt<T>> running = new HashMap<>();
         private final Set<String> speculated = new HashSet<>();
+        private final Map<String, Integer> losses = new HashMap<>();
         private long noWorkerSince = -1;
         private long lastWaitLog = -1;
 
@@ -417,10 +421,9 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
                         refused.put(a.member().getUuid(), err.getMessage());
                         log.accept(err.getMessage());
                         requeue(a.candidate(), where + " refused it");
-                    } else if (isMemberLoss(err)) {
-                        requeue(a.candidate(), where + " left");
-                    } else if (err instanceof CancellationException) {
-                        requeue(a.candidate(), "its task on " + where + " was cancelled");
+                    } else if (isMemberLoss(err) || err instanceof CancellationException
+                            || err instanceof InterruptedException || err instanceof RejectedExecutionException) {
+                        requeue(a.candidate(), where + " stopped it: " + err.getClass().getSimpleName());
                     } else if (err instanceof Error fatal) {
                         throw fatal;
                     } else {
@@ -449,6 +452,12 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
             boolean elsewhere = running.values().stream().anyMatch(a -> a.candidate().key().equals(key));
             if (elsewhere || queue.stream().anyMatch(q -> q.key().equals(key))) {
                 return;
+            }
+            int lost = losses.merge(key, 1, Integer::sum);
+            if (lost > MAX_LOSSES) {
+                throw new ClusterEvaluationException("evaluating " + c.label() + " (" + key + ") was lost " + lost
+                        + " times, last because " + why + "; giving up (resume the search when the workers are "
+                        + "stable)", null);
             }
             reruns++;
             log.accept("re-running " + c.label() + " (" + why + ")");

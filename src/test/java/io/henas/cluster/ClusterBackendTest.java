@@ -98,24 +98,29 @@ class ClusterBackendTest {
     }
 
     @Test
-    void aWorkerThatDiesMidRunLosesNothing() throws Exception {
-        int[] p = freePorts(3);
-        ClusterWorker doomed = worker(cluster(p[0], p), ClusterTesting.syntheticIdentity(), 2);
-        worker(cluster(p[1], p), ClusterTesting.syntheticIdentity(), 2);
-        ClusterBackend<String> backend = backend(cluster(p[2], p), ClusterTesting.syntheticJob(1_000, 150));
-        assertTrue(backend.awaitWorkers(2, Duration.ofSeconds(30)), () -> "workers did not join: " + log);
+    void workersThatDieOrStopMidRunLoseNothing() throws Exception {
+        int[] p = freePorts(4);
+        ClusterWorker killed = worker(cluster(p[0], p), ClusterTesting.syntheticIdentity(), 2);
+        ClusterWorker stopped = worker(cluster(p[1], p), ClusterTesting.syntheticIdentity(), 2);
+        worker(cluster(p[2], p), ClusterTesting.syntheticIdentity(), 2);
+        ClusterBackend<String> backend = backend(cluster(p[3], p), ClusterTesting.syntheticJob(1_000, 150));
+        assertTrue(backend.awaitWorkers(3, Duration.ofSeconds(30)), () -> "workers did not join: " + log);
         AtomicInteger trials = new AtomicInteger();
-        ProgressListener killer = new ProgressListener() {
+        ProgressListener faults = new ProgressListener() {
             @Override
             public void onTrial(Trial t) {
-                if (trials.incrementAndGet() == 4) {
-                    new Thread(doomed::kill, "kill-worker").start();
+                int n = trials.incrementAndGet();
+                if (n == 4) {
+                    new Thread(killed::kill, "kill-worker").start(); // abrupt, like SIGKILL
+                } else if (n == 14) {
+                    new Thread(stopped::close, "stop-worker").start(); // graceful, like Ctrl-C
                 }
             }
         };
-        SearchResult r = SearchRunner.run(new SyntheticSpace(), backend, search("run"), killer);
+        SearchResult r = SearchRunner.run(new SyntheticSpace(), backend, search("run"), faults);
 
-        assertFalse(doomed.running());
+        assertFalse(killed.running());
+        assertFalse(stopped.running());
         assertTrue(backend.reruns() >= 1, () -> "no evaluation was re-run: " + log);
         SearchResult local = SearchRunner.run(new SyntheticSpace(), SyntheticEvaluatorFactory.evaluator(1_000, 0),
                 search("local"), ProgressListener.NONE);
@@ -211,6 +216,28 @@ class ClusterBackendTest {
                 () -> missing.evaluateAll(List.of(space.decode(new int[]{3, 0, 0, 0})), o -> { }));
         assertTrue(e.getMessage().contains("io.henas.cluster.NoSuchFactory is not on this worker's class path"),
                 e.getMessage());
+    }
+
+    @Test
+    void anEvaluationPastTheTaskTimeoutIsAlsoStartedElsewhereAndTheFirstResultWins() throws Exception {
+        int[] p = freePorts(3);
+        NodeIdentity id = ClusterTesting.syntheticIdentity();
+        ClusterConfig hangs = cluster(p[0], p);
+        open.add(ClusterWorker.start(new WorkerConfig(hangs, id, new WorkerEnvironment(null, 1), 1), log::add));
+        worker(cluster(p[1], p), id, 2);
+        ClusterConfig search = cluster(p[2], p).toBuilder().taskTimeout(Duration.ofSeconds(1)).build();
+        ClusterBackend<String> backend = backend(search, JobSpec.of(HangOnOneCoreFactory.class, Map.of(), 1));
+        assertTrue(backend.awaitWorkers(2, Duration.ofSeconds(30)));
+        SyntheticSpace space = new SyntheticSpace();
+        List<Candidate<String>> batch = List.of(space.decode(new int[]{0, 0, 0, 0}), space.decode(new int[]{1, 0, 0, 0}),
+                space.decode(new int[]{2, 0, 0, 0}), space.decode(new int[]{3, 0, 0, 0}));
+        List<String> got = new CopyOnWriteArrayList<>();
+        long t0 = System.nanoTime();
+        backend.evaluateAll(batch, o -> got.add(o.candidate().key()));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "did not wait for the hanging worker");
+        assertEquals(List.of("k0000", "k1000", "k2000", "k3000"), got.stream().sorted().toList());
+        assertTrue(backend.reruns() >= 1);
+        assertTrue(log.stream().anyMatch(l -> l.contains("exceeded 1 s; also starting it elsewhere")), log::toString);
     }
 
     @Test
