@@ -28,6 +28,7 @@ final class HazelcastSetup {
      */
     static Config config(ClusterConfig cluster, Map<String, String> attributes, boolean lite,
             Map<String, Object> userContext, int executorPool) {
+        quietHazelcastLogs();
         Config c = new Config();
         c.setInstanceName("henas-" + attributes.getOrDefault(NodeIdentity.ATTR_ROLE, "member") + "-"
                 + java.util.UUID.randomUUID().toString().substring(0, 8));
@@ -66,6 +67,19 @@ final class HazelcastSetup {
         c.getUserContext().putAll(userContext);
         c.getExecutorConfig(EXECUTOR).setPoolSize(Math.max(1, executorPool)).setStatisticsEnabled(false);
         return c;
+    }
+
+    /**
+     * Hazelcast logs every lost connection at WARN; henas reports the events that matter (worker joined, left,
+     * refused, evaluation re-run) itself, so Hazelcast's own loggers are set to ERROR unless the user chose a level
+     * ({@code -Dorg.slf4j.simpleLogger.log.com.hazelcast=...}) or asked for debug output ({@code -v}).
+     */
+    static void quietHazelcastLogs() {
+        String key = "org.slf4j.simpleLogger.log.com.hazelcast";
+        if (System.getProperty(key) == null
+                && !"debug".equals(System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"))) {
+            System.setProperty(key, "error");
+        }
     }
 
     /** {@code host:port} of a member address. */
