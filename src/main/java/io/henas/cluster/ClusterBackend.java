@@ -40,7 +40,9 @@ import io.henas.search.Candidate;
 import io.henas.search.EvaluationBackend;
 
 /**
- * Evaluates the search's candidates on cluster workers ({@link ClusterWorker}). The search process joins the cluster
+ * Evaluates the search's candidates on cluster workers ({@link ClusterWorker}). Work goes only to workers that are
+ * on the search's own member list and announce the search's {@link NodeIdentity}; others are refused (logged, never
+ * used). The search process joins the cluster
  * as a Hazelcast <em>lite member</em>: it sees membership and member attributes directly and submits to chosen
  * members, but holds no partitions and runs no evaluations itself (its cores stay with the search loop and SQLite).
  *
@@ -133,6 +135,10 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         var id = NodeIdentity.of(m.getAttributes());
         String bad = id.isEmpty() ? "it announced no henas version or dataset hash"
                 : identity.mismatch(id.get()).orElse(null);
+        if (bad == null && !listed(m)) {
+            bad = "it is not on the search's member list " + config.members()
+                    + " (add it to --cluster to use it)";
+        }
         if (bad != null) {
             refused.put(m.getUuid(), bad);
             log.accept("refusing worker " + where + ": " + bad);
@@ -141,6 +147,14 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         eligible.put(m.getUuid(), m);
         log.accept("worker " + where + " joined (" + slots(m) + " slots)");
         events.add(new MemberJoined(m.getUuid()));
+    }
+
+    private boolean listed(Member m) {
+        try {
+            return config.lists(m.getAddress().getInetAddress(), m.getAddress().getPort());
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Evaluations a worker runs at once. */

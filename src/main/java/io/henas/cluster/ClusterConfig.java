@@ -119,6 +119,39 @@ public record ClusterConfig(String clusterName, List<String> members, String bin
         }
     }
 
+    /**
+     * Whether a member at {@code address:port} is on the member list: an entry {@code HOST:PORT} matches that host
+     * (any of its resolved addresses) and port, an entry {@code HOST} matches the host on any port. Entries that do
+     * not resolve match nothing.
+     */
+    public boolean lists(java.net.InetAddress address, int port) {
+        for (String m : members) {
+            String host = m;
+            int p = -1;
+            int colon = m.lastIndexOf(':');
+            if (colon > 0 && !m.endsWith("]")) {
+                host = m.substring(0, colon);
+                p = Integer.parseInt(m.substring(colon + 1));
+            }
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (p >= 0 && p != port) {
+                continue;
+            }
+            try {
+                for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                    if (a.equals(address)) {
+                        return true;
+                    }
+                }
+            } catch (java.net.UnknownHostException e) {
+                // an unresolvable entry lists nobody
+            }
+        }
+        return false;
+    }
+
     /** Builder of {@link ClusterConfig}. */
     public static final class Builder {
         private final List<String> members;

@@ -188,6 +188,20 @@ class ClusterBackendTest {
         assertTrue(v.getMessage().contains("henas version mismatch: search=" + NodeIdentity.henasVersion()
                 + ", worker=0.0.1-old"), v.getMessage());
         assertEquals(0, backend.workers());
+
+        // a worker with the right identity that joins through a listed member but is not listed itself
+        int[] q = freePorts(1);
+        worker(cluster(q[0], p[2], q[0]).toBuilder().clusterName("henas-test-" + p[0]).build(),
+                ClusterTesting.syntheticIdentity(), 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (log.stream().noneMatch(l -> l.contains("not on the search's member list"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(log.stream().anyMatch(l -> l.equals("search: refusing worker 127.0.0.1:" + q[0]
+                + ": it is not on the search's member list " + List.of(member(p[0]), member(p[1]), member(p[2]))
+                + " (add it to --cluster to use it)")), log::toString);
+        assertEquals(0, backend.workers());
     }
 
     @Test

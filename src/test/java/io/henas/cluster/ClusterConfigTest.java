@@ -47,6 +47,17 @@ class ClusterConfigTest {
     }
 
     @Test
+    void theMemberListMatchesHostsWithOrWithoutPorts() throws Exception {
+        ClusterConfig c = ClusterConfig.builder(List.of("127.0.0.1:5801", "localhost")).build();
+        var loop = java.net.InetAddress.getByName("127.0.0.1");
+        assertEquals(true, c.lists(loop, 5801));
+        assertEquals(true, c.lists(loop, 6000), "localhost without a port lists every port");
+        ClusterConfig onlyPort = ClusterConfig.builder(List.of("127.0.0.1:5801")).build();
+        assertEquals(false, onlyPort.lists(loop, 5802));
+        assertEquals(false, onlyPort.lists(java.net.InetAddress.getByName("10.1.2.3"), 5801));
+    }
+
+    @Test
     void hazelcastGetsAnExplicitMemberListNoMulticastAndTheBindAddress() {
         ClusterConfig c = ClusterConfig.builder(List.of("127.0.0.1:5801", "127.0.0.1:5802")).clusterName("lab")
                 .bindAddress("127.0.0.1").port(5802).memberTimeout(Duration.ofSeconds(7)).build();
