@@ -1,7 +1,6 @@
 package io.henas.cluster;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -199,6 +198,17 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
     /** Evaluations re-run (or started twice) because a worker left or timed out, since this backend started. */
     public int reruns() {
         return reruns;
+    }
+
+    /** Manifest entries describing the cluster (name, member list, eligible workers now, factory). */
+    public Map<String, Object> provenance() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cluster_name", config.clusterName());
+        m.put("cluster_members", config.members());
+        m.put("cluster_workers", eligibleAddresses());
+        m.put("cluster_search_member", address());
+        m.put("evaluator_factory", job.factoryClass());
+        return m;
     }
 
     /** This search member's {@code host:port}. */
@@ -523,6 +533,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
     List<String> eligibleAddresses() {
         List<String> out = new ArrayList<>();
         eligible.values().forEach(m -> out.add(HazelcastSetup.address(m)));
+        out.sort(null);
         return out;
     }
 }

@@ -88,6 +88,9 @@ class ClusterBackendTest {
         ClusterBackend<String> backend = backend(cluster(p[2], p), job);
         assertTrue(backend.awaitWorkers(2, Duration.ofSeconds(30)), () -> "workers did not join: " + log);
         assertEquals(3, backend.parallelism(), "2 cores / 1 thread + 1 slot");
+        assertEquals(List.of(member(p[0]), member(p[1])).stream().sorted().toList(),
+                backend.provenance().get("cluster_workers"));
+        assertEquals(SyntheticEvaluatorFactory.class.getName(), backend.provenance().get("evaluator_factory"));
         SearchResult remote = SearchRunner.run(space, backend, search("cluster"), ProgressListener.NONE);
 
         assertEquals(fingerprint(local.trials()), fingerprint(remote.trials()));
