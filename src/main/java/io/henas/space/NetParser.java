@@ -2,6 +2,7 @@ package io.henas.space;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,8 +171,8 @@ final class NetParser {
     }
 
     private Level level(YMap m) {
-        Map<String, Param<?>> params = new HashMap<>();
-        Map<String, YNode> nodes = new HashMap<>();
+        Map<String, Param<?>> params = new LinkedHashMap<>();
+        Map<String, YNode> nodes = new LinkedHashMap<>(); // file order, so the first problem is reported first
         for (Map.Entry<String, YNode> e : m.entries().entrySet()) {
             String k = e.getKey();
             if (!BLOCK_KEYS.contains(k)) {

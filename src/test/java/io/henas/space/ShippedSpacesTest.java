@@ -73,7 +73,7 @@ class ShippedSpacesTest {
         for (int[] g : allVectors(s)) {
             Architecture a = s.decode(g);
             keys.add(SearchSpace.canonicalKey(a));
-            assertTrue(a.lower().nodes().stream().allMatch(n -> !(n.op() instanceof Op.Conv c) || c.channels() <= 16));
+            assertTrue(a.lower().nodes().stream().allMatch(n -> !(n.op() instanceof Op.Conv c) || c.channels() <= 32));
             assertPolynomialWithNormBeforeEachActivation(a);
         }
         assertEquals(64, keys.size(), "every quickstart vector is a distinct network");
@@ -152,7 +152,7 @@ class ShippedSpacesTest {
         // multiply-accumulates per image; the STACK.md benchmark CNN (~1 M MACs) trains at ~460 images/s on 2 cores
         SearchSpace quick = SpaceLoader.load(DIR.resolve("quickstart.yaml"));
         for (int[] g : allVectors(quick)) {
-            assertTrue(macs(quick.decode(g)) < 200_000);
+            assertTrue(macs(quick.decode(g)) < 400_000);
         }
         SearchSpace mobile = SpaceLoader.load(DIR.resolve("fashion-mobile.yaml"));
         SplittableRandom rnd = new SplittableRandom(7);
