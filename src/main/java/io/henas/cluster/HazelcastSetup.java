@@ -1,0 +1,89 @@
+package io.henas.cluster;
+
+import java.util.Map;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+
+/**
+ * The one place a Hazelcast member is configured: explicit TCP/IP join on the given member list, multicast and every
+ * auto-discovery off, the given cluster name, optional bind address, fast failure detection, no phone-home, and a
+ * Java deserialization allow-list (JDK, Hazelcast and henas classes only).
+ */
+final class HazelcastSetup {
+    /** Name of the executor that runs evaluations on workers. */
+    static final String EXECUTOR = "henas-evaluations";
+
+    private HazelcastSetup() {
+    }
+
+    /**
+     * @param cluster      where to join
+     * @param attributes   member attributes (role, identity, cores, slots)
+     * @param lite         a lite member (holds no data; the search) or a full member (a worker)
+     * @param userContext  objects for tasks running on this member (the worker runtime), may be empty
+     * @param executorPool threads of the evaluation executor on this member
+     */
+    static Config config(ClusterConfig cluster, Map<String, String> attributes, boolean lite,
+            Map<String, Object> userContext, int executorPool) {
+        quietHazelcastLogs();
+        Config c = new Config();
+        c.setInstanceName("henas-" + attributes.getOrDefault(NodeIdentity.ATTR_ROLE, "member") + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8));
+        c.setClusterName(cluster.clusterName());
+        c.setLiteMember(lite);
+        c.setProperty("hazelcast.logging.type", "slf4j");
+        c.setProperty("hazelcast.phone.home.enabled", "false");
+        c.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
+        c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        c.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(cluster.memberTimeout().toSeconds()));
+        c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+        c.setProperty("hazelcast.wait.seconds.before.join", "1");
+        c.setProperty("hazelcast.max.wait.seconds.before.join", "3");
+        c.getJetConfig().setEnabled(false);
+
+        NetworkConfig net = c.getNetworkConfig();
+        if (cluster.port() == 0) {
+            net.setPort(ClusterConfig.DEFAULT_PORT).setPortAutoIncrement(true).setPortCount(100);
+        } else {
+            net.setPort(cluster.port()).setPortAutoIncrement(false);
+        }
+        if (!cluster.bindAddress().isEmpty()) {
+            c.setProperty("hazelcast.socket.bind.any", "false");
+            net.getInterfaces().setEnabled(true).addInterface(cluster.bindAddress());
+        }
+        JoinConfig join = net.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members()).setConnectionTimeoutSeconds(5);
+
+        JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
+        filter.getWhitelist().addPrefixes("java.", "com.hazelcast.", "io.henas.", "[");
+        c.getSerializationConfig().setJavaSerializationFilterConfig(filter);
+
+        attributes.forEach((k, v) -> c.getMemberAttributeConfig().setAttribute(k, v));
+        c.getUserContext().putAll(userContext);
+        c.getExecutorConfig(EXECUTOR).setPoolSize(Math.max(1, executorPool)).setStatisticsEnabled(false);
+        return c;
+    }
+
+    /**
+     * Hazelcast logs every lost connection at WARN; henas reports the events that matter (worker joined, left,
+     * refused, evaluation re-run) itself, so Hazelcast's own loggers are set to ERROR unless the user chose a level
+     * ({@code -Dorg.slf4j.simpleLogger.log.com.hazelcast=...}) or asked for debug output ({@code -v}).
+     */
+    static void quietHazelcastLogs() {
+        String key = "org.slf4j.simpleLogger.log.com.hazelcast";
+        if (System.getProperty(key) == null
+                && !"debug".equals(System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"))) {
+            System.setProperty(key, "error");
+        }
+    }
+
+    /** {@code host:port} of a member address. */
+    static String address(com.hazelcast.cluster.Member m) {
+        return m.getAddress().getHost() + ":" + m.getAddress().getPort();
+    }
+}
