@@ -31,7 +31,16 @@ import io.henas.train.TrainConfig;
 import io.henas.train.TrainOutput;
 import io.henas.train.TrainResult;
 import io.henas.train.Trainer;
+import io.henas.cluster.ClusterBackend;
+import io.henas.cluster.ClusterConfig;
+import io.henas.cluster.ClusterOptions;
+import io.henas.cluster.DatasetFingerprint;
+import io.henas.cluster.HenasTrainingFactory;
+import io.henas.cluster.JobSpec;
+import io.henas.cluster.NodeIdentity;
+import io.henas.search.CostFirstBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -81,6 +90,9 @@ final class SearchCommand implements Callable<Integer> {
             + "calibration.json).")
     Path cache;
 
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
     @Spec
     CommandSpec spec;
 
@@ -119,8 +131,13 @@ final class SearchCommand implements Callable<Integer> {
                 .threads(threads).constraints(HenasEvaluator.constraints(space))
                 .depthObjective(settings.objectives().contains(Objective.DEPTH))
                 .provenance("space_file", file.toString()).build();
-        SearchResult result = SearchRunner.run(new SpaceCandidates(space), evaluator, config,
-                new ConsoleProgress(System.err));
+        SearchResult result;
+        Optional<ClusterConfig> clusterConfig = cluster.toConfig();
+        if (clusterConfig.isEmpty()) {
+            result = SearchRunner.run(new SpaceCandidates(space), evaluator, config, new ConsoleProgress(System.err));
+        } else {
+            result = runOnCluster(clusterConfig.get(), space, split, s, cacheFile, config);
+        }
         System.err.printf(Locale.ROOT, "search done: %d trials, front of %d, %d evaluated now, %d from cache, %s%n",
                 result.trials().size(), result.front().size(), result.evaluatedNow(), result.cacheHits(),
                 result.elapsed());
@@ -130,6 +147,29 @@ final class SearchCommand implements Callable<Integer> {
         stdout.println("results: " + dir.toAbsolutePath().normalize());
         stdout.flush();
         return ExitCodes.OK;
+    }
+
+    /** Costs here, trains on the cluster's workers (they must have the same henas version and dataset). */
+    private SearchResult runOnCluster(ClusterConfig cfg, SearchSpace space, DataSplit split, long runSeed,
+                                      Path cacheFile, SearchConfig config) throws Exception {
+        JobSpec job = JobSpec.of(HenasTrainingFactory.class, HenasTrainingFactory.settings(
+                Files.readString(file), file.getFileName().toString(), runSeed), HenasEvaluator.THREADS_PER_TRAINING);
+        NodeIdentity id = NodeIdentity.current(DatasetFingerprint.sha256(split));
+        try (ClusterBackend<Architecture> workers = ClusterBackend.start(cfg, id, job,
+                l -> System.err.println("henas search: " + l))) {
+            if (!workers.awaitWorkers(1, cfg.workerWait())) {
+                throw new IllegalStateException("no worker joined cluster '" + cfg.clusterName() + "' within "
+                        + cfg.workerWait().toSeconds() + " s; start workers with: henas worker --cluster "
+                        + String.join(",", cfg.members()));
+            }
+            CostFirstBackend<Architecture> backend = new CostFirstBackend<>(HenasEvaluator.costStage(space, cacheFile,
+                    () -> new EvaluatorOpMeasurer(HenasEvaluator.COST_THREADS), l -> System.err.println(l)),
+                    HenasEvaluator.constraints(space), workers);
+            SearchConfig.Builder b = config.toBuilder();
+            workers.provenance().forEach(b::provenance);
+            HenasEvaluator.provenance(space, split).forEach(b::provenance);
+            return SearchRunner.run(new SpaceCandidates(space), backend, b.build(), new ConsoleProgress(System.err));
+        }
     }
 
     /** Trains the knee architecture on the space's full budget into {@code kneeDir} (a {@code henas train} output). */

@@ -49,16 +49,41 @@ public final class HenasEvaluator {
                                                        Supplier<OpMeasurer> measurer, Consumer<String> log) {
         Objects.requireNonNull(space, "space");
         Constraints constraints = constraints(space);
-        CostStage cost = new CostStage(space.he().merge(), constraints.maxLogN(), calibration, measurer, log);
+        return new StagedEvaluator<>(costStage(space, calibration, measurer, log), trainStage(space, data, runSeed),
+                constraints, THREADS_PER_TRAINING, provenance(space, data));
+    }
+
+    /** Threads one proxy training keeps busy (ND4J uses both cores of our machines). */
+    public static final int THREADS_PER_TRAINING = 2;
+
+    /**
+     * The HE cost stage: compiles the plan with the space's merge setting and predicts its latency with this machine's
+     * calibration, measuring a ring degree the first time it is needed. Candidates above the space's max_logn are
+     * reported with infinite latency and not calibrated for.
+     */
+    public static StagedEvaluator.CostStage<Architecture> costStage(SearchSpace space, Path calibration,
+                                                                    Supplier<OpMeasurer> measurer,
+                                                                    Consumer<String> log) {
+        return new CostStage(space.he().merge(), constraints(space).maxLogN(), calibration, measurer, log);
+    }
+
+    /** The proxy-training stage on the space's {@code train.proxy} budget. */
+    public static StagedEvaluator.TrainStage<Architecture> trainStage(SearchSpace space, DataSplit data, long runSeed) {
         TrainBudget b = space.proxy();
         DataSplit.Selection sel = data.select(b.trainImages(), b.validationImages(), b.testImages());
-        StagedEvaluator.TrainStage<Architecture> train = c -> {
+        return c -> {
             TrainConfig cfg = new TrainConfig(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
                     StagedEvaluator.seedFor(runSeed, c.key()), 0, 0, 1_000, 0.05, 1e3, false);
             TrainResult r = Trainer.train(c.value(), cfg, sel.train(), sel.eval());
             return r.ok() ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds())
                     : StagedEvaluator.Training.failed(r.failureReason(), r.seconds());
         };
+    }
+
+    /** Manifest entries describing the data and budget the evaluations use. */
+    public static Map<String, Object> provenance(SearchSpace space, DataSplit data) {
+        TrainBudget b = space.proxy();
+        DataSplit.Selection sel = data.select(b.trainImages(), b.validationImages(), b.testImages());
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("dataset", data.source());
         prov.put("dataset_shipped_subset", data.shipped());
@@ -68,7 +93,7 @@ public final class HenasEvaluator {
                 "learning_rate", b.learningRate()));
         prov.put("he_merge", space.he().merge());
         prov.put("latency_threads", COST_THREADS);
-        return new StagedEvaluator<>(cost, train, constraints, 2, prov);
+        return prov;
     }
 
     /** The space's constraints in the search's terms ("no limit" as MAX_VALUE / +Infinity). */

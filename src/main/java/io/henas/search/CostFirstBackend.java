@@ -1,0 +1,114 @@
+package io.henas.search;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Costs every candidate here, then hands only the feasible ones to another backend for training (a cluster): the
+ * latency objective then always comes from this machine's calibration, whichever machine trains. Candidates that
+ * break a constraint are reported INFEASIBLE without training; a cost failure is a FAILED trial. The training
+ * backend's evaluations carry accuracy and training time; their latency, depth and logN are replaced by the cost.
+ *
+ * @param <T> candidate value type
+ */
+public final class CostFirstBackend<T> implements EvaluationBackend<T> {
+    private final StagedEvaluator.CostStage<T> cost;
+    private final Constraints constraints;
+    private final EvaluationBackend<T> training;
+
+    public CostFirstBackend(StagedEvaluator.CostStage<T> cost, Constraints constraints, EvaluationBackend<T> training) {
+        this.cost = Objects.requireNonNull(cost, "cost");
+        this.constraints = Objects.requireNonNull(constraints, "constraints");
+        this.training = Objects.requireNonNull(training, "training");
+    }
+
+    @Override
+    public void evaluateAll(List<Candidate<T>> batch, Consumer<Outcome<T>> onResult) throws InterruptedException {
+        Map<String, StagedEvaluator.Cost> costs = new HashMap<>();
+        List<Candidate<T>> feasible = new ArrayList<>();
+        for (Candidate<T> c : batch) {
+            Instant t0 = Instant.now();
+            StagedEvaluator.Cost k;
+            try {
+                k = cost.cost(c);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                onResult.accept(new Outcome<>(c, Evaluation.failed("cost: " + e.getClass().getSimpleName() + ": "
+                        + e.getMessage()), t0, Instant.now()));
+                continue;
+            }
+            Evaluation costOnly = new Evaluation(Evaluation.Status.INFEASIBLE, Double.NaN, k.latencySeconds(),
+                    k.depth(), k.logN(), Double.NaN, "unchecked");
+            if (constraints.violation(costOnly) > 0) {
+                onResult.accept(new Outcome<>(c, costOnly.withStatus(Evaluation.Status.INFEASIBLE,
+                        constraints.describeViolation(costOnly) + " (not trained)"), t0, Instant.now()));
+            } else {
+                costs.put(c.key(), k);
+                feasible.add(c);
+            }
+        }
+        if (feasible.isEmpty()) {
+            return;
+        }
+        training.evaluateAll(feasible, o -> {
+            StagedEvaluator.Cost k = costs.get(o.candidate().key());
+            Evaluation t = o.evaluation();
+            Evaluation merged = t.status() == Evaluation.Status.OK
+                    ? Evaluation.ok(t.accuracy(), k.latencySeconds(), k.depth(), k.logN(), t.trainSeconds())
+                    : new Evaluation(t.status(), t.accuracy(), k.latencySeconds(), k.depth(), k.logN(),
+                    t.trainSeconds(), t.failureReason());
+            onResult.accept(new Outcome<>(o.candidate(), merged, o.started(), o.finished()));
+        });
+    }
+
+    @Override
+    public int parallelism() {
+        return training.parallelism();
+    }
+
+    @Override
+    public void close() {
+        training.close();
+    }
+
+    /**
+     * A training-only evaluator for the remote side: proxy accuracy and training time, latency 0 as a placeholder that
+     * {@link CostFirstBackend} replaces with the locally predicted latency.
+     */
+    public static <T> CandidateEvaluator<T> trainingOnly(StagedEvaluator.TrainStage<T> train, int threads,
+                                                         Map<String, Object> provenance) {
+        return new CandidateEvaluator<>() {
+            @Override
+            public Evaluation evaluate(Candidate<T> c) throws Exception {
+                StagedEvaluator.Training t;
+                try {
+                    t = train.train(c);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    t = StagedEvaluator.Training.failed("training: " + e.getClass().getSimpleName() + ": "
+                            + e.getMessage(), Double.NaN);
+                }
+                return t.ok() ? Evaluation.ok(t.accuracy(), 0.0, -1, -1, t.seconds())
+                        : new Evaluation(Evaluation.Status.FAILED, Double.NaN, Double.NaN, -1, -1, t.seconds(),
+                        t.failureReason());
+            }
+
+            @Override
+            public int threadsPerEvaluation() {
+                return threads;
+            }
+
+            @Override
+            public Map<String, Object> provenance() {
+                return provenance;
+            }
+        };
+    }
+}
