@@ -1,20 +1,109 @@
 package io.henas.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.henas.bench.CkksBench;
+import io.henas.bench.SealAnchors;
+import io.henas.bench.Timing;
+import io.henas.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code henas bench}: Benchmark the CKKS evaluator against the SEAL anchors and calibrate the cost model. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark the CKKS evaluator against the SEAL anchors and calibrate the cost model.")
-final class BenchCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", description = "Arguments (not built yet).")
-    List<String> args = new ArrayList<>();
+/** {@code henas bench}: benchmarks of the CKKS evaluator against the SEAL anchors. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the CKKS evaluator against the SEAL anchors.",
+        subcommands = {BenchCommand.Ckks.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new NotBuiltException("henas bench (the CKKS benchmark)", "issue 3");
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code henas bench ckks}: per-op medians on SEAL-default-shaped chains, a ratio table, optional JSON. */
+    @Command(name = "ckks", mixinStandardHelpOptions = true,
+            description = "Time CKKS operations (JIT warm-up, medians) on SEAL's default chain shapes and print the "
+                    + "ratio henas/SEAL per op.")
+    static final class Ckks implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--logn", split = ",", defaultValue = "13,14",
+                description = "Ring degree exponents, among 13, 14, 15 (default: ${DEFAULT-VALUE}).")
+        List<Integer> logn = new ArrayList<>();
+
+        @Option(names = "--threads", defaultValue = "1", description = "Evaluator threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--samples", description = "Timed runs per op (default: 60/40/20 for logN 13/14/15).")
+        Integer samples;
+
+        @Option(names = "--clock", defaultValue = "WALL",
+                description = "WALL (elapsed, default) or CPU (the calling thread's CPU time: steadier on a shared "
+                        + "machine; needs --threads 1).")
+        Timing.Clock clock;
+
+        @Option(names = "--ops", split = ",", description = "Only these ops (default: all of ${COMPLETION-CANDIDATES}).",
+                completionCandidates = OpNames.class)
+        List<String> ops;
+
+        @Option(names = "--json", description = "Write {\"threads\": T, \"results\": {logN: {op: us}}} to this file.")
+        Path json;
+
+        @Override
+        public Integer call() {
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("--threads must be in [1, 64], but was " + threads);
+            }
+            if (samples != null && samples < 1) {
+                throw new IllegalArgumentException("--samples must be >= 1, but was " + samples);
+            }
+            for (int l : logn) {
+                if (l < 13 || l > 15) {
+                    throw new IllegalArgumentException("--logn values must be among 13, 14, 15, but got " + l);
+                }
+            }
+            var err = spec.commandLine().getErr();
+            Map<Integer, Map<String, Double>> results = new LinkedHashMap<>();
+            for (int l : logn) {
+                int s = samples != null ? samples : Timing.defaultSamples(l);
+                results.put(l, CkksBench.run(l, threads, s, clock, ops == null ? CkksBench.OPS : ops, line -> {
+                    err.println(line);
+                    err.flush();
+                }));
+            }
+            var out = spec.commandLine().getOut();
+            out.print(CkksBench.table(results, threads, SealAnchors.load()));
+            out.flush();
+            if (json != null) {
+                Map<String, Object> res = new LinkedHashMap<>();
+                results.forEach((k, v) -> res.put(Integer.toString(k), v));
+                Map<String, Object> root = new LinkedHashMap<>();
+                root.put("threads", threads);
+                if (clock == Timing.Clock.CPU) {
+                    root.put("clock", "cpu");
+                }
+                root.put("results", res);
+                Json.writeFile(json, root);
+            }
+            return 0;
+        }
+    }
+
+    /** Op names for the help text. */
+    static final class OpNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return CkksBench.OPS.iterator();
+        }
     }
 }

@@ -1,6 +1,11 @@
 /**
- * The HE cost model: per-operation latencies calibrated on henas' own CKKS evaluator (cached per CPU, cores, JDK),
- * fitted across levels, and summed over an HE plan; key and ciphertext memory. May depend on: {@code he}, {@code ir},
- * {@code ckks}, {@code rlwe}, {@code ring}.
+ * The HE cost model. {@link io.henas.cost.CostModel#estimate} compiles an architecture to an {@code he.HePlan} and
+ * returns a {@link io.henas.cost.CostReport}: depth, parameters, operation counts per layer and level, predicted
+ * latency and key/ciphertext memory ({@link io.henas.cost.MemoryModel}). Per-operation latencies come from a
+ * {@link io.henas.cost.Calibration}: measured through the {@link io.henas.cost.OpMeasurer} seam (implemented on the
+ * real evaluator by {@code bench.EvaluatorOpMeasurer}), fitted across levels with Commons Math
+ * ({@link io.henas.cost.Calibrator}) and cached as JSON keyed by CPU model, cores and JDK
+ * ({@link io.henas.cost.CalibrationCache}). Without a calibration the latency is reported absent, never guessed.
+ * May depend on: {@code he}, {@code ir}, {@code json}, {@code ckks}, {@code rlwe}, {@code ring}.
  */
 package io.henas.cost;

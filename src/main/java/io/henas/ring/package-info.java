@@ -1,6 +1,10 @@
 /**
- * Number theory for RLWE: word-size moduli and NTT-friendly primes, Shoup/Barrett modular arithmetic, negacyclic
- * NTTs, RNS polynomials (flat {@code long[]} limbs), RNS basis extension and samplers. Knows nothing of encryption.
+ * Number theory for RLWE, knowing nothing of encryption: word-size moduli with Barrett and Shoup arithmetic
+ * ({@link io.henas.ring.Modulus}), NTT-friendly primes and chains ({@link io.henas.ring.Primes}), radix-4 Harvey
+ * negacyclic NTTs ({@link io.henas.ring.NttTables}), RNS polynomials with flat {@code long[]} limbs
+ * ({@link io.henas.ring.RnsPoly}, not thread-safe) over a {@link io.henas.ring.Ring}, ring automorphisms
+ * ({@link io.henas.ring.Automorphism}), CSPRNG samplers ({@link io.henas.ring.Sampler}), and the limb thread pool and
+ * scratch arrays used by hot loops ({@link io.henas.ring.Parallel}, {@link io.henas.ring.ScratchPool}).
  * May depend on: the JDK only.
  */
 package io.henas.ring;

@@ -1,0 +1,74 @@
+package io.henas.bench;
+
+import java.util.SplittableRandom;
+
+import io.henas.ckks.Ciphertext;
+import io.henas.ckks.CkksParameters;
+import io.henas.ckks.Decryptor;
+import io.henas.ckks.Encoder;
+import io.henas.ckks.Encryptor;
+import io.henas.ckks.Evaluator;
+import io.henas.ckks.Plaintext;
+import io.henas.ring.Parallel;
+import io.henas.ring.Sampler;
+import io.henas.rlwe.EvaluationKeys;
+import io.henas.rlwe.KeyGenerator;
+import io.henas.rlwe.SecretKey;
+
+/**
+ * Keys, encoder, encryptor, decryptor, evaluator and operands (two ciphertexts, a plaintext, a size-3 product) at
+ * one level, ready for timing. Galois keys exist for rotations by 1..8. Not thread-safe; {@link #close()} stops the
+ * evaluator's pool.
+ */
+public final class BenchFixture implements AutoCloseable {
+    /** Rotation steps with keys. */
+    public static final int[] STEPS = {1, 2, 3, 4, 5, 6, 7, 8};
+
+    final CkksParameters params;
+    final int level;
+    final double scale;
+    final Encoder encoder;
+    final Encryptor encryptor;
+    final Decryptor decryptor;
+    final Evaluator evaluator;
+    final double[] values;
+    final Plaintext pt;
+    final Ciphertext a;
+    final Ciphertext b;
+    final Ciphertext product;
+
+    /**
+     * @param level   operand level in [1, maxLevel] (rescale needs at least 1)
+     * @param threads evaluator threads
+     */
+    public BenchFixture(CkksParameters params, int level, int threads) {
+        if (level < 1 || level > params.maxLevel()) {
+            throw new IllegalArgumentException("level must be in [1, " + params.maxLevel() + "], but was " + level);
+        }
+        this.params = params;
+        this.level = level;
+        this.scale = params.defaultScale();
+        KeyGenerator kg = new KeyGenerator(params.rlwe(), new Sampler());
+        SecretKey sk = kg.secretKey();
+        EvaluationKeys keys = kg.evaluationKeys(sk, STEPS, true);
+        this.encoder = new Encoder(params);
+        this.evaluator = new Evaluator(params, keys, threads);
+        this.encryptor = Encryptor.ofPublicKey(params, keys.publicKey(), new Sampler(),
+                threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads));
+        this.decryptor = new Decryptor(params, sk);
+        SplittableRandom r = new SplittableRandom(20261121L);
+        values = new double[params.slots()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = r.nextDouble(-1, 1);
+        }
+        pt = encoder.encode(values, level, scale);
+        a = encryptor.encrypt(pt);
+        b = encryptor.encrypt(pt);
+        product = evaluator.mul(a, b);
+    }
+
+    @Override
+    public void close() {
+        evaluator.close();
+    }
+}

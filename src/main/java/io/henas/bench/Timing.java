@@ -1,0 +1,67 @@
+package io.henas.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+
+/**
+ * Medians with a JIT warm-up, on the wall clock or on the calling thread's CPU clock. CPU time is an honest measure
+ * of single-threaded work on a shared machine (it excludes time the thread waited for a core) but ignores work
+ * done on other threads, so it only makes sense with one evaluator thread.
+ */
+public final class Timing {
+    /** Which clock to read. */
+    public enum Clock {
+        /** Elapsed time ({@link System#nanoTime()}). */
+        WALL,
+        /** CPU time of the calling thread. */
+        CPU
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private Timing() {
+    }
+
+    private static long now(Clock clock) {
+        return clock == Clock.WALL ? System.nanoTime() : THREADS.getCurrentThreadCpuTime();
+    }
+
+    /**
+     * Runs {@code op} until both {@code minWarmupRuns} runs and {@code warmupMillis} have passed, then times
+     * {@code samples} runs and returns the median in microseconds.
+     */
+    public static double medianMicros(Runnable op, int minWarmupRuns, long warmupMillis, int samples) {
+        return medianMicros(op, minWarmupRuns, warmupMillis, samples, Clock.WALL);
+    }
+
+    /** As {@link #medianMicros(Runnable, int, long, int)} on the given clock. */
+    public static double medianMicros(Runnable op, int minWarmupRuns, long warmupMillis, int samples, Clock clock) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, but was " + samples);
+        }
+        long end = System.nanoTime() + warmupMillis * 1_000_000L;
+        for (int i = 0; i < minWarmupRuns || System.nanoTime() < end; i++) {
+            op.run();
+        }
+        double[] t = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            long t0 = now(clock);
+            op.run();
+            t[i] = (now(clock) - t0) / 1e3;
+        }
+        Arrays.sort(t);
+        return samples % 2 == 1 ? t[samples / 2] : (t[samples / 2 - 1] + t[samples / 2]) / 2;
+    }
+
+    /** Samples per op like the SEAL anchors (60/40/20/10 for logN 13/14/15/16; 100 below). */
+    public static int defaultSamples(int logN) {
+        return switch (logN) {
+            case 13 -> 60;
+            case 14 -> 40;
+            case 15 -> 20;
+            case 16 -> 10;
+            default -> logN < 13 ? 100 : 10;
+        };
+    }
+}

@@ -1,0 +1,726 @@
+package io.henas.ckks;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.henas.ring.Automorphism;
+import io.henas.ring.Parallel;
+import io.henas.ring.Ring;
+import io.henas.ring.RnsPoly;
+import io.henas.ring.ScratchPool;
+import io.henas.rlwe.Decomposition;
+import io.henas.rlwe.EvaluationKeys;
+import io.henas.rlwe.KeySwitchKey;
+import io.henas.rlwe.KeySwitcher;
+
+/**
+ * The homomorphic evaluator: additions, plaintext and constant products, ciphertext products, relinearization,
+ * rescaling, level dropping, rotations (plain and hoisted) and conjugation. It holds only evaluation keys.
+ *
+ * <p>Naming: {@code op(...)} returns a new ciphertext and never modifies its arguments; {@code opInto(..., out)}
+ * writes the result into {@code out} (which may be one of the inputs). Operands must share parameters, level and
+ * (for additions) scale; mismatches throw {@link IllegalArgumentException} naming both sides, e.g.
+ * {@code level mismatch: a=3, b=2} or {@code scale mismatch: 2^40 vs 2^80}. Use {@link #dropToLevel} and
+ * {@link #align} to match operands.
+ *
+ * <p>Work is split across RNS limbs on {@code threads} threads; with one thread everything runs on the caller's
+ * thread. An evaluator is not thread-safe (use one per thread); {@link #close()} stops its pool.
+ */
+public final class Evaluator implements AutoCloseable {
+    /** Relative tolerance under which two scales count as equal. */
+    public static final double SCALE_TOLERANCE = 1e-9;
+
+    private final CkksParameters params;
+    private final EvaluationKeys keys;
+    private final Ring ring;
+    private final int n;
+    private final Parallel par;
+    private final KeySwitcher switcher;
+    private final Map<Long, int[]> perms = new ConcurrentHashMap<>();
+    private final ScratchPool pool;
+
+    /** A single-threaded evaluator. {@code keys} may be null if no relinearization or rotation is needed. */
+    public Evaluator(CkksParameters params, EvaluationKeys keys) {
+        this(params, keys, 1);
+    }
+
+    /**
+     * @param keys    evaluation keys (may be null: key-switching operations then throw)
+     * @param threads threads to split limb work over, at least 1
+     */
+    public Evaluator(CkksParameters params, EvaluationKeys keys, int threads) {
+        if (keys != null && !keys.params().equals(params.rlwe())) {
+            throw new IllegalArgumentException("parameter mismatch: evaluator=" + params.id() + ", keys="
+                    + keys.params().id());
+        }
+        this.params = params;
+        this.keys = keys;
+        this.ring = params.ring();
+        this.n = params.n();
+        this.par = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);
+        this.switcher = new KeySwitcher(params.rlwe());
+        int l = params.maxLevel() + 1;
+        this.pool = new ScratchPool(n, (l + 1) * (l + 2) + 8 * l + 16);
+    }
+
+    /** The parameters. */
+    public CkksParameters params() {
+        return params;
+    }
+
+    /** Number of threads. */
+    public int threads() {
+        return par.threads();
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    /** Formats a scale as a power of two: {@code 2^40} or {@code 2^40.52}. */
+    static String formatScale(double s) {
+        double l = Math.log(s) / Math.log(2);
+        if (Math.abs(l - Math.rint(l)) < 1e-9) {
+            return "2^" + (long) Math.rint(l);
+        }
+        return String.format("2^%.2f", l);
+    }
+
+    private void checkParams(Ciphertext c, String name) {
+        if (!c.params().equals(params)) {
+            throw new IllegalArgumentException("parameter mismatch: evaluator=" + params.id() + ", " + name + "="
+                    + c.params().id());
+        }
+    }
+
+    private void checkBinary(Ciphertext a, Ciphertext b) {
+        checkParams(a, "a");
+        checkParams(b, "b");
+        if (a.level() != b.level()) {
+            throw new IllegalArgumentException("level mismatch: a=" + a.level() + ", b=" + b.level());
+        }
+    }
+
+    private static void checkScale(double a, double b) {
+        if (!scalesMatch(a, b)) {
+            throw new IllegalArgumentException("scale mismatch: " + formatScale(a) + " vs " + formatScale(b));
+        }
+    }
+
+    /** True if two scales are equal within {@link #SCALE_TOLERANCE} (relative). */
+    public static boolean scalesMatch(double a, double b) {
+        return Math.abs(a - b) <= SCALE_TOLERANCE * Math.max(a, b);
+    }
+
+    private void checkPlain(Ciphertext c, Plaintext p) {
+        checkParams(c, "ciphertext");
+        if (!p.params().equals(params)) {
+            throw new IllegalArgumentException("parameter mismatch: evaluator=" + params.id() + ", plaintext="
+                    + p.params().id());
+        }
+        if (p.level() < c.level()) {
+            throw new IllegalArgumentException("level mismatch: ciphertext=" + c.level() + ", plaintext=" + p.level()
+                    + " (the plaintext level must be at least the ciphertext's)");
+        }
+    }
+
+    private static void checkSize2(Ciphertext c, String op) {
+        if (c.size() != 2) {
+            throw new IllegalArgumentException(op + " needs a ciphertext of size 2, but had size " + c.size()
+                    + " (relinearize first)");
+        }
+    }
+
+    private RnsPoly[] newPolys(int count, int limbs) {
+        RnsPoly[] p = new RnsPoly[count];
+        for (int i = 0; i < count; i++) {
+            p[i] = ring.newPoly(limbs, true);
+        }
+        return p;
+    }
+
+    // ---------------------------------------------------------------- additions
+
+    /** {@code a + b}. */
+    public Ciphertext add(Ciphertext a, Ciphertext b) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(Math.max(a.size(), b.size()), a.level() + 1));
+        addInto(a, b, out);
+        return out;
+    }
+
+    /** {@code out = a + b}. */
+    public void addInto(Ciphertext a, Ciphertext b, Ciphertext out) {
+        addSub(a, b, out, false);
+    }
+
+    /** {@code a - b}. */
+    public Ciphertext sub(Ciphertext a, Ciphertext b) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(Math.max(a.size(), b.size()), a.level() + 1));
+        subInto(a, b, out);
+        return out;
+    }
+
+    /** {@code out = a - b}. */
+    public void subInto(Ciphertext a, Ciphertext b, Ciphertext out) {
+        addSub(a, b, out, true);
+    }
+
+    private void addSub(Ciphertext a, Ciphertext b, Ciphertext out, boolean sub) {
+        checkBinary(a, b);
+        checkScale(a.scale(), b.scale());
+        int size = Math.max(a.size(), b.size());
+        int limbs = a.level() + 1;
+        RnsPoly[] res = target(out, size, limbs, a, b);
+        par.forEach(limbs, i -> {
+            for (int k = 0; k < size; k++) {
+                long[] r = res[k].limb(i);
+                if (k < a.size() && k < b.size()) {
+                    if (sub) {
+                        ring.subLimb(i, a.poly(k).limb(i), b.poly(k).limb(i), r);
+                    } else {
+                        ring.addLimb(i, a.poly(k).limb(i), b.poly(k).limb(i), r);
+                    }
+                } else if (k < a.size()) {
+                    System.arraycopy(a.poly(k).limb(i), 0, r, 0, n);
+                } else if (sub) {
+                    ring.negLimb(i, b.poly(k).limb(i), r);
+                } else {
+                    System.arraycopy(b.poly(k).limb(i), 0, r, 0, n);
+                }
+            }
+        });
+        out.set(a.scale(), res);
+    }
+
+    /**
+     * Polynomials to write a result of {@code size x limbs} into: out's own if they have the right shape, else new
+     * ones. Writing limb-by-limb into an input's polys is safe because every op reads limb i only to write limb i.
+     */
+    private RnsPoly[] target(Ciphertext out, int size, int limbs, Ciphertext... inputs) {
+        if (out.size() == size && out.level() + 1 == limbs) {
+            RnsPoly[] r = new RnsPoly[size];
+            for (int k = 0; k < size; k++) {
+                r[k] = out.poly(k);
+            }
+            return r;
+        }
+        return newPolys(size, limbs);
+    }
+
+    /** {@code -a}. */
+    public Ciphertext negate(Ciphertext a) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
+        negateInto(a, out);
+        return out;
+    }
+
+    /** {@code out = -a}. */
+    public void negateInto(Ciphertext a, Ciphertext out) {
+        checkParams(a, "a");
+        RnsPoly[] res = target(out, a.size(), a.level() + 1, a);
+        par.forEach(a.level() + 1, i -> {
+            for (int k = 0; k < a.size(); k++) {
+                ring.negLimb(i, a.poly(k).limb(i), res[k].limb(i));
+            }
+        });
+        out.set(a.scale(), res);
+    }
+
+    /** {@code a + pt} (same scale; the plaintext may sit at a higher level). */
+    public Ciphertext addPlain(Ciphertext a, Plaintext pt) {
+        Ciphertext out = a.copy();
+        addPlainInto(a, pt, out);
+        return out;
+    }
+
+    /** {@code out = a + pt}. */
+    public void addPlainInto(Ciphertext a, Plaintext pt, Ciphertext out) {
+        addSubPlain(a, pt, out, false);
+    }
+
+    /** {@code a - pt}. */
+    public Ciphertext subPlain(Ciphertext a, Plaintext pt) {
+        Ciphertext out = a.copy();
+        subPlainInto(a, pt, out);
+        return out;
+    }
+
+    /** {@code out = a - pt}. */
+    public void subPlainInto(Ciphertext a, Plaintext pt, Ciphertext out) {
+        addSubPlain(a, pt, out, true);
+    }
+
+    private void addSubPlain(Ciphertext a, Plaintext pt, Ciphertext out, boolean sub) {
+        checkPlain(a, pt);
+        checkScale(a.scale(), pt.scale());
+        RnsPoly[] res = target(out, a.size(), a.level() + 1, a);
+        par.forEach(a.level() + 1, i -> {
+            if (sub) {
+                ring.subLimb(i, a.poly(0).limb(i), pt.poly().limb(i), res[0].limb(i));
+            } else {
+                ring.addLimb(i, a.poly(0).limb(i), pt.poly().limb(i), res[0].limb(i));
+            }
+            for (int k = 1; k < a.size(); k++) {
+                if (res[k] != a.poly(k)) {
+                    System.arraycopy(a.poly(k).limb(i), 0, res[k].limb(i), 0, n);
+                }
+            }
+        });
+        out.set(a.scale(), res);
+    }
+
+    /** {@code a + c} in every slot (c is encoded at the ciphertext's scale; no level used). */
+    public Ciphertext addConst(Ciphertext a, double c) {
+        checkParams(a, "a");
+        Ciphertext out = a.copy();
+        double v = c * a.scale();
+        par.forEach(a.level() + 1, i -> ring.addScalarLimb(i, out.poly(0).limb(i), ring.roundedResidue(v, i),
+                out.poly(0).limb(i)));
+        return out;
+    }
+
+    // ---------------------------------------------------------------- products
+
+    /** {@code a * pt}: the scale becomes {@code a.scale * pt.scale} (rescale afterwards). */
+    public Ciphertext mulPlain(Ciphertext a, Plaintext pt) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
+        mulPlainInto(a, pt, out);
+        return out;
+    }
+
+    /** {@code out = a * pt}. */
+    public void mulPlainInto(Ciphertext a, Plaintext pt, Ciphertext out) {
+        checkPlain(a, pt);
+        RnsPoly[] res = target(out, a.size(), a.level() + 1, a);
+        par.forEach(a.level() + 1, i -> {
+            if (a.size() == 2) {
+                // read the plaintext once for both polynomials
+                var m = ring.modulus(i);
+                long[] p = pt.poly().limb(i);
+                long[] x0 = a.poly(0).limb(i);
+                long[] x1 = a.poly(1).limb(i);
+                long[] r0 = res[0].limb(i);
+                long[] r1 = res[1].limb(i);
+                for (int c = 0; c < n; c++) {
+                    long y = p[c];
+                    long u = x0[c];
+                    long v = x1[c];
+                    r0[c] = m.reduceProduct(Math.unsignedMultiplyHigh(u, y), u * y);
+                    r1[c] = m.reduceProduct(Math.unsignedMultiplyHigh(v, y), v * y);
+                }
+            } else {
+                for (int k = 0; k < a.size(); k++) {
+                    ring.mulLimb(i, a.poly(k).limb(i), pt.poly().limb(i), res[k].limb(i));
+                }
+            }
+        });
+        out.set(a.scale() * pt.scale(), res);
+    }
+
+    /** {@code a * c} for an integer constant: scale and level unchanged. */
+    public Ciphertext mulConstInteger(Ciphertext a, long c) {
+        checkParams(a, "a");
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
+        par.forEach(a.level() + 1, i -> {
+            long ci = ring.modulus(i).reduceSigned(c);
+            for (int k = 0; k < a.size(); k++) {
+                ring.mulScalarLimb(i, a.poly(k).limb(i), ci, out.poly(k).limb(i));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * {@code a * c} for a real constant, encoded as {@code round(c * q_level)}: the scale becomes
+     * {@code a.scale * q_level}, so a following {@link #rescale} restores {@code a.scale} exactly (one level used).
+     * For integer constants use {@link #mulConstInteger} (no level used).
+     */
+    public Ciphertext mulConst(Ciphertext a, double c) {
+        checkParams(a, "a");
+        double ql = params.rlwe().q(a.level());
+        double v = c * ql;
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
+        par.forEach(a.level() + 1, i -> {
+            long ci = ring.roundedResidue(v, i);
+            for (int k = 0; k < a.size(); k++) {
+                ring.mulScalarLimb(i, a.poly(k).limb(i), ci, out.poly(k).limb(i));
+            }
+        });
+        out.set(a.scale() * ql, polys(out));
+        return out;
+    }
+
+    private static RnsPoly[] polys(Ciphertext c) {
+        RnsPoly[] p = new RnsPoly[c.size()];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = c.poly(k);
+        }
+        return p;
+    }
+
+    /** {@code a * b} without relinearization (size 3); the scale is the product of the scales. */
+    public Ciphertext mul(Ciphertext a, Ciphertext b) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(3, a.level() + 1));
+        mulInto(a, b, out);
+        return out;
+    }
+
+    /** {@code out = a * b} (size 3; {@code out} may be {@code a} or {@code b}). */
+    public void mulInto(Ciphertext a, Ciphertext b, Ciphertext out) {
+        checkBinary(a, b);
+        checkSize2(a, "mul");
+        checkSize2(b, "mul");
+        int limbs = a.level() + 1;
+        RnsPoly[] res = (out != a && out != b) ? target(out, 3, limbs) : newPolys(3, limbs);
+        par.forEach(limbs, i -> {
+            var m = ring.modulus(i);
+            long[] a0 = a.poly(0).limb(i);
+            long[] a1 = a.poly(1).limb(i);
+            long[] b0 = b.poly(0).limb(i);
+            long[] b1 = b.poly(1).limb(i);
+            long[] r0 = res[0].limb(i);
+            long[] r1 = res[1].limb(i);
+            long[] r2 = res[2].limb(i);
+            for (int k = 0; k < n; k++) {
+                long x0 = a0[k];
+                long x1 = a1[k];
+                long y0 = b0[k];
+                long y1 = b1[k];
+                r0[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x0, y0), x0 * y0);
+                r2[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x1, y1), x1 * y1);
+                long l1 = x0 * y1;
+                long l2 = x1 * y0;
+                long lo = l1 + l2;
+                long hi = Math.unsignedMultiplyHigh(x0, y1) + Math.unsignedMultiplyHigh(x1, y0)
+                        + (Long.compareUnsigned(lo, l1) < 0 ? 1 : 0);
+                r1[k] = m.reduceProduct(hi, lo);
+            }
+        });
+        out.set(a.scale() * b.scale(), res);
+    }
+
+    /** {@code a^2} without relinearization (size 3). */
+    public Ciphertext square(Ciphertext a) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(3, a.level() + 1));
+        squareInto(a, out);
+        return out;
+    }
+
+    /** {@code out = a^2} (size 3). */
+    public void squareInto(Ciphertext a, Ciphertext out) {
+        checkParams(a, "a");
+        checkSize2(a, "square");
+        int limbs = a.level() + 1;
+        RnsPoly[] res = out != a ? target(out, 3, limbs) : newPolys(3, limbs);
+        par.forEach(limbs, i -> {
+            var m = ring.modulus(i);
+            long q = m.value();
+            long[] a0 = a.poly(0).limb(i);
+            long[] a1 = a.poly(1).limb(i);
+            long[] r0 = res[0].limb(i);
+            long[] r1 = res[1].limb(i);
+            long[] r2 = res[2].limb(i);
+            for (int k = 0; k < n; k++) {
+                long x0 = a0[k];
+                long x1 = a1[k];
+                r0[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x0, x0), x0 * x0);
+                r2[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x1, x1), x1 * x1);
+                long c = m.reduceProduct(Math.unsignedMultiplyHigh(x0, x1), x0 * x1);
+                c <<= 1;
+                r1[k] = c >= q ? c - q : c;
+            }
+        });
+        out.set(a.scale() * a.scale(), res);
+    }
+
+    /** Relinearizes a size-3 ciphertext to size 2 (returns a copy if already size 2). */
+    public Ciphertext relinearize(Ciphertext a) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(2, a.level() + 1));
+        relinearizeInto(a, out);
+        return out;
+    }
+
+    /** {@code out = relinearize(a)}. */
+    public void relinearizeInto(Ciphertext a, Ciphertext out) {
+        checkParams(a, "a");
+        int limbs = a.level() + 1;
+        if (a.size() == 2) {
+            if (out != a) {
+                out.set(a.scale(), polys(a.copy()));
+            }
+            return;
+        }
+        if (keys == null || keys.relinKey() == null) {
+            throw new IllegalStateException("relinearization needs a relinearization key, but the evaluator has none");
+        }
+        RnsPoly bT = pooled(limbs);
+        RnsPoly aT = pooled(limbs);
+        switcher.switchKey(a.poly(2), keys.relinKey().key(), null, bT, aT, par, pool);
+        RnsPoly c0 = a.poly(0);
+        RnsPoly c1 = a.poly(1);
+        RnsPoly[] res = out == a ? new RnsPoly[]{c0, c1} : target(out, 2, limbs);
+        par.forEach(limbs, i -> {
+            ring.addLimb(i, c0.limb(i), bT.limb(i), res[0].limb(i));
+            ring.addLimb(i, c1.limb(i), aT.limb(i), res[1].limb(i));
+        });
+        release(bT);
+        release(aT);
+        out.set(a.scale(), res);
+    }
+
+    private RnsPoly pooled(int limbs) {
+        long[][] l = new long[limbs][];
+        for (int i = 0; i < limbs; i++) {
+            l[i] = pool.take();
+        }
+        return new RnsPoly(l, true);
+    }
+
+    private void release(RnsPoly p) {
+        for (int i = 0; i < p.limbCount(); i++) {
+            pool.give(p.limb(i));
+        }
+    }
+
+    /** {@code relinearize(a * b)}. */
+    public Ciphertext mulRelin(Ciphertext a, Ciphertext b) {
+        Ciphertext t = mul(a, b);
+        relinearizeInto(t, t);
+        return t;
+    }
+
+    // ---------------------------------------------------------------- levels and scales
+
+    /** Divides by the top prime {@code q_level} with rounding: level - 1, scale / q_level. */
+    public Ciphertext rescale(Ciphertext a) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), Math.max(1, a.level())));
+        rescaleInto(a, out);
+        return out;
+    }
+
+    /** {@code out = rescale(a)} ({@code out} may be {@code a}). */
+    public void rescaleInto(Ciphertext a, Ciphertext out) {
+        checkParams(a, "a");
+        final int l = a.level();
+        if (l == 0) {
+            throw new IllegalArgumentException("rescale needs level >= 1, but the ciphertext is at level 0");
+        }
+        final long ql = params.rlwe().q(l);
+        final long half = ql >>> 1;
+        final boolean intoOut = out != a && out.size() == a.size() && out.level() == l - 1;
+        final int size = a.size();
+        final long[][] lasts = new long[size][];
+        final long[][][] dsts = new long[size][l][];
+        for (int k = 0; k < size; k++) {
+            lasts[k] = pool.take();
+            for (int i = 0; i < l; i++) {
+                dsts[k][i] = out == a ? a.poly(k).limb(i) : intoOut ? out.poly(k).limb(i) : new long[n];
+            }
+        }
+        par.forEach(size, k -> {
+            System.arraycopy(a.poly(k).limb(l), 0, lasts[k], 0, n);
+            ring.ntt(l).inverse(lasts[k]);
+        });
+        par.forEach(size * l, idx -> {
+            int k = idx / l;
+            int i = idx % l;
+            long[] last = lasts[k];
+            var qi = ring.modulus(i);
+            long q = qi.value();
+            long qlMod = qi.reduce(ql);
+            long[] t = pool.take();
+            for (int c = 0; c < n; c++) {
+                long x = last[c];
+                long r = qi.reduce(x);
+                if (x > half) {
+                    r -= qlMod;
+                    if (r < 0) {
+                        r += q;
+                    }
+                }
+                t[c] = r;
+            }
+            ring.ntt(i).forward(t);
+            long inv = params.rlwe().rescaleInv(l, i);
+            long invS = params.rlwe().rescaleInvShoup(l, i);
+            long[] s = a.poly(k).limb(i);
+            long[] dst = dsts[k][i];
+            for (int c = 0; c < n; c++) {
+                long v = s[c] - t[c] + q;
+                long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
+                dst[c] = r >= q ? r - q : r;
+            }
+            pool.give(t);
+        });
+        RnsPoly[] res = new RnsPoly[size];
+        for (int k = 0; k < size; k++) {
+            res[k] = new RnsPoly(dsts[k], true);
+            pool.give(lasts[k]);
+        }
+        out.set(a.scale() / ql, res);
+    }
+
+    /** A copy of {@code a} at the lower {@code level} (drops top primes; the scale is unchanged). */
+    public Ciphertext dropToLevel(Ciphertext a, int level) {
+        checkParams(a, "a");
+        if (level < 0 || level > a.level()) {
+            throw new IllegalArgumentException("target level must be in [0, " + a.level() + "], but was " + level);
+        }
+        RnsPoly[] p = new RnsPoly[a.size()];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = a.poly(k).copy(level + 1);
+        }
+        return new Ciphertext(params, a.scale(), p);
+    }
+
+    /**
+     * Brings {@code a} to {@code targetScale} at the cost of one level: multiplies by the integer
+     * {@code round(targetScale * q_level / a.scale)} and rescales. The resulting scale equals the target within a
+     * relative {@code 2^-20} or better (exactly tracked).
+     *
+     * @throws IllegalArgumentException if the level is 0 or the factor would be below 2^20 (too imprecise)
+     */
+    public Ciphertext alignScale(Ciphertext a, double targetScale) {
+        checkParams(a, "a");
+        if (a.level() == 0) {
+            throw new IllegalArgumentException("alignScale needs level >= 1, but the ciphertext is at level 0");
+        }
+        double ql = params.rlwe().q(a.level());
+        double f = Math.rint(targetScale * ql / a.scale());
+        if (f < 0x1p20) {
+            throw new IllegalArgumentException("alignScale factor must be at least 2^20, but was " + f + " (target "
+                    + formatScale(targetScale) + ", from " + formatScale(a.scale()) + ")");
+        }
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
+        par.forEach(a.level() + 1, i -> {
+            long ci = ring.roundedResidue(f, i);
+            for (int k = 0; k < a.size(); k++) {
+                ring.mulScalarLimb(i, a.poly(k).limb(i), ci, out.poly(k).limb(i));
+            }
+        });
+        out.set(a.scale() * f, polys(out));
+        Ciphertext r = rescale(out);
+        if (scalesMatch(r.scale(), targetScale)) {
+            r.set(targetScale, polys(r));
+        }
+        return r;
+    }
+
+    /**
+     * Returns copies of {@code a} and {@code b} with equal level and scale, ready for {@link #add}: if the scales
+     * differ, the operand with the higher level (or {@code a} if equal) is brought to the other's scale with
+     * {@link #alignScale} (one level); then the higher one is dropped to the lower level.
+     */
+    public Ciphertext[] align(Ciphertext a, Ciphertext b) {
+        checkParams(a, "a");
+        checkParams(b, "b");
+        Ciphertext x = a;
+        Ciphertext y = b;
+        if (!scalesMatch(x.scale(), y.scale())) {
+            if (y.level() > x.level()) {
+                y = alignScale(y, x.scale());
+            } else {
+                x = alignScale(x, y.scale());
+            }
+        }
+        int level = Math.min(x.level(), y.level());
+        return new Ciphertext[]{dropToLevel(x, level), dropToLevel(y, level)};
+    }
+
+    // ---------------------------------------------------------------- rotations
+
+    /** The Galois element of a left rotation by {@code k} slots. */
+    public long rotationElement(int k) {
+        return Automorphism.rotationElement(params.logN(), k);
+    }
+
+    /**
+     * Rotates the slots left by {@code k}: slot {@code i + k} moves to slot {@code i} (indices mod N/2; negative
+     * {@code k} rotates right). Needs the Galois key of {@code 5^k mod 2N}.
+     */
+    public Ciphertext rotate(Ciphertext a, int k) {
+        return applyGalois(a, rotationElement(k), "rotation by " + k);
+    }
+
+    /** Complex conjugation of every slot (needs the conjugation key). */
+    public Ciphertext conjugate(Ciphertext a) {
+        return applyGalois(a, Automorphism.conjugationElement(params.logN()), "conjugation");
+    }
+
+    /**
+     * Several rotations of one ciphertext sharing one key-switching decomposition (hoisting): much cheaper than
+     * separate {@link #rotate} calls. Returns one ciphertext per step, in order; equal to {@code rotate(a, k)}
+     * up to the fresh key-switching noise.
+     */
+    public Ciphertext[] rotateHoisted(Ciphertext a, int... steps) {
+        checkParams(a, "a");
+        checkSize2(a, "rotate");
+        Decomposition d = null;
+        Ciphertext[] out = new Ciphertext[steps.length];
+        for (int s = 0; s < steps.length; s++) {
+            long g = rotationElement(steps[s]);
+            if (g == 1) {
+                out[s] = a.copy();
+                continue;
+            }
+            KeySwitchKey key = galoisKey(g, "rotation by " + steps[s]);
+            if (d == null) {
+                d = switcher.decompose(a.poly(1), par, pool);
+            }
+            out[s] = finishGalois(a, d, key, g);
+        }
+        if (d != null) {
+            d.release(pool);
+        }
+        return out;
+    }
+
+    private Ciphertext applyGalois(Ciphertext a, long g, String what) {
+        checkParams(a, "a");
+        checkSize2(a, what);
+        if (g == 1) {
+            return a.copy();
+        }
+        KeySwitchKey key = galoisKey(g, what);
+        return finishGalois(a, null, key, g);
+    }
+
+    private KeySwitchKey galoisKey(long g, String what) {
+        KeySwitchKey key = keys == null ? null : keys.galoisKeys().get(g);
+        if (key == null) {
+            throw new IllegalStateException(what + " needs the Galois key for element " + g
+                    + ", but the evaluation keys do not hold it");
+        }
+        return key;
+    }
+
+    /** Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. */
+    private Ciphertext finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g) {
+        int[] perm = perms.computeIfAbsent(g, e -> Automorphism.nttPermutation(params.logN(), e));
+        int limbs = a.level() + 1;
+        RnsPoly b = ring.newPoly(limbs, true);
+        RnsPoly ak = ring.newPoly(limbs, true);
+        if (d == null) {
+            switcher.switchKey(a.poly(1), key, perm, b, ak, par, pool);
+        } else {
+            switcher.apply(d, key, perm, b, ak, par, pool);
+        }
+        RnsPoly c0 = a.poly(0);
+        par.forEach(limbs, i -> {
+            long[] src = c0.limb(i);
+            long[] dst = b.limb(i);
+            long q = ring.modulus(i).value();
+            for (int k = 0; k < n; k++) {
+                long s = dst[k] + src[perm[k]];
+                dst[k] = s >= q ? s - q : s;
+            }
+        });
+        return new Ciphertext(params, a.scale(), b, ak);
+    }
+
+    /** Stops the thread pool (no-op for one thread). */
+    @Override
+    public void close() {
+        if (par != Parallel.SEQUENTIAL) {
+            par.close();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.henas.cost;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.henas.json.Json;
+import io.henas.json.JsonException;
+
+/**
+ * The calibration cache: one JSON file (default {@code ~/.cache/henas/calibration.json}) holding calibrations keyed by
+ * {@link CalibrationKey} ({@code {"format": 1, "calibrations": [...]}}). An entry is reused while its key equals the
+ * current one and it covers the ring degrees asked for; otherwise the operations are measured again and the entry for
+ * that key replaced (entries for other keys are kept).
+ */
+public final class CalibrationCache {
+    private CalibrationCache() {
+    }
+
+    /** {@code ~/.cache/henas/calibration.json}. */
+    public static Path defaultPath() {
+        return Path.of(System.getProperty("user.home"), ".cache", "henas", "calibration.json");
+    }
+
+    /**
+     * The cached calibration if the file exists and was made for {@code key}.
+     *
+     * @throws IOException if the file exists but is malformed
+     */
+    public static Optional<Calibration> load(Path file, CalibrationKey key) throws IOException {
+        return readAll(file).stream().filter(c -> c.key().equals(key)).findFirst();
+    }
+
+    /** Every calibration in {@code file} (none if it does not exist). */
+    public static List<Calibration> readAll(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            Map<String, Object> root = Json.asObject(Json.readFile(file), file.toString());
+            if (!(root.get("format") instanceof Number f) || f.intValue() != Calibration.FORMAT) {
+                throw new IOException(file + ": format must be " + Calibration.FORMAT + ", but was " + root.get("format"));
+            }
+            if (!(root.get("calibrations") instanceof List<?> list)) {
+                throw new IOException(file + ": calibrations must be an array, but was " + root.get("calibrations"));
+            }
+            List<Calibration> out = new java.util.ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                out.add(Calibration.fromJson(list.get(i), file + ": calibrations[" + i + "]"));
+            }
+            return out;
+        } catch (JsonException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Stores {@code c} in {@code file} (atomically), replacing the entry with the same key; others are kept. */
+    public static void save(Path file, Calibration c) {
+        List<Calibration> all = new java.util.ArrayList<>();
+        try {
+            for (Calibration o : readAll(file)) {
+                if (!o.key().equals(c.key())) {
+                    all.add(o);
+                }
+            }
+        } catch (IOException e) {
+            // a malformed cache is replaced
+        }
+        all.add(c);
+        Map<String, Object> root = new java.util.LinkedHashMap<>();
+        root.put("format", Calibration.FORMAT);
+        root.put("calibrations", all.stream().map(Calibration::toJson).toList());
+        Json.writeFile(file, root);
+    }
+
+    /**
+     * The cached calibration when valid for {@code key} and covering {@code levels.keySet()}; otherwise a new one
+     * measured with {@code measurer} and saved (a malformed cache file is replaced).
+     */
+    public static Calibration getOrCalibrate(Path file, CalibrationKey key, OpMeasurer measurer,
+                                             Map<Integer, List<Integer>> levels) {
+        Optional<Calibration> cached;
+        try {
+            cached = load(file, key);
+        } catch (IOException e) {
+            System.err.println("henas: ignoring malformed calibration cache (" + e.getMessage() + "), recalibrating");
+            cached = Optional.empty();
+        }
+        if (cached.isPresent() && cached.get().covers(levels.keySet())) {
+            return cached.get();
+        }
+        Calibration c = Calibrator.calibrate(measurer, key, levels);
+        save(file, c);
+        return c;
+    }
+}

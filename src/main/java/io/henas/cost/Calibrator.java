@@ -1,0 +1,117 @@
+package io.henas.cost;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.math3.fitting.PolynomialCurveFitter;
+import org.apache.commons.math3.fitting.WeightedObservedPoints;
+
+import io.henas.he.CompileOptions;
+import io.henas.he.OpKind;
+import io.henas.he.ParameterSelector;
+
+/** Measures every {@link OpKind} at sampled levels per ring degree and fits the timings (Commons Math). */
+public final class Calibrator {
+    /** Ring degrees calibrated by default (2^12 holds no level at 128 bits with the default scale). */
+    public static final List<Integer> DEFAULT_LOG_N = List.of(13, 14, 15, 16);
+
+    private Calibrator() {
+    }
+
+    /** Polynomial degree (in the number of primes) used for {@code op}. */
+    public static int degree(OpKind op) {
+        return switch (op) {
+            case ROTATE, HOIST, ROTATE_HOISTED, RELINEARIZE -> 2;
+            default -> 1;
+        };
+    }
+
+    /** The deepest chain 128-bit security allows at {@code logN} with default options (0 if none). */
+    public static int maxDepth(int logN) {
+        int d = 0;
+        while (ParameterSelector.fits(logN, d + 1, 1, CompileOptions.defaults(true))) {
+            d++;
+        }
+        return d;
+    }
+
+    /**
+     * Up to {@code points} levels spread evenly over {@code [1, maxDepth(logN)]} (level 0 cannot be rescaled, so it is
+     * reached by the fit); empty when the ring holds no level.
+     */
+    public static List<Integer> sampleLevels(int logN, int points) {
+        int max = maxDepth(logN);
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < points && max >= 1; i++) {
+            int l = points == 1 ? max : 1 + (int) Math.round((double) i * (max - 1) / (points - 1));
+            if (!out.contains(l)) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** Default sampling: 5 levels for each ring degree of {@code logNs} that holds at least one level. */
+    public static Map<Integer, List<Integer>> defaultLevels(List<Integer> logNs) {
+        Map<Integer, List<Integer>> m = new LinkedHashMap<>();
+        for (int n : logNs) {
+            List<Integer> l = sampleLevels(n, 5);
+            if (!l.isEmpty()) {
+                m.put(n, l);
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Measures and fits.
+     *
+     * @param levels {@code logN -> levels to measure}
+     */
+    public static Calibration calibrate(OpMeasurer measurer, CalibrationKey key, Map<Integer, List<Integer>> levels) {
+        Map<Integer, Map<OpKind, Calibration.Fit>> fits = new LinkedHashMap<>();
+        levels.forEach((logN, ls) -> {
+            if (ls.isEmpty()) {
+                throw new IllegalArgumentException("levels for logN " + logN + " must not be empty");
+            }
+            Map<OpKind, Calibration.Fit> ops = new EnumMap<>(OpKind.class);
+            for (OpKind op : OpKind.values()) {
+                List<Double> us = new ArrayList<>();
+                for (int l : ls) {
+                    double t = measurer.microseconds(logN, l, op);
+                    if (!(t >= 0) || !Double.isFinite(t)) {
+                        throw new IllegalArgumentException("measured " + op.key() + " at logN " + logN + " level " + l
+                                + " must be a finite time >= 0, but was " + t);
+                    }
+                    us.add(t);
+                }
+                ops.put(op, new Calibration.Fit(ls, us, fit(ls, us, degree(op))));
+            }
+            fits.put(logN, ops);
+        });
+        return new Calibration(key, Instant.now().toString(), fits);
+    }
+
+    /** Least-squares polynomial in {@code level + 1}, degree lowered to what the points support. */
+    static List<Double> fit(List<Integer> levels, List<Double> us, int degree) {
+        int distinct = (int) levels.stream().distinct().count();
+        int d = Math.min(degree, distinct - 1);
+        if (d <= 0) {
+            return List.of(us.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+        }
+        WeightedObservedPoints pts = new WeightedObservedPoints();
+        for (int i = 0; i < levels.size(); i++) {
+            pts.add(levels.get(i) + 1, us.get(i));
+        }
+        double[] c = PolynomialCurveFitter.create(d).fit(pts.toList());
+        List<Double> out = new ArrayList<>();
+        for (double x : c) {
+            out.add(x);
+        }
+        return out;
+    }
+}

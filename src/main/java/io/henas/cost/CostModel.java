@@ -1,0 +1,147 @@
+package io.henas.cost;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import io.henas.he.CompileOptions;
+import io.henas.he.HePlan;
+import io.henas.he.HeParameters;
+import io.henas.he.OpCounts;
+import io.henas.he.OpKind;
+import io.henas.ir.Architecture;
+import io.henas.ir.LoweredNet;
+
+/**
+ * Costs an architecture by compiling it to an {@link HePlan} and walking the plan: operation counts per layer, kind
+ * and level; predicted latency {@code = sum count x latency(logN, level, op)} from a {@link Calibration}; key and
+ * ciphertext memory. Without a calibration the latency is reported as absent, never guessed.
+ */
+public final class CostModel {
+    private final Calibration calibration;
+    private final boolean preEncoded;
+
+    /**
+     * A model predicting latency from {@code calibration} ({@code null}: counts and memory only), for an executor that
+     * encodes each plaintext when it is used (ENCODE counted).
+     */
+    public CostModel(Calibration calibration) {
+        this(calibration, false);
+    }
+
+    /**
+     * @param preEncoded the executor encodes all plaintexts before timing starts, so ENCODE is left out of the latency
+     *                   (still counted)
+     */
+    public CostModel(Calibration calibration, boolean preEncoded) {
+        this.calibration = calibration;
+        this.preEncoded = preEncoded;
+    }
+
+    /** Counts and memory only. */
+    public static CostModel uncalibrated() {
+        return new CostModel(null);
+    }
+
+    /**
+     * The model for this machine: the cached single-thread calibration at {@code cache} if it was made for
+     * {@link CalibrationKey#current()}, else uncalibrated.
+     *
+     * @throws UncheckedIOException if the cache file is malformed
+     */
+    public static CostModel fromCache(Path cache) {
+        return fromCache(cache, 1);
+    }
+
+    /** As {@link #fromCache(Path)} for latencies on {@code threads} evaluator threads. */
+    public static CostModel fromCache(Path cache, int threads) {
+        try {
+            Optional<Calibration> c = CalibrationCache.load(cache, CalibrationKey.current(threads));
+            return new CostModel(c.orElse(null));
+        } catch (IOException e) {
+            throw new UncheckedIOException("calibration cache " + cache + " is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Calibration> calibration() {
+        return Optional.ofNullable(calibration);
+    }
+
+    /** Compiles with default options and costs. */
+    public CostReport estimate(Architecture arch, boolean merge) {
+        return estimate(arch, CompileOptions.defaults(merge));
+    }
+
+    public CostReport estimate(Architecture arch, CompileOptions options) {
+        long t0 = System.nanoTime();
+        HePlan plan = HePlan.compile(arch.lower(), options);
+        return estimate(arch.name(), plan, t0);
+    }
+
+    /** Costs an already compiled plan. */
+    public CostReport estimate(String name, HePlan plan) {
+        return estimate(name, plan, System.nanoTime());
+    }
+
+    private CostReport estimate(String name, HePlan plan, long t0) {
+        OpCounts counts = OpCounts.of(plan);
+        LoweredNet net = plan.net();
+        HeParameters p = plan.parameters();
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (LoweredNet.Node n : net.nodes()) {
+            if (n.id() == 0) {
+                continue;
+            }
+            groups.computeIfAbsent(layerOf(n.name()), k -> new ArrayList<>()).add(n.id());
+        }
+        List<CostReport.LayerCost> layers = new ArrayList<>();
+        double total = 0;
+        for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
+            Map<OpKind, Long> ops = new EnumMap<>(OpKind.class);
+            double seconds = 0;
+            int levels = 0;
+            int before = Integer.MAX_VALUE;
+            for (int id : g.getValue()) {
+                levels = Math.max(levels, plan.nodeDepth(id));
+                for (int in : net.node(id).inputs()) {
+                    before = Math.min(before, plan.nodeDepth(in));
+                }
+                for (OpKind k : OpKind.values()) {
+                    for (int l = 0; l <= counts.maxLevel(); l++) {
+                        long c = counts.count(id, k, l);
+                        if (c > 0) {
+                            ops.merge(k, c, Long::sum);
+                            if (calibration != null && !(preEncoded && k == OpKind.ENCODE)) {
+                                seconds += c * calibration.microseconds(plan.logN(), l, k) * 1e-6;
+                            }
+                        }
+                    }
+                }
+            }
+            total += seconds;
+            layers.add(new CostReport.LayerCost(g.getKey(), levels - (before == Integer.MAX_VALUE ? 0 : before), ops,
+                    calibration == null ? OptionalDouble.empty() : OptionalDouble.of(seconds)));
+        }
+        long keySwitch = MemoryModel.keySwitchKeyBytes(p);
+        return new CostReport(name, plan.options().merge(), plan.depth(), plan.logN(), p.logQp(), p.primeBits(),
+                p.specialPrimeBits(), p.scaleBits(), p.securityBits(), p.galoisSteps(), plan.blocksPerCiphertext(), layers,
+                calibration == null ? OptionalDouble.empty() : OptionalDouble.of(total),
+                calibration == null ? 0 : calibration.key().threads(), keySwitch,
+                keySwitch * p.galoisSteps().size(), MemoryModel.ciphertextBytes(plan.logN(), plan.depth()),
+                plan.inputLayout().regCount(), MemoryModel.peakLiveRegisters(plan), plan.instructionCount(),
+                (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** {@code layers[3].squeeze.bn -> layers[3]}. */
+    static String layerOf(String node) {
+        int dot = node.indexOf('.');
+        return dot < 0 ? node : node.substring(0, dot);
+    }
+}

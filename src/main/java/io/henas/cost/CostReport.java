@@ -1,0 +1,188 @@
+package io.henas.cost;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+import io.henas.he.OpKind;
+
+/**
+ * What {@code henas cost} reports for one architecture: depth, chosen parameters, operation counts per layer and in
+ * total, predicted latency (absent when no calibration is available) and memory.
+ *
+ * @param name                  architecture name
+ * @param merge                 coefficient merging on
+ * @param depth                 multiplicative depth
+ * @param logN                  ring degree
+ * @param logQp                 total modulus bits
+ * @param primeBits             data prime sizes, q0 first
+ * @param specialPrimeBits      special prime size
+ * @param scaleBits             log2 of the scale
+ * @param securityBits          estimated security
+ * @param galoisSteps           rotation steps (Galois keys)
+ * @param channelsPerCiphertext feature maps per ciphertext
+ * @param layers                per-layer costs, in network order
+ * @param predictedLatencyS     predicted latency in seconds, if calibrated
+ * @param threads               evaluator threads the calibration was measured with (0 when uncalibrated)
+ * @param relinKeyBytes         relinearization key bytes
+ * @param galoisKeyBytes        all Galois keys' bytes
+ * @param ciphertextBytes       one fresh (top-level) ciphertext
+ * @param inputCiphertexts      ciphertexts the client encrypts
+ * @param peakCiphertexts       ciphertexts live at once during evaluation
+ * @param instructions          plan instructions
+ * @param compileMillis         wall time of compilation and costing
+ */
+public record CostReport(String name, boolean merge, int depth, int logN, int logQp, List<Integer> primeBits,
+                         int specialPrimeBits, int scaleBits, double securityBits, List<Integer> galoisSteps,
+                         int channelsPerCiphertext, List<LayerCost> layers, OptionalDouble predictedLatencyS,
+                         int threads, long relinKeyBytes, long galoisKeyBytes, long ciphertextBytes, int inputCiphertexts,
+                         int peakCiphertexts, int instructions, double compileMillis) {
+    public CostReport {
+        primeBits = List.copyOf(primeBits);
+        galoisSteps = List.copyOf(galoisSteps);
+        layers = List.copyOf(layers);
+    }
+
+    /**
+     * One layer (the nodes whose names start with {@code layers[i]}).
+     *
+     * @param name      layer path
+     * @param levels    levels it consumes
+     * @param ops       operation counts per kind
+     * @param latencyS  predicted seconds, if calibrated
+     */
+    public record LayerCost(String name, int levels, Map<OpKind, Long> ops, OptionalDouble latencyS) {
+        public LayerCost {
+            ops = java.util.Collections.unmodifiableMap(new EnumMap<>(ops));
+        }
+
+        public long count(OpKind k) {
+            return ops.getOrDefault(k, 0L);
+        }
+    }
+
+    /** Total count of {@code kind}. */
+    public long total(OpKind kind) {
+        return layers.stream().mapToLong(l -> l.count(kind)).sum();
+    }
+
+    /** Relinearization plus Galois key bytes. */
+    public long keyBytes() {
+        return relinKeyBytes + galoisKeyBytes;
+    }
+
+    /** Rotations, hoisted or not. */
+    public long rotations() {
+        return total(OpKind.ROTATE) + total(OpKind.ROTATE_HOISTED);
+    }
+
+    /** Ciphertext x plaintext products, by a plaintext vector or a constant. */
+    public long mulPlain() {
+        return total(OpKind.MUL_PLAIN) + total(OpKind.MUL_CONST);
+    }
+
+    /** Additions of ciphertexts and of plaintexts. */
+    public long adds() {
+        return total(OpKind.ADD) + total(OpKind.ADD_PLAIN);
+    }
+
+    /** JSON for {@code --json}: the keys of issue 4 plus details. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("merge", merge);
+        m.put("depth", depth);
+        m.put("logN", logN);
+        m.put("log_qp", logQp);
+        m.put("primes", primeBits);
+        m.put("special_prime_bits", specialPrimeBits);
+        m.put("scale_bits", scaleBits);
+        m.put("security_bits", securityBits);
+        m.put("galois_steps", galoisSteps);
+        m.put("channels_per_ciphertext", channelsPerCiphertext);
+        m.put("predicted_latency_s", predictedLatencyS.isPresent() ? predictedLatencyS.getAsDouble() : null);
+        m.put("calibrated", predictedLatencyS.isPresent());
+        m.put("threads", threads);
+        m.put("key_bytes", keyBytes());
+        m.put("relin_key_bytes", relinKeyBytes);
+        m.put("galois_key_bytes", galoisKeyBytes);
+        m.put("ciphertext_bytes", ciphertextBytes);
+        m.put("input_ciphertexts", inputCiphertexts);
+        m.put("peak_ciphertexts", peakCiphertexts);
+        m.put("peak_ciphertext_bytes", (long) peakCiphertexts * ciphertextBytes);
+        m.put("instructions", instructions);
+        m.put("ops", opsJson(null));
+        List<Object> ls = new ArrayList<>();
+        for (LayerCost l : layers) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", l.name());
+            e.put("levels", l.levels());
+            e.put("ops", opsJson(l));
+            e.put("latency_s", l.latencyS().isPresent() ? l.latencyS().getAsDouble() : null);
+            ls.add(e);
+        }
+        m.put("layers", ls);
+        m.put("compile_ms", compileMillis);
+        return m;
+    }
+
+    private Map<String, Object> opsJson(LayerCost l) {
+        java.util.function.ToLongFunction<OpKind> c = k -> l == null ? total(k) : l.count(k);
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("rotations", c.applyAsLong(OpKind.ROTATE) + c.applyAsLong(OpKind.ROTATE_HOISTED));
+        o.put("mul_plain", c.applyAsLong(OpKind.MUL_PLAIN) + c.applyAsLong(OpKind.MUL_CONST));
+        o.put("mul_ct", c.applyAsLong(OpKind.MUL_CT));
+        o.put("rescale", c.applyAsLong(OpKind.RESCALE));
+        o.put("add", c.applyAsLong(OpKind.ADD) + c.applyAsLong(OpKind.ADD_PLAIN));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        for (OpKind k : OpKind.values()) {
+            detail.put(k.key(), c.applyAsLong(k));
+        }
+        o.put("by_kind", detail);
+        return o;
+    }
+
+    /** A human-readable report: parameters, then one row per layer and a total. */
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s  (merge %s)%n", name, merge ? "on" : "off"));
+        sb.append(String.format(Locale.ROOT, "depth %d   logN %d   log QP %d   security %.1f bits   scale 2^%d%n", depth,
+                logN, logQp, securityBits, scaleBits));
+        sb.append(String.format(Locale.ROOT, "primes %s + special %d   %d channels/ciphertext   %d Galois steps%n",
+                primeBits, specialPrimeBits, channelsPerCiphertext, galoisSteps.size()));
+        sb.append(String.format(Locale.ROOT, "keys %s (relin %s, Galois %s)   ciphertext %s   peak %d ciphertexts (%s)%n",
+                bytes(keyBytes()), bytes(relinKeyBytes), bytes(galoisKeyBytes), bytes(ciphertextBytes), peakCiphertexts,
+                bytes((long) peakCiphertexts * ciphertextBytes)));
+        String fmt = "%-26s %6s %9s %9s %8s %8s %9s %8s %12s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "layer", "levels", "rotations", "mul_plain", "mul_ct", "rescale", "add",
+                "encode", "latency ms"));
+        for (LayerCost l : layers) {
+            sb.append(String.format(Locale.ROOT, fmt, l.name(), l.levels(),
+                    l.count(OpKind.ROTATE) + l.count(OpKind.ROTATE_HOISTED), l.count(OpKind.MUL_PLAIN)
+                            + l.count(OpKind.MUL_CONST), l.count(OpKind.MUL_CT), l.count(OpKind.RESCALE),
+                    l.count(OpKind.ADD) + l.count(OpKind.ADD_PLAIN), l.count(OpKind.ENCODE), ms(l.latencyS())));
+        }
+        sb.append(String.format(Locale.ROOT, fmt, "total", depth, rotations(), mulPlain(), total(OpKind.MUL_CT),
+                total(OpKind.RESCALE), adds(), total(OpKind.ENCODE), ms(predictedLatencyS)));
+        sb.append(predictedLatencyS.isPresent()
+                ? String.format(Locale.ROOT, "predicted latency %.3f s (%d evaluator thread%s)%n",
+                predictedLatencyS.getAsDouble(), threads, threads == 1 ? "" : "s")
+                : "predicted latency: not calibrated (run 'henas bench calibrate')\n");
+        return sb.toString();
+    }
+
+    private static String ms(OptionalDouble s) {
+        return s.isPresent() ? String.format(Locale.ROOT, "%.1f", s.getAsDouble() * 1e3) : "-";
+    }
+
+    private static String bytes(long b) {
+        if (b >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30));
+        }
+        return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
+    }
+}

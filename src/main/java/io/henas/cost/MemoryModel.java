@@ -1,0 +1,59 @@
+package io.henas.cost;
+
+import io.henas.he.HePlan;
+import io.henas.he.HeParameters;
+
+/**
+ * Key and ciphertext sizes for SEAL-style hybrid key switching with one special prime: a key-switching key (the
+ * relinearization key or one Galois key) has one digit per data prime, each digit two polynomials over all data
+ * primes plus the special prime; coefficients are stored as 8-byte words in NTT form.
+ */
+public final class MemoryModel {
+    private MemoryModel() {
+    }
+
+    /** Bytes of one key-switching key: {@code (L+1) digits x 2 x (L+2) primes x N x 8}. */
+    public static long keySwitchKeyBytes(HeParameters p) {
+        long n = 1L << p.logN();
+        long data = p.dataPrimes();
+        return data * 2 * (data + 1) * n * 8;
+    }
+
+    /** Bytes of a ciphertext at {@code level}: {@code 2 x (level+1) x N x 8}. */
+    public static long ciphertextBytes(int logN, int level) {
+        return 2L * (level + 1) * (1L << logN) * 8;
+    }
+
+    /** The most registers live at once when executing {@code plan} in order, freeing at last use. */
+    public static int peakLiveRegisters(HePlan plan) {
+        boolean[] live = new boolean[plan.registerCount()];
+        int n = 0;
+        for (int k = 0; k < plan.inputLayout().regCount(); k++) {
+            live[plan.inputLayout().regAt(k)] = true;
+            n++;
+        }
+        int peak = n;
+        for (int i = 0; i < plan.instructionCount(); i++) {
+            int d = plan.dst(i);
+            if (d >= 0 && !live[d]) {
+                live[d] = true;
+                n++;
+                peak = Math.max(peak, n);
+            }
+            for (int r : new int[]{d, plan.a(i), reads(plan, i) ? plan.b(i) : -1, plan.scaleTarget(i)}) {
+                if (r >= 0 && live[r] && plan.lastUse(r) == i) {
+                    live[r] = false;
+                    n--;
+                }
+            }
+        }
+        return peak;
+    }
+
+    private static boolean reads(HePlan plan, int i) {
+        return switch (plan.op(i)) {
+            case ADD, MUL_CT -> true;
+            default -> false;
+        };
+    }
+}

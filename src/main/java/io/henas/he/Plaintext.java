@@ -1,0 +1,59 @@
+package io.henas.he;
+
+/**
+ * Describes one plaintext operand of an {@link HePlan}: which weights, channels, kernel offset and slot mask it holds.
+ * {@link PlanBinding#slots(int)} builds its slot vector from (folded) {@link io.henas.ir.NetWeights}. Node fields are
+ * node ids of the plan's {@link io.henas.ir.LoweredNet}; layouts and affines index {@link HePlan#layouts()} and
+ * {@link HePlan#affines()}; register indices index a layout's distinct registers ({@link Layout#regAt}).
+ */
+public sealed interface Plaintext {
+
+    /**
+     * Convolution weights for one (output register, input register, block diagonal, kernel offset): in block
+     * {@code j}, output channel {@code o} (of {@code outLayout}, register {@code outReg}) meets input channel
+     * {@code i} at block {@code (j + diag) mod P} of input register {@code inReg}; the slot of output pixel
+     * {@code (oy, ox)} holds {@code fold.a[o] * W[o][i][ky][kx] * in.a[i]} where the input pixel is inside the map, 0
+     * elsewhere. The vector is pre-rotated: the value for output slot {@code t} sits at slot {@code t + diag * B}
+     * (mod N/2), because the plan multiplies the kernel-offset rotation of the input first and rotates the sum of a
+     * diagonal by {@code diag * B} afterwards (baby-step giant-step).
+     */
+    record ConvWeights(int node, int inLayout, int outLayout, int inAffine, int outFold, int outReg, int inReg, int diag,
+                       int ky, int kx) implements Plaintext {
+    }
+
+    /**
+     * Convolution bias (plus the folded input offsets, which depend on the padding) on output register outReg. Both
+     * convolution kinds also serve a dense node over a {@code C x 1 x 1} map, read as a 1x1 convolution (its
+     * {@code W[units][C]} has the same flat order as {@code [units][C][1][1]}).
+     */
+    record ConvBias(int node, int inLayout, int outLayout, int inAffine, int outFold, int outReg) implements Plaintext {
+    }
+
+    /** Dense weights of unit {@code unit} on the valid slots of input register {@code inReg}. */
+    record DenseWeights(int node, int inLayout, int inAffine, int outFold, int unit, int inReg) implements Plaintext {
+    }
+
+    /** Dense bias of unit {@code unit} (plus folded input offsets), in slot 0. */
+    record DenseBias(int node, int inLayout, int inAffine, int outFold, int unit) implements Plaintext {
+    }
+
+    /** Merged activation: {@code B'/A'} of activation node {@code node} given the input's pending affine. */
+    record ActShift(int node, int layout, int inAffine, int reg) implements Plaintext {
+    }
+
+    /** The scale {@code a} of affine {@code affine} on the valid slots of register {@code reg} (materialization). */
+    record AffineScale(int layout, int affine, int reg) implements Plaintext {
+    }
+
+    /** The offset {@code c} of affine {@code affine} on the valid slots of register {@code reg}. */
+    record AffineShift(int layout, int affine, int reg) implements Plaintext {
+    }
+
+    /** Unmerged POLY2 coefficient {@code which} (one of a, b, c) of node {@code node} on register {@code reg}. */
+    record PolyCoef(int node, int layout, int reg, char which) implements Plaintext {
+    }
+
+    /** One constant for every slot (MUL_CONST), e.g. 1/k^2 of an unmerged pooling. */
+    record Scalar(double value) implements Plaintext {
+    }
+}

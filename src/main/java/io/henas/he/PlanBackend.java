@@ -1,0 +1,48 @@
+package io.henas.he;
+
+/**
+ * The operations an {@link HePlan} needs, over some ciphertext type {@code C}: implemented by {@link PlanSimulator}
+ * (plaintext slot vectors) and by encrypted inference (CKKS ciphertexts). {@link PlanRunner} drives a backend through
+ * a plan in order, so every backend executes, frees and counts exactly the same program. Methods may return their
+ * operand itself when they work in place on a register the plan owns (the runner only does that for {@code dst == a}).
+ * Plaintext operands are plan indices: build them with {@link PlanBinding#slots(int)} or
+ * {@link PlanBinding#scalar(int)}; {@code target} is the register whose scale a product must land on after its
+ * rescale, or {@code null} for the plan's scale (see {@link OpCode}).
+ *
+ * @param <C> the ciphertext type
+ */
+public interface PlanBackend<C> {
+    /** Rotation by {@code step} (left, in [1, N/2)). */
+    C rotate(C a, int step);
+
+    /** Rotations of one register by several steps sharing one decomposition (a HOIST and its ROTATE_HOISTEDs). */
+    C[] rotateHoisted(C a, int[] steps);
+
+    C mulPlain(C a, int pt, C target);
+
+    /** {@code acc + a * pt}; may update and return {@code acc}. */
+    C mulPlainAcc(C acc, C a, int pt, C target);
+
+    C mulConst(C a, int pt, C target);
+
+    /** Ciphertext product without relinearization. */
+    C mulCt(C a, C b);
+
+    C relinearize(C a);
+
+    C rescale(C a);
+
+    C dropLevel(C a, int levels);
+
+    C add(C a, C b);
+
+    C addPlain(C a, int pt);
+
+    /** Called before instruction {@code i} executes (for checks and tracing; default: nothing). */
+    default void before(int i) {
+    }
+
+    /** Called once when the runner no longer needs {@code c} (default: nothing). */
+    default void free(C c) {
+    }
+}

@@ -1,0 +1,330 @@
+package io.henas.rlwe;
+
+import io.henas.ring.Modulus;
+import io.henas.ring.NttTables;
+import io.henas.ring.Parallel;
+import io.henas.ring.Ring;
+import io.henas.ring.RnsPoly;
+import io.henas.ring.ScratchPool;
+
+/**
+ * Key switching with per-prime digits and one special prime (SEAL's scheme): {@link #decompose} splits a polynomial
+ * into its RNS digits (each NTT-transformed modulo {@code q_0..q_l, P}), {@link #apply} takes the inner product with
+ * a {@link KeySwitchKey} (optionally through a Galois permutation of the digits, for hoisted rotations) and divides
+ * by {@code P} with rounding. Immutable; safe to share between threads.
+ */
+public final class KeySwitcher {
+    private final RlweParameters params;
+    private final Ring ring;
+    private final int n;
+
+    /** @param params the parameters */
+    public KeySwitcher(RlweParameters params) {
+        this.params = params;
+        this.ring = params.ring();
+        this.n = params.n();
+    }
+
+    /**
+     * Decomposes {@code c} (NTT form, {@code l + 1} limbs) into digits.
+     */
+    public Decomposition decompose(RnsPoly c, Parallel par) {
+        return decompose(c, par, null);
+    }
+
+    /**
+     * Decomposes {@code c} taking work arrays from {@code pool} (may be null); give them back with
+     * {@link Decomposition#release}.
+     */
+    public Decomposition decompose(RnsPoly c, Parallel par, ScratchPool pool) {
+        if (!c.isNtt()) {
+            throw new IllegalArgumentException("key switching input must be in NTT form");
+        }
+        final int l = c.level();
+        final int targets = l + 2;
+        final long[][][] d = new long[l + 1][targets][];
+        // coefficient form of each limb
+        final long[][] coeff = new long[l + 1][];
+        par.forEach(l + 1, j -> {
+            long[] x = take(pool);
+            System.arraycopy(c.limb(j), 0, x, 0, n);
+            ring.ntt(j).inverse(x);
+            coeff[j] = x;
+        });
+        final int pIndex = params.pIndex();
+        par.forEach((l + 1) * targets, idx -> {
+            int j = idx / targets;
+            int t = idx % targets;
+            if (t == j) {
+                long[] x = take(pool);
+                System.arraycopy(c.limb(j), 0, x, 0, n);
+                d[j][t] = x;
+                return;
+            }
+            int mi = t == l + 1 ? pIndex : t;
+            Modulus m = ring.modulus(mi);
+            long[] src = coeff[j];
+            long[] x = take(pool);
+            if (params.q(j) < m.value()) {
+                System.arraycopy(src, 0, x, 0, n);
+            } else {
+                for (int k = 0; k < n; k++) {
+                    x[k] = m.reduce(src[k]);
+                }
+            }
+            ring.ntt(mi).forward(x);
+            d[j][t] = x;
+        });
+        if (pool != null) {
+            for (long[] x : coeff) {
+                pool.give(x);
+            }
+        }
+        return new Decomposition(l, d);
+    }
+
+    private long[] take(ScratchPool pool) {
+        return pool == null ? new long[n] : pool.take();
+    }
+
+    /**
+     * Computes {@code (outB, outA) = round(sum_j perm(digit_j) * key_j / P)} at the decomposition's level: for a key
+     * from {@code s'} to {@code s}, {@code outB + outA*s = perm(c)*s' + small error}. {@code perm} (from
+     * {@link io.henas.ring.Automorphism#nttPermutation}) applies a Galois automorphism to the digits first, or is
+     * null for none. The outputs must have {@code l + 1} limbs; they are overwritten and set to NTT form.
+     */
+    public void apply(Decomposition d, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par) {
+        apply(d, key, perm, outB, outA, par, null);
+    }
+
+    /** As {@link #apply(Decomposition, KeySwitchKey, int[], RnsPoly, RnsPoly, Parallel)} with pooled work arrays. */
+    public void apply(Decomposition d, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par,
+                      ScratchPool pool) {
+        if (!key.params().equals(params)) {
+            throw new IllegalArgumentException("parameter mismatch: switcher=" + params.id() + ", key="
+                    + key.params().id());
+        }
+        final int l = d.level;
+        if (outB.limbCount() != l + 1 || outA.limbCount() != l + 1) {
+            throw new IllegalArgumentException("outputs must have " + (l + 1) + " limbs, but had " + outB.limbCount()
+                    + " and " + outA.limbCount());
+        }
+        final int targets = l + 2;
+        final long[][] accB = new long[targets][];
+        final long[][] accA = new long[targets][];
+        final int pIndex = params.pIndex();
+        for (int t = 0; t <= l; t++) {
+            accB[t] = outB.limb(t);
+            accA[t] = outA.limb(t);
+        }
+        accB[l + 1] = take(pool);
+        accA[l + 1] = take(pool);
+        // inner products: one work item per (target prime, coefficient slice) so threads stay balanced
+        final int slices = par.threads();
+        par.forEach(targets * slices, idx -> {
+            int t = idx / slices;
+            int slice = idx % slices;
+            int mi = t == l + 1 ? pIndex : t;
+            innerProduct(d, t, mi, key, perm, accB[t], accA[t], n * slice / slices, n * (slice + 1) / slices, pool);
+        });
+        modDown(accB, accA, l, par, pool);
+        if (pool != null) {
+            pool.give(accB[l + 1]);
+            pool.give(accA[l + 1]);
+        }
+        outB.setNtt(true);
+        outA.setNtt(true);
+    }
+
+    /** Decompose and apply in one call (no automorphism). */
+    public void switchKey(RnsPoly c, KeySwitchKey key, RnsPoly outB, RnsPoly outA, Parallel par) {
+        switchKey(c, key, null, outB, outA, par, null);
+    }
+
+    /**
+     * One key switch of {@code perm(c)} (perm may be null) without materializing the decomposition: for each target
+     * prime, each digit is reduced, transformed and multiplied into 128-bit accumulators while it is still in cache
+     * (SEAL's loop order). Same result as {@code apply(decompose(c), key, perm, ...)}, less memory traffic.
+     */
+    public void switchKey(RnsPoly c, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par,
+                          ScratchPool pool) {
+        if (!c.isNtt()) {
+            throw new IllegalArgumentException("key switching input must be in NTT form");
+        }
+        if (!key.params().equals(params)) {
+            throw new IllegalArgumentException("parameter mismatch: switcher=" + params.id() + ", key="
+                    + key.params().id());
+        }
+        final int l = c.level();
+        if (outB.limbCount() != l + 1 || outA.limbCount() != l + 1) {
+            throw new IllegalArgumentException("outputs must have " + (l + 1) + " limbs, but had " + outB.limbCount()
+                    + " and " + outA.limbCount());
+        }
+        final int targets = l + 2;
+        final int pIndex = params.pIndex();
+        final long[][] coeff = new long[l + 1][];
+        par.forEach(l + 1, j -> {
+            long[] x = take(pool);
+            System.arraycopy(c.limb(j), 0, x, 0, n);
+            ring.ntt(j).inverse(x);
+            coeff[j] = x;
+        });
+        final long[][] accB = new long[targets][];
+        final long[][] accA = new long[targets][];
+        for (int t = 0; t <= l; t++) {
+            accB[t] = outB.limb(t);
+            accA[t] = outA.limb(t);
+        }
+        accB[l + 1] = take(pool);
+        accA[l + 1] = take(pool);
+        par.forEach(targets, t -> {
+            int mi = t == l + 1 ? pIndex : t;
+            Modulus m = ring.modulus(mi);
+            long[] hb = take(pool);
+            long[] lb = take(pool);
+            long[] ha = take(pool);
+            long[] la = take(pool);
+            long[] tmp = take(pool);
+            for (int j = 0; j <= l; j++) {
+                long[] x;
+                if (j == t) {
+                    x = c.limb(j);
+                } else {
+                    long[] src = coeff[j];
+                    if (params.q(j) < m.value()) {
+                        System.arraycopy(src, 0, tmp, 0, n);
+                    } else {
+                        for (int k = 0; k < n; k++) {
+                            tmp[k] = m.reduce(src[k]);
+                        }
+                    }
+                    ring.ntt(mi).forward(tmp);
+                    x = tmp;
+                }
+                accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, 0, n);
+            }
+            long[] ob = accB[t];
+            long[] oa = accA[t];
+            for (int k = 0; k < n; k++) {
+                ob[k] = m.reduceWide(hb[k], lb[k]);
+                oa[k] = m.reduceWide(ha[k], la[k]);
+            }
+            if (pool != null) {
+                pool.give(hb);
+                pool.give(lb);
+                pool.give(ha);
+                pool.give(la);
+                pool.give(tmp);
+            }
+        });
+        if (pool != null) {
+            for (long[] x : coeff) {
+                pool.give(x);
+            }
+        }
+        modDown(accB, accA, l, par, pool);
+        if (pool != null) {
+            pool.give(accB[l + 1]);
+            pool.give(accA[l + 1]);
+        }
+        outB.setNtt(true);
+        outA.setNtt(true);
+    }
+
+    /** 128-bit multiply-accumulate of {@code perm(x) * kb} and {@code perm(x) * ka} (first: overwrite). */
+    private void accumulate(long[] x, int[] perm, long[] kb, long[] ka, long[] hb, long[] lb, long[] ha, long[] la,
+                            boolean first, int from, int to) {
+        for (int k = from; k < to; k++) {
+            long v = perm == null ? x[k] : x[perm[k]];
+            long pb = kb[k];
+            long pa = ka[k];
+            long blo = v * pb;
+            long bhi = Math.unsignedMultiplyHigh(v, pb);
+            long alo = v * pa;
+            long ahi = Math.unsignedMultiplyHigh(v, pa);
+            if (first) {
+                lb[k] = blo;
+                hb[k] = bhi;
+                la[k] = alo;
+                ha[k] = ahi;
+            } else {
+                long s = lb[k] + blo;
+                hb[k] += bhi + (Long.compareUnsigned(s, blo) < 0 ? 1 : 0);
+                lb[k] = s;
+                s = la[k] + alo;
+                ha[k] += ahi + (Long.compareUnsigned(s, alo) < 0 ? 1 : 0);
+                la[k] = s;
+            }
+        }
+    }
+
+    private void innerProduct(Decomposition d, int t, int mi, KeySwitchKey key, int[] perm, long[] outB,
+                              long[] outA, int from, int to, ScratchPool pool) {
+        final Modulus m = ring.modulus(mi);
+        long[] hb = take(pool);
+        long[] lb = take(pool);
+        long[] ha = take(pool);
+        long[] la = take(pool);
+        for (int j = 0; j <= d.level; j++) {
+            accumulate(d.digits[j][t], perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, from, to);
+        }
+        for (int k = from; k < to; k++) {
+            outB[k] = m.reduceWide(hb[k], lb[k]);
+            outA[k] = m.reduceWide(ha[k], la[k]);
+        }
+        if (pool != null) {
+            pool.give(hb);
+            pool.give(lb);
+            pool.give(ha);
+            pool.give(la);
+        }
+    }
+
+    /**
+     * In place: {@code acc[0..l]} (mod q_i, NTT) and {@code acc[l+1]} (mod P, NTT) become
+     * {@code round(acc / P)} in {@code acc[0..l]}.
+     */
+    private void modDown(long[][] accB, long[][] accA, int l, Parallel par, ScratchPool pool) {
+        final Modulus pm = ring.modulus(params.pIndex());
+        final NttTables pt = ring.ntt(params.pIndex());
+        par.forEach(2, w -> pt.inverse(w == 0 ? accB[l + 1] : accA[l + 1]));
+        final long half = pm.value() >>> 1;
+        final boolean[] small = new boolean[l + 1];
+        for (int i = 0; i <= l; i++) {
+            small[i] = pm.value() < ring.modulus(i).value();
+        }
+        par.forEach(2 * (l + 1), idx -> {
+            int i = idx >> 1;
+            long[][] acc = (idx & 1) == 0 ? accB : accA;
+            long[] last = acc[l + 1];
+            Modulus qi = ring.modulus(i);
+            long q = qi.value();
+            long pMod = params.pModQ(i);
+            long[] t = take(pool);
+            boolean sm = small[i];
+            for (int k = 0; k < n; k++) {
+                long x = last[k];
+                long r = sm ? x : qi.reduce(x);
+                if (x > half) {
+                    r -= pMod;
+                    if (r < 0) {
+                        r += q;
+                    }
+                }
+                t[k] = r;
+            }
+            ring.ntt(i).forward(t);
+            long inv = params.pInv(i);
+            long invS = params.pInvShoup(i);
+            long[] a = acc[i];
+            for (int k = 0; k < n; k++) {
+                long v = a[k] - t[k] + q;
+                long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
+                a[k] = r >= q ? r - q : r;
+            }
+            if (pool != null) {
+                pool.give(t);
+            }
+        });
+    }
+}

@@ -1,0 +1,237 @@
+package io.henas.space;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+import io.henas.ir.Architecture;
+import io.henas.ir.Shape;
+import io.henas.json.Json;
+import io.henas.space.YNode.YMap;
+
+/**
+ * Loads YAML search spaces (schema: {@code search-spaces/README.md}). Every problem is a {@link SpaceException}
+ * naming file, line and field path; a fixed space and every reference are decoded at load time, so a loaded file is
+ * known to hold well-formed architectures.
+ */
+public final class SpaceLoader {
+    static final List<String> TOP_KEYS = List.of("name", "description", "dataset", "input", "classes", "defaults",
+            "stages", "head", "references", "train", "search", "he");
+    static final List<String> REFERENCE_KEYS = List.of("name", "description", "defaults", "stages", "head");
+    static final List<String> BUDGET_KEYS = List.of("epochs", "train_images", "validation_images", "test_images",
+            "batch_size", "learning_rate", "seed");
+    static final List<String> SEARCH_KEYS = List.of("population", "generations", "seed", "objectives", "constraints");
+    static final List<String> CONSTRAINT_KEYS = List.of("max_logn", "max_latency_s", "max_depth");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private SpaceLoader() {
+    }
+
+    /**
+     * Reads and parses a space file; errors name the file as given.
+     *
+     * @throws SpaceException if the file cannot be read or breaks the schema
+     */
+    public static SearchSpace load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SpaceException(file.toString(), 0, "", "cannot be read: " + e);
+        }
+        return parse(text, file.toString(), file);
+    }
+
+    /**
+     * Parses space text; {@code fileName} names it in errors and becomes {@link SearchSpace#source()}.
+     *
+     * @throws SpaceException if the text breaks the schema
+     */
+    public static SearchSpace parse(String text, String fileName) {
+        return parse(text, fileName, Path.of(fileName));
+    }
+
+    private static SearchSpace parse(String text, String fileName, Path source) {
+        YNode root = YNode.parse(text, fileName);
+        if (!root.isMap()) {
+            throw root.error("must be a mapping of keys (" + String.join(", ", TOP_KEYS) + "), but was "
+                    + root.describe());
+        }
+        YMap m = root.map(TOP_KEYS);
+        String name = name(m.require("name"));
+        String description = m.get("description").map(YNode::string).orElse("");
+        YNode datasetNode = m.require("dataset");
+        String datasetKey = datasetNode.oneOf(List.of(Dataset.FASHION_MNIST.key(), Dataset.CIFAR10.key()));
+        Dataset dataset = Dataset.byKey(datasetKey);
+        m.get("input").ifPresent(n -> checkInput(n, dataset));
+        m.get("classes").ifPresent(n -> {
+            long c = n.integer(2, 1000);
+            if (c != dataset.classes()) {
+                throw n.error("must be " + dataset.classes() + " for dataset " + dataset.key() + ", but was " + c);
+            }
+        });
+        NetTemplate net = new NetParser(true).parse(m.get("defaults"), m.require("stages"), m.get("head"), root);
+        List<Architecture> references = m.get("references").map(n -> references(n, dataset)).orElse(List.of());
+        TrainBudget proxy = TrainBudget.defaultProxy();
+        TrainBudget full = TrainBudget.defaultFull(dataset);
+        if (m.has("train")) {
+            YMap t = m.require("train").map(List.of("proxy", "full"));
+            if (t.has("proxy")) {
+                proxy = budget(t.require("proxy"), dataset, proxy);
+            }
+            if (t.has("full")) {
+                full = budget(t.require("full"), dataset, full);
+            }
+        }
+        SearchSettings search = m.get("search").map(SpaceLoader::search).orElse(SearchSettings.defaults());
+        HeSettings he = m.get("he").map(n -> new HeSettings(n.map(List.of("merge")).get("merge")
+                .map(YNode::bool).orElse(true))).orElse(HeSettings.defaults());
+        String sha = CanonicalKey.sha256(Json.write(root.normalized()));
+        SearchSpace space = new SearchSpace(name, description, source, dataset, net, references, proxy, full, search,
+                he, sha);
+        if (space.isFixed()) {
+            try {
+                space.fixed();
+            } catch (InvalidCandidateException e) {
+                throw new SpaceException(fileName, net.lineOf(e.path()), "", "is not a valid architecture: "
+                        + e.getMessage());
+            }
+        }
+        return space;
+    }
+
+    private static String name(YNode n) {
+        String s = n.string();
+        if (!NAME.matcher(s).matches()) {
+            throw n.error("must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit), but was '"
+                    + s + "'");
+        }
+        return s;
+    }
+
+    private static void checkInput(YNode n, Dataset dataset) {
+        List<YNode> dims = n.list();
+        if (dims.size() != 3) {
+            throw n.error("must be [channels, height, width], but had " + dims.size() + " values");
+        }
+        Shape s = new Shape((int) dims.get(0).integer(1, 4096), (int) dims.get(1).integer(1, 4096),
+                (int) dims.get(2).integer(1, 4096));
+        Shape want = dataset.input();
+        if (!s.equals(want)) {
+            throw n.error("must be [" + want.channels() + ", " + want.height() + ", " + want.width() + "] for dataset "
+                    + dataset.key() + ", but was [" + s.channels() + ", " + s.height() + ", " + s.width() + "]");
+        }
+    }
+
+    private static List<Architecture> references(YNode n, Dataset dataset) {
+        List<Architecture> out = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (YNode r : n.list()) {
+            YMap m = r.map(REFERENCE_KEYS);
+            YNode nameNode = m.require("name");
+            String name = name(nameNode);
+            if (seen.containsKey(name)) {
+                throw nameNode.error("repeats the reference name '" + name + "' of line " + seen.get(name)
+                        + "; reference names must be distinct");
+            }
+            seen.put(name, nameNode.line());
+            NetTemplate net = new NetParser(false).parse(m.get("defaults"), m.require("stages"), m.get("head"), r);
+            SearchSpace one = new SearchSpace(name, "", Path.of(r.file()), dataset, net, List.of(),
+                    TrainBudget.defaultProxy(), TrainBudget.defaultFull(dataset), SearchSettings.defaults(),
+                    HeSettings.defaults(), "");
+            try {
+                out.add(one.decodeNamed(new int[0], name));
+            } catch (InvalidCandidateException e) {
+                throw new SpaceException(r.file(), net.lineOf(e.path()), r.path(), "is not a valid architecture: "
+                        + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static TrainBudget budget(YNode n, Dataset d, TrainBudget def) {
+        YMap m = n.map(BUDGET_KEYS);
+        int epochs = m.get("epochs").map(x -> (int) x.integer(1, 1000)).orElse(def.epochs());
+        int train = m.get("train_images").map(x -> (int) x.integer(1, d.trainSize()))
+                .orElse(Math.min(def.trainImages(), d.trainSize()));
+        int validation = m.get("validation_images").map(x -> (int) x.integer(0, d.trainSize() - 1))
+                .orElse(def.validationImages());
+        if (train + validation > d.trainSize()) {
+            YNode at = m.get("validation_images").orElseGet(() -> m.require("train_images"));
+            throw at.error("train_images + validation_images must be <= " + d.trainSize() + " (the " + d.key()
+                    + " training split), but was " + train + " + " + validation + " = " + (train + validation));
+        }
+        int test = m.get("test_images").map(x -> (int) x.integer(0, d.testSize())).orElse(def.testImages());
+        if (validation == 0 && test == 0) {
+            throw n.error("must measure accuracy somewhere: validation_images and test_images are both 0");
+        }
+        int batch = m.get("batch_size").map(x -> (int) x.integer(1, 65536)).orElse(def.batchSize());
+        double lr = def.learningRate();
+        if (m.has("learning_rate")) {
+            YNode x = m.require("learning_rate");
+            lr = x.number();
+            if (!(lr > 0 && lr <= 1)) {
+                throw x.error("must be in (0, 1], but was " + lr);
+            }
+        }
+        long seed = m.get("seed").map(x -> x.integer(Long.MIN_VALUE, Long.MAX_VALUE)).orElse(def.seed());
+        return new TrainBudget(epochs, train, validation, test, batch, lr, seed);
+    }
+
+    private static SearchSettings search(YNode n) {
+        SearchSettings def = SearchSettings.defaults();
+        YMap m = n.map(SEARCH_KEYS);
+        int population = m.get("population").map(x -> (int) x.integer(2, 100_000)).orElse(def.population());
+        int generations = m.get("generations").map(x -> (int) x.integer(1, 100_000)).orElse(def.generations());
+        long seed = m.get("seed").map(x -> x.integer(Long.MIN_VALUE, Long.MAX_VALUE)).orElse(def.seed());
+        List<Objective> objectives = def.objectives();
+        if (m.has("objectives")) {
+            YNode on = m.require("objectives");
+            List<YNode> items = on.list();
+            if (items.isEmpty()) {
+                throw on.error("must list at least one of [accuracy, latency, depth]");
+            }
+            List<Objective> list = new ArrayList<>();
+            for (YNode item : items) {
+                Objective o = Objective.valueOf(item.oneOf(List.of("accuracy", "latency", "depth"))
+                        .toUpperCase(java.util.Locale.ROOT));
+                if (list.contains(o)) {
+                    throw item.error("lists the objective " + o.key() + " twice");
+                }
+                list.add(o);
+            }
+            objectives = list;
+        }
+        OptionalInt maxLogN = OptionalInt.empty();
+        OptionalDouble maxLatency = OptionalDouble.empty();
+        OptionalInt maxDepth = OptionalInt.empty();
+        if (m.has("constraints")) {
+            YMap c = m.require("constraints").map(CONSTRAINT_KEYS);
+            Optional<YNode> logN = c.get("max_logn");
+            if (logN.isPresent()) {
+                maxLogN = OptionalInt.of((int) logN.get().integer(10, 17));
+            }
+            if (c.has("max_latency_s")) {
+                YNode x = c.require("max_latency_s");
+                double v = x.number();
+                if (!(v > 0)) {
+                    throw x.error("must be > 0, but was " + v);
+                }
+                maxLatency = OptionalDouble.of(v);
+            }
+            if (c.has("max_depth")) {
+                maxDepth = OptionalInt.of((int) c.require("max_depth").integer(1, 1000));
+            }
+        }
+        return new SearchSettings(population, generations, seed, objectives, maxLogN, maxLatency, maxDepth);
+    }
+}

@@ -1,0 +1,333 @@
+package io.henas.space;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * A YAML node with its file name and field path, and typed accessors whose errors are {@link SpaceException}s naming
+ * file, line and path. Built on snakeyaml-engine's node API (YAML 1.2 core schema), so every value keeps its mark.
+ */
+final class YNode {
+    private final String file;
+    private final String path;
+    private final Node node;
+
+    private YNode(String file, String path, Node node) {
+        this.file = file;
+        this.path = path;
+        this.node = node;
+    }
+
+    /** Composes {@code text} into the root node; malformed YAML, tabs in indentation and empty files are errors. */
+    static YNode parse(String text, String file) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i];
+            for (int c = 0; c < l.length() && (l.charAt(c) == ' ' || l.charAt(c) == '\t'); c++) {
+                if (l.charAt(c) == '\t') {
+                    throw new SpaceException(file, i + 1, "", "has a tab in its indentation at column " + (c + 1)
+                            + "; YAML indents with spaces only");
+                }
+            }
+        }
+        LoadSettings settings = LoadSettings.builder().setLabel(file).setSchema(new CoreSchema())
+                .setAllowDuplicateKeys(true) // duplicates are reported by map() with both lines
+                .setAllowNonScalarKeys(true) // reported by map() with a line
+                .setMaxAliasesForCollections(50).setUseMarks(true).build();
+        Optional<Node> root;
+        try {
+            root = new Compose(settings).composeString(text);
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
+            String ctx = e.getContext() == null ? "" : " (" + e.getContext() + ")";
+            throw new SpaceException(file, line, "", "is not valid YAML: " + e.getProblem() + ctx);
+        } catch (YamlEngineException e) {
+            throw new SpaceException(file, 0, "", "is not valid YAML: " + e.getMessage());
+        }
+        if (root.isEmpty()) {
+            throw new SpaceException(file, 0, "", "is empty; a search space needs at least name, dataset and stages");
+        }
+        return new YNode(file, "", root.get());
+    }
+
+    String file() {
+        return file;
+    }
+
+    String path() {
+        return path;
+    }
+
+    /** 1-based line of the node's start, or 0 if unknown. */
+    int line() {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+    }
+
+    /** 0-based column of the node's start. */
+    int column() {
+        return node.getStartMark().map(Mark::getColumn).orElse(0);
+    }
+
+    SpaceException error(String problem) {
+        return new SpaceException(file, line(), path, problem);
+    }
+
+    boolean isList() {
+        return node instanceof SequenceNode;
+    }
+
+    boolean isMap() {
+        return node instanceof MappingNode;
+    }
+
+    /** How the value reads in "but was ..." messages. */
+    String describe() {
+        if (node instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (node instanceof SequenceNode) {
+            return "a list";
+        }
+        ScalarNode s = (ScalarNode) node;
+        if (s.getTag().equals(Tag.NULL)) {
+            return "empty (null)";
+        }
+        if (s.getTag().equals(Tag.STR)) {
+            return "'" + s.getValue() + "'";
+        }
+        return s.getValue();
+    }
+
+    /** The elements of a list, each with path {@code path[i]}. */
+    List<YNode> list() {
+        if (!(node instanceof SequenceNode seq)) {
+            throw error("must be a list, but was " + describe());
+        }
+        List<YNode> out = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            out.add(new YNode(file, path + "[" + i + "]", seq.getValue().get(i)));
+        }
+        return out;
+    }
+
+    /** The elements of a list as choices: each keeps this node's path (and its own line). */
+    List<YNode> choiceElements() {
+        SequenceNode seq = (SequenceNode) node;
+        List<YNode> out = new ArrayList<>();
+        for (Node n : seq.getValue()) {
+            out.add(new YNode(file, path, n));
+        }
+        return out;
+    }
+
+    /**
+     * The entries of a mapping with string keys from {@code known}; unknown keys, duplicated keys and non-string keys
+     * are errors at the key's line.
+     */
+    YMap map(List<String> known) {
+        if (!(node instanceof MappingNode m)) {
+            throw error("must be a mapping (key: value lines), but was " + describe());
+        }
+        Map<String, YNode> entries = new LinkedHashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            YNode key = new YNode(file, path, t.getKeyNode());
+            if (!(t.getKeyNode() instanceof ScalarNode ks) || !ks.getTag().equals(Tag.STR)) {
+                throw key.error("keys must be plain names, but one was " + key.describe());
+            }
+            String k = ks.getValue();
+            String childPath = path.isEmpty() ? k : path + "." + k;
+            if (!known.contains(k)) {
+                String hint = suggestion(k, known);
+                throw new SpaceException(file, key.line(), childPath, "is not a known key" + hint + "; known keys: "
+                        + String.join(", ", known));
+            }
+            if (entries.containsKey(k)) {
+                throw new SpaceException(file, key.line(), childPath, "is given twice (lines "
+                        + entries.get(k).line() + " and " + key.line() + "); each key may appear once");
+            }
+            entries.put(k, new YNode(file, childPath, t.getValueNode()));
+        }
+        return new YMap(this, entries);
+    }
+
+    /** A string scalar (plain or quoted). */
+    String string() {
+        if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
+            return s.getValue();
+        }
+        throw error("must be a string, but was " + describe());
+    }
+
+    /** A string scalar from {@code allowed}. */
+    String oneOf(List<String> allowed) {
+        if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR) && allowed.contains(s.getValue())) {
+            return s.getValue();
+        }
+        throw error("must be one of " + allowed + ", but was " + describe());
+    }
+
+    boolean isInteger() {
+        return node instanceof ScalarNode s && s.getTag().equals(Tag.INT);
+    }
+
+    /** An integer scalar in [min, max]. */
+    long integer(long min, long max) {
+        if (!isInteger()) {
+            throw error("must be an integer, but was " + describe());
+        }
+        BigInteger v = parseInt(((ScalarNode) node).getValue());
+        if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw error("must be in [" + min + ", " + max + "], but was " + v);
+        }
+        return v.longValue();
+    }
+
+    /** An integer scalar from {@code allowed}. */
+    int integerOneOf(List<Integer> allowed) {
+        if (!isInteger()) {
+            throw error("must be one of " + allowed + ", but was " + describe());
+        }
+        BigInteger v = parseInt(((ScalarNode) node).getValue());
+        if (v.bitLength() > 31 || !allowed.contains(v.intValue())) {
+            throw error("must be one of " + allowed + ", but was " + v);
+        }
+        return v.intValue();
+    }
+
+    /** A number (integer or float scalar). */
+    double number() {
+        if (node instanceof ScalarNode s && s.getTag().equals(Tag.INT)) {
+            return parseInt(s.getValue()).doubleValue();
+        }
+        if (node instanceof ScalarNode s && s.getTag().equals(Tag.FLOAT)) {
+            String v = s.getValue().toLowerCase(Locale.ROOT);
+            if (!v.contains("inf") && !v.contains("nan")) {
+                return Double.parseDouble(v);
+            }
+        }
+        throw error("must be a finite number, but was " + describe());
+    }
+
+    /** A boolean scalar ({@code true} or {@code false}). */
+    boolean bool() {
+        if (node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
+            return s.getValue().toLowerCase(Locale.ROOT).equals("true");
+        }
+        throw error("must be true or false, but was " + describe());
+    }
+
+    /** The node as plain Java values with sorted mapping keys, for the normalized content hash. */
+    Object normalized() {
+        return normalize(node);
+    }
+
+    private static Object normalize(Node n) {
+        if (n instanceof MappingNode m) {
+            Map<String, Object> out = new java.util.TreeMap<>();
+            for (NodeTuple t : m.getValue()) {
+                out.put(String.valueOf(normalize(t.getKeyNode())), normalize(t.getValueNode()));
+            }
+            return out;
+        }
+        if (n instanceof SequenceNode s) {
+            return s.getValue().stream().map(YNode::normalize).toList();
+        }
+        ScalarNode s = (ScalarNode) n;
+        Tag tag = s.getTag();
+        if (tag.equals(Tag.INT)) {
+            return parseInt(s.getValue()).toString();
+        }
+        if (tag.equals(Tag.FLOAT)) {
+            String v = s.getValue().toLowerCase(Locale.ROOT);
+            return v.contains("inf") || v.contains("nan") ? v : Double.toString(Double.parseDouble(v));
+        }
+        if (tag.equals(Tag.BOOL)) {
+            return s.getValue().toLowerCase(Locale.ROOT).equals("true");
+        }
+        if (tag.equals(Tag.NULL)) {
+            return null;
+        }
+        return "s:" + s.getValue();
+    }
+
+    private static BigInteger parseInt(String text) {
+        String t = text.startsWith("+") ? text.substring(1) : text;
+        if (t.startsWith("0x")) {
+            return new BigInteger(t.substring(2), 16);
+        }
+        if (t.startsWith("0o")) {
+            return new BigInteger(t.substring(2), 8);
+        }
+        return new BigInteger(t);
+    }
+
+    private static String suggestion(String key, List<String> known) {
+        String best = null;
+        int bestD = 3;
+        for (String k : known) {
+            int d = distance(key, k);
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        return best == null ? "" : " (did you mean " + best + "?)";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] tmp = prev;
+            prev = cur;
+            cur = tmp;
+        }
+        return prev[b.length()];
+    }
+
+    /** The entries of a mapping node, by key, in file order. */
+    record YMap(YNode self, Map<String, YNode> entries) {
+        Optional<YNode> get(String key) {
+            return Optional.ofNullable(entries.get(key));
+        }
+
+        boolean has(String key) {
+            return entries.containsKey(key);
+        }
+
+        YNode require(String key) {
+            YNode v = entries.get(key);
+            if (v == null) {
+                String p = self.path.isEmpty() ? key : self.path + "." + key;
+                throw new SpaceException(self.file, self.line(), p, "is required");
+            }
+            return v;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.henas.train;
+
+/**
+ * How to train. Proxy mode (the search's cheap evaluation) trains on a stratified subset of the training images and
+ * evaluates on a stratified subset of the evaluation images; full mode uses everything. Create with
+ * {@link #proxy} or {@link #full} and adjust with the {@code with*} methods.
+ *
+ * @param mode                PROXY or FULL (a label; the limits below decide what is used)
+ * @param epochs              passes over the training images, >= 1
+ * @param batchSize           images per step, >= 1
+ * @param learningRate        Adam's learning rate, in (0, 1]
+ * @param seed                seeds ND4J (weight init) and the shuffle
+ * @param trainImages         train on a stratified subset of this many images (0 = all)
+ * @param evalImages          evaluate on a stratified subset of this many images (0 = all)
+ * @param trainAccuracyImages measure train accuracy (after training) on a stratified subset of this many training
+ *                            images (0 = all)
+ * @param poly2InitA          initial {@code a} of poly2 activations (b = 1, c = 0)
+ * @param maxLoss             a batch loss above this (or NaN/infinite) fails the run as diverged
+ * @param evalEachEpoch       also measure evaluation accuracy after every epoch (for learning curves)
+ */
+public record TrainConfig(Mode mode, int epochs, int batchSize, double learningRate, long seed, int trainImages,
+                          int evalImages, int trainAccuracyImages, double poly2InitA, double maxLoss,
+                          boolean evalEachEpoch) {
+
+    /** Training mode. */
+    public enum Mode { PROXY, FULL }
+
+    public TrainConfig {
+        java.util.Objects.requireNonNull(mode, "mode");
+        if (epochs < 1 || epochs > 1000) {
+            throw new IllegalArgumentException("epochs must be in [1, 1000], but was " + epochs);
+        }
+        if (batchSize < 1 || batchSize > 8192) {
+            throw new IllegalArgumentException("batchSize must be in [1, 8192], but was " + batchSize);
+        }
+        if (!(learningRate > 0 && learningRate <= 1)) {
+            throw new IllegalArgumentException("learningRate must be in (0, 1], but was " + learningRate);
+        }
+        if (trainImages < 0 || evalImages < 0 || trainAccuracyImages < 0) {
+            throw new IllegalArgumentException("image limits must be >= 0 (0 = all), but were train=" + trainImages
+                    + ", eval=" + evalImages + ", trainAccuracy=" + trainAccuracyImages);
+        }
+        if (!Double.isFinite(poly2InitA)) {
+            throw new IllegalArgumentException("poly2InitA must be finite, but was " + poly2InitA);
+        }
+        if (!(maxLoss > 0)) {
+            throw new IllegalArgumentException("maxLoss must be > 0, but was " + maxLoss);
+        }
+    }
+
+    /**
+     * The search's proxy: {@code trainImages} training images for {@code epochs}, accuracy on {@code evalImages};
+     * batch 64, Adam 2e-3, train accuracy on 2,000 images.
+     */
+    public static TrainConfig proxy(int epochs, int trainImages, int evalImages, long seed) {
+        return new TrainConfig(Mode.PROXY, epochs, 64, 2e-3, seed, trainImages, evalImages, 2000, 0.05, 1e3, false);
+    }
+
+    /** Full training: all images, batch 64, Adam 1e-3, accuracy measured after every epoch. */
+    public static TrainConfig full(int epochs, long seed) {
+        return new TrainConfig(Mode.FULL, epochs, 64, 1e-3, seed, 0, 0, 10_000, 0.05, 1e3, true);
+    }
+
+    public TrainConfig withEpochs(int e) {
+        return new TrainConfig(mode, e, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
+                poly2InitA, maxLoss, evalEachEpoch);
+    }
+
+    public TrainConfig withBatchSize(int b) {
+        return new TrainConfig(mode, epochs, b, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
+                poly2InitA, maxLoss, evalEachEpoch);
+    }
+
+    public TrainConfig withLearningRate(double lr) {
+        return new TrainConfig(mode, epochs, batchSize, lr, seed, trainImages, evalImages, trainAccuracyImages,
+                poly2InitA, maxLoss, evalEachEpoch);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(mode, epochs, batchSize, learningRate, s, trainImages, evalImages, trainAccuracyImages,
+                poly2InitA, maxLoss, evalEachEpoch);
+    }
+
+    public TrainConfig withPoly2InitA(double a) {
+        return new TrainConfig(mode, epochs, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
+                a, maxLoss, evalEachEpoch);
+    }
+
+    public TrainConfig withMaxLoss(double m) {
+        return new TrainConfig(mode, epochs, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
+                poly2InitA, m, evalEachEpoch);
+    }
+
+    public TrainConfig withEvalEachEpoch(boolean e) {
+        return new TrainConfig(mode, epochs, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
+                poly2InitA, maxLoss, e);
+    }
+
+    /** The configuration as a JSON-ready map. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("epochs", epochs);
+        m.put("batchSize", batchSize);
+        m.put("learningRate", learningRate);
+        m.put("seed", seed);
+        m.put("trainImages", trainImages);
+        m.put("evalImages", evalImages);
+        m.put("trainAccuracyImages", trainAccuracyImages);
+        m.put("poly2InitA", poly2InitA);
+        m.put("maxLoss", maxLoss);
+        m.put("evalEachEpoch", evalEachEpoch);
+        return m;
+    }
+}

@@ -1,0 +1,102 @@
+package io.henas.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.henas.he.OpKind;
+
+class CalibrationCacheTest {
+    static final CalibrationKey KEY = new CalibrationKey("Test CPU 9000", 2, "25.0.1", 1);
+    static final Map<Integer, List<Integer>> LEVELS = Map.of(13, List.of(0, 1, 2), 14, List.of(0, 3, 6, 9));
+    static final int MEASUREMENTS = OpKind.values().length * (3 + 4);
+
+    @Test
+    void cacheIsReusedWhileTheKeyMatches(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("calibration.json");
+        FakeMeasurer m = new FakeMeasurer();
+        Calibration first = CalibrationCache.getOrCalibrate(file, KEY, m, LEVELS);
+        assertEquals(MEASUREMENTS, m.calls.get());
+        assertTrue(Files.exists(file));
+        Calibration again = CalibrationCache.getOrCalibrate(file, KEY, m, LEVELS);
+        assertEquals(MEASUREMENTS, m.calls.get(), "a valid cache must not be measured again");
+        assertEquals(first, again);
+        assertEquals(first, CalibrationCache.load(file, KEY).orElseThrow());
+    }
+
+    @Test
+    void cacheIsInvalidatedWhenTheKeyChanges(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("calibration.json");
+        FakeMeasurer m = new FakeMeasurer();
+        CalibrationCache.getOrCalibrate(file, KEY, m, LEVELS);
+        for (CalibrationKey other : List.of(new CalibrationKey("Other CPU", 2, "25.0.1", 1),
+                new CalibrationKey("Test CPU 9000", 4, "25.0.1", 1), new CalibrationKey("Test CPU 9000", 2, "26", 1),
+                new CalibrationKey("Test CPU 9000", 2, "25.0.1", 2))) {
+            int before = m.calls.get();
+            assertTrue(CalibrationCache.load(file, other).isEmpty());
+            Calibration c = CalibrationCache.getOrCalibrate(file, other, m, LEVELS);
+            assertEquals(before + MEASUREMENTS, m.calls.get(), "changed key " + other + " must recalibrate");
+            assertEquals(other, c.key());
+            assertEquals(other, CalibrationCache.load(file, other).orElseThrow().key(), "the new calibration is saved");
+        }
+        assertTrue(CalibrationCache.load(file, KEY).isPresent(), "entries for other keys are kept");
+        assertEquals(5, CalibrationCache.readAll(file).size());
+    }
+
+    @Test
+    void cacheIsExtendedWhenARingDegreeIsMissing(@TempDir Path dir) {
+        Path file = dir.resolve("c.json");
+        FakeMeasurer m = new FakeMeasurer();
+        CalibrationCache.getOrCalibrate(file, KEY, m, Map.of(13, List.of(0, 1)));
+        int before = m.calls.get();
+        Calibration c = CalibrationCache.getOrCalibrate(file, KEY, m, LEVELS);
+        assertTrue(m.calls.get() > before);
+        assertTrue(c.covers(LEVELS.keySet()));
+    }
+
+    @Test
+    void malformedCacheIsRejectedByLoadAndReplacedByGetOrCalibrate(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("c.json");
+        Files.writeString(file, "{\"format\": 1, \"calibrations\": [{\"format\": 1, \"key\": {\"cpu\": 3}}]}");
+        IOException e = assertThrows(IOException.class, () -> CalibrationCache.load(file, KEY));
+        assertTrue(e.getMessage().contains("key.cpu"), e.getMessage());
+        Files.writeString(file, "not json");
+        assertThrows(IOException.class, () -> CalibrationCache.load(file, KEY));
+        FakeMeasurer m = new FakeMeasurer();
+        CalibrationCache.getOrCalibrate(file, KEY, m, LEVELS);
+        assertEquals(MEASUREMENTS, m.calls.get());
+        assertTrue(CalibrationCache.load(file, KEY).isPresent());
+    }
+
+    @Test
+    void fitsReproduceLinearTimingsAndInterpolate() {
+        Calibration c = Calibrator.calibrate(new FakeMeasurer(), KEY, LEVELS);
+        for (OpKind k : OpKind.values()) {
+            for (int level = 0; level <= 9; level++) {
+                double want = FakeMeasurer.us(14, level, k);
+                assertEquals(want, c.microseconds(14, level, k), want * 1e-6, k + " at level " + level);
+            }
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.microseconds(15, 0, OpKind.ADD));
+        assertTrue(e.getMessage().contains("logN 15"), e.getMessage());
+    }
+
+    @Test
+    void defaultLevelsStayWithinTheSecureDepth() {
+        Map<Integer, List<Integer>> d = Calibrator.defaultLevels(Calibrator.DEFAULT_LOG_N);
+        for (int logN : Calibrator.DEFAULT_LOG_N) {
+            assertTrue(d.get(logN).getFirst() == 1);
+            assertTrue(d.get(logN).getLast() == Calibrator.maxDepth(logN));
+        }
+        assertTrue(Calibrator.maxDepth(16) > Calibrator.maxDepth(13));
+    }
+}

@@ -1,0 +1,101 @@
+package io.henas.he;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.henas.ir.Architecture;
+
+class PlanRunnerTest {
+    /** A backend of opaque tokens that fails on use after free and on double free. */
+    static final class Tokens implements PlanBackend<Object> {
+        final Map<Object, Boolean> freed = new IdentityHashMap<>();
+        int hoistedBatches;
+
+        Object fresh(Object... uses) {
+            for (Object u : uses) {
+                if (u != null && Boolean.TRUE.equals(freed.get(u))) {
+                    throw new IllegalStateException("use after free");
+                }
+            }
+            Object t = new Object();
+            freed.put(t, false);
+            return t;
+        }
+
+        public Object rotate(Object a, int step) { return fresh(a); }
+
+        public Object[] rotateHoisted(Object a, int[] steps) {
+            hoistedBatches++;
+            Object[] o = new Object[steps.length];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = fresh(a);
+            }
+            return o;
+        }
+
+        public Object mulPlain(Object a, int pt, Object target) { return fresh(a, target); }
+
+        public Object mulPlainAcc(Object acc, Object a, int pt, Object target) { return fresh(acc, a, target); }
+
+        public Object mulConst(Object a, int pt, Object target) { return fresh(a, target); }
+
+        public Object mulCt(Object a, Object b) { return fresh(a, b); }
+
+        public Object relinearize(Object a) { return fresh(a); }
+
+        public Object rescale(Object a) { return fresh(a); }
+
+        public Object dropLevel(Object a, int levels) { return fresh(a); }
+
+        public Object add(Object a, Object b) { return fresh(a, b); }
+
+        public Object addPlain(Object a, int pt) { return fresh(a); }
+
+        @Override
+        public void free(Object c) {
+            if (!Boolean.FALSE.equals(freed.put(c, true))) {
+                throw new IllegalStateException("double free or unknown value");
+            }
+        }
+    }
+
+    @Test
+    void everyValueIsFreedOnceExceptTheOutputs() {
+        for (Architecture a : PlanSimulatorTest.nets()) {
+            HePlan plan = HePlan.compileInsecure(a.lower(), CompileOptions.defaults(true), 12);
+            Tokens t = new Tokens();
+            List<Object> in = new ArrayList<>();
+            for (int k = 0; k < plan.inputLayout().regCount(); k++) {
+                in.add(t.fresh());
+            }
+            PlanRunner.Result<Object> r = PlanRunner.run(plan, t, in);
+            assertEquals(OpCounts.of(plan), r.counts(), a.name());
+            for (Map.Entry<Object, Boolean> e : t.freed.entrySet()) {
+                boolean output = r.outputs().stream().anyMatch(o -> o == e.getKey());
+                assertEquals(!output, e.getValue(), a.name() + ": outputs stay live, all else is freed");
+            }
+            for (Object o : r.outputs()) {
+                assertFalse(t.freed.get(o));
+            }
+            long hoists = r.counts().total(OpKind.HOIST);
+            assertEquals(hoists, t.hoistedBatches, "one batched call per HOIST");
+        }
+    }
+
+    @Test
+    void wrongInputCountIsRejected() {
+        HePlan plan = HePlan.compile(PlanSimulatorTest.nets().getFirst().lower(), CompileOptions.defaults(true));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PlanRunner.run(plan, new Tokens(), List.of()));
+        assertTrue(e.getMessage().contains("input ciphertexts"), e.getMessage());
+    }
+}
