@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,18 +66,18 @@ public final class ExportedModel {
     private final HePlan plan;
     private final CkksParameters ckks;
     private final Provenance provenance;
-    private final Map<String, Object> manifest;
+    private final String manifestJson;
     private final Map<String, byte[]> entries;
 
     private ExportedModel(Path file, String name, FoldedNet folded, HePlan plan, CkksParameters ckks,
-                          Provenance provenance, Map<String, Object> manifest, Map<String, byte[]> entries) {
+                          Provenance provenance, String manifestJson, Map<String, byte[]> entries) {
         this.file = file;
         this.name = name;
         this.folded = folded;
         this.plan = plan;
         this.ckks = ckks;
         this.provenance = provenance;
-        this.manifest = manifest;
+        this.manifestJson = manifestJson;
         this.entries = entries;
     }
 
@@ -189,7 +188,8 @@ public final class ExportedModel {
         }
         Provenance prov = Provenance.fromJson(obj(m.get("provenance"), src, "provenance"), src);
         String name = m.get("name") instanceof String s ? s : "model";
-        return new ExportedModel(file, name, folded, plan, ckks, prov, m, raw);
+        return new ExportedModel(file, name, folded, plan, ckks, prov,
+                new String(raw.get(MANIFEST), StandardCharsets.UTF_8), raw);
     }
 
     /** JSON numbers parse as Long or Double; HeParameters.toJson holds Integer lists: compare by value. */
@@ -295,9 +295,9 @@ public final class ExportedModel {
         return provenance;
     }
 
-    /** The parsed manifest. */
+    /** The parsed manifest (a fresh copy). */
     public Map<String, Object> manifest() {
-        return manifest;
+        return Json.asObject(Json.parse(manifestJson, file + "!" + MANIFEST), file + "!" + MANIFEST);
     }
 
     /** The DL4J model zip bytes, if exported. */
@@ -313,9 +313,5 @@ public final class ExportedModel {
     @Override
     public String toString() {
         return "ExportedModel[" + name + ", " + plan + "]";
-    }
-
-    static Map<String, byte[]> copy(Map<String, byte[]> m) {
-        return new HashMap<>(m);
     }
 }

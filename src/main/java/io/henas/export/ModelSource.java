@@ -79,6 +79,48 @@ public record ModelSource(String name, FoldedNet folded, Map<String, Object> arc
         return new ModelSource(name, folded, arch, p, metrics, Files.readAllBytes(dir.resolve(TrainOutput.MODEL)));
     }
 
+    /** Whether {@code dir} looks like a {@code henas train} output directory. */
+    public static boolean isTrainDir(Path dir) {
+        return Files.isRegularFile(dir.resolve(TrainOutput.METRICS)) && Files.isRegularFile(dir.resolve(TrainOutput.FOLDED));
+    }
+
+    /**
+     * Resolves a {@code henas export} source: a train output directory (MODEL_DIR), or a search run directory
+     * (RUN_DIR, holding {@code manifest.json} and {@code pareto.json}) whose chosen model was trained into
+     * {@code RUN_DIR/knee/} ({@code pick = "knee"}) or {@code RUN_DIR/trained/TRIAL_ID/}. For a run, the commit and
+     * space hash are taken from its manifest.
+     *
+     * @param pick   "knee" or a trial id (ignored for a MODEL_DIR)
+     * @param commit the commit to record for a MODEL_DIR
+     * @throws IOException naming what is missing
+     */
+    public static ModelSource resolve(Path dir, String pick, String commit) throws IOException {
+        if (isTrainDir(dir)) {
+            return fromTrainDir(dir, commit, "none");
+        }
+        boolean run = Files.isRegularFile(dir.resolve("pareto.json")) || Files.isRegularFile(dir.resolve("trials.db"));
+        if (!run) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "must be a henas train output directory"
+                    + " (metrics.json, folded-weights.json, model.zip) or a henas search run directory (pareto.json,"
+                    + " trials.db), but is neither");
+        }
+        Path model = "knee".equals(pick) ? dir.resolve("knee") : dir.resolve("trained").resolve(pick);
+        if (!isTrainDir(model)) {
+            throw new java.nio.file.NoSuchFileException(model.toString(), null, "the run's " + ("knee".equals(pick)
+                    ? "knee" : "trial " + pick) + " must have been trained into this directory (a henas train output"
+                    + " with metrics.json, folded-weights.json and model.zip), but it was not: train it first");
+        }
+        String runCommit = commit;
+        String space = "unknown";
+        Path manifest = dir.resolve("manifest.json");
+        if (Files.isRegularFile(manifest)) {
+            Map<String, Object> m = Json.asObject(Json.readFile(manifest), manifest.toString());
+            runCommit = m.get("git_commit") instanceof String c ? c : commit;
+            space = m.get("space_sha256") instanceof String h ? h : space;
+        }
+        return fromTrainDir(model, runCommit, space);
+    }
+
     private static double acc(Object o) {
         return o instanceof Number n ? n.doubleValue() : Double.NaN;
     }
