@@ -1,20 +1,96 @@
 package io.henas.cli;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.henas.data.DataSplit;
+import io.henas.data.Dataset;
+import io.henas.data.Datasets;
+import io.henas.ir.Architecture;
+import io.henas.space.SearchSpace;
+import io.henas.space.SpaceLoader;
+import io.henas.space.TrainBudget;
+import io.henas.train.TrainConfig;
+import io.henas.train.TrainOutput;
+import io.henas.train.TrainResult;
+import io.henas.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code henas train}: Train an architecture with polynomial activations on Fashion-MNIST. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train an architecture with polynomial activations on Fashion-MNIST.")
+/**
+ * {@code henas train FILE.yaml [--epochs E] [--data DIR] --out DIR}: trains the fixed architecture of a space file
+ * with its {@code train.full} budget (training images = the first {@code train_images} of the training split after
+ * holding out {@code validation_images} from its end; accuracy on the first {@code test_images} test images, else on
+ * the held-out images) and writes {@code model.zip}, {@code weights.json}, {@code folded-weights.json} and
+ * {@code metrics.json}. Progress goes to standard error, a one-line summary to standard output. Exit code 0 when
+ * training succeeded, 2 when the file or data are bad or training failed (NaN or diverging loss; the reason is in
+ * {@code metrics.json}).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a fixed architecture (a space file without choices) on Fashion-MNIST.")
 final class TrainCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", description = "Arguments (not built yet).")
-    List<String> args = new ArrayList<>();
+    @Parameters(index = "0", paramLabel = "FILE.yaml", description = "Space file of one fixed architecture.")
+    Path file;
+
+    @Option(names = "--epochs", paramLabel = "E", description = "Epochs (default: train.full.epochs of the file).")
+    Integer epochs;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files"
+            + " (default: " + Datasets.DEBIAN_DIR + " if installed, else the shipped 6,000/1,000 subset).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new NotBuiltException("henas train (the DL4J trainer)", "issue 5");
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        SearchSpace space = SpaceLoader.load(file);
+        if (!space.dataset().equals("fashion-mnist")) {
+            throw new IllegalArgumentException(file + ": dataset must be fashion-mnist for henas train, but was "
+                    + space.dataset());
+        }
+        Architecture arch = space.fixed();
+        TrainBudget b = space.full();
+        DataSplit split = Datasets.fashionMnist(Optional.ofNullable(data));
+        stderr.println("data: " + split.source() + (split.shipped() ? " (install dataset-fashion-mnist or pass"
+                + " --data for the full dataset)" : ""));
+        Dataset train = split.train();
+        Dataset heldOut = null;
+        if (b.validationImages() > 0) {
+            int v = Math.min(b.validationImages(), train.size() - 1);
+            heldOut = train.range(train.size() - v, train.size());
+            train = train.range(0, train.size() - v);
+        }
+        if (b.trainImages() < train.size()) {
+            train = train.head(b.trainImages());
+        }
+        Dataset eval = b.testImages() > 0 ? split.test().head(b.testImages()) : heldOut;
+        int e = epochs != null ? epochs : b.epochs();
+        TrainConfig cfg = new TrainConfig(TrainConfig.Mode.FULL, e, b.batchSize(), b.learningRate(), b.seed(), 0, 0,
+                10_000, 0.05, 1e3, true);
+        stderr.println("training " + arch.name() + " (" + arch.parameterCount() + " parameters) on "
+                + train.size() + " images for " + e + " epochs, evaluating on " + eval.size());
+        TrainResult r = Trainer.train(arch, cfg, train, eval, line -> {
+            stderr.println(line);
+            stderr.flush();
+        });
+        TrainOutput.write(out, r);
+        stdout.println(String.format(Locale.ROOT, "%s %s train_acc=%.4f test_acc=%.4f seconds=%.1f images/s=%.0f"
+                        + " out=%s%s", arch.name(), r.status(), r.trainAccuracy(), r.evalAccuracy(), r.seconds(),
+                r.imagesPerSecond(), out, r.ok() ? "" : " reason=" + r.failureReason()));
+        stdout.flush();
+        return r.ok() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
     }
 }

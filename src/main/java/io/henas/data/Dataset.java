@@ -144,6 +144,17 @@ public final class Dataset {
         return select(name + " [first " + n + "]", idx);
     }
 
+    /** Images {@code [from, to)} in order. */
+    public Dataset range(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new IllegalArgumentException("range must satisfy 0 <= from <= to <= " + size() + ", but was [" + from
+                    + ", " + to + ")");
+        }
+        int[] idx = new int[to - from];
+        Arrays.setAll(idx, i -> from + i);
+        return select(name + " [" + from + ", " + to + ")", idx);
+    }
+
     /**
      * Indices of a stratified sample: {@code perClass} images of every class, drawn without replacement by a seeded
      * shuffle of each class's indices ({@code java.util.Random(seed)}, Fisher-Yates), returned in ascending order

@@ -42,6 +42,20 @@ public record HeParameters(int logN, List<Integer> primeBits, int specialPrimeBi
         return 1 << (logN - 1);
     }
 
+    /**
+     * The CKKS parameters of this choice: primes generated from the bit sizes (deterministically), the default scale
+     * {@code 2^scaleBits}, the 128-bit bound enforced.
+     */
+    public io.henas.ckks.CkksParameters ckksParameters() {
+        int[] bits = new int[primeBits.size() + 1];
+        for (int i = 0; i < primeBits.size(); i++) {
+            bits[i] = primeBits.get(i);
+        }
+        bits[bits.length - 1] = specialPrimeBits;
+        return io.henas.ckks.CkksParameters.of(io.henas.ckks.CkksParameters.Literal.fromBits(logN, scaleBits,
+                io.henas.rlwe.Security.HE_STANDARD_128, bits));
+    }
+
     /** JSON form (for export manifests and reports). */
     public java.util.Map<String, Object> toJson() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();

@@ -7,7 +7,6 @@ package io.henas.he;
  */
 public final class SecurityTable {
     private static final int[] LOG_N = {10, 11, 12, 13, 14, 15, 16};
-    private static final int[] BITS_128 = {27, 54, 109, 218, 438, 881, 1761};
     private static final int[] BITS_192 = {19, 37, 75, 152, 305, 611, 1222};
     private static final int[] BITS_256 = {14, 29, 58, 118, 237, 476, 952};
 
@@ -31,7 +30,7 @@ public final class SecurityTable {
         int i = index(logN);
         double n = Math.pow(2, logN);
         double x = n / logQp;
-        double x128 = n / BITS_128[i];
+        double x128 = n / maxLogQp128(logN);
         double x192 = n / BITS_192[i];
         double x256 = n / BITS_256[i];
         double s;

@@ -5,8 +5,10 @@
  * ({@link io.henas.he.Plaintext}) built from the weights by {@link io.henas.he.PlanBinding}, pending affine maps left
  * by coefficient merging ({@link io.henas.he.Affine}), exact levels per node, and the smallest 128-bit-secure CKKS
  * parameters that fit ({@link io.henas.he.ParameterSelector}, {@link io.henas.he.HeParameters}).
- * {@link io.henas.he.PlanSimulator} executes a plan on plaintext slot vectors (the plaintext simulation) and
- * {@link io.henas.he.OpCounts} counts it; {@code cost} and {@code infer} walk the same plan. May depend on:
- * {@code ir}, {@code json}, {@code ckks}, {@code rlwe}, {@code ring} (uses only {@code rlwe.SecurityBound}).
+ * {@link io.henas.he.PlanRunner} executes a plan on any {@link io.henas.he.PlanBackend}: plaintext slot vectors
+ * ({@link io.henas.he.PlanSimulator}, the plaintext simulation) or CKKS ciphertexts
+ * ({@link io.henas.he.CkksBackend}, no secret key needed), counting exactly what {@link io.henas.he.OpCounts}
+ * counts; {@code cost} and {@code infer} walk the same plan. May depend on: {@code ir}, {@code json}, {@code ckks},
+ * {@code rlwe}, {@code ring}.
  */
 package io.henas.he;

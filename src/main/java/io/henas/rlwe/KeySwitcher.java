@@ -177,7 +177,15 @@ public final class KeySwitcher {
         }
         accB[l + 1] = take(pool);
         accA[l + 1] = take(pool);
-        par.forEach(targets, t -> {
+        // work items (target, digit group): with T threads the digits of each target are split into T groups
+        // with their own 128-bit accumulators, so that every thread gets the same number of NTTs
+        final int groups = Math.min(par.threads(), l + 1);
+        final long[][][] accs = new long[targets * groups][][];
+        par.forEach(targets * groups, idx -> {
+            int t = idx / groups;
+            int g = idx % groups;
+            int jFrom = (l + 1) * g / groups;
+            int jTo = (l + 1) * (g + 1) / groups;
             int mi = t == l + 1 ? pIndex : t;
             Modulus m = ring.modulus(mi);
             long[] hb = take(pool);
@@ -185,7 +193,7 @@ public final class KeySwitcher {
             long[] ha = take(pool);
             long[] la = take(pool);
             long[] tmp = take(pool);
-            for (int j = 0; j <= l; j++) {
+            for (int j = jFrom; j < jTo; j++) {
                 long[] x;
                 if (j == t) {
                     x = c.limb(j);
@@ -201,8 +209,31 @@ public final class KeySwitcher {
                     ring.ntt(mi).forward(tmp);
                     x = tmp;
                 }
-                accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, 0, n);
+                accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == jFrom, 0, n);
             }
+            if (pool != null) {
+                pool.give(tmp);
+            }
+            accs[idx] = new long[][]{hb, lb, ha, la};
+        });
+        par.forEach(targets, t -> {
+            int mi = t == l + 1 ? pIndex : t;
+            Modulus m = ring.modulus(mi);
+            long[][] first = accs[t * groups];
+            for (int g = 1; g < groups; g++) {
+                long[][] other = accs[t * groups + g];
+                add128(first[0], first[1], other[0], other[1]);
+                add128(first[2], first[3], other[2], other[3]);
+                if (pool != null) {
+                    for (long[] x : other) {
+                        pool.give(x);
+                    }
+                }
+            }
+            long[] hb = first[0];
+            long[] lb = first[1];
+            long[] ha = first[2];
+            long[] la = first[3];
             long[] ob = accB[t];
             long[] oa = accA[t];
             for (int k = 0; k < n; k++) {
@@ -210,11 +241,9 @@ public final class KeySwitcher {
                 oa[k] = m.reduceWide(ha[k], la[k]);
             }
             if (pool != null) {
-                pool.give(hb);
-                pool.give(lb);
-                pool.give(ha);
-                pool.give(la);
-                pool.give(tmp);
+                for (long[] x : first) {
+                    pool.give(x);
+                }
             }
         });
         if (pool != null) {
@@ -229,6 +258,15 @@ public final class KeySwitcher {
         }
         outB.setNtt(true);
         outA.setNtt(true);
+    }
+
+    /** (hi, lo) += (oh, ol) as 128-bit unsigned values, element-wise. */
+    private void add128(long[] hi, long[] lo, long[] oh, long[] ol) {
+        for (int k = 0; k < n; k++) {
+            long s = lo[k] + ol[k];
+            hi[k] += oh[k] + (Long.compareUnsigned(s, ol[k]) < 0 ? 1 : 0);
+            lo[k] = s;
+        }
     }
 
     /** 128-bit multiply-accumulate of {@code perm(x) * kb} and {@code perm(x) * ka} (first: overwrite). */

@@ -20,7 +20,7 @@ import io.henas.ir.Tensor;
  * Reads the parameters of a graph built by {@link GraphBuilder} into {@link NetWeights}, keyed and shaped as
  * {@code ir.NetWeights} documents. DL4J layouts converted here:
  * <ul>
- *   <li>conv {@code W [out][in][kH][kW]}: same order; depthwise {@code W [kH][kW][c][1]} becomes {@code [c][1][k][k]};</li>
+ *   <li>conv {@code W [out][in][kH][kW]} and depthwise ({@link DepthwiseLayer}) {@code W [c][1][k][k]}: same order;</li>
  *   <li>dense {@code W [in][out]} is transposed to {@code [units][inputs]} (inputs already C-H-W, see
  *       {@link GraphBuilder});</li>
  *   <li>biases, batch-norm and poly2 parameters {@code [1][c]} become {@code [c]}; batch-norm {@code var} is
@@ -43,20 +43,8 @@ public final class WeightExtractor {
                     Layer l = layer(graph, n);
                     double[] w = values(l.getParam("W"));
                     int k = c.kernel();
-                    if (c.depthwise()) {
-                        int ch = c.channels();
-                        double[] r = new double[w.length];
-                        for (int ky = 0; ky < k; ky++) {
-                            for (int kx = 0; kx < k; kx++) {
-                                for (int o = 0; o < ch; o++) {
-                                    r[(o * k + ky) * k + kx] = w[(ky * k + kx) * ch + o];
-                                }
-                            }
-                        }
-                        t.put(NetWeights.key(name, "W"), new Tensor(new int[]{ch, 1, k, k}, r));
-                    } else {
-                        t.put(NetWeights.key(name, "W"), new Tensor(new int[]{c.channels(), in.channels(), k, k}, w));
-                    }
+                    int inC = c.depthwise() ? 1 : in.channels();
+                    t.put(NetWeights.key(name, "W"), new Tensor(new int[]{c.channels(), inC, k, k}, w));
                     t.put(NetWeights.key(name, "bias"), vector(l.getParam("b")));
                 }
                 case Op.Dense d -> {

@@ -24,7 +24,7 @@ import io.henas.ir.Shape;
 /** DL4J gradient checks (double precision, central differences) for {@link SquareActivation} and {@link Poly2Layer}. */
 class ActivationGradientTest {
 
-    private static boolean check(Architecture a, double poly2InitA) {
+    static boolean check(Architecture a, double poly2InitA) {
         LoweredNet net = a.lower();
         GraphBuilder.Options opt = new GraphBuilder.Options(TestNets.SEED, 1e-3, poly2InitA, DataType.DOUBLE, 0);
         ComputationGraphConfiguration conf = GraphBuilder.configure(net, opt, new NoOp());

@@ -1,0 +1,73 @@
+package io.henas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.henas.data.Dataset;
+import io.henas.data.Datasets;
+import io.henas.data.Idx;
+import io.henas.ir.ActivationKind;
+import io.henas.ir.Architecture;
+import io.henas.ir.Layer;
+import io.henas.ir.Shape;
+import io.henas.space.SpaceWriter;
+import picocli.CommandLine;
+
+class TrainCommandTest {
+    @TempDir
+    Path tmp;
+
+    private static void writeSplit(Path dir, String prefix, Dataset d) throws IOException {
+        Idx.writeImagesGz(dir.resolve(prefix + "-images-idx3-ubyte.gz"), d.toIdxImages());
+        Idx.writeLabelsGz(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), d.labelBytes());
+    }
+
+    @Test
+    void trainsAFixedSpaceFileAndWritesTheOutputs() throws IOException {
+        var shipped = Datasets.shippedSubset();
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        writeSplit(data, "train", shipped.train().stratified("t", 20, 1));
+        writeSplit(data, "t10k", shipped.test().stratified("e", 5, 1));
+        Architecture a = new Architecture("cli-tiny", new Shape(1, 28, 28), 10, List.of(new Layer.Conv(4, 3, 2),
+                new Layer.BatchNorm(), new Layer.Activation(ActivationKind.POLY2), new Layer.AvgPool(2),
+                new Layer.Dense(10)));
+        Path yaml = tmp.resolve("tiny.yaml");
+        Files.writeString(yaml, SpaceWriter.fixedYaml(a, "fashion-mnist"));
+        Path out = tmp.resolve("out");
+
+        CommandLine cl = Main.commandLine();
+        StringWriter so = new StringWriter();
+        StringWriter se = new StringWriter();
+        cl.setOut(new PrintWriter(so));
+        cl.setErr(new PrintWriter(se));
+        int code = cl.execute("train", yaml.toString(), "--epochs", "1", "--data", data.toString(), "--out",
+                out.toString());
+        assertEquals(0, code, se.toString());
+        assertTrue(so.toString().startsWith("cli-tiny OK train_acc="), so.toString());
+        assertTrue(se.toString().contains("on 200 images for 1 epochs, evaluating on 50"), se.toString());
+        assertTrue(se.toString().contains("epoch 1/1"), se.toString());
+        for (String f : new String[]{"model.zip", "weights.json", "folded-weights.json", "metrics.json"}) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void aSpaceWithChoicesIsBadInput() {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        StringWriter se = new StringWriter();
+        cl.setErr(new PrintWriter(se));
+        int code = cl.execute("train", "search-spaces/quickstart.yaml", "--out", tmp.toString());
+        assertEquals(ExitCodes.BAD_INPUT, code);
+    }
+}
