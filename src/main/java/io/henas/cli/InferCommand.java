@@ -96,6 +96,10 @@ final class InferCommand implements Callable<Integer> {
         PrintStream progress = quiet || !encrypted ? null : new PrintStream(System.out, true);
         InferenceReport r = InferenceRun.run(m, test, images, encrypted, threads, cost, progress);
         Map<String, Object> j = r.toJson();
+        double trained = m.provenance().testAccuracy();
+        j.put("trained_test_accuracy", Double.isNaN(trained) ? null : trained);
+        j.put("model_file", model.toString());
+        j.put("plan_fingerprint", m.plan().fingerprint());
         w.println(Json.pretty(j));
         if (cost == null) {
             w.println("(no calibration for this machine and " + threads + " thread(s): predicted latency omitted; run"

@@ -27,6 +27,8 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
     private final Encoder encoder;
     private final CkksParameters params;
     private final Map<Key, Plaintext> cache = new HashMap<>();
+    /** Reused product buffers of MUL_PLAIN_ACC, by level and size (no megabyte allocation per accumulation). */
+    private final Map<Integer, Ciphertext> scratch = new HashMap<>();
     private final long cacheBytes;
     private long cached;
     private int current;
@@ -98,8 +100,16 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
 
     @Override
     public Ciphertext mulPlainAcc(Ciphertext acc, Ciphertext a, int pt, Ciphertext target) {
-        Ciphertext p = mulPlain(a, pt, target);
-        eval.addInto(acc, p, acc);
+        Plaintext p = plaintext(pt, false, a.level(), productScale(a, target));
+        int k = a.level() * 4 + a.size();
+        Ciphertext s = scratch.get(k);
+        if (s == null) {
+            s = eval.mulPlain(a, p);
+            scratch.put(k, s);
+        } else {
+            eval.mulPlainInto(a, p, s);
+        }
+        eval.addInto(acc, s, acc);
         return acc;
     }
 
