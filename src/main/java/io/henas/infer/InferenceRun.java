@@ -29,12 +29,43 @@ public final class InferenceRun {
     private InferenceRun() {
     }
 
-    /** Plaintext simulation logits of each image. */
-    static double[][] simulate(ExportedModel m, Dataset d, int images) {
-        PlanBinding b = m.binding();
+    /** Plaintext simulation logits of each image, on {@code threads} threads (one binding each). */
+    static double[][] simulate(ExportedModel m, Dataset d, int images, int threads) {
         double[][] out = new double[images][];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable work = () -> {
+            try {
+                PlanBinding b = m.binding();
+                for (int i = next.getAndIncrement(); i < images; i = next.getAndIncrement()) {
+                    out[i] = PlanSimulator.run(b, d.image(i)).logits();
+                }
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+                next.set(images);
+            }
+        };
+        List<Thread> ts = new java.util.ArrayList<>();
+        for (int t = 1; t < Math.min(threads, images); t++) {
+            ts.add(Thread.ofPlatform().daemon().start(work));
+        }
+        work.run();
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while simulating", e);
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
         for (int i = 0; i < images; i++) {
-            out[i] = PlanSimulator.run(b, d.image(i)).logits();
+            if (out[i] == null) {
+                throw new IllegalStateException("simulation of image " + i + " failed");
+            }
         }
         return out;
     }
@@ -56,7 +87,7 @@ public final class InferenceRun {
                     + m.folded().net().node(0).shape().size() + " values, but " + d.name() + " has " + d.imageSize());
         }
         long t0 = System.nanoTime();
-        double[][] sim = simulate(m, d, images);
+        double[][] sim = simulate(m, d, images, threads);
         double simSeconds = (System.nanoTime() - t0) / 1e9;
         int plainCorrect = 0;
         for (int i = 0; i < images; i++) {
