@@ -80,6 +80,12 @@ public final class ModelExporter {
                     put(z, e.getKey(), e.getValue());
                 }
             }
+            try {
+                // a model is not secret: the temporary file's owner-only mode is widened to rw-r--r--
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep its default
+            }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
