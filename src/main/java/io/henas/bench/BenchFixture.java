@@ -24,6 +24,41 @@ public final class BenchFixture implements AutoCloseable {
     /** Rotation steps with keys. */
     public static final int[] STEPS = {1, 2, 3, 4, 5, 6, 7, 8};
 
+    /**
+     * Keys, encoder, encryptor, decryptor and evaluator for one parameter set and thread count, shared by the
+     * fixtures of every level (key generation dominates set-up time and memory).
+     */
+    public static final class Keys implements AutoCloseable {
+        final CkksParameters params;
+        final Encoder encoder;
+        final Encryptor encryptor;
+        final Decryptor decryptor;
+        final Evaluator evaluator;
+        private final Parallel encPar;
+
+        /** Generates a secret key, the public, relinearization and Galois keys (steps 1..8 and conjugation). */
+        public Keys(CkksParameters params, int threads) {
+            this.params = params;
+            KeyGenerator kg = new KeyGenerator(params.rlwe(), new Sampler());
+            SecretKey sk = kg.secretKey();
+            EvaluationKeys keys = kg.evaluationKeys(sk, STEPS, true);
+            this.encoder = new Encoder(params);
+            this.evaluator = new Evaluator(params, keys, threads);
+            this.encPar = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);
+            this.encryptor = Encryptor.ofPublicKey(params, keys.publicKey(), new Sampler(), encPar);
+            this.decryptor = new Decryptor(params, sk);
+        }
+
+        @Override
+        public void close() {
+            evaluator.close();
+            if (encPar != Parallel.SEQUENTIAL) {
+                encPar.close();
+            }
+        }
+    }
+
+    final Keys keys;
     final CkksParameters params;
     final int level;
     final double scale;
@@ -36,26 +71,40 @@ public final class BenchFixture implements AutoCloseable {
     final Ciphertext a;
     final Ciphertext b;
     final Ciphertext product;
+    private final boolean ownsKeys;
 
     /**
+     * A fixture with its own keys.
+     *
      * @param level   operand level in [1, maxLevel] (rescale needs at least 1)
      * @param threads evaluator threads
      */
     public BenchFixture(CkksParameters params, int level, int threads) {
+        this(new Keys(params, threads), level, true);
+    }
+
+    /** A fixture at {@code level} sharing {@code keys} (which it does not close). */
+    public BenchFixture(Keys keys, int level) {
+        this(keys, level, false);
+    }
+
+    private BenchFixture(Keys keys, int level, boolean ownsKeys) {
+        CkksParameters params = keys.params;
         if (level < 1 || level > params.maxLevel()) {
+            if (ownsKeys) {
+                keys.close();
+            }
             throw new IllegalArgumentException("level must be in [1, " + params.maxLevel() + "], but was " + level);
         }
+        this.keys = keys;
+        this.ownsKeys = ownsKeys;
         this.params = params;
         this.level = level;
         this.scale = params.defaultScale();
-        KeyGenerator kg = new KeyGenerator(params.rlwe(), new Sampler());
-        SecretKey sk = kg.secretKey();
-        EvaluationKeys keys = kg.evaluationKeys(sk, STEPS, true);
-        this.encoder = new Encoder(params);
-        this.evaluator = new Evaluator(params, keys, threads);
-        this.encryptor = Encryptor.ofPublicKey(params, keys.publicKey(), new Sampler(),
-                threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads));
-        this.decryptor = new Decryptor(params, sk);
+        this.encoder = keys.encoder;
+        this.encryptor = keys.encryptor;
+        this.decryptor = keys.decryptor;
+        this.evaluator = keys.evaluator;
         SplittableRandom r = new SplittableRandom(20261121L);
         values = new double[params.slots()];
         for (int i = 0; i < values.length; i++) {
@@ -67,8 +116,11 @@ public final class BenchFixture implements AutoCloseable {
         product = evaluator.mul(a, b);
     }
 
+    /** Closes the keys' thread pools if this fixture owns them. */
     @Override
     public void close() {
-        evaluator.close();
+        if (ownsKeys) {
+            keys.close();
+        }
     }
 }

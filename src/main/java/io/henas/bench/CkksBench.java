@@ -128,12 +128,20 @@ public final class CkksBench {
                 var out = ev.rescale(f.a);
                 yield () -> ev.rescaleInto(f.a, out);
             }
-            case "rotate", "rotate_1" -> () -> ev.rotate(f.a, 1);
-            case "mul_relin_rescale" -> () -> {
-                var t = ev.mul(f.a, f.b);
-                ev.relinearizeInto(t, t);
-                ev.rescaleInto(t, t);
-            };
+            case "rotate", "rotate_1" -> {
+                var out = f.a.copy();
+                yield () -> ev.rotateInto(f.a, 1, out);
+            }
+            case "mul_relin_rescale" -> {
+                var t3 = f.product.copy();
+                var t2 = f.a.copy();
+                var t1 = ev.rescale(f.a);
+                yield () -> {
+                    ev.mulInto(f.a, f.b, t3);
+                    ev.relinearizeInto(t3, t2);
+                    ev.rescaleInto(t2, t1);
+                };
+            }
             case "rotate_hoisted_8" -> () -> ev.rotateHoisted(f.a, BenchFixture.STEPS);
             default -> throw new IllegalArgumentException("unknown op '" + op + "'");
         };

@@ -16,7 +16,7 @@ import io.henas.rlwe.Security;
 /**
  * {@link OpMeasurer} on henas' CKKS evaluator, for {@code henas bench calibrate}. For each ring degree it builds the
  * chain the parameter selector would pick for the deepest secure network ({@link Calibrator#maxDepth}), and times
- * each {@link OpKind} on operands at the requested level (keys and operands cached per degree and level):
+ * each {@link OpKind} on operands at the requested level (keys generated once per degree, operands per level):
  * <ul>
  *   <li>ROTATE, MUL_PLAIN, MUL_CT, RELINEARIZE, RESCALE, ADD: the evaluator operations of {@code henas bench ckks};</li>
  *   <li>ROTATE_HOISTED: the marginal cost of one rotation in a hoisted batch of 8, {@code (T8 - T1) / 7};</li>
@@ -29,6 +29,7 @@ import io.henas.rlwe.Security;
 public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     private final int threads;
     private final Map<Integer, CkksParameters> params = new HashMap<>();
+    private final Map<Integer, BenchFixture.Keys> keys = new HashMap<>();
     private final Map<String, BenchFixture> fixtures = new HashMap<>();
     private final Map<String, Double> cache = new HashMap<>();
 
@@ -64,7 +65,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             return hit;
         }
         CkksParameters p = params.computeIfAbsent(logN, EvaluatorOpMeasurer::parametersFor);
-        BenchFixture f = fixtures.computeIfAbsent(logN + "/" + level, k -> new BenchFixture(p, level, threads));
+        BenchFixture.Keys ks = keys.computeIfAbsent(logN, n -> new BenchFixture.Keys(p, threads));
+        BenchFixture f = fixtures.computeIfAbsent(logN + "/" + level, k -> new BenchFixture(ks, level));
         int samples = Timing.defaultSamples(logN);
         double us = switch (op) {
             case ROTATE -> time(f, "rotate", samples);
@@ -99,5 +101,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     public synchronized void close() {
         fixtures.values().forEach(BenchFixture::close);
         fixtures.clear();
+        keys.values().forEach(BenchFixture.Keys::close);
+        keys.clear();
     }
 }

@@ -8,7 +8,8 @@ import io.henas.ckks.CkksParameters;
 
 /**
  * Median timings of single CKKS operations, for cost-model calibration: {@code median(params, level, op, threads)}
- * in microseconds. Fixtures (keys and operands) are cached per (parameters, level, threads) for the life of the JVM.
+ * in microseconds. Keys are generated once per (parameters, threads) and operands once per level, and cached until
+ * {@link #clear()}.
  *
  * <p>Operations ({@link #OPS}): {@code add}, {@code mul_plain}, {@code mul_ct} (no relinearization),
  * {@code square}, {@code relinearize}, {@code rescale}, {@code rotate} (by 1), {@code rotate_hoisted} (the cost of
@@ -20,6 +21,7 @@ public final class OpTimer {
     public static final List<String> OPS = List.of("add", "mul_plain", "mul_ct", "square", "relinearize", "rescale",
             "rotate", "rotate_hoisted", "encode", "encrypt", "decrypt");
 
+    private static final Map<String, BenchFixture.Keys> KEYS = new ConcurrentHashMap<>();
     private static final Map<String, BenchFixture> FIXTURES = new ConcurrentHashMap<>();
 
     private OpTimer() {
@@ -40,8 +42,12 @@ public final class OpTimer {
         if (!OPS.contains(op)) {
             throw new IllegalArgumentException("op must be one of " + OPS + ", but was '" + op + "'");
         }
-        BenchFixture f = FIXTURES.computeIfAbsent(params.id() + "/" + params.defaultScale() + "/" + level + "/"
-                + threads, k -> new BenchFixture(params, level, threads));
+        if (level < 1 || level > params.maxLevel()) {
+            throw new IllegalArgumentException("level must be in [1, " + params.maxLevel() + "], but was " + level);
+        }
+        String keyId = params.id() + "/" + params.defaultScale() + "/" + threads;
+        BenchFixture f = FIXTURES.computeIfAbsent(keyId + "/" + level, k -> new BenchFixture(
+                KEYS.computeIfAbsent(keyId, kk -> new BenchFixture.Keys(params, threads)), level));
         synchronized (f) {
             if (op.equals("rotate_hoisted")) {
                 double one = time(f, "rotate", samples);
@@ -57,9 +63,10 @@ public final class OpTimer {
         return Timing.medianMicros(r, 5, 300, samples);
     }
 
-    /** Drops cached fixtures (frees their keys). */
+    /** Drops cached fixtures and keys (stops their pools, frees their memory). */
     public static void clear() {
-        FIXTURES.values().forEach(BenchFixture::close);
         FIXTURES.clear();
+        KEYS.values().forEach(BenchFixture.Keys::close);
+        KEYS.clear();
     }
 }

@@ -1,16 +1,11 @@
 package io.henas.ckks;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import io.henas.ring.Automorphism;
 import io.henas.ring.Parallel;
 import io.henas.ring.Ring;
 import io.henas.ring.RnsPoly;
 import io.henas.ring.ScratchPool;
-import io.henas.rlwe.Decomposition;
 import io.henas.rlwe.EvaluationKeys;
-import io.henas.rlwe.KeySwitchKey;
 import io.henas.rlwe.KeySwitcher;
 
 /**
@@ -30,14 +25,14 @@ public final class Evaluator implements AutoCloseable {
     /** Relative tolerance under which two scales count as equal. */
     public static final double SCALE_TOLERANCE = 1e-9;
 
-    private final CkksParameters params;
-    private final EvaluationKeys keys;
-    private final Ring ring;
-    private final int n;
-    private final Parallel par;
-    private final KeySwitcher switcher;
-    private final Map<Long, int[]> perms = new ConcurrentHashMap<>();
-    private final ScratchPool pool;
+    final CkksParameters params;
+    final EvaluationKeys keys;
+    final Ring ring;
+    final int n;
+    final Parallel par;
+    final KeySwitcher switcher;
+    final ScratchPool pool;
+    private final GaloisOps galois;
 
     /** A single-threaded evaluator. {@code keys} may be null if no relinearization or rotation is needed. */
     public Evaluator(CkksParameters params, EvaluationKeys keys) {
@@ -61,6 +56,7 @@ public final class Evaluator implements AutoCloseable {
         this.switcher = new KeySwitcher(params.rlwe());
         int l = params.maxLevel() + 1;
         this.pool = new ScratchPool(n, (l + 1) * (l + 2) + 8 * l + 16);
+        this.galois = new GaloisOps(this);
     }
 
     /** The parameters. */
@@ -84,7 +80,7 @@ public final class Evaluator implements AutoCloseable {
         return String.format("2^%.2f", l);
     }
 
-    private void checkParams(Ciphertext c, String name) {
+    void checkParams(Ciphertext c, String name) {
         if (!c.params().equals(params)) {
             throw new IllegalArgumentException("parameter mismatch: evaluator=" + params.id() + ", " + name + "="
                     + c.params().id());
@@ -122,14 +118,14 @@ public final class Evaluator implements AutoCloseable {
         }
     }
 
-    private static void checkSize2(Ciphertext c, String op) {
+    static void checkSize2(Ciphertext c, String op) {
         if (c.size() != 2) {
             throw new IllegalArgumentException(op + " needs a ciphertext of size 2, but had size " + c.size()
                     + " (relinearize first)");
         }
     }
 
-    private RnsPoly[] newPolys(int count, int limbs) {
+    RnsPoly[] newPolys(int count, int limbs) {
         RnsPoly[] p = new RnsPoly[count];
         for (int i = 0; i < count; i++) {
             p[i] = ring.newPoly(limbs, true);
@@ -194,7 +190,7 @@ public final class Evaluator implements AutoCloseable {
      * Polynomials to write a result of {@code size x limbs} into: out's own if they have the right shape, else new
      * ones. Writing limb-by-limb into an input's polys is safe because every op reads limb i only to write limb i.
      */
-    private RnsPoly[] target(Ciphertext out, int size, int limbs, Ciphertext... inputs) {
+    RnsPoly[] target(Ciphertext out, int size, int limbs, Ciphertext... inputs) {
         if (out.size() == size && out.level() + 1 == limbs) {
             RnsPoly[] r = new RnsPoly[size];
             for (int k = 0; k < size; k++) {
@@ -348,7 +344,7 @@ public final class Evaluator implements AutoCloseable {
         return out;
     }
 
-    private static RnsPoly[] polys(Ciphertext c) {
+    static RnsPoly[] polys(Ciphertext c) {
         RnsPoly[] p = new RnsPoly[c.size()];
         for (int k = 0; k < p.length; k++) {
             p[k] = c.poly(k);
@@ -637,12 +633,12 @@ public final class Evaluator implements AutoCloseable {
      * {@code k} rotates right). Needs the Galois key of {@code 5^k mod 2N}.
      */
     public Ciphertext rotate(Ciphertext a, int k) {
-        return applyGalois(a, rotationElement(k), "rotation by " + k);
+        return galois.rotate(a, k);
     }
 
     /** Complex conjugation of every slot (needs the conjugation key). */
     public Ciphertext conjugate(Ciphertext a) {
-        return applyGalois(a, Automorphism.conjugationElement(params.logN()), "conjugation");
+        return galois.conjugate(a);
     }
 
     /**
@@ -651,69 +647,17 @@ public final class Evaluator implements AutoCloseable {
      * up to the fresh key-switching noise.
      */
     public Ciphertext[] rotateHoisted(Ciphertext a, int... steps) {
-        checkParams(a, "a");
-        checkSize2(a, "rotate");
-        Decomposition d = null;
-        Ciphertext[] out = new Ciphertext[steps.length];
-        for (int s = 0; s < steps.length; s++) {
-            long g = rotationElement(steps[s]);
-            if (g == 1) {
-                out[s] = a.copy();
-                continue;
-            }
-            KeySwitchKey key = galoisKey(g, "rotation by " + steps[s]);
-            if (d == null) {
-                d = switcher.decompose(a.poly(1), par, pool);
-            }
-            out[s] = finishGalois(a, d, key, g);
-        }
-        if (d != null) {
-            d.release(pool);
-        }
-        return out;
+        return galois.rotateHoisted(a, steps);
     }
 
-    private Ciphertext applyGalois(Ciphertext a, long g, String what) {
-        checkParams(a, "a");
-        checkSize2(a, what);
-        if (g == 1) {
-            return a.copy();
-        }
-        KeySwitchKey key = galoisKey(g, what);
-        return finishGalois(a, null, key, g);
+    /** {@code out = rotate(a, k)} ({@code out} may be {@code a}; its polynomials are reused when shaped alike). */
+    public void rotateInto(Ciphertext a, int k, Ciphertext out) {
+        galois.rotateInto(a, k, out);
     }
 
-    private KeySwitchKey galoisKey(long g, String what) {
-        KeySwitchKey key = keys == null ? null : keys.galoisKeys().get(g);
-        if (key == null) {
-            throw new IllegalStateException(what + " needs the Galois key for element " + g
-                    + ", but the evaluation keys do not hold it");
-        }
-        return key;
-    }
-
-    /** Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. */
-    private Ciphertext finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g) {
-        int[] perm = perms.computeIfAbsent(g, e -> Automorphism.nttPermutation(params.logN(), e));
-        int limbs = a.level() + 1;
-        RnsPoly b = ring.newPoly(limbs, true);
-        RnsPoly ak = ring.newPoly(limbs, true);
-        if (d == null) {
-            switcher.switchKey(a.poly(1), key, perm, b, ak, par, pool);
-        } else {
-            switcher.apply(d, key, perm, b, ak, par, pool);
-        }
-        RnsPoly c0 = a.poly(0);
-        par.forEach(limbs, i -> {
-            long[] src = c0.limb(i);
-            long[] dst = b.limb(i);
-            long q = ring.modulus(i).value();
-            for (int k = 0; k < n; k++) {
-                long s = dst[k] + src[perm[k]];
-                dst[k] = s >= q ? s - q : s;
-            }
-        });
-        return new Ciphertext(params, a.scale(), b, ak);
+    /** {@code out = conjugate(a)}. */
+    public void conjugateInto(Ciphertext a, Ciphertext out) {
+        galois.conjugateInto(a, out);
     }
 
     /** Stops the thread pool (no-op for one thread). */

@@ -92,6 +92,8 @@ public final class CostModel {
 
     private CostReport estimate(String name, HePlan plan, long t0) {
         OpCounts counts = OpCounts.of(plan);
+        // A calibration that did not measure this ring degree gives no latency (reported, not guessed).
+        Calibration cal = calibration != null && calibration.covers(List.of(plan.logN())) ? calibration : null;
         LoweredNet net = plan.net();
         HeParameters p = plan.parameters();
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
@@ -118,8 +120,8 @@ public final class CostModel {
                         long c = counts.count(id, k, l);
                         if (c > 0) {
                             ops.merge(k, c, Long::sum);
-                            if (calibration != null && !(preEncoded && k == OpKind.ENCODE)) {
-                                seconds += c * calibration.microseconds(plan.logN(), l, k) * 1e-6;
+                            if (cal != null && !(preEncoded && k == OpKind.ENCODE)) {
+                                seconds += c * cal.microseconds(plan.logN(), l, k) * 1e-6;
                             }
                         }
                     }
@@ -127,13 +129,13 @@ public final class CostModel {
             }
             total += seconds;
             layers.add(new CostReport.LayerCost(g.getKey(), levels - (before == Integer.MAX_VALUE ? 0 : before), ops,
-                    calibration == null ? OptionalDouble.empty() : OptionalDouble.of(seconds)));
+                    cal == null ? OptionalDouble.empty() : OptionalDouble.of(seconds)));
         }
         long keySwitch = MemoryModel.keySwitchKeyBytes(p);
         return new CostReport(name, plan.options().merge(), plan.depth(), plan.logN(), p.logQp(), p.primeBits(),
                 p.specialPrimeBits(), p.scaleBits(), p.securityBits(), p.galoisSteps(), plan.blocksPerCiphertext(), layers,
-                calibration == null ? OptionalDouble.empty() : OptionalDouble.of(total),
-                calibration == null ? 0 : calibration.key().threads(), keySwitch,
+                cal == null ? OptionalDouble.empty() : OptionalDouble.of(total),
+                cal == null ? 0 : cal.key().threads(), keySwitch,
                 keySwitch * p.galoisSteps().size(), MemoryModel.ciphertextBytes(plan.logN(), plan.depth()),
                 plan.inputLayout().regCount(), MemoryModel.peakLiveRegisters(plan), plan.instructionCount(),
                 (System.nanoTime() - t0) / 1e6);

@@ -171,7 +171,8 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         sb.append(predictedLatencyS.isPresent()
                 ? String.format(Locale.ROOT, "predicted latency %.3f s (%d evaluator thread%s)%n",
                 predictedLatencyS.getAsDouble(), threads, threads == 1 ? "" : "s")
-                : "predicted latency: not calibrated (run 'henas bench calibrate')\n");
+                : String.format(Locale.ROOT, "predicted latency: not calibrated for logN %d (run 'henas bench calibrate')%n",
+                        logN));
         return sb.toString();
     }
 

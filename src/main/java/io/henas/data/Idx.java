@@ -119,9 +119,16 @@ public final class Idx {
         }
         int m = readInt(b, 0);
         if (m != magic) {
-            String hint = m == IMAGES_MAGIC ? " (an images file)" : m == LABELS_MAGIC ? " (a labels file)" : "";
-            throw new IdxFormatException(String.format("%s: %s magic number must be 0x%08x, but was 0x%08x%s",
-                    name, what, magic, m, hint));
+            String base = String.format("%s: %s magic number must be 0x%08x, but was 0x%08x", name, what, magic, m);
+            if ((m >>> 16) != 0) {
+                throw new IdxFormatException(base + " (an IDX magic number starts with two zero bytes)");
+            }
+            if (((m >>> 8) & 0xff) != 0x08) {
+                throw new IdxFormatException(String.format("%s: data type must be 0x08 (unsigned byte), but was 0x%02x",
+                        base, (m >>> 8) & 0xff));
+            }
+            throw new IdxFormatException(base + ": " + what + " need " + dims + " dimension" + (dims == 1 ? "" : "s")
+                    + ", but the header says " + (m & 0xff));
         }
         int headerLen = 4 + 4 * dims;
         if (b.length < headerLen) {

@@ -27,7 +27,9 @@ import io.henas.ir.Shape;
  *       diagonal d (output block j meets input block j + d), the rotated inputs are multiplied by masked weight
  *       plaintexts (pre-rotated by {@code d*B}) and accumulated, the sum is rotated by {@code d*B} (before rescaling)
  *       and added; one rescale and a bias plaintext per output ciphertext. Rotations: {@code inCts*(k^2-1) +
- *       outCts*(diagonals-1)}; Galois keys: the k^2-1 offsets plus the block steps. With one channel per ciphertext, taps that never touch padding are
+ *       outCts*(diagonals-1)}; Galois keys: the k^2-1 offsets plus the block steps. A single input ciphertext with
+ *       {@code C <= P/2} channels is first replicated into every block group (log2(P/C') rotations, C' =
+ *       nextPow2(C)) so that only C' diagonals remain. With one channel per ciphertext, taps that never touch padding are
  *       constants (MUL_CONST): pointwise convolutions become constant-weighted sums. Depthwise convolution uses only
  *       the diagonals that pair a channel with itself.</li>
  *   <li>Average pooling and global average pooling: strided rotate-and-sum (binary doubling, about
@@ -64,6 +66,8 @@ final class HeCompiler {
     private int count;
     private int[] regDepth = new int[256];
     private int[] regTag = new int[256];
+    /** Whether a register's empty blocks hold zeros at the valid slots (false only after a non-1x1 dense). */
+    private boolean[] regClean = new boolean[256];
     /** Register whose scale the products being emitted must land on after rescaling (-1: the plan's scale). */
     private int target = -1;
     private int regs;
@@ -288,16 +292,38 @@ final class HeCompiler {
         int nIn = inL.regCount();
         int nOut = outL.regCount();
         boolean[][][] pair = new boolean[nIn][nOut][perCt];
-        int diagonals = 0;
-        for (int d = 0; d < perCt; d++) {
-            boolean any = false;
-            for (int ri = 0; ri < nIn; ri++) {
-                for (int ro = 0; ro < nOut; ro++) {
-                    pair[ri][ro][d] = pairs(inT[ri], outT[ro], d, c.depthwise());
-                    any |= pair[ri][ro][d];
+        int diagonals = pairTable(inT, outT, pair, c.depthwise());
+        // Replication: a single input ciphertext holding C <= P/2 channels (canonical, empty blocks zero) is summed
+        // with copies of itself shifted by C' = nextPow2(C) blocks, log2(P/C') rotations; then only C' diagonals
+        // pair every output block with every input channel.
+        int period = 0;
+        int[] inRegs = new int[nIn];
+        for (int ri = 0; ri < nIn; ri++) {
+            inRegs[ri] = inL.regAt(ri);
+        }
+        if (nIn == 1 && !c.depthwise() && perCt >= 2 && regClean[inRegs[0]] && canonical(inL)) {
+            int cp = inL.channels() <= 1 ? 1 : Integer.highestOneBit(inL.channels() - 1) << 1;
+            int copies = Integer.numberOfTrailingZeros(perCt / Math.max(1, cp));
+            if (2 * cp <= perCt && (long) nOut * (diagonals - cp) > copies) {
+                period = cp;
+                int[][] rep = new int[1][perCt];
+                for (int b = 0; b < perCt; b++) {
+                    rep[0][b] = b % cp < inL.channels() ? b % cp : -1;
                 }
+                diagonals = pairTable(rep, outT, pair, false);
+                for (boolean[] byDiag : pair[0]) {
+                    Arrays.fill(byDiag, cp, perCt, false); // diagonals >= C' would read a replica twice
+                }
+                diagonals = Math.min(diagonals, cp);
+                int r = inRegs[0];
+                for (int m = cp; m < perCt; m *= 2) {
+                    int t = rotate(r, -m * blockSize);
+                    int sum = newReg(regDepth[r]);
+                    emit(OpCode.ADD, sum, r, t, regDepth[r]);
+                    r = sum;
+                }
+                inRegs[0] = r;
             }
-            diagonals += any ? 1 : 0;
         }
         // Loop order: input-outer keeps one input's k^2 rotations and every (output, diagonal) accumulator live;
         // output-outer keeps every input's rotations live. Same operations either way; pick the smaller footprint.
@@ -310,11 +336,11 @@ final class HeCompiler {
         }
         int[][] baby = new int[nIn][];
         for (int ri = 0; ri < nIn; ri++) {
-            baby[ri] = babySteps(inL.regAt(ri), pair[ri], k, pad, g, validY, validX);
+            baby[ri] = babySteps(inRegs[ri], pair[ri], k, pad, g, validY, validX);
             if (inputOuter) {
                 for (int ro = 0; ro < nOut; ro++) {
                     target = targetOf.getOrDefault(outL.regAt(ro), -1);
-                    convProducts(n, ri, ro, pair, baby, acc, started, inLid, outLid, inAff, fold, k, fullY, fullX);
+                    convProducts(n, ri, ro, pair, baby, acc, started, inLid, outLid, inAff, fold, k, fullY, fullX, period);
                 }
             }
         }
@@ -322,7 +348,7 @@ final class HeCompiler {
             target = targetOf.getOrDefault(outL.regAt(ro), -1);
             if (!inputOuter) {
                 for (int ri = 0; ri < nIn; ri++) {
-                    convProducts(n, ri, ro, pair, baby, acc, started, inLid, outLid, inAff, fold, k, fullY, fullX);
+                    convProducts(n, ri, ro, pair, baby, acc, started, inLid, outLid, inAff, fold, k, fullY, fullX, period);
                 }
             }
             // Giant steps: rotate each diagonal's degree-2 sum by d*B and add; one rescale and the bias.
@@ -390,7 +416,7 @@ final class HeCompiler {
     /** The products of input register ri into the accumulators of output register ro, every diagonal. */
     private void convProducts(LoweredNet.Node n, int ri, int ro, boolean[][][] pair, int[][] baby, int[][] acc,
                               boolean[][] started, int inLid, int outLid, int inAff, int fold, int k, boolean[] fullY,
-                              boolean[] fullX) {
+                              boolean[] fullX, int period) {
         for (int d = 0; d < perCt; d++) {
             if (!pair[ri][ro][d]) {
                 continue;
@@ -404,7 +430,8 @@ final class HeCompiler {
                     if (acc[ro][d] < 0) {
                         acc[ro][d] = newReg(regDepth[src]);
                     }
-                    int pt = pt(new Plaintext.ConvWeights(n.id(), inLid, outLid, inAff, fold, ro, ri, d, ky, kx));
+                    int pt = pt(new Plaintext.ConvWeights(n.id(), inLid, outLid, inAff, fold, ro, ri, d, ky, kx,
+                            period));
                     accumulate(started[ro], d, acc[ro][d], src, pt, perCt == 1 && fullY[ky] && fullX[kx]);
                 }
             }
@@ -423,6 +450,32 @@ final class HeCompiler {
         } else {
             emit(OpCode.MUL_PLAIN_ACC, acc, src, pt, regDepth[src]);
         }
+    }
+
+    /** Fills {@code pair[ri][ro][d]}; returns the number of diagonals with at least one pair. */
+    private int pairTable(int[][] inT, int[][] outT, boolean[][][] pair, boolean depthwise) {
+        int diagonals = 0;
+        for (int d = 0; d < perCt; d++) {
+            boolean any = false;
+            for (int ri = 0; ri < inT.length; ri++) {
+                for (int ro = 0; ro < outT.length; ro++) {
+                    pair[ri][ro][d] = pairs(inT[ri], outT[ro], d, depthwise);
+                    any |= pair[ri][ro][d];
+                }
+            }
+            diagonals += any ? 1 : 0;
+        }
+        return diagonals;
+    }
+
+    /** Channel c at block c of one register. */
+    private static boolean canonical(Layout l) {
+        for (int c = 0; c < l.channels(); c++) {
+            if (l.block(c) != c || l.reg(c) != l.reg(0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether some block j pairs an output channel of {@code out} with an input channel at block j + d. */
@@ -489,6 +542,7 @@ final class HeCompiler {
             int r = strideSum(acc, inL.width(), inL.gap());
             r = strideSum(r, inL.height(), inL.gap() * w0);
             emit(OpCode.ADD_PLAIN, r, r, pt(new Plaintext.DenseBias(n.id(), inLid, inAff, fold, u)), regDepth[r]);
+            regClean[r] = false; // the block sums leave partial sums at the other blocks' valid slots
             out[u] = r;
         }
         return new Layout(out, zero, 1, 1, 1);
@@ -768,7 +822,9 @@ final class HeCompiler {
         if (regs == regDepth.length) {
             regDepth = Arrays.copyOf(regDepth, regs * 2);
             regTag = Arrays.copyOf(regTag, regs * 2);
+            regClean = Arrays.copyOf(regClean, regs * 2);
         }
+        regClean[regs] = true;
         regDepth[regs] = depth;
         regTag[regs] = -1;
         return regs++;

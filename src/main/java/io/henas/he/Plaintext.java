@@ -15,10 +15,11 @@ public sealed interface Plaintext {
      * {@code (oy, ox)} holds {@code fold.a[o] * W[o][i][ky][kx] * in.a[i]} where the input pixel is inside the map, 0
      * elsewhere. The vector is pre-rotated: the value for output slot {@code t} sits at slot {@code t + diag * B}
      * (mod N/2), because the plan multiplies the kernel-offset rotation of the input first and rotates the sum of a
-     * diagonal by {@code diag * B} afterwards (baby-step giant-step).
+     * diagonal by {@code diag * B} afterwards (baby-step giant-step). {@code period > 0}: the input register was
+     * replicated, so block {@code b} holds input channel {@code b mod period} (if that channel exists).
      */
     record ConvWeights(int node, int inLayout, int outLayout, int inAffine, int outFold, int outReg, int inReg, int diag,
-                       int ky, int kx) implements Plaintext {
+                       int ky, int kx, int period) implements Plaintext {
     }
 
     /**

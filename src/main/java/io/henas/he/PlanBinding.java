@@ -141,7 +141,9 @@ public final class PlanBinding {
         int inPer = c.depthwise() ? 1 : in.channels();
         for (int j = 0; j < perCt; j++) {
             int o = outRow[j];
-            int i = inRow[(j + p.diag()) % perCt];
+            int bin = (j + p.diag()) % perCt;
+            int i = p.period() == 0 ? inRow[bin]
+                    : bin % p.period() < plan.layout(p.inLayout()).channels() ? bin % p.period() : -1;
             if (o < 0 || i < 0 || (c.depthwise() && i != o)) {
                 continue;
             }

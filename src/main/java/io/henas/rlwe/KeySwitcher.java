@@ -193,23 +193,19 @@ public final class KeySwitcher {
             long[] ha = take(pool);
             long[] la = take(pool);
             long[] tmp = take(pool);
-            for (int j = jFrom; j < jTo; j++) {
-                long[] x;
-                if (j == t) {
-                    x = c.limb(j);
+            long[] tmp2 = take(pool);
+            for (int j = jFrom; j < jTo; j += 2) {
+                long[] x = digitNtt(c, coeff, j, t, mi, m, tmp);
+                if (j + 1 < jTo) {
+                    long[] y = digitNtt(c, coeff, j + 1, t, mi, m, tmp2);
+                    accumulate2(x, y, perm, key.b(j).limb(mi), key.a(j).limb(mi), key.b(j + 1).limb(mi),
+                            key.a(j + 1).limb(mi), hb, lb, ha, la, j == jFrom, 0, n);
                 } else {
-                    long[] src = coeff[j];
-                    if (params.q(j) < m.value()) {
-                        System.arraycopy(src, 0, tmp, 0, n);
-                    } else {
-                        for (int k = 0; k < n; k++) {
-                            tmp[k] = m.reduce(src[k]);
-                        }
-                    }
-                    ring.ntt(mi).forward(tmp);
-                    x = tmp;
+                    accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == jFrom, 0, n);
                 }
-                accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == jFrom, 0, n);
+            }
+            if (pool != null) {
+                pool.give(tmp2);
             }
             if (pool != null) {
                 pool.give(tmp);
@@ -260,12 +256,68 @@ public final class KeySwitcher {
         outA.setNtt(true);
     }
 
+    /** Digit j of c modulo target prime mi in NTT form: c's own limb if j == t, else reduced into tmp and transformed. */
+    private long[] digitNtt(RnsPoly c, long[][] coeff, int j, int t, int mi, Modulus m, long[] tmp) {
+        if (j == t) {
+            return c.limb(j);
+        }
+        long[] src = coeff[j];
+        if (params.q(j) < m.value()) {
+            System.arraycopy(src, 0, tmp, 0, n);
+        } else {
+            for (int k = 0; k < n; k++) {
+                tmp[k] = m.reduce(src[k]);
+            }
+        }
+        ring.ntt(mi).forward(tmp);
+        return tmp;
+    }
+
     /** (hi, lo) += (oh, ol) as 128-bit unsigned values, element-wise. */
     private void add128(long[] hi, long[] lo, long[] oh, long[] ol) {
         for (int k = 0; k < n; k++) {
             long s = lo[k] + ol[k];
             hi[k] += oh[k] + (Long.compareUnsigned(s, ol[k]) < 0 ? 1 : 0);
             lo[k] = s;
+        }
+    }
+
+    /**
+     * Two digits at once: {@code acc += perm(x1) * k1 + perm(x2) * k2} (or {@code =} if first), halving the
+     * accumulator traffic of {@link #accumulate}.
+     */
+    private void accumulate2(long[] x1, long[] x2, int[] perm, long[] kb1, long[] ka1, long[] kb2, long[] ka2,
+                             long[] hb, long[] lb, long[] ha, long[] la, boolean first, int from, int to) {
+        for (int k = from; k < to; k++) {
+            int src = perm == null ? k : perm[k];
+            long v = x1[src];
+            long w = x2[src];
+            long p1 = kb1[k];
+            long p2 = kb2[k];
+            long lo1 = v * p1;
+            long lo2 = w * p2;
+            long bl = lo1 + lo2;
+            long bh = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
+                    + (Long.compareUnsigned(bl, lo1) < 0 ? 1 : 0);
+            p1 = ka1[k];
+            p2 = ka2[k];
+            lo1 = v * p1;
+            lo2 = w * p2;
+            long al = lo1 + lo2;
+            long ah = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
+                    + (Long.compareUnsigned(al, lo1) < 0 ? 1 : 0);
+            if (!first) {
+                long s = lb[k] + bl;
+                bh += hb[k] + (Long.compareUnsigned(s, bl) < 0 ? 1 : 0);
+                bl = s;
+                s = la[k] + al;
+                ah += ha[k] + (Long.compareUnsigned(s, al) < 0 ? 1 : 0);
+                al = s;
+            }
+            lb[k] = bl;
+            hb[k] = bh;
+            la[k] = al;
+            ha[k] = ah;
         }
     }
 
@@ -303,7 +355,12 @@ public final class KeySwitcher {
         long[] lb = take(pool);
         long[] ha = take(pool);
         long[] la = take(pool);
-        for (int j = 0; j <= d.level; j++) {
+        int j = 0;
+        for (; j + 1 <= d.level; j += 2) {
+            accumulate2(d.digits[j][t], d.digits[j + 1][t], perm, key.b(j).limb(mi), key.a(j).limb(mi),
+                    key.b(j + 1).limb(mi), key.a(j + 1).limb(mi), hb, lb, ha, la, j == 0, from, to);
+        }
+        if (j == d.level) {
             accumulate(d.digits[j][t], perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, from, to);
         }
         for (int k = from; k < to; k++) {

@@ -14,10 +14,12 @@ import io.henas.ir.Layer;
 import io.henas.ir.Shape;
 
 /**
- * Benchmarks (commands, not tests). Usage:
+ * Benchmarks (commands, not tests). Usage (after {@code mvn package}; export {@code OMP_WAIT_POLICY=passive}, see
+ * {@link Threads}):
  * <pre>
- * java -cp target/classes:target/lib/* io.henas.train.TrainBench proxy [DATA_DIR]
- * java -cp target/classes:target/lib/* io.henas.train.TrainBench full EPOCHS OUT_DIR [DATA_DIR]
+ * OMP_WAIT_POLICY=passive java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+ *     -cp target/classes:target/lib/* io.henas.train.TrainBench proxy [DATA_DIR]
+ * OMP_WAIT_POLICY=passive java ... io.henas.train.TrainBench full EPOCHS OUT_DIR [DATA_DIR]
  * </pre>
  * {@code proxy}: the typical search evaluation (6,000 stratified training images, 1 epoch, 1,000 validation images)
  * of {@link #typical()}. {@code full}: {@link #heFriendly()} on all 60,000 images, test accuracy on all 10,000 after

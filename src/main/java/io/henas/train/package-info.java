@@ -1,6 +1,12 @@
 /**
- * The DL4J trainer: builds a ComputationGraph from the lowered IR (square and learnable poly2 activations), trains in
- * proxy or full mode, and folds batch-norm and activation coefficients into export-ready weights.
- * May depend on: {@code ir}, {@code data}.
+ * The DL4J trainer. {@link io.henas.train.GraphBuilder} maps a lowered IR network to a DL4J ComputationGraph (one
+ * vertex per IR node; native layers {@link io.henas.train.Poly2Layer} for learnable a*x^2+b*x+c,
+ * {@link io.henas.train.DepthwiseLayer} for depthwise convolution, and {@link io.henas.train.SquareActivation});
+ * {@link io.henas.train.Trainer} trains it in proxy or full mode from a {@link io.henas.train.TrainConfig} and returns
+ * a {@link io.henas.train.TrainResult} (failures such as NaN loss are results, not exceptions);
+ * {@link io.henas.train.WeightExtractor} reads the weights back as {@code ir.NetWeights};
+ * {@link io.henas.train.Folding} folds batch-norm exactly into the linear layers ({@link io.henas.train.FoldedNet});
+ * {@link io.henas.train.TrainOutput} and {@link io.henas.train.WeightsJson} write and read the results.
+ * May depend on: {@code ir}, {@code data}, {@code json}.
  */
 package io.henas.train;

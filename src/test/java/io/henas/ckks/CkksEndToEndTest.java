@@ -52,6 +52,30 @@ class CkksEndToEndTest {
         assertTrue(NaiveSlots.bits(v, viaNaive) >= 30, "encoder and reference embedding disagree");
     }
 
+    /** logN 15 (slow): encrypt, multiply, rescale, rotate and decrypt on the secure depth-19 preset. */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void logN15RoundTrip() {
+        CkksParameters p = CkksParameters.of(CkksPresets.N15_DEPTH19);
+        KeyGenerator kg = new KeyGenerator(p.rlwe(), new Sampler());
+        SecretKey sk = kg.secretKey();
+        EvaluationKeys keys = kg.evaluationKeys(sk, new int[]{3}, false);
+        Encoder ec = new Encoder(p);
+        Encryptor enc = Encryptor.ofPublicKey(p, keys.publicKey());
+        Decryptor dec = new Decryptor(p, sk);
+        try (Evaluator ev = new Evaluator(p, keys, 2)) {
+            double[] v = random(p.slots(), SEED + 7);
+            Ciphertext c = enc.encrypt(ec.encode(v, p.maxLevel(), p.defaultScale()));
+            Ciphertext r = ev.rotate(ev.rescale(ev.mulRelin(c, c)), 3);
+            double[] want = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                double x = v[(i + 3) % v.length];
+                want[i] = x * x;
+            }
+            assertTrue(NaiveSlots.bits(want, ec.decodeReal(dec.decrypt(r))) >= 18);
+        }
+    }
+
     /** Depth-7 chain of 40-bit primes at logN 14: precision asserted at every level (at least 20 bits). */
     @Test
     void multiplyChainUntilTheModulusIsExhausted() {

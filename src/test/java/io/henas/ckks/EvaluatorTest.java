@@ -183,6 +183,17 @@ class EvaluatorTest {
             assertTrue(NaiveSlots.bits(got, gotH) >= 22, "hoisted " + k);
         }
         assertEquals(0, ev.rotate(cx, slots).level() - cx.level()); // rotation by N/2 is the identity
+        // into-variants: a separate output and in place
+        Ciphertext out = cx.copy();
+        ev.rotateInto(cx, 5, out);
+        Ciphertext self = cx.copy();
+        ev.rotateInto(self, 5, self);
+        double[] want5 = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            want5[i] = x[(i + 5) % slots];
+        }
+        assertTrue(NaiveSlots.bits(want5, decrypt(out)) >= 22);
+        assertTrue(NaiveSlots.bits(want5, decrypt(self)) >= 22);
         var e = assertThrows(IllegalStateException.class, () -> ev.rotate(cx, 3));
         assertTrue(e.getMessage().startsWith("rotation by 3 needs the Galois key for element 125"), e.getMessage());
     }

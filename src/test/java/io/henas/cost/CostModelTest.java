@@ -111,6 +111,16 @@ class CostModelTest {
     }
 
     @Test
+    void calibrationWithoutThePlansRingDegreeGivesNoLatency() {
+        Calibration only13 = Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY,
+                java.util.Map.of(13, List.of(1, 2)));
+        CostReport r = new CostModel(only13).estimate(small(), true);
+        assertEquals(14, r.logN());
+        assertTrue(r.predictedLatencyS().isEmpty());
+        assertTrue(r.table().contains("not calibrated for logN 14"), r.table());
+    }
+
+    @Test
     void keyAndCiphertextBytesFollowTheParameters() {
         CostReport r = CostModel.uncalibrated().estimate(small(), true);
         long n = 1L << r.logN();

@@ -67,6 +67,13 @@ class IdxTest {
         IdxFormatException e = assertThrows(IdxFormatException.class, () -> Idx.readImages(f));
         assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("0x00000803") && e.getMessage().contains("0x00000801"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("images need 3 dimensions, but the header says 1"), e.getMessage());
+        IdxFormatException type = assertThrows(IdxFormatException.class,
+                () -> Idx.readImages("floats", images(0x00000D03, 1, 1, 1, 4)));
+        assertTrue(type.getMessage().contains("data type must be 0x08 (unsigned byte), but was 0x0d"), type.getMessage());
+        IdxFormatException text = assertThrows(IdxFormatException.class,
+                () -> Idx.readLabels("text", "hello world".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertTrue(text.getMessage().contains("two zero bytes"), text.getMessage());
     }
 
     @Test

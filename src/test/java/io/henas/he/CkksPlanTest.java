@@ -62,12 +62,13 @@ class CkksPlanTest {
     /** One small merged plan at N = 2^13 (about 2 s), in the default run. */
     @Test
     void encryptedSmallPlanMatchesThePlainForwardPass() {
-        Architecture a = arch("conv-pool-gap-dense", new Shape(2, 8, 8), 3, new Layer.Conv(4, 3, 1),
+        Architecture a = arch("conv-pool-gap-dense", new Shape(1, 8, 8), 3, new Layer.Conv(8, 3, 1),
                 new Layer.BatchNorm(), new Layer.Activation(ActivationKind.POLY2), new Layer.AvgPool(2),
                 new Layer.GlobalAvgPool(), new Layer.Dense(3));
         LoweredNet net = a.lower();
         HePlan plan = HePlan.compile(net, CompileOptions.defaults(true));
         assertEquals(13, plan.logN());
+        assertTrue(OpCounts.of(plan).count(1, OpKind.ROTATE) > 0, "the input is replicated across blocks");
         NetWeights w = TestNets.randomWeights(net, TestNets.SEED);
         double[] x = TestNets.randomInput(net.node(0).shape(), TestNets.SEED + 1);
         double[] want = PlainForward.logits(net, w, x);

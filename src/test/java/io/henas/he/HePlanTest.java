@@ -127,6 +127,22 @@ class HePlanTest {
         assertEquals(one.depth(), eight.depth());
     }
 
+    /**
+     * One input channel, 8 outputs in one ciphertext of P = 64 blocks (8x8 maps, N = 2^13): the input is replicated
+     * into every block (log2 64 = 6 rotations), so one diagonal suffices: 9 products and 8 kernel-offset rotations,
+     * no giant steps (without replication: 8 diagonals, 72 products, 7 giant steps).
+     */
+    @Test
+    void singleChannelInputIsReplicatedAcrossBlocks() {
+        Architecture a = arch("rep", new Shape(1, 8, 8), 8, new Layer.Conv(8, 3, 1), new Layer.GlobalAvgPool());
+        HePlan p = HePlan.compile(a.lower(), CompileOptions.defaults(true).withLogN(13));
+        assertEquals(64, p.blocksPerCiphertext());
+        OpCounts c = OpCounts.of(p);
+        assertEquals(9, c.count(1, OpKind.MUL_PLAIN));
+        assertEquals(8, c.count(1, OpKind.ROTATE_HOISTED));
+        assertEquals(6, c.count(1, OpKind.ROTATE));
+    }
+
     @Test
     void galoisStepsAreTheRotationsUsed() {
         HePlan p = HePlan.compile(small(SQ, false).lower(), CompileOptions.defaults(true));

@@ -60,7 +60,14 @@ final class TestNets {
                 new Layer.Dense(10)));
     }
 
+    /** maps after global pooling and dense layers (1x1 maps): pointwise conv, depthwise 1x1 and a mixed residual. */
+    static Architecture vectors() {
+        return new Architecture("vectors", MNIST, 10, List.of(
+                new Layer.Conv(8, 3, 2), new Layer.GlobalAvgPool(), new Layer.PointwiseConv(12), new Layer.Dense(16),
+                new Layer.InvertedResidual(16, 1, 1, 1, ActivationKind.POLY2, true, true), new Layer.Dense(10)));
+    }
+
     static List<Architecture> all() {
-        return List.of(plain(), blocks(), dense());
+        return List.of(plain(), blocks(), dense(), vectors());
     }
 }

@@ -1,0 +1,171 @@
+package io.henas.ckks;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.henas.ring.Automorphism;
+import io.henas.ring.Parallel;
+import io.henas.ring.Ring;
+import io.henas.ring.RnsPoly;
+import io.henas.ring.ScratchPool;
+import io.henas.rlwe.Decomposition;
+import io.henas.rlwe.EvaluationKeys;
+import io.henas.rlwe.KeySwitchKey;
+import io.henas.rlwe.KeySwitcher;
+
+/**
+ * The rotation family of {@link Evaluator} (rotate, conjugate, hoisted rotations): Galois automorphisms followed by
+ * a key switch with the matching Galois key. Shares the evaluator's pool, scratch arrays and key switcher.
+ */
+final class GaloisOps {
+    private final Evaluator ev;
+    private final CkksParameters params;
+    private final EvaluationKeys keys;
+    private final Ring ring;
+    private final int n;
+    private final Parallel par;
+    private final KeySwitcher switcher;
+    private final ScratchPool pool;
+    private final Map<Long, int[]> perms = new ConcurrentHashMap<>();
+
+    GaloisOps(Evaluator ev) {
+        this.ev = ev;
+        this.params = ev.params;
+        this.keys = ev.keys;
+        this.ring = ev.ring;
+        this.n = ev.n;
+        this.par = ev.par;
+        this.switcher = ev.switcher;
+        this.pool = ev.pool;
+    }
+
+    private long rotationElement(int k) {
+        return ev.rotationElement(k);
+    }
+
+    private void checkParams(Ciphertext c, String name) {
+        ev.checkParams(c, name);
+    }
+
+    private static void checkSize2(Ciphertext c, String op) {
+        Evaluator.checkSize2(c, op);
+    }
+
+    private RnsPoly[] newPolys(int count, int limbs) {
+        return ev.newPolys(count, limbs);
+    }
+
+    private RnsPoly[] target(Ciphertext out, int size, int limbs) {
+        return ev.target(out, size, limbs);
+    }
+
+    private static RnsPoly[] polys(Ciphertext c) {
+        return Evaluator.polys(c);
+    }
+
+    /**
+     * Rotates the slots left by {@code k}: slot {@code i + k} moves to slot {@code i} (indices mod N/2; negative
+     * {@code k} rotates right). Needs the Galois key of {@code 5^k mod 2N}.
+     */
+    Ciphertext rotate(Ciphertext a, int k) {
+        return applyGalois(a, rotationElement(k), "rotation by " + k);
+    }
+
+    /** Complex conjugation of every slot (needs the conjugation key). */
+    Ciphertext conjugate(Ciphertext a) {
+        return applyGalois(a, Automorphism.conjugationElement(params.logN()), "conjugation");
+    }
+
+    /**
+     * Several rotations of one ciphertext sharing one key-switching decomposition (hoisting): much cheaper than
+     * separate {@link #rotate} calls. Returns one ciphertext per step, in order; equal to {@code rotate(a, k)}
+     * up to the fresh key-switching noise.
+     */
+    Ciphertext[] rotateHoisted(Ciphertext a, int... steps) {
+        checkParams(a, "a");
+        checkSize2(a, "rotate");
+        Decomposition d = null;
+        Ciphertext[] out = new Ciphertext[steps.length];
+        for (int s = 0; s < steps.length; s++) {
+            long g = rotationElement(steps[s]);
+            if (g == 1) {
+                out[s] = a.copy();
+                continue;
+            }
+            KeySwitchKey key = galoisKey(g, "rotation by " + steps[s]);
+            if (d == null) {
+                d = switcher.decompose(a.poly(1), par, pool);
+            }
+            out[s] = new Ciphertext(params, a.scale(), newPolys(2, a.level() + 1));
+            finishGalois(a, d, key, g, out[s]);
+        }
+        if (d != null) {
+            d.release(pool);
+        }
+        return out;
+    }
+
+    private Ciphertext applyGalois(Ciphertext a, long g, String what) {
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(2, a.level() + 1));
+        applyGaloisInto(a, g, what, out);
+        return out;
+    }
+
+    /** {@code out = rotate(a, k)} ({@code out} may be {@code a}; its polynomials are reused when shaped alike). */
+    void rotateInto(Ciphertext a, int k, Ciphertext out) {
+        applyGaloisInto(a, rotationElement(k), "rotation by " + k, out);
+    }
+
+    /** {@code out = conjugate(a)}. */
+    void conjugateInto(Ciphertext a, Ciphertext out) {
+        applyGaloisInto(a, Automorphism.conjugationElement(params.logN()), "conjugation", out);
+    }
+
+    private void applyGaloisInto(Ciphertext a, long g, String what, Ciphertext out) {
+        checkParams(a, "a");
+        checkSize2(a, what);
+        if (g == 1) {
+            if (out != a) {
+                out.set(a.scale(), polys(a.copy()));
+            }
+            return;
+        }
+        KeySwitchKey key = galoisKey(g, what);
+        finishGalois(a, null, key, g, out);
+    }
+
+    private KeySwitchKey galoisKey(long g, String what) {
+        KeySwitchKey key = keys == null ? null : keys.galoisKeys().get(g);
+        if (key == null) {
+            throw new IllegalStateException(what + " needs the Galois key for element " + g
+                    + ", but the evaluation keys do not hold it");
+        }
+        return key;
+    }
+
+    /** Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. */
+    private void finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g, Ciphertext out) {
+        int[] perm = perms.computeIfAbsent(g, e -> Automorphism.nttPermutation(params.logN(), e));
+        int limbs = a.level() + 1;
+        // the key switch writes its outputs before c0 is read: never write into a's own polynomials
+        RnsPoly[] res = out != a ? target(out, 2, limbs) : newPolys(2, limbs);
+        RnsPoly b = res[0];
+        RnsPoly ak = res[1];
+        if (d == null) {
+            switcher.switchKey(a.poly(1), key, perm, b, ak, par, pool);
+        } else {
+            switcher.apply(d, key, perm, b, ak, par, pool);
+        }
+        RnsPoly c0 = a.poly(0);
+        par.forEach(limbs, i -> {
+            long[] src = c0.limb(i);
+            long[] dst = b.limb(i);
+            long q = ring.modulus(i).value();
+            for (int k = 0; k < n; k++) {
+                long s = dst[k] + src[perm[k]];
+                dst[k] = s >= q ? s - q : s;
+            }
+        });
+        out.set(a.scale(), b, ak);
+    }
+}
