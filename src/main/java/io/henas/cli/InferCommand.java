@@ -1,20 +1,299 @@
 package io.henas.cli;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.henas.bench.EvaluatorOpMeasurer;
+import io.henas.ckks.Ciphertext;
+import io.henas.cost.Calibration;
+import io.henas.cost.CalibrationCache;
+import io.henas.cost.CalibrationKey;
+import io.henas.cost.Calibrator;
+import io.henas.cost.CostModel;
+import io.henas.data.Dataset;
+import io.henas.data.Datasets;
+import io.henas.export.ExportedModel;
+import io.henas.infer.CiphertextFiles;
+import io.henas.infer.InferenceClient;
+import io.henas.infer.InferenceReport;
+import io.henas.infer.InferenceRun;
+import io.henas.infer.InferenceServer;
+import io.henas.json.Json;
+import io.henas.rlwe.EvaluationKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code henas infer}: Run an exported model in plaintext simulation or under real CKKS encryption. */
-@Command(name = "infer", mixinStandardHelpOptions = true, description = "Run an exported model in plaintext simulation or under real CKKS encryption.")
+@Command(name = "infer", mixinStandardHelpOptions = true,
+        description = {"Run an exported model in plaintext simulation or under real CKKS encryption.",
+                "Without --encrypted: the plan in double arithmetic (predicts encrypted accuracy in seconds).",
+                "With --encrypted: client and server roles in one process. The keygen, encrypt, eval and decrypt"
+                        + " subcommands run the roles separately, exchanging files."},
+        subcommands = {InferCommand.Keygen.class, InferCommand.Encrypt.class, InferCommand.Eval.class,
+                InferCommand.Decrypt.class})
 final class InferCommand implements Callable<Integer> {
-    @Parameters(arity = "0..*", description = "Arguments (not built yet).")
-    List<String> args = new ArrayList<>();
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.henas", description = "The exported model.")
+    Path model;
+
+    @Option(names = "--encrypted", description = "Run under real CKKS encryption (default: plaintext simulation).")
+    boolean encrypted;
+
+    @Option(names = "--images", defaultValue = "200", description = "Test images (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--data", description = "Directory with the Fashion-MNIST IDX files (default: Debian package"
+            + " directory if installed, else the shipped subset).")
+    Path data;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Evaluator threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--json", paramLabel = "OUT", description = "Write the results as JSON.")
+    Path json;
+
+    @Option(names = "--calibration", description = "Calibration cache for the predicted latency (default:"
+            + " ~/.cache/henas/calibration.json).")
+    Path calibration;
+
+    @Option(names = "--calibrate", description = "Measure the operation latencies for the model's ring degree if the"
+            + " cache lacks them (minutes).")
+    boolean calibrate;
+
+    @Option(names = "--quiet", description = "No per-image lines.")
+    boolean quiet;
 
     @Override
-    public Integer call() {
-        throw new NotBuiltException("henas infer (encrypted inference)", "issue 7");
+    public Integer call() throws IOException {
+        if (model == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required parameter: FILE.henas (or a subcommand: keygen, encrypt, eval, decrypt)");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, but was " + threads);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        ExportedModel m = ExportedModel.read(model);
+        Dataset test = testData(data);
+        CostModel cost = costModel(m, calibration, threads, calibrate);
+        w.printf("%s: %s, logN=%d, log QP=%d, %.1f-bit security%n", m.name(), m.plan(), m.heParameters().logN(),
+                m.heParameters().logQp(), m.heParameters().securityBits());
+        w.flush();
+        PrintStream progress = quiet || !encrypted ? null : new PrintStream(System.out, true);
+        InferenceReport r = InferenceRun.run(m, test, images, encrypted, threads, cost, progress);
+        Map<String, Object> j = r.toJson();
+        double trained = m.provenance().testAccuracy();
+        j.put("trained_test_accuracy", Double.isNaN(trained) ? null : trained);
+        j.put("model_file", model.toString());
+        j.put("plan_fingerprint", m.plan().fingerprint());
+        w.println(Json.pretty(j));
+        if (cost == null) {
+            w.println("(no calibration for this machine and " + threads + " thread(s): predicted latency omitted; run"
+                    + " with --calibrate)");
+        }
+        w.flush();
+        if (json != null) {
+            Json.writeFile(json, j);
+        }
+        return ExitCodes.OK;
+    }
+
+    static Dataset testData(Path dir) throws IOException {
+        return Datasets.fashionMnist(Optional.ofNullable(dir)).test();
+    }
+
+    /** The calibrated cost model for the executor (plaintexts pre-encoded after the first image), or null. */
+    static CostModel costModel(ExportedModel m, Path file, int threads, boolean calibrate) throws IOException {
+        Path f = file != null ? file : CalibrationCache.defaultPath();
+        CalibrationKey key = CalibrationKey.current(threads);
+        int logN = m.heParameters().logN();
+        Optional<Calibration> c = Files.exists(f) ? CalibrationCache.load(f, key) : Optional.empty();
+        if (c.isPresent() && c.get().covers(List.of(logN))) {
+            return new CostModel(c.get(), true);
+        }
+        if (!calibrate) {
+            return null;
+        }
+        try (EvaluatorOpMeasurer meas = new EvaluatorOpMeasurer(threads)) {
+            Map<Integer, List<Integer>> levels = new LinkedHashMap<>(c.map(x -> levelsOf(x)).orElse(Map.of()));
+            levels.putAll(Calibrator.defaultLevels(List.of(logN)));
+            return new CostModel(CalibrationCache.getOrCalibrate(f, key, meas, levels), true);
+        }
+    }
+
+    private static Map<Integer, List<Integer>> levelsOf(Calibration c) {
+        Map<Integer, List<Integer>> m = new LinkedHashMap<>();
+        c.fits().forEach((logN, fits) -> m.put(logN, fits.values().iterator().next().levels()));
+        return m;
+    }
+
+    /** {@code henas infer keygen}: client keys. */
+    @Command(name = "keygen", mixinStandardHelpOptions = true,
+            description = "Client: generate keys; writes DIR/client.key (secret: keep it) and DIR/eval.keys (for the"
+                    + " server).")
+    static final class Keygen implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "FILE.henas")
+        Path model;
+        @Option(names = "--dir", required = true, description = "Directory for the key files.")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            ExportedModel m = ExportedModel.read(model);
+            Files.createDirectories(dir);
+            InferenceClient c = InferenceClient.generate(m);
+            c.writeSecretKey(dir.resolve("client.key"));
+            EvaluationKeys k = c.evaluationKeys();
+            CiphertextFiles.writeKeys(dir.resolve("eval.keys"), m.ckksParameters(), k);
+            spec.commandLine().getOut().printf("wrote %s (secret, client only) and %s (%d bytes, for the server)%n",
+                    dir.resolve("client.key"), dir.resolve("eval.keys"), Files.size(dir.resolve("eval.keys")));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code henas infer encrypt}: client encryption of test images. */
+    @Command(name = "encrypt", mixinStandardHelpOptions = true,
+            description = "Client: encrypt the first N test images into a ciphertext file.")
+    static final class Encrypt implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "FILE.henas")
+        Path model;
+        @Option(names = "--key", required = true, description = "client.key from keygen.")
+        Path key;
+        @Option(names = "--images", defaultValue = "1")
+        int images;
+        @Option(names = "--data")
+        Path data;
+        @Option(names = "--out", required = true)
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            ExportedModel m = ExportedModel.read(model);
+            InferenceClient c = InferenceClient.load(m, key);
+            Dataset d = testData(data);
+            if (images < 1 || images > d.size()) {
+                throw new IllegalArgumentException("--images must be in [1, " + d.size() + "], but was " + images);
+            }
+            List<List<Ciphertext>> cts = new ArrayList<>();
+            for (int i = 0; i < images; i++) {
+                cts.add(c.encrypt(d.image(i)));
+            }
+            CiphertextFiles.write(out, m.ckksParameters(), cts);
+            spec.commandLine().getOut().printf("wrote %d encrypted image(s) to %s (%d bytes)%n", images, out,
+                    Files.size(out));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code henas infer eval}: the server. */
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Server: evaluate the model on encrypted images with the evaluation keys only.")
+    static final class Eval implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "FILE.henas")
+        Path model;
+        @Option(names = "--keys", required = true, description = "eval.keys from keygen.")
+        Path keys;
+        @Option(names = "--in", required = true)
+        Path in;
+        @Option(names = "--out", required = true)
+        Path out;
+        @Option(names = "--threads", defaultValue = "1")
+        int threads;
+
+        @Override
+        public Integer call() throws IOException {
+            ExportedModel m = ExportedModel.read(model);
+            EvaluationKeys k = CiphertextFiles.readKeys(keys, m.ckksParameters());
+            List<List<Ciphertext>> inputs = CiphertextFiles.read(in, m.ckksParameters());
+            List<List<Ciphertext>> outputs = new ArrayList<>();
+            PrintWriter w = spec.commandLine().getOut();
+            try (InferenceServer s = new InferenceServer(m, k, threads)) {
+                for (int i = 0; i < inputs.size(); i++) {
+                    InferenceServer.Evaluation e = s.evaluate(inputs.get(i));
+                    outputs.add(e.outputs());
+                    w.printf("image %d: %.3f s, %s%n", i + 1, e.seconds(), e.counts());
+                    w.flush();
+                }
+            }
+            CiphertextFiles.write(out, m.ckksParameters(), outputs);
+            w.printf("wrote %d encrypted result(s) to %s%n", outputs.size(), out);
+            w.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code henas infer decrypt}: client decryption. */
+    @Command(name = "decrypt", mixinStandardHelpOptions = true,
+            description = "Client: decrypt the server's results; prints the predicted classes (and the accuracy"
+                    + " against the first test labels).")
+    static final class Decrypt implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "FILE.henas")
+        Path model;
+        @Option(names = "--key", required = true)
+        Path key;
+        @Option(names = "--in", required = true)
+        Path in;
+        @Option(names = "--data")
+        Path data;
+        @Option(names = "--json")
+        Path json;
+
+        @Override
+        public Integer call() throws IOException {
+            ExportedModel m = ExportedModel.read(model);
+            InferenceClient c = InferenceClient.load(m, key);
+            List<List<Ciphertext>> outputs = CiphertextFiles.read(in, m.ckksParameters());
+            Dataset d = testData(data);
+            List<Object> preds = new ArrayList<>();
+            int correct = 0;
+            PrintWriter w = spec.commandLine().getOut();
+            for (int i = 0; i < outputs.size(); i++) {
+                double[] logits = c.decrypt(outputs.get(i));
+                int p = InferenceClient.argmax(logits);
+                int label = i < d.size() ? d.label(i) : -1;
+                correct += p == label ? 1 : 0;
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("image", i);
+                e.put("prediction", p);
+                e.put("label", label);
+                e.put("logits", java.util.Arrays.stream(logits).boxed().toList());
+                preds.add(e);
+                w.printf("image %d: class %d (label %d)%n", i + 1, p, label);
+            }
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("images", outputs.size());
+            j.put("encrypted_accuracy", outputs.isEmpty() ? null : correct / (double) outputs.size());
+            j.put("predictions", preds);
+            w.printf("accuracy %d/%d%n", correct, outputs.size());
+            w.flush();
+            if (json != null) {
+                Json.writeFile(json, j);
+            }
+            return ExitCodes.OK;
+        }
     }
 }

@@ -1,6 +1,9 @@
 /**
- * Exported models: the versioned self-describing {@code .henas} file (architecture, folded weights, HE parameters,
- * provenance, DL4J model) with validation on load. Never holds a key. May depend on: {@code ir}, {@code he},
- * {@code train}, {@code data}, {@code ckks}, {@code rlwe}, {@code ring}.
+ * Exported models: the versioned, self-describing {@code .henas} file (a zip: manifest with a SHA-256 per entry, the
+ * folded network and weights, the unfolded architecture, HE plan parameters with the concrete primes and the plan
+ * fingerprint, provenance, training metrics and the DL4J model), written by {@link io.henas.export.ModelExporter}
+ * and loaded with full validation by {@link io.henas.export.ExportedModel#read}; failures are
+ * {@link io.henas.export.ExportFormatException}. Never holds a key. May depend on: {@code ir}, {@code he},
+ * {@code train}, {@code data}, {@code ckks}, {@code rlwe}, {@code ring}, {@code json}.
  */
 package io.henas.export;

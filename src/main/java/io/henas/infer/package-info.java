@@ -1,7 +1,12 @@
 /**
- * Plaintext simulation and encrypted inference of exported models: client role (keys, encrypt, decrypt) and server
- * role (executes the HE plan with public evaluation keys only), with operation counting. May depend on:
- * {@code export}, {@code he}, {@code cost}, {@code ir}, {@code data}, {@code train}, {@code ckks}, {@code rlwe},
- * {@code ring}.
+ * Plaintext simulation and encrypted inference of exported models. {@link io.henas.infer.InferenceClient} is the
+ * client role (secret key derived from a persisted seed, evaluation keys, packing + encryption of an image as the
+ * plan's input layout says, decryption + unpacking of the logits); {@link io.henas.infer.InferenceServer} is the
+ * server role: it executes the HE plan through {@code he.PlanRunner} (which counts every operation) on a CKKS
+ * backend built from evaluation keys only (no type on the server side can reach a secret key).
+ * {@link io.henas.infer.InferenceRun} runs both roles over test images and compares with the plaintext simulation;
+ * {@link io.henas.infer.CiphertextFiles} holds the files the roles exchange when they run on different machines.
+ * May depend on: {@code export}, {@code he}, {@code cost}, {@code ir}, {@code data}, {@code train}, {@code ckks},
+ * {@code rlwe}, {@code ring}.
  */
 package io.henas.infer;

@@ -1,0 +1,120 @@
+package io.henas.infer;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.henas.ckks.Ciphertext;
+import io.henas.ckks.CkksIO;
+import io.henas.ckks.CkksParameters;
+import io.henas.rlwe.EvaluationKeys;
+
+/**
+ * Files the client and server exchange ({@code henas infer keygen | encrypt | eval | decrypt}):
+ * <ul>
+ *   <li>ciphertext batches ({@value #CT_MAGIC}): magic, parameter id (UTF), image count, then per image the number
+ *       of ciphertexts and each ciphertext as a length-prefixed {@link CkksIO} record;</li>
+ *   <li>evaluation keys: {@link CkksIO#writeEvaluationKeys} after the magic {@value #KEYS_MAGIC}.</li>
+ * </ul>
+ */
+public final class CiphertextFiles {
+    static final String CT_MAGIC = "HENAS-CIPHERTEXTS-V1";
+    static final String KEYS_MAGIC = "HENAS-EVAL-KEYS-V1";
+    private static final int MAX_COUNT = 1 << 20;
+
+    private CiphertextFiles() {
+    }
+
+    /** Writes one list of ciphertexts per image. */
+    public static void write(Path file, CkksParameters params, List<List<Ciphertext>> images) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+            out.write(CT_MAGIC.getBytes(StandardCharsets.US_ASCII));
+            out.writeUTF(params.id());
+            out.writeInt(images.size());
+            for (List<Ciphertext> cts : images) {
+                out.writeInt(cts.size());
+                for (Ciphertext c : cts) {
+                    byte[] b = CkksIO.toBytes(c);
+                    out.writeInt(b.length);
+                    out.write(b);
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads a file written by {@link #write}.
+     *
+     * @throws IOException naming the file if it is malformed or belongs to other parameters
+     */
+    public static List<List<Ciphertext>> read(Path file, CkksParameters params) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            magic(in, CT_MAGIC, file);
+            String id = in.readUTF();
+            if (!id.equals(params.id())) {
+                throw new IOException(file + ": ciphertext parameters must be the model's " + params.id() + ", but were "
+                        + id);
+            }
+            int n = count(in.readInt(), file, "image count");
+            List<List<Ciphertext>> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = count(in.readInt(), file, "ciphertexts of image " + i);
+                List<Ciphertext> cts = new ArrayList<>();
+                for (int j = 0; j < k; j++) {
+                    int len = in.readInt();
+                    if (len < 0 || len > (1 << 30)) {
+                        throw new IOException(file + ": ciphertext length must be in [0, 2^30], but was " + len);
+                    }
+                    byte[] b = new byte[len];
+                    in.readFully(b);
+                    cts.add(CkksIO.ciphertextFromBytes(b, params));
+                }
+                out.add(cts);
+            }
+            return out;
+        } catch (EOFException e) {
+            throw new IOException(file + ": truncated ciphertext file", e);
+        }
+    }
+
+    /** Writes the server's evaluation keys. */
+    public static void writeKeys(Path file, CkksParameters params, EvaluationKeys keys) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+            out.write(KEYS_MAGIC.getBytes(StandardCharsets.US_ASCII));
+            CkksIO.writeEvaluationKeys(keys, params, out);
+        }
+    }
+
+    /** Reads evaluation keys written by {@link #writeKeys}. */
+    public static EvaluationKeys readKeys(Path file, CkksParameters params) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            magic(in, KEYS_MAGIC, file);
+            return CkksIO.readEvaluationKeys(in, params);
+        } catch (EOFException e) {
+            throw new IOException(file + ": truncated evaluation key file", e);
+        }
+    }
+
+    private static void magic(DataInputStream in, String magic, Path file) throws IOException {
+        byte[] m = new byte[magic.length()];
+        in.readFully(m);
+        if (!magic.equals(new String(m, StandardCharsets.US_ASCII))) {
+            throw new IOException(file + ": must start with " + magic + ", but does not");
+        }
+    }
+
+    private static int count(int n, Path file, String what) throws IOException {
+        if (n < 0 || n > MAX_COUNT) {
+            throw new IOException(file + ": " + what + " must be in [0, " + MAX_COUNT + "], but was " + n);
+        }
+        return n;
+    }
+}

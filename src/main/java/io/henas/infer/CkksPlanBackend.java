@@ -1,0 +1,158 @@
+package io.henas.infer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.henas.ckks.Ciphertext;
+import io.henas.ckks.CkksParameters;
+import io.henas.ckks.Encoder;
+import io.henas.ckks.Evaluator;
+import io.henas.ckks.Plaintext;
+import io.henas.he.HePlan;
+import io.henas.he.PlanBackend;
+import io.henas.he.PlanBinding;
+
+/**
+ * {@link PlanBackend} on the real CKKS {@link Evaluator}: executes a plan's instructions on ciphertexts with the
+ * plan's scale discipline (see {@code he.OpCode}): a product's plaintext (or constant) is encoded at
+ * {@code q_level * target / inputScale}, so the RESCALE that follows lands exactly on the target scale; ADD_PLAIN
+ * operands are encoded at the register's scale. Encoded plaintexts are cached (they are identical for every input,
+ * since the scales are) while they fit {@code cacheBytes}. Holds only the evaluator (evaluation keys). Not
+ * thread-safe.
+ */
+final class CkksPlanBackend implements PlanBackend<Ciphertext> {
+    private final HePlan plan;
+    private final PlanBinding binding;
+    private final Evaluator eval;
+    private final Encoder encoder;
+    private final CkksParameters params;
+    private final Map<Key, Plaintext> cache = new HashMap<>();
+    /** Reused product buffers of MUL_PLAIN_ACC, by level and size (no megabyte allocation per accumulation). */
+    private final Map<Integer, Ciphertext> scratch = new HashMap<>();
+    private final long cacheBytes;
+    private long cached;
+    private int current;
+    private long encodes;
+
+    CkksPlanBackend(PlanBinding binding, Evaluator eval, long cacheBytes) {
+        this.plan = binding.plan();
+        this.binding = binding;
+        this.eval = eval;
+        this.params = eval.params();
+        this.encoder = new Encoder(params);
+        this.cacheBytes = cacheBytes;
+    }
+
+    /** Plaintext encodings performed so far (cache misses). */
+    long encodes() {
+        return encodes;
+    }
+
+    private record Key(int pt, boolean constant, int level, double scale) {
+    }
+
+    @Override
+    public void before(int i) {
+        current = i;
+    }
+
+    private double planScale() {
+        return params.defaultScale();
+    }
+
+    /** The scale a product's plaintext needs so the following rescale lands on {@code target}'s scale. */
+    private double productScale(Ciphertext a, Ciphertext target) {
+        double t = target == null ? planScale() : target.scale();
+        return params.rlwe().q(a.level()) * t / a.scale();
+    }
+
+    private Plaintext plaintext(int pt, boolean constant, int level, double scale) {
+        Key key = new Key(pt, constant, level, scale);
+        Plaintext p = cache.get(key);
+        if (p != null) {
+            return p;
+        }
+        encodes++;
+        p = constant ? encoder.encodeConstant(binding.scalar(pt), level, scale)
+                : encoder.encode(binding.slots(pt), level, scale);
+        long bytes = (long) (level + 1) * params.n() * Long.BYTES;
+        if (cached + bytes <= cacheBytes) {
+            cache.put(key, p);
+            cached += bytes;
+        }
+        return p;
+    }
+
+    @Override
+    public Ciphertext rotate(Ciphertext a, int step) {
+        return eval.rotate(a, step);
+    }
+
+    @Override
+    public Ciphertext[] rotateHoisted(Ciphertext a, int[] steps) {
+        return eval.rotateHoisted(a, steps);
+    }
+
+    @Override
+    public Ciphertext mulPlain(Ciphertext a, int pt, Ciphertext target) {
+        return eval.mulPlain(a, plaintext(pt, false, a.level(), productScale(a, target)));
+    }
+
+    @Override
+    public Ciphertext mulPlainAcc(Ciphertext acc, Ciphertext a, int pt, Ciphertext target) {
+        Plaintext p = plaintext(pt, false, a.level(), productScale(a, target));
+        int k = a.level() * 4 + a.size();
+        Ciphertext s = scratch.get(k);
+        if (s == null) {
+            s = eval.mulPlain(a, p);
+            scratch.put(k, s);
+        } else {
+            eval.mulPlainInto(a, p, s);
+        }
+        eval.addInto(acc, s, acc);
+        return acc;
+    }
+
+    @Override
+    public Ciphertext mulConst(Ciphertext a, int pt, Ciphertext target) {
+        return eval.mulPlain(a, plaintext(pt, true, a.level(), productScale(a, target)));
+    }
+
+    @Override
+    public Ciphertext mulCt(Ciphertext a, Ciphertext b) {
+        return eval.mul(a, b);
+    }
+
+    @Override
+    public Ciphertext relinearize(Ciphertext a) {
+        if (plan.dst(current) == plan.a(current)) {
+            eval.relinearizeInto(a, a);
+            return a;
+        }
+        return eval.relinearize(a);
+    }
+
+    @Override
+    public Ciphertext rescale(Ciphertext a) {
+        if (plan.dst(current) == plan.a(current)) {
+            eval.rescaleInto(a, a);
+            return a;
+        }
+        return eval.rescale(a);
+    }
+
+    @Override
+    public Ciphertext dropLevel(Ciphertext a, int levels) {
+        return eval.dropToLevel(a, a.level() - levels);
+    }
+
+    @Override
+    public Ciphertext add(Ciphertext a, Ciphertext b) {
+        return eval.add(a, b);
+    }
+
+    @Override
+    public Ciphertext addPlain(Ciphertext a, int pt) {
+        return eval.addPlain(a, plaintext(pt, false, a.level(), a.scale()));
+    }
+}

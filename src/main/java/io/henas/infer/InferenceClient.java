@@ -1,0 +1,164 @@
+package io.henas.infer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.henas.ckks.Ciphertext;
+import io.henas.ckks.CkksIO;
+import io.henas.ckks.CkksParameters;
+import io.henas.ckks.Decryptor;
+import io.henas.ckks.Encoder;
+import io.henas.ckks.Encryptor;
+import io.henas.export.ExportedModel;
+import io.henas.he.PlanBinding;
+import io.henas.ring.Sampler;
+import io.henas.rlwe.EvaluationKeys;
+import io.henas.rlwe.KeyGenerator;
+import io.henas.rlwe.SecretKey;
+
+/**
+ * The client role: owns the secret key; generates the evaluation keys for the server, packs and encrypts an image as
+ * the plan's input layout says, decrypts the output ciphertexts and unpacks the logits (applying the plan's pending
+ * output affine). The secret key is derived from a 32-byte seed through an AES-256-CTR stream
+ * ({@link KeySeedRandom}); {@link #writeSecretKey} persists the seed in a client-only file (format
+ * {@value #KEY_MAGIC}: magic, parameter id, seed, and a check ciphertext that {@link #load} decrypts to prove the
+ * derived key is the original). Not thread-safe.
+ */
+public final class InferenceClient {
+    static final String KEY_MAGIC = "HENAS-SECRET-KEY-V1";
+    private static final double CHECK_VALUE = 0.3125;
+
+    private final ExportedModel model;
+    private final CkksParameters params;
+    private final byte[] seed;
+    private final SecretKey sk;
+    private final Encoder encoder;
+    private final Encryptor encryptor;
+    private final Decryptor decryptor;
+    private final PlanBinding binding;
+
+    private InferenceClient(ExportedModel model, byte[] seed) {
+        this.model = model;
+        this.params = model.ckksParameters();
+        this.seed = seed.clone();
+        this.sk = new KeyGenerator(params.rlwe(), new Sampler(new KeySeedRandom(seed))).secretKey();
+        this.encoder = new Encoder(params);
+        this.encryptor = Encryptor.ofSecretKey(params, sk);
+        this.decryptor = new Decryptor(params, sk);
+        this.binding = model.binding();
+    }
+
+    /** A client with a fresh secret key (seed from a {@code DRBG} SecureRandom). */
+    public static InferenceClient generate(ExportedModel model) {
+        byte[] s = new byte[32];
+        try {
+            SecureRandom.getInstance("DRBG").nextBytes(s);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            new SecureRandom().nextBytes(s);
+        }
+        return new InferenceClient(model, s);
+    }
+
+    /**
+     * Loads a client from its secret-key file.
+     *
+     * @throws IOException if the file is malformed, belongs to other parameters or does not reproduce its key
+     */
+    public static InferenceClient load(ExportedModel model, Path keyFile) throws IOException {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(keyFile))) {
+            byte[] magic = new byte[KEY_MAGIC.length()];
+            in.readFully(magic);
+            if (!KEY_MAGIC.equals(new String(magic, StandardCharsets.US_ASCII))) {
+                throw new IOException(keyFile + ": must start with " + KEY_MAGIC + " (a henas client key file)");
+            }
+            String id = in.readUTF();
+            if (!id.equals(model.ckksParameters().id())) {
+                throw new IOException(keyFile + ": key parameters must be the model's " + model.ckksParameters().id()
+                        + ", but were " + id);
+            }
+            byte[] s = new byte[32];
+            in.readFully(s);
+            byte[] check = new byte[in.readInt()];
+            in.readFully(check);
+            InferenceClient c = new InferenceClient(model, s);
+            Ciphertext ct = CkksIO.ciphertextFromBytes(check, model.ckksParameters());
+            double v = c.encoder.decodeReal(c.decryptor.decrypt(ct))[0];
+            if (Math.abs(v - CHECK_VALUE) > 1e-3) {
+                throw new IOException(keyFile + ": the derived secret key must decrypt the check ciphertext to "
+                        + CHECK_VALUE + ", but gave " + v + " (corrupt file or incompatible henas version)");
+            }
+            return c;
+        } catch (java.io.EOFException e) {
+            throw new IOException(keyFile + ": truncated client key file", e);
+        }
+    }
+
+    /** Writes the client-only secret-key file (owner read/write only where the file system supports it). */
+    public void writeSecretKey(Path file) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            out.write(KEY_MAGIC.getBytes(StandardCharsets.US_ASCII));
+            out.writeUTF(params.id());
+            out.write(seed);
+            byte[] check = CkksIO.toBytes(encryptor.encrypt(encoder.encodeConstant(CHECK_VALUE, 0,
+                    params.defaultScale())));
+            out.writeInt(check.length);
+            out.write(check);
+        }
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.write(file, b.toByteArray(), StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** Fresh evaluation keys for the server: public key, relinearization key and the plan's Galois keys. */
+    public EvaluationKeys evaluationKeys() {
+        return new KeyGenerator(params.rlwe(), new Sampler()).evaluationKeys(sk, model.plan().galoisSteps(), false);
+    }
+
+    /** Packs an image (C-H-W) into the plan's input layout and encrypts each register at the top level. */
+    public List<Ciphertext> encrypt(double[] image) {
+        List<Ciphertext> out = new ArrayList<>();
+        for (double[] v : binding.packInput(image)) {
+            out.add(encryptor.encrypt(encoder.encode(v, model.plan().depth(), params.defaultScale())));
+        }
+        return out;
+    }
+
+    /** Decrypts the output ciphertexts and unpacks the logits. */
+    public double[] decrypt(List<Ciphertext> outputs) {
+        double[][] regs = new double[outputs.size()][];
+        for (int k = 0; k < regs.length; k++) {
+            regs[k] = encoder.decodeReal(decryptor.decrypt(outputs.get(k)));
+        }
+        return binding.unpackOutput(regs);
+    }
+
+    public CkksParameters params() {
+        return params;
+    }
+
+    /** Index of the largest logit (first on ties). */
+    public static int argmax(double[] logits) {
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

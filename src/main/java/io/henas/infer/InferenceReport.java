@@ -1,0 +1,80 @@
+package io.henas.infer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * The outcome of {@link InferenceRun}: plaintext-simulation accuracy and, for encrypted runs, encrypted accuracy,
+ * agreement, logit error, latency and sizes. {@link #toJson()} gives the {@code henas infer --json} keys.
+ *
+ * @param model              model name
+ * @param images             images evaluated
+ * @param encrypted          whether the images were run under encryption
+ * @param plainAccuracy      accuracy of the plaintext simulation of the plan (double arithmetic, plan order)
+ * @param encryptedAccuracy  accuracy of the decrypted predictions (NaN if not encrypted)
+ * @param agreement          fraction of images whose decrypted argmax equals the simulation's (NaN if not encrypted)
+ * @param maxRelLogitError   max over images of {@code max_i |enc_i - sim_i| / max_i |sim_i|} (NaN if not encrypted)
+ * @param latencyMedianS     median server evaluation seconds per image (NaN if not encrypted)
+ * @param latencyFirstS      the first image's seconds (encodes and caches the plaintexts; NaN if not encrypted)
+ * @param predictedLatencyS  the cost model's prediction for the executor's thread count, if calibrated
+ * @param simulationSeconds  wall seconds of the plaintext simulation of all images
+ * @param threads            evaluator threads
+ * @param logN               ring degree exponent
+ * @param logQp              total modulus bits
+ * @param securityBits       estimated security
+ * @param galoisKeyBytes     serialized Galois keys
+ * @param ciphertextBytes    one serialized input ciphertext
+ * @param inputCiphertexts   ciphertexts per image
+ * @param keygenSeconds      client key generation seconds (NaN if not encrypted)
+ * @param encryptSecondsMedian median client encryption seconds per image (NaN if not encrypted)
+ * @param decryptSecondsMedian median client decryption seconds per image (NaN if not encrypted)
+ * @param countsMatchCostModel whether every image's executed counts equalled the plan's (cost model's) counts
+ * @param operations         executed operations per image by kind
+ */
+public record InferenceReport(String model, int images, boolean encrypted, double plainAccuracy,
+                              double encryptedAccuracy, double agreement, double maxRelLogitError,
+                              double latencyMedianS, double latencyFirstS, OptionalDouble predictedLatencyS,
+                              double simulationSeconds, int threads, int logN, int logQp, double securityBits,
+                              long galoisKeyBytes, long ciphertextBytes, int inputCiphertexts, double keygenSeconds,
+                              double encryptSecondsMedian, double decryptSecondsMedian, boolean countsMatchCostModel,
+                              Map<String, Long> operations) {
+    public InferenceReport {
+        operations = Map.copyOf(operations);
+    }
+
+    /** JSON form; NaN and absent values are written as null. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("images", images);
+        m.put("encrypted", encrypted);
+        m.put("plain_accuracy", n(plainAccuracy));
+        m.put("encrypted_accuracy", n(encryptedAccuracy));
+        m.put("agreement", n(agreement));
+        m.put("max_rel_logit_error", n(maxRelLogitError));
+        m.put("latency_s_median", n(latencyMedianS));
+        m.put("latency_s_first", n(latencyFirstS));
+        m.put("predicted_latency_s", predictedLatencyS.isPresent() ? predictedLatencyS.getAsDouble() : null);
+        m.put("latency_rel_error", predictedLatencyS.isPresent() && !Double.isNaN(latencyMedianS)
+                ? Math.abs(predictedLatencyS.getAsDouble() - latencyMedianS) / latencyMedianS : null);
+        m.put("simulation_s", simulationSeconds);
+        m.put("threads", threads);
+        m.put("logN", logN);
+        m.put("log_qp", logQp);
+        m.put("security_bits", securityBits);
+        m.put("galois_key_bytes", galoisKeyBytes);
+        m.put("ciphertext_bytes", ciphertextBytes);
+        m.put("input_ciphertexts", inputCiphertexts);
+        m.put("keygen_s", n(keygenSeconds));
+        m.put("encrypt_s_median", n(encryptSecondsMedian));
+        m.put("decrypt_s_median", n(decryptSecondsMedian));
+        m.put("counts_match_cost_model", countsMatchCostModel);
+        m.put("operations", new java.util.TreeMap<>(operations));
+        return m;
+    }
+
+    private static Object n(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+}

@@ -1,0 +1,169 @@
+package io.henas.infer;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+import io.henas.ckks.Ciphertext;
+import io.henas.ckks.CkksIO;
+import io.henas.cost.CostModel;
+import io.henas.data.Dataset;
+import io.henas.export.ExportedModel;
+import io.henas.he.HeParameters;
+import io.henas.he.OpCounts;
+import io.henas.he.OpKind;
+import io.henas.he.PlanBinding;
+import io.henas.he.PlanSimulator;
+import io.henas.rlwe.EvaluationKeys;
+
+/**
+ * Runs an exported model on the first {@code images} images of a dataset: always the plaintext simulation of the
+ * plan (double arithmetic, the plan's exact order, via {@link PlanSimulator}); with encryption also both roles in one
+ * process (client keygen, encrypt, server evaluate, client decrypt), comparing the decrypted logits with the
+ * simulation's and the executed operation counts with the plan's.
+ */
+public final class InferenceRun {
+    private InferenceRun() {
+    }
+
+    /** Plaintext simulation logits of each image, on {@code threads} threads (one binding each). */
+    static double[][] simulate(ExportedModel m, Dataset d, int images, int threads) {
+        double[][] out = new double[images][];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Runnable work = () -> {
+            try {
+                PlanBinding b = m.binding();
+                for (int i = next.getAndIncrement(); i < images; i = next.getAndIncrement()) {
+                    out[i] = PlanSimulator.run(b, d.image(i)).logits();
+                }
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+                next.set(images);
+            }
+        };
+        List<Thread> ts = new java.util.ArrayList<>();
+        for (int t = 1; t < Math.min(threads, images); t++) {
+            ts.add(Thread.ofPlatform().daemon().start(work));
+        }
+        work.run();
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while simulating", e);
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        for (int i = 0; i < images; i++) {
+            if (out[i] == null) {
+                throw new IllegalStateException("simulation of image " + i + " failed");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs the model.
+     *
+     * @param cost     the cost model predicting latency for {@code threads} (null: no prediction)
+     * @param progress where to print one line per image (null: silent)
+     * @throws IllegalArgumentException if {@code images} is not in [1, d.size()] or the images do not fit the model
+     */
+    public static InferenceReport run(ExportedModel m, Dataset d, int images, boolean encrypted, int threads,
+                                      CostModel cost, PrintStream progress) {
+        if (images < 1 || images > d.size()) {
+            throw new IllegalArgumentException("images must be in [1, " + d.size() + "], but was " + images);
+        }
+        if (d.imageSize() != m.folded().net().node(0).shape().size()) {
+            throw new IllegalArgumentException("images must have " + m.folded().net().node(0).shape() + " = "
+                    + m.folded().net().node(0).shape().size() + " values, but " + d.name() + " has " + d.imageSize());
+        }
+        long t0 = System.nanoTime();
+        double[][] sim = simulate(m, d, images, threads);
+        double simSeconds = (System.nanoTime() - t0) / 1e9;
+        int plainCorrect = 0;
+        for (int i = 0; i < images; i++) {
+            plainCorrect += InferenceClient.argmax(sim[i]) == d.label(i) ? 1 : 0;
+        }
+        HeParameters p = m.heParameters();
+        OptionalDouble predicted = cost == null ? OptionalDouble.empty()
+                : cost.estimate(m.name(), m.plan()).predictedLatencyS();
+        int inputs = m.plan().inputLayout().regCount();
+        long ctBytes = (long) (p.dataPrimes()) * 2 * (1L << p.logN()) * 8;
+        if (!encrypted) {
+            return new InferenceReport(m.name(), images, false, plainCorrect / (double) images, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN, predicted, simSeconds, threads, p.logN(), p.logQp(),
+                    p.securityBits(), -1, ctBytes, inputs, Double.NaN, Double.NaN, Double.NaN,
+                    true, Map.of());
+        }
+        long k0 = System.nanoTime();
+        InferenceClient client = InferenceClient.generate(m);
+        EvaluationKeys keys = client.evaluationKeys();
+        double keygen = (System.nanoTime() - k0) / 1e9;
+        long galoisBytes = CkksIO.toBytes(keys.galoisKeys(), m.ckksParameters()).length;
+        OpCounts expected = OpCounts.of(m.plan());
+        boolean countsOk = true;
+        double[] lat = new double[images];
+        double[] enc = new double[images];
+        double[] dec = new double[images];
+        int encCorrect = 0;
+        int agree = 0;
+        double maxRel = 0;
+        OpCounts last = null;
+        try (InferenceServer server = new InferenceServer(m, keys, threads)) {
+            for (int i = 0; i < images; i++) {
+                long e0 = System.nanoTime();
+                List<Ciphertext> in = client.encrypt(d.image(i));
+                enc[i] = (System.nanoTime() - e0) / 1e9;
+                if (i == 0) {
+                    ctBytes = CkksIO.toBytes(in.getFirst()).length;
+                }
+                InferenceServer.Evaluation ev = server.evaluate(in);
+                lat[i] = ev.seconds();
+                countsOk &= ev.counts().equals(expected);
+                last = ev.counts();
+                long d0 = System.nanoTime();
+                double[] logits = client.decrypt(ev.outputs());
+                dec[i] = (System.nanoTime() - d0) / 1e9;
+                int pe = InferenceClient.argmax(logits);
+                int ps = InferenceClient.argmax(sim[i]);
+                encCorrect += pe == d.label(i) ? 1 : 0;
+                agree += pe == ps ? 1 : 0;
+                double scale = 0;
+                double err = 0;
+                for (int j = 0; j < logits.length; j++) {
+                    scale = Math.max(scale, Math.abs(sim[i][j]));
+                    err = Math.max(err, Math.abs(sim[i][j] - logits[j]));
+                }
+                maxRel = Math.max(maxRel, err / Math.max(scale, 1e-300));
+                if (progress != null) {
+                    progress.printf("image %d/%d: label %d, encrypted %d, simulated %d, %.3f s%n", i + 1, images,
+                            d.label(i), pe, ps, lat[i]);
+                }
+            }
+        }
+        Map<String, Long> ops = new LinkedHashMap<>();
+        for (OpKind k : OpKind.values()) {
+            ops.put(k.key(), last.total(k));
+        }
+        return new InferenceReport(m.name(), images, true, plainCorrect / (double) images,
+                encCorrect / (double) images, agree / (double) images, maxRel, median(lat), lat[0], predicted,
+                simSeconds, threads, p.logN(), p.logQp(), p.securityBits(), galoisBytes, ctBytes, inputs, keygen,
+                median(enc), median(dec), countsOk, ops);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}

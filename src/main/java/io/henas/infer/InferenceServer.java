@@ -1,0 +1,111 @@
+package io.henas.infer;
+
+import java.util.List;
+
+import io.henas.ckks.Ciphertext;
+import io.henas.ckks.CkksParameters;
+import io.henas.ckks.Evaluator;
+import io.henas.export.ExportedModel;
+import io.henas.he.OpCounts;
+import io.henas.he.PlanRunner;
+import io.henas.rlwe.EvaluationKeys;
+
+/**
+ * The server role: executes an exported model's HE plan on encrypted inputs with the client's evaluation keys
+ * (public, relinearization and Galois keys) only. No constructor or field takes a secret key. Instructions are
+ * executed through {@link PlanRunner}, which counts them as they run. Not thread-safe; close to stop the evaluator's
+ * threads.
+ */
+public final class InferenceServer implements AutoCloseable {
+    /** Default budget for cached encoded plaintexts. */
+    public static final long DEFAULT_CACHE_BYTES = 2L << 30;
+
+    private final ExportedModel model;
+    private final Evaluator evaluator;
+    private final CkksPlanBackend backend;
+
+    /**
+     * @param keys    the client's evaluation keys (must belong to the model's parameters and hold every Galois
+     *                step of the plan)
+     * @param threads evaluator threads (>= 1)
+     * @throws IllegalArgumentException if the keys belong to other parameters or lack a rotation key
+     */
+    public InferenceServer(ExportedModel model, EvaluationKeys keys, int threads) {
+        this(model, keys, threads, DEFAULT_CACHE_BYTES);
+    }
+
+    /** As above, caching encoded plaintexts up to {@code cacheBytes} (0: encode on every use). */
+    public InferenceServer(ExportedModel model, EvaluationKeys keys, int threads, long cacheBytes) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
+        }
+        CkksParameters p = model.ckksParameters();
+        if (!keys.params().equals(p.rlwe())) {
+            throw new IllegalArgumentException("parameter mismatch: model=" + p.id() + ", keys=" + keys.params().id());
+        }
+        for (int step : model.plan().galoisSteps()) {
+            long g = io.henas.ring.Automorphism.rotationElement(p.logN(), step);
+            if (keys.galoisKeys() == null || !keys.galoisKeys().has(g)) {
+                throw new IllegalArgumentException("the evaluation keys must hold the Galois key for rotation step "
+                        + step + " (element " + g + "), but do not");
+            }
+        }
+        if (keys.relinKey() == null && model.plan().instructionCount() > 0
+                && java.util.stream.IntStream.range(0, model.plan().instructionCount())
+                .anyMatch(i -> model.plan().op(i) == io.henas.he.OpCode.RELINEARIZE)) {
+            throw new IllegalArgumentException("the plan relinearizes, so the evaluation keys must hold a"
+                    + " relinearization key, but do not");
+        }
+        this.model = model;
+        this.evaluator = new Evaluator(p, keys, threads);
+        this.backend = new CkksPlanBackend(model.binding(), evaluator, cacheBytes);
+    }
+
+    /**
+     * The result of one encrypted inference.
+     *
+     * @param outputs the output ciphertexts, in the plan's output layout order
+     * @param counts  the operations executed (counted as they ran)
+     * @param seconds wall time of the evaluation
+     */
+    public record Evaluation(List<Ciphertext> outputs, OpCounts counts, double seconds) {
+        public Evaluation {
+            outputs = List.copyOf(outputs);
+        }
+    }
+
+    /**
+     * Evaluates the plan.
+     *
+     * @param inputs one ciphertext per input register ({@link InferenceClient#encrypt})
+     * @throws IllegalArgumentException if the number, parameters or levels of the inputs are wrong
+     */
+    public Evaluation evaluate(List<Ciphertext> inputs) {
+        int depth = model.plan().depth();
+        for (int k = 0; k < inputs.size(); k++) {
+            Ciphertext c = inputs.get(k);
+            if (!c.params().equals(model.ckksParameters())) {
+                throw new IllegalArgumentException("parameter mismatch: model=" + model.ckksParameters().id()
+                        + ", input " + k + "=" + c.params().id());
+            }
+            if (c.level() != depth || c.size() != 2) {
+                throw new IllegalArgumentException("input " + k + " must be a fresh ciphertext at level " + depth
+                        + ", but was at level " + c.level() + " with size " + c.size());
+            }
+        }
+        long t0 = System.nanoTime();
+        PlanRunner.Result<Ciphertext> r = PlanRunner.run(model.plan(), backend, inputs);
+        double s = (System.nanoTime() - t0) / 1e9;
+        return new Evaluation(r.outputs(), r.counts(), s);
+    }
+
+    /** Plaintext encodings done so far (the first evaluation encodes, later ones hit the cache). */
+    public long encodes() {
+        return backend.encodes();
+    }
+
+    @Override
+    public void close() {
+        evaluator.close();
+    }
+}

@@ -1,0 +1,131 @@
+package io.henas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.henas.he.TestNets;
+import io.henas.ir.ActivationKind;
+import io.henas.ir.Architecture;
+import io.henas.ir.Layer;
+import io.henas.ir.LoweredNet;
+import io.henas.ir.Shape;
+import io.henas.json.Json;
+import io.henas.train.FoldedNet;
+import io.henas.train.TrainOutput;
+import io.henas.train.WeightsJson;
+
+/** {@code henas export} from a train output directory, then {@code henas infer} in simulation, encrypted and split. */
+class ExportInferCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        picocli.CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A fake train output: a tiny random-weight 28 x 28 net (accuracy near chance, which is all we need). */
+    private Path trainDir() throws IOException {
+        Architecture a = new Architecture("tiny", new Shape(1, 28, 28), 10, List.of(
+                new Layer.Conv(2, 3, 2), new Layer.Activation(ActivationKind.SQUARE), new Layer.AvgPool(2),
+                new Layer.Dense(10)));
+        LoweredNet net = a.lower();
+        Path d = Files.createDirectories(dir.resolve("train-out"));
+        WeightsJson.write(d.resolve(TrainOutput.FOLDED), new FoldedNet(net, TestNets.randomWeights(net, 3), List.of()));
+        Json.writeFile(d.resolve(TrainOutput.METRICS), Map.of("status", "OK", "architecture", "tiny",
+                "trainAccuracy", 0.1, "testAccuracy", 0.1, "trainData", "t", "evalData", "e",
+                "config", Map.of("seed", 5)));
+        Files.write(d.resolve(TrainOutput.MODEL), new byte[]{9, 9});
+        return d;
+    }
+
+    @Test
+    void exportThenInferInSimulationAndEncrypted() throws IOException {
+        Path model = dir.resolve("tiny.henas");
+        Run e = run("export", trainDir().toString(), "--out", model.toString(), "--commit", "abc");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("exported tiny"), e.out());
+        Path sim = dir.resolve("sim.json");
+        Run s = run("infer", model.toString(), "--images", "20", "--json", sim.toString(), "--quiet");
+        assertEquals(0, s.code(), s.err());
+        Map<String, Object> j = Json.asObject(Json.readFile(sim), "sim");
+        assertEquals(20L, j.get("images"));
+        assertTrue(j.get("plain_accuracy") instanceof Number, j.toString());
+        Path enc = dir.resolve("enc.json");
+        Run r = run("infer", model.toString(), "--encrypted", "--images", "1", "--threads", "2", "--quiet",
+                "--json", enc.toString());
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> k = Json.asObject(Json.readFile(enc), "enc");
+        for (String key : new String[]{"images", "plain_accuracy", "encrypted_accuracy", "agreement",
+                "max_rel_logit_error", "latency_s_median", "predicted_latency_s", "logN", "log_qp", "security_bits",
+                "galois_key_bytes", "ciphertext_bytes"}) {
+            assertTrue(k.containsKey(key), key + " missing: " + k);
+        }
+        assertEquals(1.0, ((Number) k.get("agreement")).doubleValue());
+        assertEquals(true, k.get("counts_match_cost_model"));
+        assertTrue(((Number) k.get("security_bits")).doubleValue() >= 128);
+    }
+
+    @Test
+    void rolesRunSeparatelyThroughFiles() throws IOException {
+        Path model = dir.resolve("tiny.henas");
+        assertEquals(0, run("export", trainDir().toString(), "--out", model.toString()).code());
+        Path keys = dir.resolve("keys");
+        Run k = run("infer", "keygen", model.toString(), "--dir", keys.toString());
+        assertEquals(0, k.code(), k.err());
+        Path in = dir.resolve("in.ct");
+        Run en = run("infer", "encrypt", model.toString(), "--key", keys.resolve("client.key").toString(),
+                "--images", "2", "--out", in.toString());
+        assertEquals(0, en.code(), en.err());
+        Path out = dir.resolve("out.ct");
+        Run ev = run("infer", "eval", model.toString(), "--keys", keys.resolve("eval.keys").toString(), "--in",
+                in.toString(), "--out", out.toString());
+        assertEquals(0, ev.code(), ev.err());
+        Path res = dir.resolve("res.json");
+        Run de = run("infer", "decrypt", model.toString(), "--key", keys.resolve("client.key").toString(), "--in",
+                out.toString(), "--json", res.toString());
+        assertEquals(0, de.code(), de.err());
+        Map<String, Object> j = Json.asObject(Json.readFile(res), "res");
+        assertEquals(2L, j.get("images"));
+        // the split roles predict what the simulation predicts
+        Path sim = dir.resolve("sim.json");
+        assertEquals(0, run("infer", model.toString(), "--images", "2", "--quiet", "--json", sim.toString()).code());
+        assertEquals(((Number) Json.asObject(Json.readFile(sim), "sim").get("plain_accuracy")).doubleValue(),
+                ((Number) j.get("encrypted_accuracy")).doubleValue());
+    }
+
+    @Test
+    void badSourcesAndTamperedModelsAreBadInput() throws IOException {
+        Run r = run("export", dir.toString(), "--out", dir.resolve("x.henas").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("train output directory"), r.err());
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(run.resolve("pareto.json"), "{}");
+        Run k = run("export", run.toString(), "--out", dir.resolve("x.henas").toString());
+        assertEquals(ExitCodes.BAD_INPUT, k.code());
+        assertTrue(k.err().contains("knee"), k.err());
+        Path bad = dir.resolve("bad.henas");
+        Files.writeString(bad, "not a model");
+        Run i = run("infer", bad.toString(), "--images", "1");
+        assertEquals(ExitCodes.BAD_INPUT, i.code());
+    }
+}
