@@ -76,7 +76,7 @@ public final class BenchFixture implements AutoCloseable {
     /**
      * A fixture with its own keys.
      *
-     * @param level   operand level in [1, maxLevel] (rescale needs at least 1)
+     * @param level   operand level in [0, maxLevel] (rescale and mul_relin_rescale need at least 1)
      * @param threads evaluator threads
      */
     public BenchFixture(CkksParameters params, int level, int threads) {
@@ -90,11 +90,11 @@ public final class BenchFixture implements AutoCloseable {
 
     private BenchFixture(Keys keys, int level, boolean ownsKeys) {
         CkksParameters params = keys.params;
-        if (level < 1 || level > params.maxLevel()) {
+        if (level < 0 || level > params.maxLevel()) {
             if (ownsKeys) {
                 keys.close();
             }
-            throw new IllegalArgumentException("level must be in [1, " + params.maxLevel() + "], but was " + level);
+            throw new IllegalArgumentException("level must be in [0, " + params.maxLevel() + "], but was " + level);
         }
         this.keys = keys;
         this.ownsKeys = ownsKeys;

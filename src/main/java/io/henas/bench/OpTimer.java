@@ -42,8 +42,8 @@ public final class OpTimer {
         if (!OPS.contains(op)) {
             throw new IllegalArgumentException("op must be one of " + OPS + ", but was '" + op + "'");
         }
-        if (level < 1 || level > params.maxLevel()) {
-            throw new IllegalArgumentException("level must be in [1, " + params.maxLevel() + "], but was " + level);
+        if (level < 0 || level > params.maxLevel()) {
+            throw new IllegalArgumentException("level must be in [0, " + params.maxLevel() + "], but was " + level);
         }
         String keyId = params.id() + "/" + params.defaultScale() + "/" + threads;
         BenchFixture f = FIXTURES.computeIfAbsent(keyId + "/" + level, k -> new BenchFixture(

@@ -11,6 +11,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.henas.bench.EvaluatorOpMeasurer;
+import io.henas.export.ExportedModel;
+import io.henas.export.ModelExporter;
+import io.henas.export.ModelSource;
+import io.henas.he.CompileOptions;
+import io.henas.he.HePlan;
 import io.henas.cost.CalibrationCache;
 import io.henas.data.DataSplit;
 import io.henas.data.Datasets;
@@ -172,25 +177,41 @@ final class SearchCommand implements Callable<Integer> {
         }
     }
 
-    /** Trains the knee architecture on the space's full budget into {@code kneeDir} (a {@code henas train} output). */
+    /**
+     * Trains the knee architecture on the space's full budget into {@code kneeDir} (a {@code henas train} output) and
+     * exports it to {@code kneeDir/model.henas}; each step is skipped when its output exists (resume).
+     */
     private static void trainKnee(SearchSpace space, DataSplit split, Trial knee, Path kneeDir, long seed)
             throws Exception {
         if (Files.exists(kneeDir.resolve(TrainOutput.METRICS))) {
             System.err.println("knee: already trained in " + kneeDir);
-            return;
+        } else {
+            Architecture arch = space.decode(knee.genes().stream().mapToInt(Integer::intValue).toArray());
+            TrainBudget b = space.full();
+            DataSplit.Selection sel = split.select(b.trainImages(), b.validationImages(), b.testImages());
+            TrainConfig cfg = new TrainConfig(TrainConfig.Mode.FULL, b.epochs(), b.batchSize(), b.learningRate(),
+                    b.seed(), 0, 0, 10_000, 0.05, 1e3, true);
+            System.err.printf(Locale.ROOT, "knee: trial %d %s (proxy acc %.4f, predicted %.3f s): full training on %d "
+                            + "images for %d epochs%n", knee.id(), knee.label(), knee.evaluation().accuracy(),
+                    knee.evaluation().latencySeconds(), sel.train().size(), b.epochs());
+            TrainResult r = Trainer.train(arch, cfg, sel.train(), sel.eval(),
+                    line -> System.err.println("knee: " + line));
+            TrainOutput.write(kneeDir, r);
+            Files.writeString(kneeDir.resolve("architecture.yaml"), io.henas.space.SpaceWriter.fixedYaml(arch, space));
+            System.err.printf(Locale.ROOT, "knee: %s test_acc=%.4f in %.0f s -> %s%n", r.status(), r.evalAccuracy(),
+                    r.seconds(), kneeDir);
+            if (!r.ok()) {
+                System.err.println("knee: not exported: training failed: " + r.failureReason());
+                return;
+            }
         }
-        Architecture arch = space.decode(knee.genes().stream().mapToInt(Integer::intValue).toArray());
-        TrainBudget b = space.full();
-        DataSplit.Selection sel = split.select(b.trainImages(), b.validationImages(), b.testImages());
-        TrainConfig cfg = new TrainConfig(TrainConfig.Mode.FULL, b.epochs(), b.batchSize(), b.learningRate(),
-                b.seed(), 0, 0, 10_000, 0.05, 1e3, true);
-        System.err.printf(Locale.ROOT, "knee: trial %d %s (proxy acc %.4f, predicted %.3f s): full training on %d "
-                        + "images for %d epochs%n", knee.id(), knee.label(), knee.evaluation().accuracy(),
-                knee.evaluation().latencySeconds(), sel.train().size(), b.epochs());
-        TrainResult r = Trainer.train(arch, cfg, sel.train(), sel.eval(), line -> System.err.println("knee: " + line));
-        TrainOutput.write(kneeDir, r);
-        Files.writeString(kneeDir.resolve("architecture.yaml"), io.henas.space.SpaceWriter.fixedYaml(arch, space));
-        System.err.printf(Locale.ROOT, "knee: %s test_acc=%.4f in %.0f s -> %s%n", r.status(), r.evalAccuracy(),
-                r.seconds(), kneeDir);
+        Path model = kneeDir.resolve("model.henas");
+        if (!Files.exists(model)) {
+            ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", ExportCommand.gitCommit());
+            HePlan plan = HePlan.compile(src.folded().net(), CompileOptions.defaults(space.he().merge()));
+            ExportedModel m = ModelExporter.write(model, src, plan);
+            System.err.printf(Locale.ROOT, "knee: exported %s (logN %d, log QP %d, %.1f-bit security)%n", model,
+                    m.heParameters().logN(), m.heParameters().logQp(), m.heParameters().securityBits());
+        }
     }
 }

@@ -40,14 +40,15 @@ public final class Calibrator {
     }
 
     /**
-     * Up to {@code points} levels spread evenly over {@code [1, maxDepth(logN)]} (level 0 cannot be rescaled, so it is
-     * reached by the fit); empty when the ring holds no level.
+     * Up to {@code points} levels spread evenly over {@code [0, maxDepth(logN)]}, both ends included (the last levels
+     * of a network, where most rotations of its final layers run, are measured rather than extrapolated); empty when
+     * the ring holds no level.
      */
     public static List<Integer> sampleLevels(int logN, int points) {
         int max = maxDepth(logN);
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < points && max >= 1; i++) {
-            int l = points == 1 ? max : 1 + (int) Math.round((double) i * (max - 1) / (points - 1));
+            int l = points == 1 ? max : (int) Math.round((double) i * max / (points - 1));
             if (!out.contains(l)) {
                 out.add(l);
             }
@@ -81,7 +82,13 @@ public final class Calibrator {
             Map<OpKind, Calibration.Fit> ops = new EnumMap<>(OpKind.class);
             for (OpKind op : OpKind.values()) {
                 List<Double> us = new ArrayList<>();
-                for (int l : ls) {
+                // rescale and drop consume a level: they cannot run at level 0, whose cost the fit extrapolates
+                List<Integer> opLevels = needsLevel(op) ? ls.stream().filter(l -> l >= 1).toList() : ls;
+                if (opLevels.isEmpty()) {
+                    throw new IllegalArgumentException("levels for logN " + logN + " must include one >= 1 to measure "
+                            + op.key() + ", but were " + ls);
+                }
+                for (int l : opLevels) {
                     double t = measurer.microseconds(logN, l, op);
                     if (!(t >= 0) || !Double.isFinite(t)) {
                         throw new IllegalArgumentException("measured " + op.key() + " at logN " + logN + " level " + l
@@ -89,11 +96,16 @@ public final class Calibrator {
                     }
                     us.add(t);
                 }
-                ops.put(op, new Calibration.Fit(ls, us, fit(ls, us, degree(op))));
+                ops.put(op, new Calibration.Fit(opLevels, us, fit(opLevels, us, degree(op))));
             }
             fits.put(logN, ops);
         });
         return new Calibration(key, Instant.now().toString(), fits);
+    }
+
+    /** Whether {@code op} consumes a level (and so cannot be measured at level 0). */
+    static boolean needsLevel(OpKind op) {
+        return op == OpKind.RESCALE || op == OpKind.DROP_LEVEL;
     }
 
     /** Least-squares polynomial in {@code level + 1}, degree lowered to what the points support. */
