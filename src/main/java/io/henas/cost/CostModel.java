@@ -1,7 +1,6 @@
 package io.henas.cost;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -53,20 +52,23 @@ public final class CostModel {
     /**
      * The model for this machine: the cached single-thread calibration at {@code cache} if it was made for
      * {@link CalibrationKey#current()}, else uncalibrated.
-     *
-     * @throws UncheckedIOException if the cache file is malformed
      */
     public static CostModel fromCache(Path cache) {
         return fromCache(cache, 1);
     }
 
-    /** As {@link #fromCache(Path)} for latencies on {@code threads} evaluator threads. */
+    /**
+     * As {@link #fromCache(Path)} for latencies on {@code threads} evaluator threads. A malformed or outdated cache
+     * (another format version) counts as no calibration, with a warning on standard error; calibrating replaces it.
+     */
     public static CostModel fromCache(Path cache, int threads) {
         try {
             Optional<Calibration> c = CalibrationCache.load(cache, CalibrationKey.current(threads));
             return new CostModel(c.orElse(null));
         } catch (IOException e) {
-            throw new UncheckedIOException("calibration cache " + cache + " is malformed: " + e.getMessage(), e);
+            System.err.println("henas: ignoring calibration cache (" + e.getMessage() + "); it is replaced when the"
+                    + " evaluator is calibrated");
+            return new CostModel(null);
         }
     }
 

@@ -67,7 +67,9 @@ class CalibrationCacheTest {
     @Test
     void malformedCacheIsRejectedByLoadAndReplacedByGetOrCalibrate(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("c.json");
-        Files.writeString(file, "{\"format\": 1, \"calibrations\": [{\"format\": 1, \"key\": {\"cpu\": 3}}]}");
+        int f = Calibration.FORMAT;
+        Files.writeString(file, "{\"format\": " + f + ", \"calibrations\": [{\"format\": " + f
+                + ", \"key\": {\"cpu\": 3}}]}");
         IOException e = assertThrows(IOException.class, () -> CalibrationCache.load(file, KEY));
         assertTrue(e.getMessage().contains("key.cpu"), e.getMessage());
         Files.writeString(file, "not json");
@@ -99,5 +101,21 @@ class CalibrationCacheTest {
             assertTrue(d.get(logN).getLast() == Calibrator.maxDepth(logN));
         }
         assertTrue(Calibrator.maxDepth(16) > Calibrator.maxDepth(13));
+    }
+
+    @Test
+    void anOutdatedCacheMeansUncalibratedAndIsReplacedByCalibrating(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("calibration.json");
+        Files.writeString(file, "{\"format\": 1, \"calibrations\": []}");
+        assertTrue(CostModel.fromCache(file, 1).calibration().isEmpty());
+        FakeMeasurer m = new FakeMeasurer();
+        Calibration c = CalibrationCache.ensure(file, KEY, m, List.of(13));
+        assertEquals(c, CalibrationCache.load(file, KEY).orElseThrow(), "the outdated file is replaced");
+        int calls = m.calls.get();
+        CalibrationCache.ensure(file, KEY, m, List.of(13));
+        assertEquals(calls, m.calls.get(), "a ring degree already cached is not measured again");
+        CalibrationCache.ensure(file, KEY, m, List.of(13, 14));
+        assertTrue(m.calls.get() > calls, "a missing ring degree is measured");
+        assertTrue(CalibrationCache.load(file, KEY).orElseThrow().covers(List.of(13, 14)));
     }
 }
