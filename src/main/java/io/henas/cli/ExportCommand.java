@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.henas.export.ExportedModel;
 import io.henas.export.ModelExporter;
 import io.henas.export.ModelSource;
+import io.henas.search.RunManifest;
 import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
 import picocli.CommandLine.Command;
@@ -50,7 +51,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
-        ModelSource src = ModelSource.resolve(source, pick, commit != null ? commit : gitCommit());
+        ModelSource src = ModelSource.resolve(source, pick, commit != null ? commit : RunManifest.gitCommit());
         CompileOptions o = CompileOptions.defaults(!noMerge).withMaxChannelsPerCiphertext(maxChannels);
         HePlan plan = HePlan.compile(src.folded().net(), o);
         ExportedModel m = ModelExporter.write(out, src, plan);
@@ -59,22 +60,5 @@ final class ExportCommand implements Callable<Integer> {
                 m.heParameters().securityBits(), plan.galoisSteps().length, m.entryNames());
         w.flush();
         return ExitCodes.OK;
-    }
-
-    static String gitCommit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "unknown";
-            }
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return p.exitValue() == 0 && s.matches("[0-9a-f]{40}") ? s : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
     }
 }

@@ -207,7 +207,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         Path model = kneeDir.resolve("model.henas");
         if (!Files.exists(model)) {
-            ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", ExportCommand.gitCommit());
+            ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", io.henas.search.RunManifest.gitCommit());
             HePlan plan = HePlan.compile(src.folded().net(), CompileOptions.defaults(space.he().merge()));
             ExportedModel m = ModelExporter.write(model, src, plan);
             System.err.printf(Locale.ROOT, "knee: exported %s (logN %d, log QP %d, %.1f-bit security)%n", model,

@@ -17,7 +17,7 @@ import io.henas.json.Json;
  * {@code manifest.json}: what is needed to reproduce a run (Tribuo-style provenance): git commit, space hash, seed,
  * settings, JDK, OS and CPU, library versions, evaluator provenance (dataset ...), and every start/resume of the run.
  */
-final class RunManifest {
+public final class RunManifest {
     /** Classes whose jar names the library versions in the manifest. */
     private static final Map<String, String> LIBRARIES = Map.of(
             "jenetics", "io.jenetics.Phenotype",
@@ -109,7 +109,7 @@ final class RunManifest {
     }
 
     /** {@code git rev-parse HEAD} in the working directory, or "unknown". */
-    static String gitCommit() {
+    public static String gitCommit() {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
