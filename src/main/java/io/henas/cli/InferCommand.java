@@ -116,12 +116,15 @@ final class InferCommand implements Callable<Integer> {
         return Datasets.fashionMnist(Optional.ofNullable(dir)).test();
     }
 
-    /** The calibrated cost model for the executor (plaintexts pre-encoded after the first image), or null. */
-    static CostModel costModel(ExportedModel m, Path file, int threads, boolean calibrate) throws IOException {
+    /**
+     * The calibrated cost model for the executor (plaintexts pre-encoded after the first image), or null when this
+     * machine has no calibration for the model's ring degree and {@code calibrate} is off. An outdated or malformed
+     * cache counts as none.
+     */
+    static CostModel costModel(ExportedModel m, Path file, int threads, boolean calibrate) {
         Path f = file != null ? file : CalibrationCache.defaultPath();
-        CalibrationKey key = CalibrationKey.current(threads);
         int logN = m.heParameters().logN();
-        Optional<Calibration> c = Files.exists(f) ? CalibrationCache.load(f, key) : Optional.empty();
+        Optional<Calibration> c = CostModel.fromCache(f, threads).calibration();
         if (c.isPresent() && c.get().covers(List.of(logN))) {
             return new CostModel(c.get(), true);
         }
@@ -129,16 +132,9 @@ final class InferCommand implements Callable<Integer> {
             return null;
         }
         try (EvaluatorOpMeasurer meas = new EvaluatorOpMeasurer(threads)) {
-            Map<Integer, List<Integer>> levels = new LinkedHashMap<>(c.map(x -> levelsOf(x)).orElse(Map.of()));
-            levels.putAll(Calibrator.defaultLevels(List.of(logN)));
-            return new CostModel(CalibrationCache.getOrCalibrate(f, key, meas, levels), true);
+            return new CostModel(CalibrationCache.ensure(f, CalibrationKey.current(threads), meas, List.of(logN)),
+                    true);
         }
-    }
-
-    private static Map<Integer, List<Integer>> levelsOf(Calibration c) {
-        Map<Integer, List<Integer>> m = new LinkedHashMap<>();
-        c.fits().forEach((logN, fits) -> m.put(logN, fits.values().iterator().next().levels()));
-        return m;
     }
 
     /** {@code henas infer keygen}: client keys. */

@@ -58,6 +58,11 @@ class ExportInferCommandTest {
         return d;
     }
 
+    /** A calibration cache of the test's own, so no test reads or writes the user's ~/.cache/henas. */
+    private Path cache() {
+        return dir.resolve("calibration.json");
+    }
+
     @Test
     void exportThenInferInSimulationAndEncrypted() throws IOException {
         Path model = dir.resolve("tiny.henas");
@@ -65,14 +70,15 @@ class ExportInferCommandTest {
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("exported tiny"), e.out());
         Path sim = dir.resolve("sim.json");
-        Run s = run("infer", model.toString(), "--images", "20", "--json", sim.toString(), "--quiet");
+        Run s = run("infer", model.toString(), "--images", "20", "--json", sim.toString(), "--quiet",
+                "--calibration", cache().toString());
         assertEquals(0, s.code(), s.err());
         Map<String, Object> j = Json.asObject(Json.readFile(sim), "sim");
         assertEquals(20L, j.get("images"));
         assertTrue(j.get("plain_accuracy") instanceof Number, j.toString());
         Path enc = dir.resolve("enc.json");
         Run r = run("infer", model.toString(), "--encrypted", "--images", "1", "--threads", "2", "--quiet",
-                "--json", enc.toString());
+                "--json", enc.toString(), "--calibration", cache().toString());
         assertEquals(0, r.code(), r.err());
         Map<String, Object> k = Json.asObject(Json.readFile(enc), "enc");
         for (String key : new String[]{"images", "plain_accuracy", "encrypted_accuracy", "agreement",
@@ -108,7 +114,8 @@ class ExportInferCommandTest {
         assertEquals(2L, j.get("images"));
         // the split roles predict what the simulation predicts
         Path sim = dir.resolve("sim.json");
-        assertEquals(0, run("infer", model.toString(), "--images", "2", "--quiet", "--json", sim.toString()).code());
+        assertEquals(0, run("infer", model.toString(), "--images", "2", "--quiet", "--json", sim.toString(),
+                "--calibration", cache().toString()).code());
         assertEquals(((Number) Json.asObject(Json.readFile(sim), "sim").get("plain_accuracy")).doubleValue(),
                 ((Number) j.get("encrypted_accuracy")).doubleValue());
     }
