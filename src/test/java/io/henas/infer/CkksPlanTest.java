@@ -1,4 +1,4 @@
-package io.henas.he;
+package io.henas.infer;
 
 import static io.henas.he.TestNets.arch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +16,13 @@ import io.henas.ckks.Decryptor;
 import io.henas.ckks.Encoder;
 import io.henas.ckks.Encryptor;
 import io.henas.ckks.Evaluator;
+import io.henas.he.CompileOptions;
+import io.henas.he.HePlan;
+import io.henas.he.OpCounts;
+import io.henas.he.OpKind;
+import io.henas.he.PlanBinding;
+import io.henas.he.PlanRunner;
+import io.henas.he.TestNets;
 import io.henas.ir.ActivationKind;
 import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
@@ -29,8 +36,9 @@ import io.henas.rlwe.KeyGenerator;
 import io.henas.rlwe.SecretKey;
 
 /**
- * Runs compiled plans on real CKKS ciphertexts (128-bit parameters chosen by the plan) to prove the plan is
- * executable: rotation convention, hoisting, scale targets (every ADD meets equal scales exactly), levels.
+ * Runs compiled plans on real CKKS ciphertexts with {@link CkksPlanBackend} (128-bit parameters chosen by the plan) to
+ * prove the plan is executable: rotation convention, hoisting, scale targets (every ADD meets equal scales exactly),
+ * levels.
  */
 class CkksPlanTest {
 
@@ -49,7 +57,8 @@ class CkksPlanTest {
             for (double[] v : bind.packInput(x)) {
                 in.add(encryptor.encrypt(enc.encode(v, params.maxLevel(), params.defaultScale())));
             }
-            PlanRunner.Result<Ciphertext> r = PlanRunner.run(plan, new CkksBackend(params, ev, enc, bind), in);
+            CkksPlanBackend backend = new CkksPlanBackend(bind, ev, InferenceServer.DEFAULT_CACHE_BYTES);
+            PlanRunner.Result<Ciphertext> r = PlanRunner.run(plan, backend, in);
             assertEquals(OpCounts.of(plan), r.counts());
             double[][] out = new double[r.outputs().size()][];
             for (int k = 0; k < out.length; k++) {
