@@ -130,8 +130,6 @@ final class SearchCommand implements Callable<Integer> {
         System.err.println("data: " + split.source() + (split.shipped() ? " (the shipped subset: install "
                 + "dataset-fashion-mnist or pass --data for the full dataset)" : ""));
         Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
-        StagedEvaluator<Architecture> evaluator = HenasEvaluator.create(space, split, s, cacheFile,
-                () -> new EvaluatorOpMeasurer(HenasEvaluator.COST_THREADS), line -> System.err.println(line));
         SearchConfig config = SearchConfig.builder(dir).population(pop).generations(gens).seed(s).resume(resume)
                 .threads(threads).constraints(HenasEvaluator.constraints(space))
                 .depthObjective(settings.objectives().contains(Objective.DEPTH))
@@ -139,6 +137,8 @@ final class SearchCommand implements Callable<Integer> {
         SearchResult result;
         Optional<ClusterConfig> clusterConfig = cluster.toConfig();
         if (clusterConfig.isEmpty()) {
+            StagedEvaluator<Architecture> evaluator = HenasEvaluator.create(space, split, s, cacheFile,
+                    () -> new EvaluatorOpMeasurer(HenasEvaluator.COST_THREADS), line -> System.err.println(line));
             result = SearchRunner.run(new SpaceCandidates(space), evaluator, config, new ConsoleProgress(System.err));
         } else {
             result = runOnCluster(clusterConfig.get(), space, split, s, cacheFile, config);
@@ -172,7 +172,8 @@ final class SearchCommand implements Callable<Integer> {
                     HenasEvaluator.constraints(space), workers);
             SearchConfig.Builder b = config.toBuilder();
             workers.provenance().forEach(b::provenance);
-            HenasEvaluator.provenance(space, split).forEach(b::provenance);
+            HenasEvaluator.provenance(space, split, HenasEvaluator.proxySelection(space, split))
+                    .forEach(b::provenance);
             return SearchRunner.run(new SpaceCandidates(space), backend, b.build(), new ConsoleProgress(System.err));
         }
     }

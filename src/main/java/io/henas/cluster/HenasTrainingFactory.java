@@ -41,8 +41,9 @@ public final class HenasTrainingFactory implements EvaluatorFactory<Architecture
         SearchSpace space = space(settings);
         DataSplit data = Datasets.fashionMnist(Optional.ofNullable(worker.dataDir()));
         long seed = Long.parseLong(require(settings, RUN_SEED));
-        return CostFirstBackend.trainingOnly(HenasEvaluator.trainStage(space, data, seed),
-                HenasEvaluator.THREADS_PER_TRAINING, HenasEvaluator.provenance(space, data));
+        DataSplit.Selection proxy = HenasEvaluator.proxySelection(space, data);
+        return CostFirstBackend.trainingOnly(HenasEvaluator.trainStage(space, proxy, seed),
+                HenasEvaluator.THREADS_PER_TRAINING, HenasEvaluator.provenance(space, data, proxy));
     }
 
     @Override

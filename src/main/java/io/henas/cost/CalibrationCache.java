@@ -124,11 +124,14 @@ public final class CalibrationCache {
         return c;
     }
 
+    /**
+     * The cached calibration, or empty when the file is missing, malformed or outdated: the callers here are about to
+     * measure and overwrite it (readers that only predict warn in {@link CostModel#fromCache}).
+     */
     private static Optional<Calibration> loadOrEmpty(Path file, CalibrationKey key) {
         try {
             return load(file, key);
         } catch (IOException e) {
-            System.err.println("henas: ignoring malformed calibration cache (" + e.getMessage() + "), recalibrating");
             return Optional.empty();
         }
     }

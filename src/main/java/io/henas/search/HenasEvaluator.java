@@ -48,9 +48,9 @@ public final class HenasEvaluator {
     public static StagedEvaluator<Architecture> create(SearchSpace space, DataSplit data, long runSeed, Path calibration,
                                                        Supplier<OpMeasurer> measurer, Consumer<String> log) {
         Objects.requireNonNull(space, "space");
-        Constraints constraints = constraints(space);
-        return new StagedEvaluator<>(costStage(space, calibration, measurer, log), trainStage(space, data, runSeed),
-                constraints, THREADS_PER_TRAINING, provenance(space, data));
+        DataSplit.Selection proxy = proxySelection(space, data);
+        return new StagedEvaluator<>(costStage(space, calibration, measurer, log), trainStage(space, proxy, runSeed),
+                constraints(space), THREADS_PER_TRAINING, provenance(space, data, proxy));
     }
 
     /** Threads one proxy training keeps busy (ND4J uses both cores of our machines). */
@@ -67,10 +67,16 @@ public final class HenasEvaluator {
         return new CostStage(space.he().merge(), constraints(space).maxLogN(), calibration, measurer, log);
     }
 
-    /** The proxy-training stage on the space's {@code train.proxy} budget. */
-    public static StagedEvaluator.TrainStage<Architecture> trainStage(SearchSpace space, DataSplit data, long runSeed) {
+    /** The images of the space's {@code train.proxy} budget (selected once: it copies the pixels). */
+    public static DataSplit.Selection proxySelection(SearchSpace space, DataSplit data) {
         TrainBudget b = space.proxy();
-        DataSplit.Selection sel = data.select(b.trainImages(), b.validationImages(), b.testImages());
+        return data.select(b.trainImages(), b.validationImages(), b.testImages());
+    }
+
+    /** The proxy-training stage on the space's {@code train.proxy} budget and its {@link #proxySelection}. */
+    public static StagedEvaluator.TrainStage<Architecture> trainStage(SearchSpace space, DataSplit.Selection sel,
+                                                                      long runSeed) {
+        TrainBudget b = space.proxy();
         return c -> {
             TrainConfig cfg = new TrainConfig(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
                     StagedEvaluator.seedFor(runSeed, c.key()), 0, 0, 1_000, 0.05, 1e3, false);
@@ -81,9 +87,8 @@ public final class HenasEvaluator {
     }
 
     /** Manifest entries describing the data and budget the evaluations use. */
-    public static Map<String, Object> provenance(SearchSpace space, DataSplit data) {
+    public static Map<String, Object> provenance(SearchSpace space, DataSplit data, DataSplit.Selection sel) {
         TrainBudget b = space.proxy();
-        DataSplit.Selection sel = data.select(b.trainImages(), b.validationImages(), b.testImages());
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("dataset", data.source());
         prov.put("dataset_shipped_subset", data.shipped());
