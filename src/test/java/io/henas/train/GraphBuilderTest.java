@@ -98,4 +98,52 @@ class GraphBuilderTest {
             assertEquals(a.parameterCount() + bnStats, g.numParams(), a.name());
         }
     }
+
+    /**
+     * A batch-norm feeding x^2 starts at gamma 0.2, beta 1 (one feeding poly2 at 1, 0), which keeps a stack of eight
+     * conv-bn-x^2 blocks from growing heavy tails at initialisation: the last map's max/std stays small, where the
+     * default initialisation gives outliers hundreds of standard deviations out.
+     */
+    @Test
+    void batchNormBeforeSquareStartsNearLinear() {
+        java.util.List<io.henas.ir.Layer> layers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            layers.add(new io.henas.ir.Layer.Conv(8, 3, 1));
+            layers.add(new io.henas.ir.Layer.BatchNorm());
+            layers.add(new io.henas.ir.Layer.Activation(i == 0 ? io.henas.ir.ActivationKind.POLY2
+                    : io.henas.ir.ActivationKind.SQUARE));
+        }
+        layers.add(new io.henas.ir.Layer.GlobalAvgPool());
+        layers.add(new io.henas.ir.Layer.Dense(10));
+        LoweredNet net = new Architecture("x2-stack", TestNets.MNIST, 10, layers).lower();
+        ComputationGraph g = GraphBuilder.build(net, GraphBuilder.Options.defaults(TestNets.SEED));
+        int bnBeforePoly2 = 0;
+        int bnBeforeSquare = 0;
+        for (LoweredNet.Node n : net.nodes()) {
+            if (n.op() instanceof io.henas.ir.Op.BatchNorm) {
+                INDArray gamma = g.getLayer(GraphBuilder.vertexName(n)).getParam("gamma");
+                INDArray beta = g.getLayer(GraphBuilder.vertexName(n)).getParam("beta");
+                boolean sq = GraphBuilder.feedsSquare(net, n);
+                assertEquals(sq ? GraphBuilder.SQUARE_BN_GAMMA : 1.0, gamma.getDouble(0), 1e-6, n.name());
+                assertEquals(sq ? GraphBuilder.SQUARE_BN_BETA : 0.0, beta.getDouble(0), 1e-6, n.name());
+                if (sq) {
+                    bnBeforeSquare++;
+                } else {
+                    bnBeforePoly2++;
+                }
+            }
+        }
+        assertEquals(1, bnBeforePoly2);
+        assertEquals(7, bnBeforeSquare);
+        int[] idx = new int[64];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Map<String, INDArray> acts = g.feedForward(Predict.batch(train, idx, DataType.FLOAT), true);
+        LoweredNet.Node lastAct = net.nodes().stream().filter(n -> n.op() instanceof io.henas.ir.Op.Act)
+                .reduce((a, b) -> b).orElseThrow();
+        INDArray last = acts.get(GraphBuilder.vertexName(lastAct));
+        double tail = last.sub(last.meanNumber()).amaxNumber().doubleValue() / last.stdNumber().doubleValue();
+        assertTrue(tail < 25, "max/std of the last x^2 map at initialisation: " + tail);
+    }
 }
