@@ -279,11 +279,16 @@ public final class KeySwitcher {
         return tmp;
     }
 
+    /** The carry (0 or 1) of the unsigned sum {@code s = a + b}, without a branch (random carries mispredict). */
+    static long carry(long a, long b, long s) {
+        return ((a & b) | ((a | b) & ~s)) >>> 63;
+    }
+
     /** (hi, lo) += (oh, ol) as 128-bit unsigned values, element-wise. */
     private void add128(long[] hi, long[] lo, long[] oh, long[] ol) {
         for (int k = 0; k < n; k++) {
             long s = lo[k] + ol[k];
-            hi[k] += oh[k] + (Long.compareUnsigned(s, ol[k]) < 0 ? 1 : 0);
+            hi[k] += oh[k] + carry(lo[k], ol[k], s);
             lo[k] = s;
         }
     }
@@ -304,20 +309,20 @@ public final class KeySwitcher {
             long lo2 = w * p2;
             long bl = lo1 + lo2;
             long bh = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
-                    + (Long.compareUnsigned(bl, lo1) < 0 ? 1 : 0);
+                    + carry(lo1, lo2, bl);
             p1 = ka1[k];
             p2 = ka2[k];
             lo1 = v * p1;
             lo2 = w * p2;
             long al = lo1 + lo2;
             long ah = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
-                    + (Long.compareUnsigned(al, lo1) < 0 ? 1 : 0);
+                    + carry(lo1, lo2, al);
             if (!first) {
                 long s = lb[k] + bl;
-                bh += hb[k] + (Long.compareUnsigned(s, bl) < 0 ? 1 : 0);
+                bh += hb[k] + carry(lb[k], bl, s);
                 bl = s;
                 s = la[k] + al;
-                ah += ha[k] + (Long.compareUnsigned(s, al) < 0 ? 1 : 0);
+                ah += ha[k] + carry(la[k], al, s);
                 al = s;
             }
             lb[k] = bl;
@@ -345,10 +350,10 @@ public final class KeySwitcher {
                 ha[k] = ahi;
             } else {
                 long s = lb[k] + blo;
-                hb[k] += bhi + (Long.compareUnsigned(s, blo) < 0 ? 1 : 0);
+                hb[k] += bhi + carry(lb[k], blo, s);
                 lb[k] = s;
                 s = la[k] + alo;
-                ha[k] += ahi + (Long.compareUnsigned(s, alo) < 0 ? 1 : 0);
+                ha[k] += ahi + carry(la[k], alo, s);
                 la[k] = s;
             }
         }
@@ -407,13 +412,7 @@ public final class KeySwitcher {
         for (int k = 0; k < n; k++) {
             long x = last[k];
             long r = sm ? x : qi.reduce(x);
-            if (x > half) {
-                r -= pMod;
-                if (r < 0) {
-                    r += q;
-                }
-            }
-            t[k] = r;
+            t[k] = Modulus.cadd(r - (pMod & ((half - x) >> 63)), q); // minus P mod q_i if x > P/2
         }
         ring.ntt(i).forward(t);
         long inv = params.pInv(i);
@@ -422,7 +421,7 @@ public final class KeySwitcher {
         for (int k = 0; k < n; k++) {
             long v = a[k] - t[k] + q;
             long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
-            a[k] = r >= q ? r - q : r;
+            a[k] = Modulus.csub(r, q);
         }
         if (pool != null) {
             pool.give(t);
