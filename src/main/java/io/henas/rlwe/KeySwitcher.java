@@ -359,6 +359,13 @@ public final class KeySwitcher {
         }
     }
 
+    /** {@code out[k] = x[perm[k]]} for {@code k} in {@code [from, to)}. */
+    private static void gather(long[] x, int[] perm, long[] out, int from, int to) {
+        for (int k = from; k < to; k++) {
+            out[k] = x[perm[k]];
+        }
+    }
+
     private void innerProduct(Decomposition d, int t, int mi, KeySwitchKey key, int[] perm, long[] outB,
                               long[] outA, int from, int to, ScratchPool pool) {
         final Modulus m = ring.modulus(mi);
@@ -366,13 +373,34 @@ public final class KeySwitcher {
         long[] lb = take(pool);
         long[] ha = take(pool);
         long[] la = take(pool);
+        // with an automorphism, each digit is first gathered into a sequential buffer: the digits of a hoisted
+        // decomposition are not in cache, and gathering inside the multiply-accumulate loop stalls on them
+        long[] gx = perm == null ? null : take(pool);
+        long[] gy = perm == null ? null : take(pool);
         int j = 0;
         for (; j + 1 <= d.level; j += 2) {
-            accumulate2(d.digits[j][t], d.digits[j + 1][t], perm, key.b(j).limb(mi), key.a(j).limb(mi),
+            long[] x = d.digits[j][t];
+            long[] y = d.digits[j + 1][t];
+            if (perm != null) {
+                gather(x, perm, gx, from, to);
+                gather(y, perm, gy, from, to);
+                x = gx;
+                y = gy;
+            }
+            accumulate2(x, y, null, key.b(j).limb(mi), key.a(j).limb(mi),
                     key.b(j + 1).limb(mi), key.a(j + 1).limb(mi), hb, lb, ha, la, j == 0, from, to);
         }
         if (j == d.level) {
-            accumulate(d.digits[j][t], perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, from, to);
+            long[] x = d.digits[j][t];
+            if (perm != null) {
+                gather(x, perm, gx, from, to);
+                x = gx;
+            }
+            accumulate(x, null, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, from, to);
+        }
+        if (pool != null && perm != null) {
+            pool.give(gx);
+            pool.give(gy);
         }
         for (int k = from; k < to; k++) {
             outB[k] = m.reduceWide(hb[k], lb[k]);
