@@ -428,7 +428,7 @@ public final class KeySwitcher {
      * Limb i of the mod-down: {@code acc[i] = (acc[i] - NTT_i(acc[l+1] mod q_i, centered)) / P mod q_i}, where
      * {@code acc[l+1]} is the special prime's residue in coefficient form.
      */
-    private void modDownLimb(long[][] acc, int l, int i, ScratchPool pool) {
+    void modDownLimb(long[][] acc, int l, int i, ScratchPool pool) {
         final Modulus pm = ring.modulus(params.pIndex());
         final long half = pm.value() >>> 1;
         long[] last = acc[l + 1];
