@@ -63,12 +63,14 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    private final class Worker extends Thread {
+    /** A pool thread's loop (a Runnable, not a Thread subclass, so that it holds no JDK thread state itself). */
+    private final class Worker implements Runnable {
+        final Thread thread;
         volatile boolean parked;
 
         Worker(int index) {
-            super("henas-limb-" + index);
-            setDaemon(true);
+            thread = new Thread(this, "henas-limb-" + index);
+            thread.setDaemon(true);
         }
 
         @Override
@@ -113,7 +115,7 @@ public final class Parallel implements AutoCloseable {
         this.workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {
             workers[i] = new Worker(i);
-            workers[i].start();
+            workers[i].thread.start();
         }
     }
 
@@ -135,7 +137,7 @@ public final class Parallel implements AutoCloseable {
             job = j;
             for (Worker w : workers) {
                 if (w.parked) {
-                    LockSupport.unpark(w);
+                    LockSupport.unpark(w.thread);
                 }
             }
             if (!j.work()) {
@@ -180,7 +182,7 @@ public final class Parallel implements AutoCloseable {
         }
         closed = true;
         for (Worker w : workers) {
-            LockSupport.unpark(w);
+            LockSupport.unpark(w.thread);
         }
     }
 }
