@@ -1,5 +1,6 @@
 package io.henas.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +73,12 @@ public final class CkksBench {
             throw new IllegalArgumentException("CPU-time measurement needs --threads 1, but threads was " + threads);
         }
         CkksParameters p = sealDefault(logN);
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        if (load >= 1) {
+            progress.accept(String.format("note: load average %.2f before logN %d: timings are inflated%s", load, logN,
+                    threads > 1 ? " (while another session keeps the cores busy, the scheduler gives this one about"
+                            + " one core in all, so threads gain little)" : ""));
+        }
         Map<String, Double> out = new LinkedHashMap<>();
         progress.accept("logN " + logN + ": key generation (" + p + ")");
         try (BenchFixture f = new BenchFixture(p, p.maxLevel(), threads)) {

@@ -198,7 +198,7 @@ public final class CkksIO {
 
     // ----------------------------------------------------------------------------------------------- keys
 
-    /** Writes a public key (two polynomials over the data primes). */
+    /** Writes a public key (two polynomials over the data primes and the special prime). */
     public static void writePublicKey(PublicKey pk, CkksParameters params, DataOutput out) throws IOException {
         checkKeyParams(pk.params().id(), params, "public key");
         CkksIOCodec.writeHeader(out, CkksIOCodec.Type.PUBLIC_KEY, id(params));
@@ -307,7 +307,7 @@ public final class CkksIO {
 
     private static PublicKey readPublicKeyBody(DataInput in, CkksParameters params, byte[] scratch)
             throws IOException {
-        int limbs = params.maxLevel() + 1;
+        int limbs = params.maxLevel() + 2;
         RnsPoly b = readPoly(in, params, limbs, scratch, "public key b");
         RnsPoly a = readPoly(in, params, limbs, scratch, "public key a");
         try {

@@ -14,7 +14,8 @@ import java.io.IOException;
 final class CkksIOCodec {
 
     static final int MAGIC = 0x484E434B; // "HNCK"
-    static final int VERSION = 1;
+    /** 2: public keys hold the special prime's limb (version 1 had only the data primes'). */
+    static final int VERSION = 2;
 
     private CkksIOCodec() {
     }

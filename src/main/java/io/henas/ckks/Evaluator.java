@@ -1,6 +1,7 @@
 package io.henas.ckks;
 
 import io.henas.ring.Automorphism;
+import io.henas.ring.Modulus;
 import io.henas.ring.Parallel;
 import io.henas.ring.Ring;
 import io.henas.ring.RnsPoly;
@@ -386,7 +387,7 @@ public final class Evaluator implements AutoCloseable {
                 long l2 = x1 * y0;
                 long lo = l1 + l2;
                 long hi = Math.unsignedMultiplyHigh(x0, y1) + Math.unsignedMultiplyHigh(x1, y0)
-                        + (Long.compareUnsigned(lo, l1) < 0 ? 1 : 0);
+                        + (((l1 & l2) | ((l1 | l2) & ~lo)) >>> 63);
                 r1[k] = m.reduceProduct(hi, lo);
             }
         });
@@ -421,7 +422,7 @@ public final class Evaluator implements AutoCloseable {
                 r2[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x1, x1), x1 * x1);
                 long c = m.reduceProduct(Math.unsignedMultiplyHigh(x0, x1), x0 * x1);
                 c <<= 1;
-                r1[k] = c >= q ? c - q : c;
+                r1[k] = Modulus.csub(c, q);
             }
         });
         out.set(a.scale() * a.scale(), res);
@@ -526,13 +527,7 @@ public final class Evaluator implements AutoCloseable {
             for (int c = 0; c < n; c++) {
                 long x = last[c];
                 long r = qi.reduce(x);
-                if (x > half) {
-                    r -= qlMod;
-                    if (r < 0) {
-                        r += q;
-                    }
-                }
-                t[c] = r;
+                t[c] = Modulus.cadd(r - (qlMod & ((half - x) >> 63)), q); // minus q_l mod q_i if x > q_l/2
             }
             ring.ntt(i).forward(t);
             long inv = params.rlwe().rescaleInv(l, i);
@@ -542,7 +537,7 @@ public final class Evaluator implements AutoCloseable {
             for (int c = 0; c < n; c++) {
                 long v = s[c] - t[c] + q;
                 long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
-                dst[c] = r >= q ? r - q : r;
+                dst[c] = Modulus.csub(r, q);
             }
             pool.give(t);
         });

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.henas.ring.Automorphism;
+import io.henas.ring.Modulus;
 import io.henas.ring.Parallel;
 import io.henas.ring.Ring;
 import io.henas.ring.RnsPoly;
@@ -163,7 +164,7 @@ final class GaloisOps {
             long q = ring.modulus(i).value();
             for (int k = 0; k < n; k++) {
                 long s = dst[k] + src[perm[k]];
-                dst[k] = s >= q ? s - q : s;
+                dst[k] = Modulus.csub(s, q);
             }
         });
         out.set(a.scale(), b, ak);

@@ -52,16 +52,29 @@ public final class Modulus {
         return bits;
     }
 
+    /**
+     * {@code x - m} if {@code x >= m}, else {@code x}, without a branch: for {@code x} in {@code [0, 2^63)} and
+     * {@code m} in {@code (0, 2^62]}. Hot loops use it instead of {@code x >= m ? x - m : x}, which the JIT may
+     * compile to a branch that random residues mispredict half of the time (measured: twice slower products).
+     */
+    public static long csub(long x, long m) {
+        long t = x - m;
+        return t + ((t >> 63) & m);
+    }
+
+    /** {@code x + m} if {@code x < 0}, else {@code x}, without a branch. */
+    public static long cadd(long x, long m) {
+        return x + ((x >> 63) & m);
+    }
+
     /** {@code (a + b) mod q}. */
     public long add(long a, long b) {
-        long s = a + b;
-        return s >= q ? s - q : s;
+        return csub(a + b, q);
     }
 
     /** {@code (a - b) mod q}. */
     public long sub(long a, long b) {
-        long s = a - b;
-        return s < 0 ? s + q : s;
+        return cadd(a - b, q);
     }
 
     /** {@code -a mod q}. */
@@ -81,8 +94,7 @@ public final class Modulus {
     /** Reduces a 64-bit value read as unsigned to {@code [0, q)} (single-word Barrett). */
     public long reduce(long x) {
         long qh = Math.unsignedMultiplyHigh(x, ratio64);
-        long r = x - qh * q;
-        return Long.compareUnsigned(r, q) >= 0 ? r - q : r;
+        return csub(x - qh * q, q); // the remainder is below 2q < 2^62
     }
 
     /** Reduces the unsigned 128-bit value {@code hi * 2^64 + lo} to {@code [0, q)}; requires {@code hi < 2^63}. */
@@ -90,11 +102,7 @@ public final class Modulus {
         long h = reduce(hi);
         long a = mulShoupLazy(h, twoTo64, twoTo64Shoup); // [0, 2q)
         long b = reduce(lo);
-        long s = a + b; // < 3q
-        if (s >= q) {
-            s -= q;
-        }
-        return s >= q ? s - q : s;
+        return csub(csub(a + b, q), q); // a + b < 3q
     }
 
     /**
@@ -105,10 +113,7 @@ public final class Modulus {
     public long reduceProduct(long hi, long lo) {
         long x = (hi << (64 - shift)) | (lo >>> shift);
         long r = lo - Math.unsignedMultiplyHigh(x, mu) * q; // in [0, 3q)
-        if (r >= q) {
-            r -= q;
-        }
-        return r >= q ? r - q : r;
+        return csub(csub(r, q), q);
     }
 
     /**
@@ -137,8 +142,7 @@ public final class Modulus {
 
     /** {@code (x * w) mod q} in {@code [0, q)} with a Shoup-precomputed {@code w}. */
     public long mulShoup(long x, long w, long wShoup) {
-        long r = mulShoupLazy(x, w, wShoup);
-        return r >= q ? r - q : r;
+        return csub(mulShoupLazy(x, w, wShoup), q);
     }
 
     /** {@code a^e mod q} for {@code e >= 0}. */

@@ -125,12 +125,8 @@ public final class NttTables {
                     long x2 = a[j + h];
                     long x3 = a[j + h + h2];
                     // stage m: (x0, x2) and (x1, x3) with w1
-                    if (x0 >= twoQ) {
-                        x0 -= twoQ;
-                    }
-                    if (x1 >= twoQ) {
-                        x1 -= twoQ;
-                    }
+                    x0 = Modulus.csub(x0, twoQ);
+                    x1 = Modulus.csub(x1, twoQ);
                     long v2 = x2 * w1 - Math.unsignedMultiplyHigh(x2, ws1) * q;
                     long v3 = x3 * w1 - Math.unsignedMultiplyHigh(x3, ws1) * q;
                     long y0 = x0 + v2;
@@ -138,12 +134,8 @@ public final class NttTables {
                     long y1 = x1 + v3;
                     long y3 = x1 - v3 + twoQ;
                     // stage 2m: (y0, y1) with w2, (y2, y3) with w3
-                    if (y0 >= twoQ) {
-                        y0 -= twoQ;
-                    }
-                    if (y2 >= twoQ) {
-                        y2 -= twoQ;
-                    }
+                    y0 = Modulus.csub(y0, twoQ);
+                    y2 = Modulus.csub(y2, twoQ);
                     long u1 = y1 * w2 - Math.unsignedMultiplyHigh(y1, ws2) * q;
                     long u3 = y3 * w3 - Math.unsignedMultiplyHigh(y3, ws3) * q;
                     a[j] = y0 + u1;
@@ -165,24 +157,16 @@ public final class NttTables {
                 long x1 = a[j + 1];
                 long x2 = a[j + 2];
                 long x3 = a[j + 3];
-                if (x0 >= twoQ) {
-                    x0 -= twoQ;
-                }
-                if (x1 >= twoQ) {
-                    x1 -= twoQ;
-                }
+                x0 = Modulus.csub(x0, twoQ);
+                x1 = Modulus.csub(x1, twoQ);
                 long v2 = x2 * w1 - Math.unsignedMultiplyHigh(x2, ws1) * q;
                 long v3 = x3 * w1 - Math.unsignedMultiplyHigh(x3, ws1) * q;
                 long y0 = x0 + v2;
                 long y2 = x0 - v2 + twoQ;
                 long y1 = x1 + v3;
                 long y3 = x1 - v3 + twoQ;
-                if (y0 >= twoQ) {
-                    y0 -= twoQ;
-                }
-                if (y2 >= twoQ) {
-                    y2 -= twoQ;
-                }
+                y0 = Modulus.csub(y0, twoQ);
+                y2 = Modulus.csub(y2, twoQ);
                 long u1 = y1 * w2 - Math.unsignedMultiplyHigh(y1, ws2) * q;
                 long u3 = y3 * w3 - Math.unsignedMultiplyHigh(y3, ws3) * q;
                 a[j] = reduceFrom4q(y0 + u1, q, twoQ);
@@ -199,10 +183,8 @@ public final class NttTables {
     }
 
     private static long reduceFrom4q(long x, long q, long twoQ) {
-        if (x >= twoQ) {
-            x -= twoQ;
-        }
-        return x >= q ? x - q : x;
+        x = Modulus.csub(x, twoQ);
+        return Modulus.csub(x, q);
     }
 
     /** In-place inverse negacyclic NTT of {@code a[0..N)}: bit-reversed order in, natural order out. */
@@ -220,9 +202,7 @@ public final class NttTables {
                 long u = a[j];
                 long v = a[j + 1];
                 long s = u + v;
-                if (s >= twoQ) {
-                    s -= twoQ;
-                }
+                s = Modulus.csub(s, twoQ);
                 long d = u - v + twoQ;
                 long qh = Math.unsignedMultiplyHigh(d, ws[h + i]);
                 a[j] = s;
@@ -249,26 +229,18 @@ public final class NttTables {
                     long x2 = a[j + 2 * t];
                     long x3 = a[j + 3 * t];
                     long s0 = x0 + x1;
-                    if (s0 >= twoQ) {
-                        s0 -= twoQ;
-                    }
+                    s0 = Modulus.csub(s0, twoQ);
                     long d0 = x0 - x1 + twoQ;
                     d0 = d0 * wa0 - Math.unsignedMultiplyHigh(d0, wsa0) * q;
                     long s1 = x2 + x3;
-                    if (s1 >= twoQ) {
-                        s1 -= twoQ;
-                    }
+                    s1 = Modulus.csub(s1, twoQ);
                     long d1 = x2 - x3 + twoQ;
                     d1 = d1 * wa1 - Math.unsignedMultiplyHigh(d1, wsa1) * q;
                     long e0 = s0 + s1;
-                    if (e0 >= twoQ) {
-                        e0 -= twoQ;
-                    }
+                    e0 = Modulus.csub(e0, twoQ);
                     long f0 = s0 - s1 + twoQ;
                     long e1 = d0 + d1;
-                    if (e1 >= twoQ) {
-                        e1 -= twoQ;
-                    }
+                    e1 = Modulus.csub(e1, twoQ);
                     long f1 = d0 - d1 + twoQ;
                     a[j] = e0;
                     a[j + t] = e1;
@@ -290,8 +262,8 @@ public final class NttTables {
             long d = u - v + twoQ;
             long r0 = s * ni - Math.unsignedMultiplyHigh(s, nis) * q;
             long r1 = d * li - Math.unsignedMultiplyHigh(d, lis) * q;
-            a[j] = r0 >= q ? r0 - q : r0;
-            a[j + half] = r1 >= q ? r1 - q : r1;
+            a[j] = Modulus.csub(r0, q);
+            a[j + half] = Modulus.csub(r1, q);
         }
     }
 }

@@ -1,22 +1,108 @@
 package io.henas.ring;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * Runs independent per-limb work (NTTs, pointwise products) on a fixed number of threads. With one thread it is a
- * plain loop on the caller's thread (no pool, no overhead). With {@code t > 1} threads the index range is cut into
- * {@code t} contiguous chunks: {@code t - 1} run on daemon pool threads and one on the caller. Thread-safe.
+ * plain loop on the caller's thread (no pool, no overhead). With {@code t > 1} threads, {@code t - 1} persistent
+ * daemon workers and the caller pull indices from a shared counter, so a worker that starts late (or is descheduled
+ * on a busy machine) leaves its share to the others instead of stalling the call. Workers spin briefly after each
+ * call before parking, because hot operations issue several calls back to back; the caller spins briefly, then parks,
+ * while it waits for the last items. Dispatching costs no allocation besides one small job object.
+ *
+ * <p>Thread-safe: a call made while another call is in progress (from another thread, or nested in a body) runs
+ * sequentially on its caller's thread.
  */
 public final class Parallel implements AutoCloseable {
     /** The sequential instance. */
     public static final Parallel SEQUENTIAL = new Parallel(1);
 
+    /** How long an idle worker spins for the next call before parking. */
+    private static final long WORKER_SPIN_NANOS = 50_000;
+    /** How long the caller spins for workers' last items before parking. */
+    private static final long CALLER_SPIN_NANOS = 20_000;
+
     private final int threads;
-    private final ExecutorService pool;
+    private final Worker[] workers;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile Job job;
+    private volatile boolean closed;
+
+    /** One call: the index counter, the count of unfinished indices, the first failure. */
+    private static final class Job {
+        final int count;
+        final IntConsumer body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger unfinished;
+        volatile Thread waiter;
+        volatile Throwable failure;
+
+        Job(int count, IntConsumer body) {
+            this.count = count;
+            this.body = body;
+            this.unfinished = new AtomicInteger(count);
+        }
+
+        /** Runs indices until none is left; returns true if this thread finished the job's last index. */
+        boolean work() {
+            int done = 0;
+            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                try {
+                    body.accept(i);
+                } catch (Throwable e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+                done++;
+            }
+            return done > 0 && unfinished.addAndGet(-done) == 0;
+        }
+    }
+
+    /** A pool thread's loop (a Runnable, not a Thread subclass, so that it holds no JDK thread state itself). */
+    private final class Worker implements Runnable {
+        final Thread thread;
+        volatile boolean parked;
+
+        Worker(int index) {
+            thread = new Thread(this, "henas-limb-" + index);
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            Job last = null;
+            while (!closed) {
+                Job j = job;
+                if (j == null || j == last) {
+                    long until = System.nanoTime() + WORKER_SPIN_NANOS;
+                    while (((j = job) == null || j == last) && !closed && System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    if ((j == null || j == last) && !closed) {
+                        parked = true;
+                        j = job;
+                        if ((j == null || j == last) && !closed) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
+                    }
+                    continue;
+                }
+                last = j;
+                if (j.work()) {
+                    Thread w = j.waiter;
+                    if (w != null) {
+                        LockSupport.unpark(w);
+                    }
+                }
+            }
+        }
+    }
 
     /**
      * @param threads number of threads, at least 1
@@ -26,11 +112,11 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalArgumentException("threads must be in [1, 256], but was " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "henas-limb");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i);
+            workers[i].thread.start();
+        }
     }
 
     /** Number of threads. */
@@ -40,55 +126,63 @@ public final class Parallel implements AutoCloseable {
 
     /** Calls {@code body.accept(i)} for every {@code i} in {@code [0, count)}, possibly concurrently. */
     public void forEach(int count, IntConsumer body) {
-        if (pool == null || count <= 1) {
+        if (workers.length == 0 || count <= 1 || closed || !busy.compareAndSet(false, true)) {
             for (int i = 0; i < count; i++) {
                 body.accept(i);
             }
             return;
         }
-        int chunks = Math.min(threads, count);
-        @SuppressWarnings("unchecked")
-        Future<?>[] fs = new Future<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            final int from = (int) ((long) count * c / chunks);
-            final int to = (int) ((long) count * (c + 1) / chunks);
-            fs[c - 1] = pool.submit(() -> {
-                for (int i = from; i < to; i++) {
-                    body.accept(i);
-                }
-            });
-        }
-        int end = count / chunks;
-        RuntimeException first = null;
         try {
-            for (int i = 0; i < end; i++) {
-                body.accept(i);
-            }
-        } catch (RuntimeException e) {
-            first = e;
-        }
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for limb work", e);
-            } catch (ExecutionException e) {
-                if (first == null) {
-                    first = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            Job j = new Job(count, body);
+            job = j;
+            for (Worker w : workers) {
+                if (w.parked) {
+                    LockSupport.unpark(w.thread);
                 }
             }
-        }
-        if (first != null) {
-            throw first;
+            if (!j.work()) {
+                await(j);
+            }
+            Throwable f = j.failure;
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error er) {
+                throw er;
+            }
+            if (f != null) {
+                throw new IllegalStateException(f);
+            }
+        } finally {
+            job = null; // let the body and what it captures be collected
+            busy.set(false);
         }
     }
 
-    /** Shuts the pool down (no-op for one thread). */
+    /** Waits until every index of {@code j} has finished: spins, then parks until the last worker unparks us. */
+    private static void await(Job j) {
+        long until = System.nanoTime() + CALLER_SPIN_NANOS;
+        while (j.unfinished.get() != 0) {
+            if (System.nanoTime() < until) {
+                Thread.onSpinWait();
+                continue;
+            }
+            j.waiter = Thread.currentThread();
+            while (j.unfinished.get() != 0) {
+                LockSupport.park(j);
+            }
+        }
+    }
+
+    /** Stops the workers (no-op for one thread). */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdown();
+        if (this == SEQUENTIAL || workers.length == 0) {
+            return;
+        }
+        closed = true;
+        for (Worker w : workers) {
+            LockSupport.unpark(w.thread);
         }
     }
 }

@@ -112,7 +112,7 @@ public final class Ring {
         final long q = moduli[i].value();
         for (int k = 0; k < n; k++) {
             long s = a[k] + b[k];
-            out[k] = s >= q ? s - q : s;
+            out[k] = Modulus.csub(s, q);
         }
     }
 
@@ -121,7 +121,7 @@ public final class Ring {
         final long q = moduli[i].value();
         for (int k = 0; k < n; k++) {
             long s = a[k] - b[k];
-            out[k] = s < 0 ? s + q : s;
+            out[k] = Modulus.cadd(s, q);
         }
     }
 
@@ -130,7 +130,7 @@ public final class Ring {
         final long q = moduli[i].value();
         for (int k = 0; k < n; k++) {
             long v = a[k];
-            out[k] = v == 0 ? 0 : q - v;
+            out[k] = Modulus.csub(q - v, q); // q - 0 becomes 0
         }
     }
 
@@ -152,7 +152,7 @@ public final class Ring {
             long x = a[k];
             long y = b[k];
             long s = out[k] + m.reduceProduct(Math.unsignedMultiplyHigh(x, y), x * y);
-            out[k] = s >= q ? s - q : s;
+            out[k] = Modulus.csub(s, q);
         }
     }
 
@@ -163,7 +163,7 @@ public final class Ring {
         final long cs = m.shoup(c);
         for (int k = 0; k < n; k++) {
             long r = m.mulShoupLazy(a[k], c, cs);
-            out[k] = r >= q ? r - q : r;
+            out[k] = Modulus.csub(r, q);
         }
     }
 
@@ -172,7 +172,7 @@ public final class Ring {
         final long q = moduli[i].value();
         for (int k = 0; k < n; k++) {
             long s = a[k] + c;
-            out[k] = s >= q ? s - q : s;
+            out[k] = Modulus.csub(s, q);
         }
     }
 

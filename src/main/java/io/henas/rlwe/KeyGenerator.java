@@ -35,10 +35,10 @@ public final class KeyGenerator {
         return new SecretKey(params, s);
     }
 
-    /** The public key {@code (-a*s + e, a)} over the data primes. */
+    /** The public key {@code (-a*s + e, a)} over the data primes and the special prime. */
     public PublicKey publicKey(SecretKey sk) {
         check(sk);
-        int limbs = params.maxLevel() + 1;
+        int limbs = ring.size();
         RnsPoly a = uniform(limbs);
         RnsPoly b = error(limbs);
         for (int i = 0; i < limbs; i++) {

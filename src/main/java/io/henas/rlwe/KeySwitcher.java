@@ -177,9 +177,12 @@ public final class KeySwitcher {
         }
         accB[l + 1] = take(pool);
         accA[l + 1] = take(pool);
-        // work items (target, digit group): with T threads the digits of each target are split into T groups
-        // with their own 128-bit accumulators, so that every thread gets the same number of NTTs
-        final int groups = Math.min(par.threads(), l + 1);
+        // work items (target, digit group). With T > 1 threads and few targets, the digits of each target are split
+        // into T groups with their own 128-bit accumulators so that the items balance; the groups are summed while
+        // reducing, inside the mod-down items below (no extra pass, no extra barrier).
+        final int threads = par.threads();
+        final int groups = threads == 1 || targets >= 4 * threads || targets % threads == 0
+                ? 1 : Math.min(threads, l + 1);
         final long[][][] accs = new long[targets * groups][][];
         par.forEach(targets * groups, idx -> {
             int t = idx / groups;
@@ -206,54 +209,57 @@ public final class KeySwitcher {
             }
             if (pool != null) {
                 pool.give(tmp2);
-            }
-            if (pool != null) {
                 pool.give(tmp);
             }
             accs[idx] = new long[][]{hb, lb, ha, la};
-        });
-        par.forEach(targets, t -> {
-            int mi = t == l + 1 ? pIndex : t;
-            Modulus m = ring.modulus(mi);
-            long[][] first = accs[t * groups];
-            for (int g = 1; g < groups; g++) {
-                long[][] other = accs[t * groups + g];
-                add128(first[0], first[1], other[0], other[1]);
-                add128(first[2], first[3], other[2], other[3]);
-                if (pool != null) {
-                    for (long[] x : other) {
-                        pool.give(x);
-                    }
-                }
-            }
-            long[] hb = first[0];
-            long[] lb = first[1];
-            long[] ha = first[2];
-            long[] la = first[3];
-            long[] ob = accB[t];
-            long[] oa = accA[t];
-            for (int k = 0; k < n; k++) {
-                ob[k] = m.reduceWide(hb[k], lb[k]);
-                oa[k] = m.reduceWide(ha[k], la[k]);
-            }
-            if (pool != null) {
-                for (long[] x : first) {
-                    pool.give(x);
-                }
-            }
         });
         if (pool != null) {
             for (long[] x : coeff) {
                 pool.give(x);
             }
         }
-        modDown(accB, accA, l, par, pool);
+        // the special prime's accumulators, reduced and back in coefficient form (one item per output polynomial)
+        final Modulus pm = ring.modulus(pIndex);
+        final NttTables pt = ring.ntt(pIndex);
+        par.forEach(2, w -> {
+            long[] last = w == 0 ? accB[l + 1] : accA[l + 1];
+            reduceGroups(accs, (l + 1) * groups, groups, w, pm, last);
+            pt.inverse(last);
+        });
+        // per (prime, output polynomial): reduce the accumulators into the output limb, then divide by P
+        par.forEach(2 * (l + 1), idx -> {
+            int i = idx >> 1;
+            int w = idx & 1;
+            long[][] acc = w == 0 ? accB : accA;
+            reduceGroups(accs, i * groups, groups, w, ring.modulus(i), acc[i]);
+            modDownLimb(acc, l, i, pool);
+        });
         if (pool != null) {
+            for (long[][] a : accs) {
+                for (long[] x : a) {
+                    pool.give(x);
+                }
+            }
             pool.give(accB[l + 1]);
             pool.give(accA[l + 1]);
         }
         outB.setNtt(true);
         outA.setNtt(true);
+    }
+
+    /**
+     * {@code out = (sum over groups g of the 128-bit accumulator pair w of accs[base + g]) mod m}; with several
+     * groups the sum is accumulated into group 0's arrays.
+     */
+    private void reduceGroups(long[][][] accs, int base, int groups, int w, Modulus m, long[] out) {
+        long[] hi = accs[base][2 * w];
+        long[] lo = accs[base][2 * w + 1];
+        for (int g = 1; g < groups; g++) {
+            add128(hi, lo, accs[base + g][2 * w], accs[base + g][2 * w + 1]);
+        }
+        for (int k = 0; k < n; k++) {
+            out[k] = m.reduceWide(hi[k], lo[k]);
+        }
     }
 
     /** Digit j of c modulo target prime mi in NTT form: c's own limb if j == t, else reduced into tmp and transformed. */
@@ -273,11 +279,16 @@ public final class KeySwitcher {
         return tmp;
     }
 
+    /** The carry (0 or 1) of the unsigned sum {@code s = a + b}, without a branch (random carries mispredict). */
+    static long carry(long a, long b, long s) {
+        return ((a & b) | ((a | b) & ~s)) >>> 63;
+    }
+
     /** (hi, lo) += (oh, ol) as 128-bit unsigned values, element-wise. */
     private void add128(long[] hi, long[] lo, long[] oh, long[] ol) {
         for (int k = 0; k < n; k++) {
             long s = lo[k] + ol[k];
-            hi[k] += oh[k] + (Long.compareUnsigned(s, ol[k]) < 0 ? 1 : 0);
+            hi[k] += oh[k] + carry(lo[k], ol[k], s);
             lo[k] = s;
         }
     }
@@ -298,20 +309,20 @@ public final class KeySwitcher {
             long lo2 = w * p2;
             long bl = lo1 + lo2;
             long bh = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
-                    + (Long.compareUnsigned(bl, lo1) < 0 ? 1 : 0);
+                    + carry(lo1, lo2, bl);
             p1 = ka1[k];
             p2 = ka2[k];
             lo1 = v * p1;
             lo2 = w * p2;
             long al = lo1 + lo2;
             long ah = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
-                    + (Long.compareUnsigned(al, lo1) < 0 ? 1 : 0);
+                    + carry(lo1, lo2, al);
             if (!first) {
                 long s = lb[k] + bl;
-                bh += hb[k] + (Long.compareUnsigned(s, bl) < 0 ? 1 : 0);
+                bh += hb[k] + carry(lb[k], bl, s);
                 bl = s;
                 s = la[k] + al;
-                ah += ha[k] + (Long.compareUnsigned(s, al) < 0 ? 1 : 0);
+                ah += ha[k] + carry(la[k], al, s);
                 al = s;
             }
             lb[k] = bl;
@@ -339,12 +350,19 @@ public final class KeySwitcher {
                 ha[k] = ahi;
             } else {
                 long s = lb[k] + blo;
-                hb[k] += bhi + (Long.compareUnsigned(s, blo) < 0 ? 1 : 0);
+                hb[k] += bhi + carry(lb[k], blo, s);
                 lb[k] = s;
                 s = la[k] + alo;
-                ha[k] += ahi + (Long.compareUnsigned(s, alo) < 0 ? 1 : 0);
+                ha[k] += ahi + carry(la[k], alo, s);
                 la[k] = s;
             }
+        }
+    }
+
+    /** {@code out[k] = x[perm[k]]} for {@code k} in {@code [from, to)}. */
+    private static void gather(long[] x, int[] perm, long[] out, int from, int to) {
+        for (int k = from; k < to; k++) {
+            out[k] = x[perm[k]];
         }
     }
 
@@ -355,13 +373,34 @@ public final class KeySwitcher {
         long[] lb = take(pool);
         long[] ha = take(pool);
         long[] la = take(pool);
+        // with an automorphism, each digit is first gathered into a sequential buffer: the digits of a hoisted
+        // decomposition are not in cache, and gathering inside the multiply-accumulate loop stalls on them
+        long[] gx = perm == null ? null : take(pool);
+        long[] gy = perm == null ? null : take(pool);
         int j = 0;
         for (; j + 1 <= d.level; j += 2) {
-            accumulate2(d.digits[j][t], d.digits[j + 1][t], perm, key.b(j).limb(mi), key.a(j).limb(mi),
+            long[] x = d.digits[j][t];
+            long[] y = d.digits[j + 1][t];
+            if (perm != null) {
+                gather(x, perm, gx, from, to);
+                gather(y, perm, gy, from, to);
+                x = gx;
+                y = gy;
+            }
+            accumulate2(x, y, null, key.b(j).limb(mi), key.a(j).limb(mi),
                     key.b(j + 1).limb(mi), key.a(j + 1).limb(mi), hb, lb, ha, la, j == 0, from, to);
         }
         if (j == d.level) {
-            accumulate(d.digits[j][t], perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, from, to);
+            long[] x = d.digits[j][t];
+            if (perm != null) {
+                gather(x, perm, gx, from, to);
+                x = gx;
+            }
+            accumulate(x, null, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, from, to);
+        }
+        if (pool != null && perm != null) {
+            pool.give(gx);
+            pool.give(gy);
         }
         for (int k = from; k < to; k++) {
             outB[k] = m.reduceWide(hb[k], lb[k]);
@@ -380,46 +419,40 @@ public final class KeySwitcher {
      * {@code round(acc / P)} in {@code acc[0..l]}.
      */
     private void modDown(long[][] accB, long[][] accA, int l, Parallel par, ScratchPool pool) {
-        final Modulus pm = ring.modulus(params.pIndex());
         final NttTables pt = ring.ntt(params.pIndex());
         par.forEach(2, w -> pt.inverse(w == 0 ? accB[l + 1] : accA[l + 1]));
+        par.forEach(2 * (l + 1), idx -> modDownLimb((idx & 1) == 0 ? accB : accA, l, idx >> 1, pool));
+    }
+
+    /**
+     * Limb i of the mod-down: {@code acc[i] = (acc[i] - NTT_i(acc[l+1] mod q_i, centered)) / P mod q_i}, where
+     * {@code acc[l+1]} is the special prime's residue in coefficient form.
+     */
+    void modDownLimb(long[][] acc, int l, int i, ScratchPool pool) {
+        final Modulus pm = ring.modulus(params.pIndex());
         final long half = pm.value() >>> 1;
-        final boolean[] small = new boolean[l + 1];
-        for (int i = 0; i <= l; i++) {
-            small[i] = pm.value() < ring.modulus(i).value();
+        long[] last = acc[l + 1];
+        Modulus qi = ring.modulus(i);
+        long q = qi.value();
+        long pMod = params.pModQ(i);
+        long[] t = take(pool);
+        boolean sm = pm.value() < q;
+        for (int k = 0; k < n; k++) {
+            long x = last[k];
+            long r = sm ? x : qi.reduce(x);
+            t[k] = Modulus.cadd(r - (pMod & ((half - x) >> 63)), q); // minus P mod q_i if x > P/2
         }
-        par.forEach(2 * (l + 1), idx -> {
-            int i = idx >> 1;
-            long[][] acc = (idx & 1) == 0 ? accB : accA;
-            long[] last = acc[l + 1];
-            Modulus qi = ring.modulus(i);
-            long q = qi.value();
-            long pMod = params.pModQ(i);
-            long[] t = take(pool);
-            boolean sm = small[i];
-            for (int k = 0; k < n; k++) {
-                long x = last[k];
-                long r = sm ? x : qi.reduce(x);
-                if (x > half) {
-                    r -= pMod;
-                    if (r < 0) {
-                        r += q;
-                    }
-                }
-                t[k] = r;
-            }
-            ring.ntt(i).forward(t);
-            long inv = params.pInv(i);
-            long invS = params.pInvShoup(i);
-            long[] a = acc[i];
-            for (int k = 0; k < n; k++) {
-                long v = a[k] - t[k] + q;
-                long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
-                a[k] = r >= q ? r - q : r;
-            }
-            if (pool != null) {
-                pool.give(t);
-            }
-        });
+        ring.ntt(i).forward(t);
+        long inv = params.pInv(i);
+        long invS = params.pInvShoup(i);
+        long[] a = acc[i];
+        for (int k = 0; k < n; k++) {
+            long v = a[k] - t[k] + q;
+            long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
+            a[k] = Modulus.csub(r, q);
+        }
+        if (pool != null) {
+            pool.give(t);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.henas.rlwe;
 
+import io.henas.ring.Modulus;
 import io.henas.ring.Parallel;
 import io.henas.ring.Ring;
 import io.henas.ring.RnsPoly;
@@ -39,6 +40,14 @@ public final class RlweEncryptor {
         return params;
     }
 
+    /** Small signed integers modulo the ring's prime {@code mi}. */
+    private void setSmall(int[] values, int mi, long[] out) {
+        long q = ring.modulus(mi).value();
+        for (int k = 0; k < out.length; k++) {
+            out[k] = Modulus.cadd(values[k], q);
+        }
+    }
+
     /**
      * Writes a fresh encryption of zero into {@code c0, c1} (each {@code level + 1} limbs; NTT form on return).
      */
@@ -52,17 +61,40 @@ public final class RlweEncryptor {
         }
         int n = params.n();
         if (pk != null) {
-            RnsPoly u = ring.newPoly(limbs, false);
-            ring.setSmall(sampler.ternary(n), u);
-            ring.setSmall(sampler.gaussian(n), c0);
-            ring.setSmall(sampler.gaussian(n), c1);
-            ring.toNtt(u, par);
-            ring.toNtt(c0, par);
-            ring.toNtt(c1, par);
-            par.forEach(limbs, i -> {
-                ring.mulAddLimb(i, pk.b().limb(i), u.limb(i), c0.limb(i));
-                ring.mulAddLimb(i, pk.a().limb(i), u.limb(i), c1.limb(i));
+            // (b*u + e0, a*u + e1) modulo q_0..q_level and P, then divided by P with rounding: the noise
+            // u*e + e0 + e1*s shrinks by P, leaving the rounding error (about |s|/2), as in SEAL
+            final int[] u = sampler.ternary(n);
+            final int[] e0 = sampler.gaussian(n);
+            final int[] e1 = sampler.gaussian(n);
+            final int pIndex = params.pIndex();
+            final long[][] acc0 = new long[limbs + 1][];
+            final long[][] acc1 = new long[limbs + 1][];
+            for (int i = 0; i < limbs; i++) {
+                acc0[i] = c0.limb(i);
+                acc1[i] = c1.limb(i);
+            }
+            acc0[limbs] = new long[n];
+            acc1[limbs] = new long[n];
+            par.forEach(limbs + 1, idx -> {
+                int mi = idx == limbs ? pIndex : idx;
+                long[] ui = new long[n];
+                setSmall(u, mi, ui);
+                setSmall(e0, mi, acc0[idx]);
+                setSmall(e1, mi, acc1[idx]);
+                ring.ntt(mi).forward(ui);
+                ring.ntt(mi).forward(acc0[idx]);
+                ring.ntt(mi).forward(acc1[idx]);
+                ring.mulAddLimb(mi, pk.b().limb(mi), ui, acc0[idx]);
+                ring.mulAddLimb(mi, pk.a().limb(mi), ui, acc1[idx]);
+                if (idx == limbs) {
+                    ring.ntt(mi).inverse(acc0[idx]);
+                    ring.ntt(mi).inverse(acc1[idx]);
+                }
             });
+            KeySwitcher modDown = new KeySwitcher(params);
+            par.forEach(2 * limbs, idx -> modDown.modDownLimb((idx & 1) == 0 ? acc0 : acc1, level, idx >> 1, null));
+            c0.setNtt(true);
+            c1.setNtt(true);
         } else {
             ring.setSmall(sampler.gaussian(n), c0);
             ring.toNtt(c0, par);

@@ -56,6 +56,29 @@ class RlweEncryptorTest {
     }
 
     @Test
+    void publicKeyEncryptionDividesItsNoiseByTheSpecialPrime() {
+        // encrypting modulo Q*P and dividing by P leaves the rounding error r0 + r1*s, |r| <= 1/2: about
+        // sqrt(N * 2/3 / 12) = 7.5 per coefficient at N = 1024, where u*e + e0 + e1*s itself would be about 120
+        RlweParameters p = params();
+        Ring ring = p.ring();
+        KeyGenerator kg = new KeyGenerator(p, new Sampler());
+        SecretKey sk = kg.secretKey();
+        RlweEncryptor enc = RlweEncryptor.ofPublicKey(kg.publicKey(sk), new Sampler());
+        RlweDecryptor dec = new RlweDecryptor(sk);
+        for (int level = 0; level <= p.maxLevel(); level++) {
+            for (int rep = 0; rep < 3; rep++) {
+                RnsPoly c0 = ring.newPoly(level + 1, true);
+                RnsPoly c1 = ring.newPoly(level + 1, true);
+                enc.encryptZero(level, c0, c1, Parallel.SEQUENTIAL);
+                RnsPoly m = ring.newPoly(level + 1, true);
+                dec.decrypt(new RnsPoly[]{c0, c1}, m, Parallel.SEQUENTIAL);
+                long noise = maxAbs(ring, m);
+                assertTrue(noise <= 64, "level " + level + ": noise " + noise + " must be at most 64");
+            }
+        }
+    }
+
+    @Test
     void keySwitchingMovesAMessageFromSPrimeToS() {
         RlweParameters p = params();
         Ring ring = p.ring();
