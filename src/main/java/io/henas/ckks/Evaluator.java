@@ -25,6 +25,12 @@ import io.henas.rlwe.KeySwitcher;
 public final class Evaluator implements AutoCloseable {
     /** Relative tolerance under which two scales count as equal. */
     public static final double SCALE_TOLERANCE = 1e-9;
+    /**
+     * Revision of this implementation's performance: raised whenever a change makes operations markedly faster or
+     * slower, so that timings measured with an older revision (e.g. a cost-model calibration) are not reused.
+     * 2: branch-free reductions, persistent pool, fused key switch.
+     */
+    public static final int PERFORMANCE_REVISION = 2;
 
     final CkksParameters params;
     final EvaluationKeys keys;

@@ -124,7 +124,8 @@ public record Calibration(CalibrationKey key, String created, Map<Integer, Map<O
             Map<String, Object> k = obj(root.get("key"), source, "key");
             CalibrationKey key = new CalibrationKey(str(k.get("cpu"), source, "key.cpu"),
                     num(k.get("cores"), source, "key.cores").intValue(), str(k.get("jdk"), source, "key.jdk"),
-                    num(k.get("threads"), source, "key.threads").intValue());
+                    num(k.get("threads"), source, "key.threads").intValue(),
+                    k.containsKey("evaluator") ? num(k.get("evaluator"), source, "key.evaluator").intValue() : 1);
             Map<Integer, Map<OpKind, Fit>> fits = new TreeMap<>();
             for (Map.Entry<String, Object> e : obj(root.get("fits"), source, "fits").entrySet()) {
                 int logN;

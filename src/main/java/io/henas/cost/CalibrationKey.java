@@ -9,14 +9,16 @@ import java.util.Objects;
 
 /**
  * What a calibration is valid for: the CPU model ({@code /proc/cpuinfo} "model name"), the number of cores, the JDK
- * version and the evaluator threads it was measured with. A calibration is only reused under an equal key.
+ * version, the evaluator threads it was measured with and the evaluator's performance revision. A calibration is only
+ * reused under an equal key.
  *
- * @param cpuModel CPU model name
- * @param cores    available processors
- * @param jdk      {@code java.version}
- * @param threads  evaluator threads used when measuring
+ * @param cpuModel  CPU model name
+ * @param cores     available processors
+ * @param jdk       {@code java.version}
+ * @param threads   evaluator threads used when measuring
+ * @param evaluator {@link io.henas.ckks.Evaluator#PERFORMANCE_REVISION} of the measured evaluator
  */
-public record CalibrationKey(String cpuModel, int cores, String jdk, int threads) {
+public record CalibrationKey(String cpuModel, int cores, String jdk, int threads, int evaluator) {
     public CalibrationKey {
         Objects.requireNonNull(cpuModel, "cpuModel");
         Objects.requireNonNull(jdk, "jdk");
@@ -26,6 +28,14 @@ public record CalibrationKey(String cpuModel, int cores, String jdk, int threads
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
         }
+        if (evaluator < 1) {
+            throw new IllegalArgumentException("evaluator revision must be >= 1, but was " + evaluator);
+        }
+    }
+
+    /** A key of the current evaluator revision. */
+    public CalibrationKey(String cpuModel, int cores, String jdk, int threads) {
+        this(cpuModel, cores, jdk, threads, io.henas.ckks.Evaluator.PERFORMANCE_REVISION);
     }
 
     /** The key of this machine and JVM for single-thread evaluation. */
@@ -62,6 +72,7 @@ public record CalibrationKey(String cpuModel, int cores, String jdk, int threads
         m.put("cores", cores);
         m.put("jdk", jdk);
         m.put("threads", threads);
+        m.put("evaluator", evaluator);
         return m;
     }
 }

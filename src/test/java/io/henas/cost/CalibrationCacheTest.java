@@ -41,7 +41,8 @@ class CalibrationCacheTest {
         CalibrationCache.getOrCalibrate(file, KEY, m, LEVELS);
         for (CalibrationKey other : List.of(new CalibrationKey("Other CPU", 2, "25.0.1", 1),
                 new CalibrationKey("Test CPU 9000", 4, "25.0.1", 1), new CalibrationKey("Test CPU 9000", 2, "26", 1),
-                new CalibrationKey("Test CPU 9000", 2, "25.0.1", 2))) {
+                new CalibrationKey("Test CPU 9000", 2, "25.0.1", 2),
+                new CalibrationKey("Test CPU 9000", 2, "25.0.1", 1, KEY.evaluator() + 1))) {
             int before = m.calls.get();
             assertTrue(CalibrationCache.load(file, other).isEmpty());
             Calibration c = CalibrationCache.getOrCalibrate(file, other, m, LEVELS);
@@ -50,7 +51,7 @@ class CalibrationCacheTest {
             assertEquals(other, CalibrationCache.load(file, other).orElseThrow().key(), "the new calibration is saved");
         }
         assertTrue(CalibrationCache.load(file, KEY).isPresent(), "entries for other keys are kept");
-        assertEquals(5, CalibrationCache.readAll(file).size());
+        assertEquals(6, CalibrationCache.readAll(file).size());
     }
 
     @Test
