@@ -192,6 +192,17 @@ public final class LayerwiseRun {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / per));
     }
 
+    /**
+     * The key memory a run may use: {@code requested}, but no more than the heap {@code maxHeap} leaves after the
+     * relinearization key and a working reserve (2 GiB, or a quarter of the heap if smaller) for ciphertexts and
+     * encodings; at least one key.
+     */
+    static long effectiveKeyBudget(HePlan plan, long requested, long maxHeap) {
+        long per = MemoryModel.keySwitchKeyBytes(plan.parameters());
+        long reserve = Math.min(2L << 30, maxHeap / 4);
+        return Math.max(per, Math.min(requested, maxHeap - per - reserve));
+    }
+
     /** Whether the relinearization key and every Galois key of the plan fit {@code budget} bytes. */
     public static boolean fitsEndToEnd(HePlan plan, long budget) {
         long per = MemoryModel.keySwitchKeyBytes(plan.parameters());
@@ -339,10 +350,16 @@ public final class LayerwiseRun {
         }
         HePlan plan = binding.plan();
         CkksParameters params = parameters(plan, o.allowInsecure());
+        long budget = effectiveKeyBudget(plan, o.keyBudgetBytes(), Runtime.getRuntime().maxMemory());
+        if (budget < o.keyBudgetBytes() && progress != null) {
+            progress.accept(String.format(Locale.ROOT, "  key memory capped at %.1f GiB by the JVM heap (-Xmx %.1f"
+                    + " GiB); raise -Xmx to measure with more keys at once", budget / (double) (1L << 30),
+                    Runtime.getRuntime().maxMemory() / (double) (1L << 30)));
+        }
         Mode mode = o.mode() != null ? o.mode()
-                : fitsEndToEnd(plan, o.keyBudgetBytes()) ? Mode.END_TO_END : Mode.LAYERWISE;
+                : fitsEndToEnd(plan, budget) ? Mode.END_TO_END : Mode.LAYERWISE;
         List<Segment> segs = segments(plan, mode, mode == Mode.END_TO_END ? Integer.MAX_VALUE
-                : maxKeys(plan, o.keyBudgetBytes()));
+                : maxKeys(plan, budget));
         long k0 = System.nanoTime();
         KeyGenerator kg = new KeyGenerator(params.rlwe(), new Sampler());
         SecretKey sk = kg.secretKey();

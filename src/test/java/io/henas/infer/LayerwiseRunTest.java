@@ -122,6 +122,17 @@ class LayerwiseRunTest {
                 "a tight key budget cuts layers further");
     }
 
+    @Test
+    void keyMemoryIsCappedByTheHeap() {
+        HePlan plan = insecurePlan(true);
+        long per = MemoryModel.keySwitchKeyBytes(plan.parameters());
+        assertEquals(100 * per, LayerwiseRun.effectiveKeyBudget(plan, 100 * per, 1L << 40), "room: as requested");
+        long heap = 8L << 30;
+        assertEquals(heap - per - (2L << 30), LayerwiseRun.effectiveKeyBudget(plan, 1L << 40, heap),
+                "heap minus the relinearization key and a 2 GiB reserve");
+        assertEquals(per, LayerwiseRun.effectiveKeyBudget(plan, 1L << 40, 0), "never below one key");
+    }
+
     /** Rotations of the largest HOIST group: a segment cannot be cut inside one. */
     static int largestHoistGroup(HePlan plan) {
         int best = 1;
