@@ -113,17 +113,31 @@ public final class CompareRun {
             Optional<RowResult.Ops> h = hemet.get(row.name()).map(p -> RowResult.Ops.of(model.estimate(row.name(), p)));
             OptionalInt insecure = insecureLogN(plan.net(), plan.options());
             boolean selected = s.rows().isEmpty() || s.rows().contains(row.name());
-            Optional<RowResult.Measured> measured = s.skipMeasure() ? cachedMeasurement(e, row, s)
-                    : selected ? Optional.of(measure(e, row, plan, s, log)) : cachedMeasurement(e, row, s);
+            List<String> errors = new ArrayList<>();
+            Optional<RowResult.Measured> measured = cachedMeasurement(e, row, s);
+            if (measured.isEmpty() && !s.skipMeasure() && selected) {
+                try {
+                    measured = Optional.of(measure(e, row, plan, s, log));
+                } catch (RuntimeException ex) {
+                    errors.add("measurement: " + ex);
+                    log.accept(row.name() + ": measurement failed: " + ex);
+                }
+            }
             Optional<RowResult.Trained> trained = Optional.empty();
             if (row.fashion().isPresent() && !s.skipTrain() && selected) {
-                trained = Optional.of(FashionRun.run(row.fashion().get(), row.merge(),
-                        e.train().apply(row.fashion().get().full()), e.images(), options(e, s), s.data(), s.commit(),
-                        s.out(), log));
+                try {
+                    trained = Optional.of(FashionRun.run(row.fashion().get(), row.merge(),
+                            e.train().apply(row.fashion().get().full()), e.images(), options(e, s), s.data(),
+                            s.commit(), s.out(), log));
+                } catch (RuntimeException | IOException ex) {
+                    errors.add("fashion: " + ex);
+                    log.accept(row.name() + ": Fashion-MNIST run failed: " + ex);
+                }
             }
             RowResult r = new RowResult(row.name(), row.role(), row.merge(), RowResult.Ops.of(cost), h, insecure,
-                    measured, trained);
+                    measured, trained, errors);
             results.add(r);
+            new Results(e.name(), results, provenance(e, s, model)).write(s.out()); // partial results as rows finish
             log.accept(String.format(Locale.ROOT, "%s: depth %d, logN %d (without the bound: %s), predicted %s s,"
                             + " measured %s s", row.name(), cost.depth(), cost.logN(),
                     insecure.isPresent() ? String.valueOf(insecure.getAsInt()) : "-",
@@ -132,6 +146,12 @@ public final class CompareRun {
                     r.measuredLatencyS().isPresent() ? String.format(Locale.ROOT, "%.2f",
                             r.measuredLatencyS().getAsDouble()) : "-"));
         }
+        Results res = new Results(e.name(), results, provenance(e, s, model));
+        res.write(s.out());
+        return res;
+    }
+
+    private static Map<String, Object> provenance(Experiment e, Settings s, CostModel model) {
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("experiment_file", e.source().toString());
         prov.put("experiment_sha256", e.sha256());
@@ -142,9 +162,8 @@ public final class CompareRun {
         prov.put("jdk", System.getProperty("java.version"));
         prov.put("measure_seed", e.measure().seed());
         prov.put("measure_reps", e.measure().reps());
-        Results res = new Results(e.name(), results, prov);
-        res.write(s.out());
-        return res;
+        prov.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        return prov;
     }
 
     private static CostModel costModel(Settings s, Set<Integer> logNs, Consumer<String> log) throws IOException {
@@ -177,7 +196,7 @@ public final class CompareRun {
         return s.out().resolve("cache").resolve("measure-" + row.architecture().name() + "-" + key + ".json");
     }
 
-    private static Optional<RowResult.Measured> cachedMeasurement(Experiment e, Experiment.Row row, Settings s)
+    static Optional<RowResult.Measured> cachedMeasurement(Experiment e, Experiment.Row row, Settings s)
             throws IOException {
         Path f = cacheFile(e, row, s);
         if (!Files.isRegularFile(f)) {

@@ -18,9 +18,14 @@ import io.henas.he.OpKind;
  * @param logNInsecure  smallest ring whose primes hold the plan when the 128-bit bound is ignored
  * @param measured      encrypted latency on real ciphertexts (CIFAR-shaped input, random weights), if measured
  * @param trained       Fashion-MNIST accuracy and encrypted latency, if trained
+ * @param errors        what failed for this row (measurement or training), so one failure does not lose the rest
  */
 public record RowResult(String name, Experiment.Role role, boolean merge, Ops cost, Optional<Ops> hemet,
-                        OptionalInt logNInsecure, Optional<Measured> measured, Optional<Trained> trained) {
+                        OptionalInt logNInsecure, Optional<Measured> measured, Optional<Trained> trained,
+                        java.util.List<String> errors) {
+    public RowResult {
+        errors = java.util.List.copyOf(errors);
+    }
 
     /** Plan summary: parameters, counts, predicted latency. */
     public record Ops(int depth, int logN, int logQp, double securityBits, long rotations, long mulPlain, long mulCt,
@@ -127,6 +132,7 @@ public record RowResult(String name, Experiment.Role role, boolean merge, Ops co
         m.put("hemet_layout", hemet.map(h -> (Object) h.toJson()).orElse(null));
         m.put("fashion", trained.map(x -> (Object) x.toJson()).orElse(null));
         m.put("measurement", measured.map(x -> (Object) x.detail()).orElse(null));
+        m.put("errors", errors);
         return m;
     }
 }

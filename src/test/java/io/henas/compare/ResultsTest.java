@@ -27,7 +27,7 @@ class ResultsTest {
                 1 << 20, 16, 500);
         Optional<RowResult.Measured> m = measured == null ? Optional.empty()
                 : Optional.of(new RowResult.Measured("layerwise", measured, 1e-6, Map.of("mode", "layerwise")));
-        return new RowResult(name, role, true, ops, Optional.of(ops), OptionalInt.of(12), m, Optional.empty());
+        return new RowResult(name, role, true, ops, Optional.of(ops), OptionalInt.of(12), m, Optional.empty(), List.of());
     }
 
     @Test
