@@ -117,7 +117,7 @@ public final class CompareRun {
             Optional<RowResult.Measured> measured = cachedMeasurement(e, row, s);
             if (measured.isEmpty() && !s.skipMeasure() && selected) {
                 try {
-                    measured = Optional.of(measure(e, row, plan, s, log));
+                    measured = Optional.of(measure(e, row, plan, cost, s, log));
                 } catch (RuntimeException ex) {
                     errors.add("measurement: " + ex);
                     log.accept(row.name() + ": measurement failed: " + ex);
@@ -208,8 +208,8 @@ public final class CompareRun {
     }
 
     /** Measures a row's plan with random weights on a seeded CIFAR-shaped input (cached). */
-    static RowResult.Measured measure(Experiment e, Experiment.Row row, HePlan plan, Settings s, Consumer<String> log)
-            throws IOException {
+    static RowResult.Measured measure(Experiment e, Experiment.Row row, HePlan plan, CostReport cost, Settings s,
+                                      Consumer<String> log) throws IOException {
         Optional<RowResult.Measured> cached = cachedMeasurement(e, row, s);
         if (cached.isPresent()) {
             log.accept(row.name() + ": cached measurement " + cacheFile(e, row, s));
@@ -222,10 +222,29 @@ public final class CompareRun {
                 + plan.galoisSteps().length + " Galois keys, mode " + (o.mode() == null ? "auto" : o.mode().key()) + ")");
         LayerwiseRun.Report r = LayerwiseRun.run(new PlanBinding(plan, w), List.of(x), o, log);
         Map<String, Object> json = r.toJson();
+        json.put("segments", withPredictions(r, cost));
+        json.put("predicted_latency_s", cost.predictedLatencyS().isPresent() ? cost.predictedLatencyS().getAsDouble()
+                : null);
         Path f = cacheFile(e, row, s);
         Files.createDirectories(f.getParent());
         Json.writeFile(f, json);
         return new RowResult.Measured(r.mode().key(), r.latencySeconds(), r.maxAbsError(), json);
+    }
+
+    /** Segment JSON with the cost model's prediction of the same layer where a segment is one whole layer. */
+    static List<Object> withPredictions(LayerwiseRun.Report r, CostReport cost) {
+        Map<String, CostReport.LayerCost> byName = new LinkedHashMap<>();
+        for (CostReport.LayerCost l : cost.layers()) {
+            byName.put(l.name(), l);
+        }
+        List<Object> out = new ArrayList<>();
+        for (LayerwiseRun.SegmentResult sr : r.segments()) {
+            Map<String, Object> m = new LinkedHashMap<>(sr.toJson());
+            CostReport.LayerCost l = byName.get(sr.segment().layer());
+            m.put("predicted_s", l != null && l.latencyS().isPresent() ? l.latencyS().getAsDouble() : null);
+            out.add(m);
+        }
+        return out;
     }
 
     /**

@@ -64,7 +64,7 @@ public record RowResult(String name, Experiment.Role role, boolean merge, Ops co
      */
     public record Measured(String mode, double latencyS, double maxAbsError, Map<String, Object> detail) {
         public Measured {
-            detail = Map.copyOf(detail);
+            detail = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(detail));
         }
     }
 

@@ -39,11 +39,15 @@ class CompareRunTest {
         assertEquals("plain", plain.name());
         assertEquals(13, plain.cost().logN());
         assertTrue(plain.cost().securityBits() >= 128);
-        assertTrue(plain.measuredLatencyS().isPresent(), "the selected row is measured");
+        assertTrue(plain.measuredLatencyS().isPresent(), "the selected row is measured: " + plain.errors());
         assertEquals("end-to-end", plain.measured().orElseThrow().mode(), "its keys fit 1 GiB");
         assertTrue(plain.measured().get().maxAbsError() < 1e-2, "decrypted values match the simulation");
         assertEquals(plain.cost().rotations(), ((Number) plain.measured().get().detail().get("rotations")).longValue(),
                 "executed rotations equal the cost model's");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> segs = (List<Map<String, Object>>) plain.measured().get().detail().get("segments");
+        assertEquals(1, segs.size());
+        assertTrue(segs.getFirst().containsKey("predicted_s"), "segments carry the layer prediction: " + segs);
         assertTrue(r.rows().get(0).measuredLatencyS().isEmpty(), "unselected rows are only costed");
         assertTrue(r.rows().get(0).cost().depth() > plain.cost().depth());
         assertEquals(1, plain.hemet().orElseThrow().channelsPerCiphertext());
