@@ -455,6 +455,13 @@ public final class LayerwiseRun {
                     st.levelScale = nextLs;
                 }
             }
+            if (segs.size() > 1) {
+                // Drop this segment's keys before the next segment generates its own (untimed): keeps the heap near
+                // one segment's keys instead of growing to -Xmx.
+                gk = null;
+                keys = null;
+                System.gc();
+            }
             double median = median(times);
             latency += median;
             if (segCounts == null) {
