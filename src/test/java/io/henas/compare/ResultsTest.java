@@ -55,10 +55,11 @@ class ResultsTest {
         assertEquals(5, rows.size());
         for (String k : List.of("name", "role", "merge", "depth", "logN", "log_qp", "security_bits", "rotations",
                 "mul_plain", "mul_ct", "rescales", "predicted_latency_s", "measured_latency_s", "measurement_mode",
-                "accuracy", "fashion_encrypted_latency_s", "logN_insecure", "hemet_layout")) {
+                "accuracy", "fashion_encrypted_latency_s", "logN_insecure", "smaller_ring_without_bound", "hemet_layout")) {
             assertTrue(rows.getFirst().containsKey(k), "row key " + k);
         }
         assertNull(rows.get(4).get("measured_latency_s"));
+        assertEquals(true, rows.getFirst().get("smaller_ring_without_bound"), "logN 12 without the bound < 14");
         String md = Files.readString(dir.resolve("table.md"));
         assertTrue(md.contains("| v2 | variant | on | 5 | 14 | 300 |"), md);
         assertTrue(md.contains("Latency reduction of the best variant (measured): 60.0%"), md);
