@@ -40,8 +40,10 @@ class LayeringTest {
             Map.entry("search", Set.of("json", "space", "ir", "train", "data", "cost", "he", "export", "ckks", "rlwe", "ring")),
             Map.entry("cluster", Set.of("json", "search", "space", "ir", "train", "data", "cost", "he", "export", "ckks", "rlwe",
                     "ring")),
+            Map.entry("compare", Set.of("json", "space", "ir", "data", "train", "export", "he", "cost", "infer", "bench",
+                    "ckks", "rlwe", "ring")),
             Map.entry("cli", Set.of("json", "ring", "rlwe", "ckks", "ir", "data", "he", "cost", "space", "train", "export",
-                    "infer", "bench", "search", "cluster")));
+                    "infer", "bench", "search", "cluster", "compare")));
 
     /** Packages that may import nothing but the JDK ({@code java.*}). */
     static final Set<String> JDK_ONLY = Set.of("ring", "rlwe", "ckks", "ir", "data", "json");

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code henas bench}: benchmarks of the CKKS evaluator against the SEAL anchors. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark the CKKS evaluator against the SEAL anchors.",
-        subcommands = {BenchCommand.Ckks.class, BenchCommand.Calibrate.class})
+        subcommands = {BenchCommand.Ckks.class, BenchCommand.Calibrate.class, BenchPlanCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

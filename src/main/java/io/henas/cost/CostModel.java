@@ -143,8 +143,8 @@ public final class CostModel {
                 (System.nanoTime() - t0) / 1e6);
     }
 
-    /** {@code layers[3].squeeze.bn -> layers[3]}. */
-    static String layerOf(String node) {
+    /** The layer a node belongs to in cost reports: {@code layers[3].squeeze.bn -> layers[3]}. */
+    public static String layerOf(String node) {
         int dot = node.indexOf('.');
         return dot < 0 ? node : node.substring(0, dot);
     }

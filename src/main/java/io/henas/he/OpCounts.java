@@ -38,6 +38,21 @@ public final class OpCounts {
         }
     }
 
+    /**
+     * Adds {@code other}'s counts to these (e.g. the counts of consecutive plan segments).
+     *
+     * @throws IllegalArgumentException if the two cover different nodes or levels
+     */
+    public void add(OpCounts other) {
+        if (other.nodes != nodes || other.levels != levels) {
+            throw new IllegalArgumentException("counts shape mismatch: this=" + nodes + " nodes/" + levels
+                    + " levels, other=" + other.nodes + " nodes/" + other.levels + " levels");
+        }
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+    }
+
     public int maxLevel() {
         return levels - 1;
     }

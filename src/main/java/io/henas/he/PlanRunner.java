@@ -44,10 +44,72 @@ public final class PlanRunner {
             reg[in.regAt(k)] = inputs.get(k);
             live++;
         }
-        int peak = live;
         OpCounts counts = new OpCounts(plan.net().nodes().size(), plan.depth());
         int n = plan.instructionCount();
-        for (int i = 0; i < n; i++) {
+        int peak = execute(plan, backend, reg, 0, n, counts, live);
+        Layout o = plan.outputLayout();
+        C[] outs = (C[]) new Object[o.regCount()];
+        for (int k = 0; k < o.regCount(); k++) {
+            outs[k] = (C) need(reg, o.regAt(k), n);
+        }
+        return new Result<>(Arrays.asList(outs), counts, peak);
+    }
+
+    /**
+     * The state of the registers between two instructions, for running a plan in segments: register number to value,
+     * holding exactly the registers written before and still needed at or after that point.
+     *
+     * @param registers the live registers
+     * @param counts    the operations the segment executed
+     */
+    public record Segment<C>(java.util.Map<Integer, C> registers, OpCounts counts) {
+        public Segment {
+            registers = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(registers));
+        }
+    }
+
+    /**
+     * Runs instructions {@code [from, to)} of the plan on the registers {@code live} (those live before {@code from},
+     * e.g. the previous segment's result, or the input registers for {@code from = 0}), freeing registers at their last
+     * use as {@link #run} does. Running consecutive segments executes and counts exactly what {@link #run} does. A
+     * segment must not start inside a HOIST group (between a HOIST and its ROTATE_HOISTEDs).
+     *
+     * @throws IllegalArgumentException if the range is outside the plan or starts inside a HOIST group
+     * @throws IllegalStateException if an instruction reads a register that {@code live} does not hold
+     */
+    @SuppressWarnings("unchecked")
+    public static <C> Segment<C> runSegment(HePlan plan, PlanBackend<C> backend, java.util.Map<Integer, C> live,
+                                            int from, int to) {
+        int n = plan.instructionCount();
+        if (from < 0 || from > to || to > n) {
+            throw new IllegalArgumentException("segment must satisfy 0 <= from <= to <= " + n + ", but was [" + from
+                    + ", " + to + ")");
+        }
+        if (from < n && from > 0 && plan.op(from) == OpCode.ROTATE_HOISTED) {
+            throw new IllegalArgumentException("segment must not start inside a HOIST group, but instruction " + from
+                    + " is a ROTATE_HOISTED");
+        }
+        Object[] reg = new Object[plan.registerCount()];
+        for (java.util.Map.Entry<Integer, C> e : live.entrySet()) {
+            reg[e.getKey()] = e.getValue();
+        }
+        OpCounts counts = new OpCounts(plan.net().nodes().size(), plan.depth());
+        execute(plan, backend, reg, from, to, counts, live.size());
+        java.util.Map<Integer, C> out = new java.util.HashMap<>();
+        for (int r = 0; r < reg.length; r++) {
+            if (reg[r] != null) {
+                out.put(r, (C) reg[r]);
+            }
+        }
+        return new Segment<>(out, counts);
+    }
+
+    /** Executes instructions {@code [from, to)} on the register file; returns the peak number of live registers. */
+    @SuppressWarnings("unchecked")
+    private static <C> int execute(HePlan plan, PlanBackend<C> backend, Object[] reg, int from, int to,
+                                   OpCounts counts, int live) {
+        int peak = live;
+        for (int i = from; i < to; i++) {
             OpCode op = plan.op(i);
             int dst = plan.dst(i);
             int a = plan.a(i);
@@ -58,7 +120,7 @@ public final class PlanRunner {
             if (op == OpCode.HOIST) {
                 counts.record(plan, i);
                 int j = i + 1;
-                while (j < n && plan.op(j) == OpCode.ROTATE_HOISTED && plan.a(j) == a) {
+                while (j < to && plan.op(j) == OpCode.ROTATE_HOISTED && plan.a(j) == a) {
                     j++;
                 }
                 int[] steps = new int[j - i - 1];
@@ -104,12 +166,7 @@ public final class PlanRunner {
             reg[dst] = out;
             live -= release(plan, backend, reg, i);
         }
-        Layout o = plan.outputLayout();
-        C[] outs = (C[]) new Object[o.regCount()];
-        for (int k = 0; k < o.regCount(); k++) {
-            outs[k] = (C) need(reg, o.regAt(k), n);
-        }
-        return new Result<>(Arrays.asList(outs), counts, peak);
+        return peak;
     }
 
     private static Object need(Object[] reg, int r, int i) {

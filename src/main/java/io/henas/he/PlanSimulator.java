@@ -66,6 +66,25 @@ public final class PlanSimulator implements PlanBackend<PlanSimulator.Slots> {
         }
     }
 
+    /**
+     * A simulator as a bare {@link PlanBackend}, for driving segments of a plan with
+     * {@link PlanRunner#runSegment} (e.g. to get the plaintext value of every register between layers).
+     */
+    public static PlanSimulator backend(PlanBinding binding) {
+        return new PlanSimulator(binding);
+    }
+
+    /** Packs an input (C-H-W order) as the simulator's input registers, keyed by register number. */
+    public static java.util.Map<Integer, Slots> inputRegisters(PlanBinding binding, double[] input) {
+        double[][] packed = binding.packInput(input);
+        Layout l = binding.plan().inputLayout();
+        java.util.Map<Integer, Slots> m = new java.util.HashMap<>();
+        for (int k = 0; k < packed.length; k++) {
+            m.put(l.regAt(k), new Slots(packed[k], 0, 1, false, -1));
+        }
+        return m;
+    }
+
     /** Runs the plan on one input (C-H-W order). */
     public static Result run(PlanBinding binding, double[] input) {
         PlanSimulator sim = new PlanSimulator(binding);

@@ -5,7 +5,8 @@
  * ({@link io.henas.he.Plaintext}) built from the weights by {@link io.henas.he.PlanBinding}, pending affine maps left
  * by coefficient merging ({@link io.henas.he.Affine}), exact levels per node, and the smallest 128-bit-secure CKKS
  * parameters that fit ({@link io.henas.he.ParameterSelector}, {@link io.henas.he.HeParameters}).
- * {@link io.henas.he.PlanRunner} executes a plan on any {@link io.henas.he.PlanBackend}, counting exactly what
+ * {@link io.henas.he.PlanRunner} executes a plan (whole, or in segments with
+ * {@link io.henas.he.PlanRunner#runSegment}) on any {@link io.henas.he.PlanBackend}, counting exactly what
  * {@link io.henas.he.OpCounts} counts: here on plaintext slot vectors ({@link io.henas.he.PlanSimulator}, the
  * plaintext simulation); execution on CKKS ciphertexts (the evaluator, no secret key needed) lives in {@code infer}.
  * {@code cost} and {@code infer} walk the same plan. May depend on: {@code ir}, {@code json}, {@code ckks},
