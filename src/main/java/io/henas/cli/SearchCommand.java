@@ -198,6 +198,7 @@ final class SearchCommand implements Callable<Integer> {
             TrainResult r = Trainer.train(arch, cfg, sel.train(), sel.eval(),
                     line -> System.err.println("knee: " + line));
             TrainOutput.write(kneeDir, r);
+            r.close();
             Files.writeString(kneeDir.resolve("architecture.yaml"), io.henas.space.SpaceWriter.fixedYaml(arch, space));
             System.err.printf(Locale.ROOT, "knee: %s test_acc=%.4f in %.0f s -> %s%n", r.status(), r.evalAccuracy(),
                     r.seconds(), kneeDir);

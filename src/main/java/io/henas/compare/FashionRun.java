@@ -66,11 +66,13 @@ final class FashionRun {
                     budget.learningRate(), budget.seed(), 0, 0, 10_000, 0.05, 1e3, true);
             log.accept("  fashion: training " + arch.name() + " on " + sel.train().size() + " images for "
                     + budget.epochs() + " epochs (" + split.source() + ")");
-            TrainResult r = Trainer.train(arch, cfg, sel.train(), sel.eval(), line -> log.accept("    " + line));
-            TrainOutput.write(trainDir, r);
-            if (!r.ok()) {
-                throw new IllegalStateException(space.name() + ": training must succeed, but failed: "
-                        + r.failureReason());
+            try (TrainResult r = Trainer.train(arch, cfg, sel.train(), sel.eval(),
+                    line -> log.accept("    " + line))) {
+                TrainOutput.write(trainDir, r);
+                if (!r.ok()) {
+                    throw new IllegalStateException(space.name() + ": training must succeed, but failed: "
+                            + r.failureReason());
+                }
             }
         } else {
             log.accept("  fashion: reusing the training in " + trainDir);

@@ -80,9 +80,10 @@ public final class HenasEvaluator {
         return c -> {
             TrainConfig cfg = new TrainConfig(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
                     StagedEvaluator.seedFor(runSeed, c.key()), 0, 0, 1_000, 0.05, 1e3, false);
-            TrainResult r = Trainer.train(c.value(), cfg, sel.train(), sel.eval());
-            return r.ok() ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds())
-                    : StagedEvaluator.Training.failed(r.failureReason(), r.seconds());
+            try (TrainResult r = Trainer.train(c.value(), cfg, sel.train(), sel.eval())) {
+                return r.ok() ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds())
+                        : StagedEvaluator.Training.failed(r.failureReason(), r.seconds());
+            }
         };
     }
 

@@ -42,7 +42,7 @@ public record TrainResult(Status status, String failureReason, String architectu
                           String trainData, String evalData, int trainImages, int evalImages, long parameters,
                           double trainAccuracy, double evalAccuracy, List<Double> epochLoss, List<Double> lossCurve,
                           int lossCurveEvery, List<Double> epochEvalAccuracy, double seconds, double trainSeconds,
-                          double imagesPerSecond, ComputationGraph graph, NetWeights weights, FoldedNet folded) {
+                          double imagesPerSecond, ComputationGraph graph, NetWeights weights, FoldedNet folded) implements AutoCloseable {
 
     /** Whether training completed. */
     public enum Status { OK, FAILED }
@@ -87,5 +87,17 @@ public record TrainResult(Status status, String failureReason, String architectu
             m.put("heRemaining", folded.remaining());
         }
         return m;
+    }
+
+    /**
+     * Releases the DL4J network's native memory (parameters, gradients, updater state); {@link #weights()} and
+     * {@link #folded()} stay valid. DL4J frees native buffers only when the garbage collector finds their owners, which
+     * a search that trains hundreds of networks in one JVM cannot wait for.
+     */
+    @Override
+    public void close() {
+        if (graph != null) {
+            graph.close();
+        }
     }
 }

@@ -196,6 +196,9 @@ public final class Trainer {
 
         TrainResult result(double seconds) {
             boolean ok = failure.isEmpty();
+            if (!ok && graph != null) {
+                graph.close(); // not handed out: release its native memory now
+            }
             return new TrainResult(ok ? TrainResult.Status.OK : TrainResult.Status.FAILED, failure, arch.name(), net, cfg,
                     trainName, evalName, trainN, evalN, arch.parameterCount(), trainAcc, evalAcc, epochLoss,
                     lossCurve, curveEvery, epochEval, seconds, trainSeconds,

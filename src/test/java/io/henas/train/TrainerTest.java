@@ -51,6 +51,19 @@ class TrainerTest {
     }
 
     @Test
+    void closeReleasesTheNetworkButKeepsTheWeights() {
+        Dataset d = TestNets.small().head(100);
+        TrainResult r = Trainer.train(tiny(), quick(3).withEpochs(1), d, d);
+        assertTrue(r.ok(), r.failureReason());
+        org.nd4j.linalg.api.ndarray.INDArray params = r.graph().params();
+        assertTrue(!params.wasClosed());
+        r.close();
+        assertTrue(params.wasClosed(), "the network's parameters are released");
+        assertTrue(r.weights() != null && r.folded() != null);
+        r.close(); // idempotent
+    }
+
+    @Test
     void sameSeedSameRunOtherSeedOtherRun() {
         Dataset d = TestNets.small().head(100);
         TrainResult a = Trainer.train(tiny(), quick(7).withEpochs(1), d, d);
