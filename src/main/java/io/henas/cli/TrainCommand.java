@@ -13,6 +13,7 @@ import io.henas.data.Datasets;
 import io.henas.ir.Architecture;
 import io.henas.space.SearchSpace;
 import io.henas.space.SpaceLoader;
+import io.henas.space.SpaceWriter;
 import io.henas.space.TrainBudget;
 import io.henas.train.TrainConfig;
 import io.henas.train.TrainOutput;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code henas train FILE.yaml [--epochs E] [--data DIR] --out DIR}: trains the fixed architecture of a space file
+ * (or, with {@code --run RUN_DIR --pick TRIAL_ID}, the architecture of one trial of a search over that space, into
+ * {@code RUN_DIR/trained/TRIAL_ID/} by default, where {@code henas export RUN_DIR --pick TRIAL_ID} finds it)
  * with its {@code train.full} budget (training images = the first {@code train_images} of the training split after
  * holding out {@code validation_images} from its end; accuracy on the first {@code test_images} test images, else on
  * the held-out images) and writes {@code model.zip}, {@code weights.json}, {@code folded-weights.json} and
@@ -46,8 +49,21 @@ final class TrainCommand implements Callable<Integer> {
             + " (default: " + Datasets.DEBIAN_DIR + " if installed, else the shipped 6,000/1,000 subset).")
     Path data;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Output directory.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (required unless --run; with --run"
+            + " default RUN_DIR/trained/TRIAL_ID).")
     Path out;
+
+    @Option(names = "--run", paramLabel = "RUN_DIR", description = "A search run over FILE.yaml: train one of its trials"
+            + " (--pick) instead of the file's fixed architecture.")
+    Path run;
+
+    @Option(names = "--pick", paramLabel = "TRIAL_ID", description = "With --run: the trial to train (a front model,"
+            + " the knee or a reference; ids in trials.csv / pareto.json).")
+    Integer pick;
+
+    @Option(names = "--architecture-only", description = "Only write DIR/architecture.yaml (the trial as a fixed"
+            + " space file) and stop.")
+    boolean architectureOnly;
 
     @Spec
     CommandSpec spec;
@@ -61,7 +77,32 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(file + ": dataset must be fashion-mnist for henas train, but was "
                     + space.dataset());
         }
-        Architecture arch = space.fixed();
+        Architecture arch;
+        if (run != null) {
+            if (pick == null) {
+                throw new IllegalArgumentException("--run needs --pick TRIAL_ID");
+            }
+            arch = RunTrials.architecture(space, file, run, pick);
+            if (out == null) {
+                out = run.resolve("trained").resolve(Integer.toString(pick));
+            }
+            java.nio.file.Files.createDirectories(out);
+            java.nio.file.Files.writeString(out.resolve("architecture.yaml"), SpaceWriter.fixedYaml(arch, space));
+            stderr.println("trial " + pick + " of " + run + ": " + arch.name() + " -> " + out.resolve("architecture.yaml"));
+            if (architectureOnly) {
+                stdout.println(out.resolve("architecture.yaml"));
+                stdout.flush();
+                return ExitCodes.OK;
+            }
+        } else {
+            if (pick != null || architectureOnly) {
+                throw new IllegalArgumentException("--pick and --architecture-only need --run RUN_DIR");
+            }
+            if (out == null) {
+                throw new IllegalArgumentException("--out DIR is required (unless --run)");
+            }
+            arch = space.fixed();
+        }
         TrainBudget b = space.full();
         DataSplit split = Datasets.fashionMnist(Optional.ofNullable(data));
         stderr.println("data: " + split.source() + (split.shipped() ? " (install dataset-fashion-mnist or pass"

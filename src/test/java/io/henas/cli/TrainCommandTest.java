@@ -70,4 +70,40 @@ class TrainCommandTest {
         int code = cl.execute("train", "search-spaces/quickstart.yaml", "--out", tmp.toString());
         assertEquals(ExitCodes.BAD_INPUT, code);
     }
+
+    /** --run RUN --pick ID writes the trial's architecture (decoded from trials.db) and refuses another space's run. */
+    @Test
+    void picksATrialOfARun() throws IOException {
+        Path spaceFile = Path.of("search-spaces/quickstart.yaml");
+        io.henas.space.SearchSpace space = io.henas.space.SpaceLoader.load(spaceFile);
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        int[] genes = new int[space.genes().size()];
+        java.util.Arrays.fill(genes, 1);
+        Architecture want = space.decode(genes);
+        io.henas.search.TrialStore store = io.henas.search.TrialStore.open(run.resolve("trials.db"));
+        store.insert(new io.henas.search.Trial(7, 1, false, java.util.Arrays.stream(genes).boxed().toList(), "k7",
+                want.name(), "", io.henas.search.Evaluation.ok(0.8, 1.0, 5, 14, 3.0), java.time.Instant.now(),
+                java.time.Instant.now()));
+        store.close();
+        Files.writeString(run.resolve("manifest.json"), "{\"space_sha256\": \"" + space.sha256() + "\"}");
+
+        CommandLine cl = Main.commandLine();
+        StringWriter se = new StringWriter();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(se));
+        int code = cl.execute("train", spaceFile.toString(), "--run", run.toString(), "--pick", "7",
+                "--architecture-only");
+        assertEquals(0, code, se.toString());
+        Path yaml = run.resolve("trained/7/architecture.yaml");
+        Architecture got = io.henas.space.SpaceLoader.parse(Files.readString(yaml), yaml.toString()).fixed();
+        assertEquals(want.lower().nodes().size(), got.lower().nodes().size());
+        assertEquals(io.henas.space.SearchSpace.canonicalKey(want), io.henas.space.SearchSpace.canonicalKey(got));
+
+        assertEquals(2, cl.execute("train", spaceFile.toString(), "--run", run.toString(), "--pick", "8",
+                "--architecture-only"));
+        assertTrue(se.toString().contains("no trial 8"), se.toString());
+        assertEquals(2, cl.execute("train", "search-spaces/fashion-mobile.yaml", "--run", run.toString(), "--pick",
+                "7", "--architecture-only"));
+        assertTrue(se.toString().contains("was searched over a space with sha256"), se.toString());
+    }
 }
