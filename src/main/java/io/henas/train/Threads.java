@@ -21,9 +21,12 @@ public final class Threads {
     private Threads() {
     }
 
+    /** System property overriding {@link #defaultCount()}. */
+    public static final String PROPERTY = "henas.threads";
+
     /** The thread count used when none is given. */
     public static int defaultCount() {
-        return Integer.getInteger("henas.threads", Runtime.getRuntime().availableProcessors());
+        return Integer.getInteger(PROPERTY, Runtime.getRuntime().availableProcessors());
     }
 
     /** Limits ND4J (OpenMP) and OpenBLAS to {@code n} threads; idempotent. */
