@@ -38,10 +38,19 @@ public final class BenchFixture implements AutoCloseable {
 
         /** Generates a secret key, the public, relinearization and Galois keys (steps 1..8 and conjugation). */
         public Keys(CkksParameters params, int threads) {
+            this(params, threads, STEPS, true);
+        }
+
+        /**
+         * Generates a secret key, the public and relinearization keys and Galois keys for {@code steps} (and
+         * conjugation when asked). At logN 16 every key switching key of the deepest secure chain takes about 2.3 GB,
+         * so callers that need few rotations should ask for few.
+         */
+        public Keys(CkksParameters params, int threads, int[] steps, boolean conjugation) {
             this.params = params;
             KeyGenerator kg = new KeyGenerator(params.rlwe(), new Sampler());
             SecretKey sk = kg.secretKey();
-            EvaluationKeys keys = kg.evaluationKeys(sk, STEPS, true);
+            EvaluationKeys keys = kg.evaluationKeys(sk, steps, conjugation);
             this.encoder = new Encoder(params);
             this.evaluator = new Evaluator(params, keys, threads);
             this.encPar = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);

@@ -65,7 +65,11 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             return hit;
         }
         CkksParameters p = params.computeIfAbsent(logN, EvaluatorOpMeasurer::parametersFor);
-        BenchFixture.Keys ks = keys.computeIfAbsent(logN, n -> new BenchFixture.Keys(p, threads));
+        if (!keys.containsKey(logN)) {
+            close(); // keys of one ring at a time: at logN 15-16 they take gigabytes
+        }
+        BenchFixture.Keys ks = keys.computeIfAbsent(logN, n -> new BenchFixture.Keys(p, threads, hoistedSteps(n),
+                false));
         BenchFixture f = fixtures.computeIfAbsent(logN + "/" + level, k -> new BenchFixture(ks, level));
         int samples = Timing.defaultSamples(logN);
         double us = switch (op) {
@@ -91,10 +95,20 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
                 k -> Timing.medianMicros(CkksBench.operation(f, op), 5, 300, samples));
     }
 
+    /**
+     * The rotation steps whose hoisted group is timed: 1..8, or 1..4 from logN 16 on (each Galois key of the deepest
+     * secure logN 16 chain takes about 2.3 GB). Each extra hoisted rotation costs {@code (t_k - t_1) / (k - 1)}.
+     */
+    static int[] hoistedSteps(int logN) {
+        return logN >= 16 ? new int[]{1, 2, 3, 4} : BenchFixture.STEPS;
+    }
+
     private double hoisted(BenchFixture f, int samples) {
         double one = time(f, "rotate", samples);
-        double eight = time(f, "rotate_hoisted_8", samples);
-        return Math.max(0, (eight - one) / 7);
+        int[] steps = hoistedSteps(f.params.logN());
+        double group = cache.computeIfAbsent(f.params.logN() + "/" + f.level + "/raw-hoisted-" + steps.length,
+                k -> Timing.medianMicros(() -> f.evaluator.rotateHoisted(f.a, steps), 5, 300, samples));
+        return Math.max(0, (group - one) / (steps.length - 1));
     }
 
     @Override
