@@ -36,7 +36,18 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * Native memory ND4J may hold unless {@code -Dorg.bytedeco.javacpp.maxbytes} says otherwise. JavaCPP's default is
+     * the heap's maximum, so a large {@code -Xmx} (e.g. for Galois keys) doubled the process's reach: {@code compare
+     * -Xmx16g} was OOM-killed at 24 GB RSS on a 23 GB machine while training. Proxy and full trainings of our networks
+     * stay far below this bound; when it is reached JavaCPP first collects garbage.
+     */
+    static final String ND4J_MAX_BYTES = "3G";
+
     public static void main(String[] args) {
+        if (System.getProperty("org.bytedeco.javacpp.maxbytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxbytes", ND4J_MAX_BYTES);
+        }
         System.exit(execute(args));
     }
 
