@@ -15,6 +15,7 @@ import io.henas.infer.LayerwiseRun;
 import io.henas.space.SearchSpace;
 import io.henas.space.SpaceException;
 import io.henas.space.SpaceLoader;
+import io.henas.space.YNode;
 
 /**
  * Loads an experiment file. Schema (paths relative to the experiment file):
@@ -61,22 +62,23 @@ public final class ExperimentLoader {
 
     /** Parses experiment text; relative paths resolve against {@code file}'s directory. */
     public static Experiment parse(String text, Path file) {
-        YamlNode root = YamlNode.parse(text, file.toString());
-        YamlNode.Fields m = root.map(TOP_KEYS);
+        YNode root = YNode.parse(text, file.toString(), ExperimentException::new,
+                "is empty; an experiment needs at least name and rows");
+        YNode.YMap m = root.map(TOP_KEYS);
         String name = name(m.require("name"));
-        String description = m.get("description").map(YamlNode::string).orElse("");
+        String description = m.get("description").map(YNode::string).orElse("");
         Experiment.Measure measure = m.get("measure").map(ExperimentLoader::measure)
                 .orElse(Experiment.Measure.defaults());
         Experiment.TrainOverride train = m.get("train").map(ExperimentLoader::train)
                 .orElse(Experiment.TrainOverride.none());
         int images = 100;
         if (m.has("inference")) {
-            YamlNode.Fields inf = m.require("inference").map(List.of("images"));
+            YNode.YMap inf = m.require("inference").map(List.of("images"));
             images = (int) inf.require("images").integer(1, 10_000);
         }
         Path dir = file.toAbsolutePath().getParent();
-        YamlNode rowsNode = m.require("rows");
-        List<YamlNode> items = rowsNode.list();
+        YNode rowsNode = m.require("rows");
+        List<YNode> items = rowsNode.list();
         if (items.isEmpty()) {
             throw rowsNode.error("must list at least one row, but was empty");
         }
@@ -84,22 +86,22 @@ public final class ExperimentLoader {
         Map<String, Integer> seen = new HashMap<>();
         Map<Path, SearchSpace> loaded = new HashMap<>();
         int searched = 0;
-        for (YamlNode item : items) {
-            YamlNode.Fields r = item.map(ROW_KEYS);
-            YamlNode nameNode = r.require("name");
+        for (YNode item : items) {
+            YNode.YMap r = item.map(ROW_KEYS);
+            YNode nameNode = r.require("name");
             String rowName = name(nameNode);
             if (seen.containsKey(rowName)) {
                 throw nameNode.error("repeats the row name '" + rowName + "' of line " + seen.get(rowName)
                         + "; row names must be distinct");
             }
             seen.put(rowName, nameNode.line());
-            YamlNode roleNode = r.require("role");
+            YNode roleNode = r.require("role");
             Experiment.Role role = Experiment.Role.valueOf(roleNode.oneOf(ROLES).toUpperCase(java.util.Locale.ROOT));
             if (role == Experiment.Role.SEARCHED && ++searched > 1) {
                 throw roleNode.error("must name at most one searched row, but this is the second");
             }
             SearchSpace arch = space(r.require("architecture"), dir, "cifar10", loaded);
-            boolean merge = r.get("merge").map(YamlNode::onOff).orElse(arch.he().merge());
+            boolean merge = r.get("merge").map(YNode::onOff).orElse(arch.he().merge());
             Optional<SearchSpace> fashion = r.get("fashion").map(n -> space(n, dir, "fashion-mnist", loaded));
             rows.add(new Experiment.Row(rowName, role, arch, merge, fashion, item.line()));
         }
@@ -118,7 +120,7 @@ public final class ExperimentLoader {
         }
     }
 
-    private static String name(YamlNode n) {
+    private static String name(YNode n) {
         String s = n.string();
         if (!NAME.matcher(s).matches()) {
             throw n.error("must be 1-64 letters, digits, '.', '_', '+' or '-' (starting with a letter or digit), but"
@@ -127,7 +129,7 @@ public final class ExperimentLoader {
         return s;
     }
 
-    private static SearchSpace space(YamlNode n, Path dir, String dataset, Map<Path, SearchSpace> loaded) {
+    private static SearchSpace space(YNode n, Path dir, String dataset, Map<Path, SearchSpace> loaded) {
         Path p = dir.resolve(n.string()).normalize();
         if (!Files.isRegularFile(p)) {
             throw n.error("must name an existing space file (relative to the experiment file), but " + p
@@ -148,8 +150,8 @@ public final class ExperimentLoader {
         return s;
     }
 
-    private static Experiment.Measure measure(YamlNode n) {
-        YamlNode.Fields m = n.map(MEASURE_KEYS);
+    private static Experiment.Measure measure(YNode n) {
+        YNode.YMap m = n.map(MEASURE_KEYS);
         Experiment.Measure d = Experiment.Measure.defaults();
         LayerwiseRun.Mode mode = d.mode();
         if (m.has("mode")) {
@@ -162,7 +164,7 @@ public final class ExperimentLoader {
         int reps = m.get("reps").map(x -> (int) x.integer(1, 1000)).orElse(d.reps());
         long mem = d.keyMemoryBytes();
         if (m.has("key_memory_gb")) {
-            YamlNode x = m.require("key_memory_gb");
+            YNode x = m.require("key_memory_gb");
             double gb = x.number();
             if (!(gb > 0 && gb <= 4096)) {
                 throw x.error("must be in (0, 4096], but was " + gb);
@@ -173,11 +175,11 @@ public final class ExperimentLoader {
         return new Experiment.Measure(mode, reps, mem, seed);
     }
 
-    private static Experiment.TrainOverride train(YamlNode n) {
-        YamlNode.Fields m = n.map(TRAIN_KEYS);
+    private static Experiment.TrainOverride train(YNode n) {
+        YNode.YMap m = n.map(TRAIN_KEYS);
         Optional<Double> lr = Optional.empty();
         if (m.has("learning_rate")) {
-            YamlNode x = m.require("learning_rate");
+            YNode x = m.require("learning_rate");
             double v = x.number();
             if (!(v > 0 && v <= 1)) {
                 throw x.error("must be in (0, 1], but was " + v);

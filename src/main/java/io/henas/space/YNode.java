@@ -22,28 +22,45 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * A YAML node with its file name and field path, and typed accessors whose errors are {@link SpaceException}s naming
- * file, line and path. Built on snakeyaml-engine's node API (YAML 1.2 core schema), so every value keeps its mark.
+ * A YAML node with its file name and field path, and typed accessors whose errors name file, line and path
+ * ({@link SpaceException}s for space files; other loaders, e.g. {@code compare}'s, pass their own {@link Errors}).
+ * Built on snakeyaml-engine's node API (YAML 1.2 core schema), so every value keeps its mark.
  */
-final class YNode {
+public final class YNode {
+    /** Builds the exception for a problem at a file, line and field path (each loader has its own type). */
+    @FunctionalInterface
+    public interface Errors {
+        RuntimeException at(String file, int line, String path, String problem);
+    }
+
     private final String file;
     private final String path;
     private final Node node;
+    private final Errors errors;
 
-    private YNode(String file, String path, Node node) {
+    private YNode(String file, String path, Node node, Errors errors) {
+        this.errors = errors;
         this.file = file;
         this.path = path;
         this.node = node;
     }
 
-    /** Composes {@code text} into the root node; malformed YAML, tabs in indentation and empty files are errors. */
+    /** Composes a search-space file: errors are {@link SpaceException}s. */
     static YNode parse(String text, String file) {
+        return parse(text, file, SpaceException::new, "is empty; a search space needs at least name, dataset and stages");
+    }
+
+    /**
+     * Composes {@code text} into the root node; malformed YAML, tabs in indentation and an empty document (reported
+     * as {@code emptyProblem}) are errors built by {@code errors}, as are the accessors' errors.
+     */
+    public static YNode parse(String text, String file, Errors errors, String emptyProblem) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i];
             for (int c = 0; c < l.length() && (l.charAt(c) == ' ' || l.charAt(c) == '\t'); c++) {
                 if (l.charAt(c) == '\t') {
-                    throw new SpaceException(file, i + 1, "", "has a tab in its indentation at column " + (c + 1)
+                    throw errors.at(file, i + 1, "", "has a tab in its indentation at column " + (c + 1)
                             + "; YAML indents with spaces only");
                 }
             }
@@ -58,48 +75,48 @@ final class YNode {
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
             String ctx = e.getContext() == null ? "" : " (" + e.getContext() + ")";
-            throw new SpaceException(file, line, "", "is not valid YAML: " + e.getProblem() + ctx);
+            throw errors.at(file, line, "", "is not valid YAML: " + e.getProblem() + ctx);
         } catch (YamlEngineException e) {
-            throw new SpaceException(file, 0, "", "is not valid YAML: " + e.getMessage());
+            throw errors.at(file, 0, "", "is not valid YAML: " + e.getMessage());
         }
         if (root.isEmpty()) {
-            throw new SpaceException(file, 0, "", "is empty; a search space needs at least name, dataset and stages");
+            throw errors.at(file, 0, "", emptyProblem);
         }
-        return new YNode(file, "", root.get());
+        return new YNode(file, "", root.get(), errors);
     }
 
-    String file() {
+    public String file() {
         return file;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
     /** 1-based line of the node's start, or 0 if unknown. */
-    int line() {
+    public int line() {
         return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
     }
 
     /** 0-based column of the node's start. */
-    int column() {
+    public int column() {
         return node.getStartMark().map(Mark::getColumn).orElse(0);
     }
 
-    SpaceException error(String problem) {
-        return new SpaceException(file, line(), path, problem);
+    public RuntimeException error(String problem) {
+        return errors.at(file, line(), path, problem);
     }
 
-    boolean isList() {
+    public boolean isList() {
         return node instanceof SequenceNode;
     }
 
-    boolean isMap() {
+    public boolean isMap() {
         return node instanceof MappingNode;
     }
 
     /** How the value reads in "but was ..." messages. */
-    String describe() {
+    public String describe() {
         if (node instanceof MappingNode) {
             return "a mapping";
         }
@@ -117,23 +134,23 @@ final class YNode {
     }
 
     /** The elements of a list, each with path {@code path[i]}. */
-    List<YNode> list() {
+    public List<YNode> list() {
         if (!(node instanceof SequenceNode seq)) {
             throw error("must be a list, but was " + describe());
         }
         List<YNode> out = new ArrayList<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
-            out.add(new YNode(file, path + "[" + i + "]", seq.getValue().get(i)));
+            out.add(new YNode(file, path + "[" + i + "]", seq.getValue().get(i), errors));
         }
         return out;
     }
 
     /** The elements of a list as choices: each keeps this node's path (and its own line). */
-    List<YNode> choiceElements() {
+    public List<YNode> choiceElements() {
         SequenceNode seq = (SequenceNode) node;
         List<YNode> out = new ArrayList<>();
         for (Node n : seq.getValue()) {
-            out.add(new YNode(file, path, n));
+            out.add(new YNode(file, path, n, errors));
         }
         return out;
     }
@@ -142,13 +159,13 @@ final class YNode {
      * The entries of a mapping with string keys from {@code known}; unknown keys, duplicated keys and non-string keys
      * are errors at the key's line.
      */
-    YMap map(List<String> known) {
+    public YMap map(List<String> known) {
         if (!(node instanceof MappingNode m)) {
             throw error("must be a mapping (key: value lines), but was " + describe());
         }
         Map<String, YNode> entries = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
-            YNode key = new YNode(file, path, t.getKeyNode());
+            YNode key = new YNode(file, path, t.getKeyNode(), errors);
             if (!(t.getKeyNode() instanceof ScalarNode ks) || !ks.getTag().equals(Tag.STR)) {
                 throw key.error("keys must be plain names, but one was " + key.describe());
             }
@@ -156,20 +173,20 @@ final class YNode {
             String childPath = path.isEmpty() ? k : path + "." + k;
             if (!known.contains(k)) {
                 String hint = suggestion(k, known);
-                throw new SpaceException(file, key.line(), childPath, "is not a known key" + hint + "; known keys: "
+                throw errors.at(file, key.line(), childPath, "is not a known key" + hint + "; known keys: "
                         + String.join(", ", known));
             }
             if (entries.containsKey(k)) {
-                throw new SpaceException(file, key.line(), childPath, "is given twice (lines "
+                throw errors.at(file, key.line(), childPath, "is given twice (lines "
                         + entries.get(k).line() + " and " + key.line() + "); each key may appear once");
             }
-            entries.put(k, new YNode(file, childPath, t.getValueNode()));
+            entries.put(k, new YNode(file, childPath, t.getValueNode(), errors));
         }
         return new YMap(this, entries);
     }
 
     /** A string scalar (plain or quoted). */
-    String string() {
+    public String string() {
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
             return s.getValue();
         }
@@ -177,19 +194,19 @@ final class YNode {
     }
 
     /** A string scalar from {@code allowed}. */
-    String oneOf(List<String> allowed) {
+    public String oneOf(List<String> allowed) {
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR) && allowed.contains(s.getValue())) {
             return s.getValue();
         }
         throw error("must be one of " + allowed + ", but was " + describe());
     }
 
-    boolean isInteger() {
+    public boolean isInteger() {
         return node instanceof ScalarNode s && s.getTag().equals(Tag.INT);
     }
 
     /** An integer scalar in [min, max]. */
-    long integer(long min, long max) {
+    public long integer(long min, long max) {
         if (!isInteger()) {
             throw error("must be an integer, but was " + describe());
         }
@@ -201,7 +218,7 @@ final class YNode {
     }
 
     /** An integer scalar from {@code allowed}. */
-    int integerOneOf(List<Integer> allowed) {
+    public int integerOneOf(List<Integer> allowed) {
         if (!isInteger()) {
             throw error("must be one of " + allowed + ", but was " + describe());
         }
@@ -213,7 +230,7 @@ final class YNode {
     }
 
     /** A number (integer or float scalar). */
-    double number() {
+    public double number() {
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.INT)) {
             return parseInt(s.getValue()).doubleValue();
         }
@@ -227,7 +244,7 @@ final class YNode {
     }
 
     /** A boolean scalar ({@code true} or {@code false}). */
-    boolean bool() {
+    public boolean bool() {
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
             return s.getValue().toLowerCase(Locale.ROOT).equals("true");
         }
@@ -235,7 +252,19 @@ final class YNode {
     }
 
     /** The node as plain Java values with sorted mapping keys, for the normalized content hash. */
-    Object normalized() {
+    /** {@code on}/{@code off} (strings) or {@code true}/{@code false}. */
+    public boolean onOff() {
+        if (node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
+            return s.getValue().toLowerCase(Locale.ROOT).equals("true");
+        }
+        if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR)
+                && (s.getValue().equals("on") || s.getValue().equals("off"))) {
+            return s.getValue().equals("on");
+        }
+        throw error("must be on or off, but was " + describe());
+    }
+
+    public Object normalized() {
         return normalize(node);
     }
 
@@ -312,20 +341,20 @@ final class YNode {
     }
 
     /** The entries of a mapping node, by key, in file order. */
-    record YMap(YNode self, Map<String, YNode> entries) {
-        Optional<YNode> get(String key) {
+    public record YMap(YNode self, Map<String, YNode> entries) {
+        public Optional<YNode> get(String key) {
             return Optional.ofNullable(entries.get(key));
         }
 
-        boolean has(String key) {
+        public boolean has(String key) {
             return entries.containsKey(key);
         }
 
-        YNode require(String key) {
+        public YNode require(String key) {
             YNode v = entries.get(key);
             if (v == null) {
                 String p = self.path.isEmpty() ? key : self.path + "." + key;
-                throw new SpaceException(self.file, self.line(), p, "is required");
+                throw self.errors.at(self.file, self.line(), p, "is required");
             }
             return v;
         }
