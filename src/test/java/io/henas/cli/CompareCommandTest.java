@@ -32,19 +32,7 @@ class CompareCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static final String TINY = """
-            name: tiny-cifar
-            dataset: cifar10
-            input: [3, 32, 32]
-            classes: 10
-            defaults: {activation: square, batchnorm: true}
-            stages:
-              - blocks:
-                  - {type: conv, channels: 4, kernel: 3}
-                pool: 2
-            head:
-              type: conv-gap
-            """;
+    private static final String TINY = io.henas.compare.CompareFixtures.TINY_CIFAR;
 
     @Test
     void compareWritesTheTableAndResults() throws IOException {
