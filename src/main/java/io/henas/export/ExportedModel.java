@@ -1,6 +1,5 @@
 package io.henas.export;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import io.henas.ckks.CkksParameters;
 import io.henas.he.CompileOptions;
@@ -98,69 +95,19 @@ public final class ExportedModel {
 
     static ExportedModel read(Path file, boolean allowInsecure) throws IOException {
         String src = file.toString();
-        byte[] whole = Files.readAllBytes(file);
-        Map<String, byte[]> raw = new LinkedHashMap<>();
-        try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(whole))) {
-            ZipEntry e;
-            while ((e = z.getNextEntry()) != null) {
-                if (!KNOWN.contains(e.getName())) {
-                    throw new ExportFormatException(src + ": entries must be among " + KNOWN + ", but found "
-                            + e.getName());
-                }
-                if (raw.containsKey(e.getName())) {
-                    throw new ExportFormatException(src + ": entry " + e.getName() + " must appear once, but is"
-                            + " duplicated");
-                }
-                raw.put(e.getName(), ModelExporter.readAll(z, MAX_ENTRY_BYTES, src + ": entry " + e.getName()));
-            }
-        } catch (ExportFormatException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ExportFormatException(src + ": not a valid " + FORMAT + " file (corrupt zip: " + e.getMessage()
-                    + ")", e);
-        }
-        if (!raw.containsKey(MANIFEST)) {
-            throw new ExportFormatException(src + ": must contain " + MANIFEST + " (is it a .henas file?), but has "
-                    + raw.keySet());
-        }
-        Map<String, Object> m;
-        try {
-            m = Json.asObject(Json.parse(new String(raw.get(MANIFEST), StandardCharsets.UTF_8), src + "!" + MANIFEST),
-                    src + "!" + MANIFEST);
-        } catch (RuntimeException e) {
-            throw new ExportFormatException(src + "!" + MANIFEST + ": malformed JSON: " + e.getMessage(), e);
-        }
+        ModelArchive.Contents contents = ModelArchive.read(file, KNOWN, MANIFEST, Runtime.getRuntime().maxMemory() / 4);
+        Map<String, byte[]> raw = contents.entries();
+        Map<String, Object> m = contents.manifest();
         if (!FORMAT.equals(m.get("format"))) {
             throw new ExportFormatException(src + ": format must be " + FORMAT + ", but was " + m.get("format"));
         }
-        if (!(m.get("version") instanceof Number v) || v.intValue() != VERSION) {
-            throw new ExportFormatException(src + ": version must be " + VERSION + ", but was " + m.get("version"));
+        if (!(m.get("version") instanceof Long v) || v != VERSION) {
+            throw new ExportFormatException(src + ": version must be the integer " + VERSION + ", but was "
+                    + m.get("version"));
         }
         Map<String, Object> listed = obj(m.get("entries"), src, "entries");
-        for (String k : raw.keySet()) {
-            if (!k.equals(MANIFEST) && !listed.containsKey(k)) {
-                throw new ExportFormatException(src + ": entry " + k + " is not listed in the manifest");
-            }
-        }
         if (!listed.containsKey(NET)) {
             throw new ExportFormatException(src + ": the manifest must list " + NET + ", but lists " + listed.keySet());
-        }
-        for (var e : listed.entrySet()) {
-            byte[] data = raw.get(e.getKey());
-            if (data == null) {
-                throw new ExportFormatException(src + ": entry " + e.getKey() + " is listed in the manifest but missing");
-            }
-            Map<String, Object> d = obj(e.getValue(), src, "entries." + e.getKey());
-            String want = String.valueOf(d.get("sha256"));
-            String got = ModelExporter.sha256(data);
-            if (!got.equals(want)) {
-                throw new ExportFormatException(src + ": entry " + e.getKey() + " must have SHA-256 " + want
-                        + ", but has " + got + " (corrupt or tampered)");
-            }
-            if (!(d.get("bytes") instanceof Number n) || n.longValue() != data.length) {
-                throw new ExportFormatException(src + ": entry " + e.getKey() + " must have " + d.get("bytes")
-                        + " bytes, but has " + data.length);
-            }
         }
         FoldedNet folded = readNet(raw.get(NET), src);
         Map<String, Object> he = obj(m.get("he"), src, "he");
@@ -239,6 +186,15 @@ public final class ExportedModel {
     }
 
     private static FoldedNet readNet(byte[] data, String src) throws IOException {
+        String at = src + "!" + NET;
+        Map<String, Object> parsed;
+        try {
+            parsed = Json.asObject(Json.parse(new String(data, StandardCharsets.UTF_8), at), at);
+        } catch (RuntimeException e) {
+            throw new ExportFormatException(e.getMessage(), e);
+        }
+        NetLimits.check(parsed, at);
+        parsed = null;
         Path tmp = Files.createTempFile("henas-net-", ".json");
         try {
             Files.write(tmp, data);

@@ -131,7 +131,7 @@ class ExportedModelTest {
         Path t3 = dir.resolve("ver.henas");
         rezip(ver, t3);
         assertTrue(assertThrows(ExportFormatException.class, () -> ExportedModel.read(t3)).getMessage()
-                .contains("version must be 1, but was 99"));
+                .contains("version must be the integer 1, but was 99"));
         Path notZip = dir.resolve("plain.henas");
         Files.writeString(notZip, "hello");
         assertThrows(ExportFormatException.class, () -> ExportedModel.read(notZip));
