@@ -61,6 +61,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
+            CliFiles.outputFile("--json", json);
             if (threads < 1 || threads > 64) {
                 throw new IllegalArgumentException("--threads must be in [1, 64], but was " + threads);
             }

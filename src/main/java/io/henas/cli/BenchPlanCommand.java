@@ -74,6 +74,7 @@ final class BenchPlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        CliFiles.outputFile("--json", json);
         if (layerwise && endToEnd) {
             throw new IllegalArgumentException("--layerwise and --end-to-end exclude each other, but both were given");
         }

@@ -73,6 +73,7 @@ final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliFiles.outputFile("--json", json == null ? null : Path.of(json));
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("--threads must be in [1, 64], but was " + threads);
         }

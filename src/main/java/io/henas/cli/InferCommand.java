@@ -86,6 +86,7 @@ final class InferCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, but was " + threads);
         }
+        CliFiles.outputFile("--json", json);
         PrintWriter w = spec.commandLine().getOut();
         ExportedModel m = ExportedModel.read(model);
         Dataset test = testData(data);
@@ -137,6 +138,21 @@ final class InferCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A result the server returned must look like one: positive finite scale within 2^20 of the parameters' scale
+     * (a forged scale such as 1e300 would decode to zeros and print a class as if it were a prediction).
+     */
+    static void checkResult(Path file, int image, List<Ciphertext> cts, ExportedModel m) {
+        double want = m.ckksParameters().defaultScale();
+        for (int k = 0; k < cts.size(); k++) {
+            double s = cts.get(k).scale();
+            if (!(s > 0) || !Double.isFinite(s) || Math.abs(Math.log(s / want) / Math.log(2)) > 20) {
+                throw new IllegalArgumentException(file + ": image " + image + " result " + k + " must have a scale"
+                        + " within 2^20 of " + want + " (the model's), but has " + s + " (not a result of this model)");
+            }
+        }
+    }
+
     /** {@code henas infer keygen}: client keys. */
     @Command(name = "keygen", mixinStandardHelpOptions = true,
             description = "Client: generate keys; writes DIR/client.key (secret: keep it) and DIR/eval.keys (for the"
@@ -148,10 +164,23 @@ final class InferCommand implements Callable<Integer> {
         Path model;
         @Option(names = "--dir", required = true, description = "Directory for the key files.")
         Path dir;
+        @Option(names = "--force", description = "Replace existing key files (the old secret key is lost: its"
+                + " ciphertexts can no longer be decrypted).")
+        boolean force;
 
         @Override
         public Integer call() throws IOException {
             ExportedModel m = ExportedModel.read(model);
+            for (String f : new String[]{"client.key", "eval.keys"}) {
+                if (Files.exists(dir.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    if (!force) {
+                        throw new IllegalArgumentException(dir.resolve(f) + ": already exists; keygen does not replace"
+                                + " keys (results encrypted for the old key could no longer be decrypted): pass"
+                                + " --force to replace them, or choose another --dir");
+                    }
+                    Files.delete(dir.resolve(f));
+                }
+            }
             Files.createDirectories(dir);
             InferenceClient c = InferenceClient.generate(m);
             c.writeSecretKey(dir.resolve("client.key"));
@@ -260,6 +289,7 @@ final class InferCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
+            CliFiles.outputFile("--json", json);
             ExportedModel m = ExportedModel.read(model);
             InferenceClient c = InferenceClient.load(m, key);
             List<List<Ciphertext>> outputs = CiphertextFiles.read(in, m.ckksParameters());
@@ -268,6 +298,7 @@ final class InferCommand implements Callable<Integer> {
             int correct = 0;
             PrintWriter w = spec.commandLine().getOut();
             for (int i = 0; i < outputs.size(); i++) {
+                checkResult(in, i, outputs.get(i), m);
                 double[] logits = c.decrypt(outputs.get(i));
                 int p = InferenceClient.argmax(logits);
                 int label = i < d.size() ? d.label(i) : -1;

@@ -57,7 +57,15 @@ public final class Main implements Runnable {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        return commandLine().execute(args);
+        CommandLine cl = commandLine();
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // not an Exception, so picocli lets it through: one line, no trace (a heap too small for the input)
+            cl.getErr().println("henas: " + ExitCodes.message(e));
+            cl.getErr().flush();
+            return ExitCodes.BAD_INPUT;
+        }
     }
 
     static CommandLine commandLine() {
@@ -65,7 +73,7 @@ public final class Main implements Runnable {
         cl.setExitCodeExceptionMapper(new ExitCodes());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> {
             PrintWriter err = line.getErr();
-            err.println("henas " + line.getCommandName() + ": " + message(ex));
+            err.println("henas " + line.getCommandName() + ": " + ExitCodes.message(ex));
             if (ExitCodes.of(ex) == ExitCodes.INTERNAL || System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
                     "").equals("debug")) {
                 ex.printStackTrace(err);
@@ -74,11 +82,6 @@ public final class Main implements Runnable {
             return ExitCodes.of(ex);
         });
         return cl;
-    }
-
-    private static String message(Throwable t) {
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m;
     }
 
     /** Reads the version from the filtered resource written by Maven. */

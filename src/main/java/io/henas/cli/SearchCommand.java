@@ -24,6 +24,7 @@ import io.henas.search.ConsoleProgress;
 import io.henas.search.HenasEvaluator;
 import io.henas.search.SearchConfig;
 import io.henas.search.SearchResult;
+import io.henas.search.RunDirectoryLock;
 import io.henas.search.SearchRunner;
 import io.henas.search.SpaceCandidates;
 import io.henas.search.StagedEvaluator;
@@ -120,6 +121,20 @@ final class SearchCommand implements Callable<Integer> {
         if (resume && out == null) {
             throw new IllegalArgumentException("--resume needs --out DIR, the run directory to continue");
         }
+        if (resume && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--resume: " + dir + " must be a run directory, but "
+                    + (Files.exists(dir) ? "is not a directory" : "does not exist"));
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--out " + dir + ": must be a directory, but is a file");
+        }
+        Files.createDirectories(dir);
+        try (RunDirectoryLock lock = RunDirectoryLock.acquire(dir)) {
+            return search(stdout, space, dir);
+        }
+    }
+
+    private Integer search(PrintWriter stdout, SearchSpace space, Path dir) throws Exception {
         Map<String, String> recorded = resume ? SearchRunner.recordedSettings(dir) : Map.of();
         if (resume && recorded.isEmpty()) {
             throw new IllegalArgumentException("--resume: " + dir + " holds no run (no trials.db)");
@@ -132,6 +147,13 @@ final class SearchCommand implements Callable<Integer> {
         int gens = generations != null ? generations : recorded.containsKey("generations")
                 ? Integer.parseInt(recorded.get("generations")) : settings.generations();
 
+        if (resume && generations == null && finished(dir, gens)) {
+            System.err.println("henas search: " + dir + " is already finished (" + gens + " generations); nothing to"
+                    + " resume (to go further, pass --generations with a larger number)");
+            stdout.println("results: " + dir.toAbsolutePath().normalize());
+            stdout.flush();
+            return ExitCodes.OK;
+        }
         if (trainThreads < 0 || threads < 0) {
             throw new IllegalArgumentException("--threads and --train-threads must be >= 0, but were " + threads
                     + " and " + trainThreads);
@@ -169,6 +191,13 @@ final class SearchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** All generations recorded, the report written, and the knee exported (or not wanted). */
+    private boolean finished(Path dir, int gens) {
+        return RunDirectoryLock.generationsDone(dir.resolve(SearchRunner.TRIALS_DB)) >= gens
+                && Files.exists(dir.resolve(SearchRunner.PARETO))
+                && (noKnee || Files.exists(dir.resolve("knee").resolve("model.henas")));
+    }
+
     /** Costs here, trains on the cluster's workers (they must have the same henas version and dataset). */
     private SearchResult runOnCluster(ClusterConfig cfg, SearchSpace space, DataSplit split, long runSeed,
                                       Path cacheFile, SearchConfig config) throws Exception {
@@ -178,9 +207,8 @@ final class SearchCommand implements Callable<Integer> {
         try (ClusterBackend<Architecture> workers = ClusterBackend.start(cfg, id, job,
                 l -> System.err.println("henas search: " + l))) {
             if (!workers.awaitWorkers(1, cfg.workerWait())) {
-                throw new IllegalStateException("no worker joined cluster '" + cfg.clusterName() + "' within "
-                        + cfg.workerWait().toSeconds() + " s; start workers with: henas worker --cluster "
-                        + String.join(",", cfg.members()));
+                throw new IllegalArgumentException("no worker joined cluster '" + cfg.clusterName() + "' within "
+                        + cfg.workerWait().toSeconds() + " s (--worker-wait); start workers with: " + cfg.workerHint());
             }
             CostFirstBackend<Architecture> backend = new CostFirstBackend<>(HenasEvaluator.costStage(space, cacheFile,
                     () -> new EvaluatorOpMeasurer(HenasEvaluator.COST_THREADS), l -> System.err.println(l)),

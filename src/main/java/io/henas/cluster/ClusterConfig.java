@@ -65,6 +65,15 @@ public record ClusterConfig(String clusterName, List<String> members, String bin
         }
     }
 
+    /**
+     * The command that starts a worker for this cluster on another machine: the same member list, cluster name and
+     * port, with {@code --bind} left for the worker's own address.
+     */
+    public String workerHint() {
+        return "henas worker --cluster " + String.join(",", members) + " --name " + clusterName
+                + " --bind <that machine's address>" + " (and the same --secret-file or HENAS_CLUSTER_SECRET)";
+    }
+
     /** Defaults: cluster {@value #DEFAULT_NAME}, no bind address, default port, member timeout 10 s, no task
      * timeout, worker wait 10 minutes. */
     public static Builder builder(List<String> members) {

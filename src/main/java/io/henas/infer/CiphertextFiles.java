@@ -56,7 +56,11 @@ public final class CiphertextFiles {
      * @throws IOException naming the file if it is malformed or belongs to other parameters
      */
     public static List<List<Ciphertext>> read(Path file, CkksParameters params) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        FileChecks.regularFile(file, "ciphertext file");
+        long fileSize = Files.size(file);
+        long maxCt = maxCiphertextBytes(params);
+        try (CountingInput counting = new CountingInput(new BufferedInputStream(Files.newInputStream(file)));
+             DataInputStream in = new DataInputStream(counting)) {
             magic(in, CT_MAGIC, file);
             String id = in.readUTF();
             if (!id.equals(params.id())) {
@@ -70,14 +74,24 @@ public final class CiphertextFiles {
                 List<Ciphertext> cts = new ArrayList<>();
                 for (int j = 0; j < k; j++) {
                     int len = in.readInt();
-                    if (len < 0 || len > (1 << 30)) {
-                        throw new IOException(file + ": ciphertext length must be in [0, 2^30], but was " + len);
+                    long remaining = fileSize - counting.count();
+                    if (len < 0 || len > maxCt || len > remaining) {
+                        throw new IOException(file + ": image " + i + " ciphertext " + j + " length must be in [0, "
+                                + Math.min(maxCt, remaining) + "] (the parameters' largest ciphertext and the bytes"
+                                + " left in the file), but was " + Integer.toUnsignedString(len));
                     }
                     byte[] b = new byte[len];
                     in.readFully(b);
-                    cts.add(CkksIO.ciphertextFromBytes(b, params));
+                    try {
+                        cts.add(CkksIO.ciphertextFromBytes(b, params));
+                    } catch (IOException | RuntimeException e) {
+                        throw new IOException(file + ": image " + i + " ciphertext " + j + ": " + e.getMessage(), e);
+                    }
                 }
                 out.add(cts);
+            }
+            if (in.read() >= 0) {
+                throw new IOException(file + ": must end after its " + n + " image(s), but has more bytes");
             }
             return out;
         } catch (EOFException e) {
@@ -95,11 +109,64 @@ public final class CiphertextFiles {
 
     /** Reads evaluation keys written by {@link #writeKeys}. */
     public static EvaluationKeys readKeys(Path file, CkksParameters params) throws IOException {
+        FileChecks.regularFile(file, "evaluation key file");
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             magic(in, KEYS_MAGIC, file);
-            return CkksIO.readEvaluationKeys(in, params);
+            EvaluationKeys k = CkksIO.readEvaluationKeys(in, params);
+            if (in.read() >= 0) {
+                throw new IOException(file + ": must end after the evaluation keys, but has more bytes");
+            }
+            return k;
         } catch (EOFException e) {
-            throw new IOException(file + ": truncated evaluation key file", e);
+            throw new IOException(file + ": truncated evaluation key file (the data ended inside the evaluation keys)",
+                    e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The largest serialized ciphertext the parameters allow (three polynomials at the top level plus a generous
+     * header allowance); a length field above it is refused before anything is allocated.
+     */
+    static long maxCiphertextBytes(CkksParameters params) {
+        return 3L * params.n() * (params.maxLevel() + 1) * Long.BYTES + 4096;
+    }
+
+    /** Counts the bytes taken from the file so that length fields can be checked against what is left. */
+    private static final class CountingInput extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInput(java.io.InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b >= 0 ? 1 : 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = super.read(b, off, len);
+            count += Math.max(r, 0);
+            return r;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = super.skip(n);
+            count += s;
+            return s;
         }
     }
 

@@ -75,7 +75,14 @@ public final class InferenceClient {
      * @throws IOException if the file is malformed, belongs to other parameters or does not reproduce its key
      */
     public static InferenceClient load(ExportedModel model, Path keyFile) throws IOException {
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(keyFile))) {
+        FileChecks.regularFile(keyFile, "client key file");
+        long maxCheck = CiphertextFiles.maxCiphertextBytes(model.ckksParameters());
+        long size = Files.size(keyFile);
+        if (size > maxCheck + 1024) {
+            throw new IOException(keyFile + ": a client key file for these parameters must have at most "
+                    + (maxCheck + 1024) + " bytes, but has " + size);
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(Files.readAllBytes(keyFile)))) {
             byte[] magic = new byte[KEY_MAGIC.length()];
             in.readFully(magic);
             if (!KEY_MAGIC.equals(new String(magic, StandardCharsets.US_ASCII))) {
@@ -88,10 +95,20 @@ public final class InferenceClient {
             }
             byte[] s = new byte[32];
             in.readFully(s);
-            byte[] check = new byte[in.readInt()];
+            int len = in.readInt();
+            if (len < 0 || len != in.available()) {
+                throw new IOException(keyFile + ": the check ciphertext length must be the " + in.available()
+                        + " bytes left in the file, but was " + Integer.toUnsignedString(len));
+            }
+            byte[] check = new byte[len];
             in.readFully(check);
             InferenceClient c = new InferenceClient(model, s);
-            Ciphertext ct = CkksIO.ciphertextFromBytes(check, model.ckksParameters());
+            Ciphertext ct;
+            try {
+                ct = CkksIO.ciphertextFromBytes(check, model.ckksParameters());
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(keyFile + ": check ciphertext: " + e.getMessage(), e);
+            }
             double v = c.encoder.decodeReal(c.decryptor.decrypt(ct))[0];
             if (Math.abs(v - CHECK_VALUE) > 1e-3) {
                 throw new IOException(keyFile + ": the derived secret key must decrypt the check ciphertext to "
@@ -99,11 +116,16 @@ public final class InferenceClient {
             }
             return c;
         } catch (java.io.EOFException e) {
-            throw new IOException(keyFile + ": truncated client key file", e);
+            throw new IOException(keyFile + ": truncated client key file (the data ended before the check"
+                    + " ciphertext)", e);
         }
     }
 
-    /** Writes the client-only secret-key file (owner read/write only where the file system supports it). */
+    /**
+     * Writes the client-only secret-key file (owner read/write only where the file system supports it).
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists (a key is never replaced silently)
+     */
     public void writeSecretKey(Path file) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(b)) {
@@ -115,7 +137,6 @@ public final class InferenceClient {
             out.writeInt(check.length);
             out.write(check);
         }
-        Files.deleteIfExists(file);
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {

@@ -88,6 +88,11 @@ public final class InferenceServer implements AutoCloseable {
                 throw new IllegalArgumentException("parameter mismatch: model=" + model.ckksParameters().id()
                         + ", input " + k + "=" + c.params().id());
             }
+            double want = model.ckksParameters().defaultScale();
+            if (!(Math.abs(c.scale() / want - 1) < 1e-9)) {
+                throw new IllegalArgumentException("input " + k + " must be encrypted at the parameters' scale " + want
+                        + ", but has scale " + c.scale());
+            }
             if (c.level() != depth || c.size() != 2) {
                 throw new IllegalArgumentException("input " + k + " must be a fresh ciphertext at level " + depth
                         + ", but was at level " + c.level() + " with size " + c.size());

@@ -44,6 +44,7 @@ public final class TrialStore implements AutoCloseable {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA busy_timeout=10000");
+                RunDirectoryLock.checkIntegrity(s, file);
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS trials (
                           trial_id INTEGER PRIMARY KEY,
