@@ -39,12 +39,12 @@ public final class Idx {
 
     /** Reads an image file (gzip or plain). */
     public static Images readImages(Path file) throws IOException {
-        return readImages(file.toString(), Files.readAllBytes(file));
+        return readImages(file.toString(), readFile(file));
     }
 
     /** Reads a label file (gzip or plain); each label is an unsigned byte. */
     public static byte[] readLabels(Path file) throws IOException {
-        return readLabels(file.toString(), Files.readAllBytes(file));
+        return readLabels(file.toString(), readFile(file));
     }
 
     /** Reads an image file from raw (possibly gzipped) bytes; {@code name} is used in error messages. */
@@ -99,17 +99,54 @@ public final class Idx {
         }
     }
 
+    /**
+     * Inflates gzip data, bounded: the inflated IDX header says how many bytes follow, and no more than that (plus
+     * one, to detect trailing data) is ever inflated; a header announcing more than a quarter of the heap is refused.
+     */
     static byte[] maybeGunzip(String name, byte[] raw) throws IOException {
         if (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
             try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, raw.length * 4));
-                in.transferTo(out);
-                return out.toByteArray();
+                byte[] head = in.readNBytes(16);
+                long expected = announced(head);
+                long budget = Math.min(Integer.MAX_VALUE - 16, Runtime.getRuntime().maxMemory() / 4);
+                if (expected > budget) {
+                    throw new IdxFormatException(name + ": the IDX header announces " + expected + " bytes, but at"
+                            + " most " + budget + " fit in a quarter of the heap (a gzip bomb, or raise -Xmx)");
+                }
+                long want = Math.max(expected, head.length) + 1 - head.length;
+                byte[] rest = in.readNBytes((int) Math.max(0, want));
+                byte[] out = new byte[head.length + rest.length];
+                System.arraycopy(head, 0, out, 0, head.length);
+                System.arraycopy(rest, 0, out, head.length, rest.length);
+                return out;
             } catch (java.io.EOFException | java.util.zip.ZipException e) {
                 throw new IdxFormatException(name + ": corrupt gzip data (" + e.getMessage() + ")");
             }
         }
         return raw;
+    }
+
+    /** The whole length an IDX header announces (header included), or the header's own length if it is not one. */
+    private static long announced(byte[] head) {
+        if (head.length >= 8 && readInt(head, 0) == LABELS_MAGIC) {
+            return 8 + Integer.toUnsignedLong(readInt(head, 4));
+        }
+        if (head.length >= 16 && readInt(head, 0) == IMAGES_MAGIC) {
+            return 16 + Integer.toUnsignedLong(readInt(head, 4)) * Integer.toUnsignedLong(readInt(head, 8))
+                    * Integer.toUnsignedLong(readInt(head, 12));
+        }
+        return head.length;
+    }
+
+    private static byte[] readFile(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IdxFormatException(file + ": must be an IDX file, but is a directory");
+        }
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IdxFormatException(file + ": an IDX file must have fewer than 2 GiB, but has " + size + " bytes");
+        }
+        return Files.readAllBytes(file);
     }
 
     private static int header(String name, byte[] b, int magic, int dims, String what) throws IdxFormatException {

@@ -44,9 +44,23 @@ public final class SpaceLoader {
     public static SearchSpace load(Path file) {
         String text;
         try {
+            if (Files.isDirectory(file)) {
+                throw new SpaceException(file.toString(), 0, "", "must be a YAML file, but is a directory");
+            }
+            long size = Files.size(file);
+            if (size > 4L * YNode.MAX_CHARS) {
+                throw new SpaceException(file.toString(), 0, "", "must have at most " + YNode.MAX_CHARS
+                        + " characters (a search space is a few kilobytes), but has " + size + " bytes");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new SpaceException(file.toString(), 0, "", "cannot be read: no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new SpaceException(file.toString(), 0, "", "cannot be read: permission denied");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new SpaceException(file.toString(), 0, "", "must be UTF-8 text, but is not");
         } catch (IOException e) {
-            throw new SpaceException(file.toString(), 0, "", "cannot be read: " + e);
+            throw new SpaceException(file.toString(), 0, "", "cannot be read: " + e.getMessage());
         }
         return parse(text, file.toString(), file);
     }

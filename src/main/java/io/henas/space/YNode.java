@@ -54,10 +54,52 @@ public final class YNode {
      * Composes {@code text} into the root node; malformed YAML, tabs in indentation and an empty document (reported
      * as {@code emptyProblem}) are errors built by {@code errors}, as are the accessors' errors.
      */
+    /** Limits checked before composing: total size, line length, nesting (flow brackets and indentation). */
+    static final int MAX_CHARS = 1 << 20;
+    static final int MAX_LINE = 4096;
+    static final int MAX_DEPTH = 64;
+
+    /** Open flow brackets after {@code line}, quotes and comments roughly skipped (an over-estimate is harmless). */
+    private static int flowDepth(String line, int depth) {
+        char quote = 0;
+        for (int c = 0; c < line.length(); c++) {
+            char ch = line.charAt(c);
+            if (quote != 0) {
+                quote = ch == quote ? 0 : quote;
+            } else if (ch == '\'' || ch == '"') {
+                quote = ch;
+            } else if (ch == '#' && (c == 0 || line.charAt(c - 1) == ' ')) {
+                break;
+            } else if (ch == '[' || ch == '{') {
+                depth++;
+            } else if (ch == ']' || ch == '}') {
+                depth = Math.max(0, depth - 1);
+            }
+        }
+        return depth;
+    }
+
     public static YNode parse(String text, String file, Errors errors, String emptyProblem) {
+        if (text.length() > MAX_CHARS) {
+            throw errors.at(file, 0, "", "must have at most " + MAX_CHARS + " characters (a search space is a few"
+                    + " kilobytes), but has " + text.length());
+        }
         String[] lines = text.split("\n", -1);
+        int flowDepth = 0;
         for (int i = 0; i < lines.length; i++) {
             String l = lines[i];
+            if (l.length() > MAX_LINE) {
+                throw errors.at(file, i + 1, "", "has a line of " + l.length() + " characters, but lines must have at"
+                        + " most " + MAX_LINE);
+            }
+            flowDepth = flowDepth(l, flowDepth);
+            int indent = 0;
+            while (indent < l.length() && (l.charAt(indent) == ' ' || l.charAt(indent) == '-')) {
+                indent++;
+            }
+            if (flowDepth > MAX_DEPTH || indent > 2 * MAX_DEPTH) {
+                throw errors.at(file, i + 1, "", "nests too deeply: at most " + MAX_DEPTH + " levels are allowed");
+            }
             for (int c = 0; c < l.length() && (l.charAt(c) == ' ' || l.charAt(c) == '\t'); c++) {
                 if (l.charAt(c) == '\t') {
                     throw errors.at(file, i + 1, "", "has a tab in its indentation at column " + (c + 1)
@@ -68,10 +110,12 @@ public final class YNode {
         LoadSettings settings = LoadSettings.builder().setLabel(file).setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(true) // duplicates are reported by map() with both lines
                 .setAllowNonScalarKeys(true) // reported by map() with a line
-                .setMaxAliasesForCollections(50).setUseMarks(true).build();
+                .setMaxAliasesForCollections(50).setCodePointLimit(MAX_CHARS + 1).setUseMarks(true).build();
         Optional<Node> root;
         try {
             root = new Compose(settings).composeString(text);
+        } catch (StackOverflowError e) {
+            throw errors.at(file, 0, "", "nests too deeply: at most " + MAX_DEPTH + " levels are allowed");
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
             String ctx = e.getContext() == null ? "" : " (" + e.getContext() + ")";
