@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +25,16 @@ import java.util.regex.Pattern;
 public final class Launcher {
     static final int MIN_FEATURE = 25;
     static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow");
+            "--sun-misc-unsafe-memory-access=allow",
+            // what Hazelcast asks for (else every cluster member prints a multi-line warning)
+            "--add-modules=java.se", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.management/sun.management=ALL-UNNAMED",
+            "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
+    /** System property with the launcher's pid: the child exits when that process is gone (see {@link #watchParent}). */
+    static final String PARENT_PID = "henas.parent.pid";
+    /** How long the child may take to shut down cleanly after its parent died, before it halts. */
+    static final long ORPHAN_GRACE_MS = 5000;
     private static final String MAIN = "io.henas.cli.Main";
     private static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
 
@@ -35,6 +46,7 @@ public final class Launcher {
         boolean qualifies = Runtime.version().feature() >= MIN_FEATURE && jvmArgs.containsAll(JVM_FLAGS)
                 && System.getenv(OMP_WAIT_POLICY) != null;
         if (qualifies || Boolean.getBoolean("henas.launched")) {
+            watchParent();
             Class.forName(MAIN).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }
@@ -58,6 +70,7 @@ public final class Launcher {
             }
         }
         cmd.add("-Dhenas.launched=true");
+        cmd.add("-D" + PARENT_PID + "=" + ProcessHandle.current().pid());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(MAIN);
@@ -67,7 +80,20 @@ public final class Launcher {
         // training when anything else runs); passive waiting costs nothing measurable on a quiet machine.
         pb.environment().putIfAbsent(OMP_WAIT_POLICY, "PASSIVE");
         Process p = pb.start();
-        Thread stopChild = new Thread(p::destroy, "henas-stop-child");
+        // SIGTERM/SIGINT/SIGHUP of this process: forward a SIGTERM and wait for the child's clean shutdown (it saves
+        // its state), then force it. kill -9 of this process cannot be caught: the child watches us instead.
+        Thread stopChild = new Thread(() -> {
+            if (p.isAlive()) {
+                p.destroy();
+                try {
+                    if (!p.waitFor(ORPHAN_GRACE_MS * 2, TimeUnit.MILLISECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    p.destroyForcibly();
+                }
+            }
+        }, "henas-stop-child");
         Runtime.getRuntime().addShutdownHook(stopChild);
         try {
             return p.waitFor();
@@ -75,6 +101,44 @@ public final class Launcher {
             Thread.currentThread().interrupt();
             return 130;
         }
+    }
+
+    /**
+     * In a child started by {@link #relaunch}: exit when the launcher process is gone (e.g. {@code kill -9} of the
+     * {@code java -jar} the user started), so that no orphan keeps writing the run. Shutdown hooks get
+     * {@value #ORPHAN_GRACE_MS} ms, then the JVM halts.
+     */
+    static void watchParent() {
+        String pid = System.getProperty(PARENT_PID);
+        if (pid == null) {
+            return;
+        }
+        Optional<ProcessHandle> parent;
+        try {
+            parent = ProcessHandle.of(Long.parseLong(pid));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (parent.isEmpty() || !parent.get().isAlive()) {
+            orphaned(pid);
+            return;
+        }
+        parent.get().onExit().thenRun(() -> orphaned(pid));
+    }
+
+    private static void orphaned(String pid) {
+        System.err.println("henas: the launching process " + pid + " is gone; stopping");
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(ORPHAN_GRACE_MS);
+            } catch (InterruptedException ignored) {
+                // halt now
+            }
+            Runtime.getRuntime().halt(143);
+        }, "henas-orphan-halt");
+        halt.setDaemon(true);
+        halt.start();
+        new Thread(() -> System.exit(143), "henas-orphan-exit").start();
     }
 
     /** The java executable of the current JVM if it is new enough, else of the first JDK >= 25 found. */

@@ -72,6 +72,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
 
     private final Map<UUID, Member> eligible = new ConcurrentHashMap<>();
     private final Map<UUID, String> refused = new ConcurrentHashMap<>();
+    private final ClusterAuth auth;
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final AtomicLong attempts = new AtomicLong();
@@ -82,8 +83,10 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         this.identity = identity;
         this.job = job;
         this.log = log;
-        Map<String, String> attrs = Map.of(NodeIdentity.ATTR_ROLE, NodeIdentity.ROLE_SEARCH,
-                NodeIdentity.ATTR_VERSION, identity.version(), NodeIdentity.ATTR_DATASET, identity.datasetSha256());
+        this.auth = new ClusterAuth(config.secret());
+        Map<String, String> attrs = HazelcastSetup.sealed(config, auth, Map.of(NodeIdentity.ATTR_ROLE,
+                NodeIdentity.ROLE_SEARCH, NodeIdentity.ATTR_VERSION, identity.version(), NodeIdentity.ATTR_DATASET,
+                identity.datasetSha256()));
         this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, attrs, true, Map.of(), 1));
         this.executor = hz.getExecutorService(HazelcastSetup.EXECUTOR);
         hz.getCluster().addMembershipListener(new InitialMembershipListener() {
@@ -132,15 +135,19 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         }
         String where = HazelcastSetup.address(m);
         var id = NodeIdentity.of(m.getAttributes());
-        String bad = id.isEmpty() ? "it announced no henas version or dataset hash"
-                : identity.mismatch(id.get()).orElse(null);
+        String bad = HazelcastSetup.checkAnnouncement(config, auth, m);
+        if (bad == null) {
+            bad = id.isEmpty() ? "it announced no henas version or dataset hash"
+                    : identity.mismatch(id.get()).orElse(null);
+        }
         if (bad == null && !listed(m)) {
             bad = "it is not on the search's member list " + config.members()
                     + " (add it to --cluster to use it)";
         }
         if (bad != null) {
-            refused.put(m.getUuid(), bad);
-            log.accept("refusing worker " + where + ": " + bad);
+            if (refused.put(m.getUuid(), bad) == null) {
+                log.accept("refusing worker " + where + ": " + bad);
+            }
             return;
         }
         eligible.put(m.getUuid(), m);
@@ -367,7 +374,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         /** Ships {@code c} to {@code m}; false (and {@code c} queued again) if {@code m} just left. */
         private boolean submit(Candidate<T> c, Member m) {
             long id = attempts.incrementAndGet();
-            EvaluationTask task = new EvaluationTask(jobId, job, identity, c);
+            EvaluationTask task = new EvaluationTask(jobId, job, identity, c, auth);
             Future<TaskResult> f;
             try {
                 f = executor.submitToMember(task, m);
@@ -386,7 +393,12 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
             if (f instanceof CompletionStage<?> stage) {
                 @SuppressWarnings("unchecked")
                 CompletionStage<TaskResult> s = (CompletionStage<TaskResult>) stage;
-                s.whenComplete((r, err) -> events.add(err == null ? new Done(id, r) : new Failed(id, unwrap(err))));
+                s.whenComplete((r, err) -> {
+                    String forged = err == null ? r.check(auth, task.nonce()) : null;
+                    events.add(err != null ? new Failed(id, unwrap(err)) : forged == null ? new Done(id, r)
+                            : new Failed(id, new WorkerRefusedException("refusing the result of " + c.label()
+                                    + " from " + HazelcastSetup.address(m) + ": " + forged)));
+                });
             } else {
                 throw new IllegalStateException("Hazelcast returned a " + f.getClass().getName()
                         + " that is not a CompletionStage; this Hazelcast version is not supported");
@@ -442,8 +454,9 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
                     String where = HazelcastSetup.address(a.member());
                     if (err instanceof WorkerRefusedException) {
                         eligible.remove(a.member().getUuid());
-                        refused.put(a.member().getUuid(), err.getMessage());
-                        log.accept(err.getMessage());
+                        if (refused.put(a.member().getUuid(), err.getMessage()) == null) {
+                            log.accept(err.getMessage());
+                        }
                         requeue(a.candidate(), where + " refused it");
                     } else if (isMemberLoss(err) || err instanceof CancellationException
                             || err instanceof InterruptedException || err instanceof RejectedExecutionException) {

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  *
  * @param clusterName   Hazelcast cluster name; members with another name are not admitted
  * @param members       {@code HOST} or {@code HOST:PORT} of members to contact (port default {@value #DEFAULT_PORT})
- * @param bindAddress   address this member binds to and announces ("" = let Hazelcast choose an interface)
+ * @param bindAddress   address this member binds to and announces ("" = {@value #DEFAULT_BIND}); never all
+ *                      interfaces
+ * @param secret        the shared secret authenticating tasks, results and announcements; null only on loopback
  * @param port          port this member listens on; 0 = {@value #DEFAULT_PORT} with auto-increment up to +100
  * @param memberTimeout a member silent for this long is removed (its running evaluations are re-run elsewhere)
  * @param taskTimeout   an evaluation running longer than this is also started on another worker (first result
@@ -21,7 +23,9 @@ import java.util.regex.Pattern;
  * @param workerWait    how long the search waits for at least one eligible worker before it gives up
  */
 public record ClusterConfig(String clusterName, List<String> members, String bindAddress, int port,
-        Duration memberTimeout, Duration taskTimeout, Duration workerWait) {
+        Duration memberTimeout, Duration taskTimeout, Duration workerWait, ClusterSecret secret) {
+    /** The address a member binds to without {@code --bind}: loopback only, never all interfaces. */
+    public static final String DEFAULT_BIND = "127.0.0.1";
     /** Hazelcast's default member port. */
     public static final int DEFAULT_PORT = 5701;
     /** Default cluster name. */
@@ -47,9 +51,17 @@ public record ClusterConfig(String clusterName, List<String> members, String bin
         for (String m : members) {
             checkMember(m);
         }
-        if (!bindAddress.isEmpty() && !HOST.matcher(bindAddress).matches()) {
+        if (bindAddress.isEmpty()) {
+            bindAddress = DEFAULT_BIND;
+        }
+        if (!HOST.matcher(bindAddress).matches()) {
             throw new IllegalArgumentException("bind address must be a host name or IP address, but was '"
                     + bindAddress + "'");
+        }
+        if (secret == null && !loopback(bindAddress)) {
+            throw new IllegalArgumentException("a cluster on a non-loopback address (--bind " + bindAddress + ") needs"
+                    + " a shared secret: pass --secret-file FILE or set " + ClusterSecret.ENV + " (the same on every"
+                    + " member), e.g. openssl rand -hex 32 > cluster.secret");
         }
         if (port != 0 && (port < 1 || port > 65535)) {
             throw new IllegalArgumentException("port must be in [1, 65535] (or 0 = default), but was " + port);
@@ -63,6 +75,23 @@ public record ClusterConfig(String clusterName, List<String> members, String bin
         if (workerWait.isNegative() || workerWait.isZero()) {
             throw new IllegalArgumentException("workerWait must be > 0, but was " + workerWait);
         }
+    }
+
+    /** Whether {@code host} resolves to loopback addresses only (unresolvable: not loopback). */
+    static boolean loopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host.startsWith("[")
+                    ? host.substring(1, host.length() - 1) : host);
+            return all.length > 0 && java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterConfig[" + clusterName + ", members " + members + ", bind " + bindAddress + ":" + port
+                + (secret == null ? ", no secret" : ", secret set") + "]";
     }
 
     /**
@@ -82,7 +111,7 @@ public record ClusterConfig(String clusterName, List<String> members, String bin
 
     /** A builder with these settings. */
     public Builder toBuilder() {
-        return new Builder(members).clusterName(clusterName).bindAddress(bindAddress).port(port)
+        return new Builder(members).clusterName(clusterName).bindAddress(bindAddress).port(port).secret(secret)
                 .memberTimeout(memberTimeout).taskTimeout(taskTimeout).workerWait(workerWait);
     }
 
@@ -165,7 +194,8 @@ public record ClusterConfig(String clusterName, List<String> members, String bin
     public static final class Builder {
         private final List<String> members;
         private String clusterName = DEFAULT_NAME;
-        private String bindAddress = "";
+        private String bindAddress = DEFAULT_BIND;
+        private ClusterSecret secret;
         private int port;
         private Duration memberTimeout = Duration.ofSeconds(10);
         private Duration taskTimeout = Duration.ZERO;
@@ -181,9 +211,11 @@ public record ClusterConfig(String clusterName, List<String> members, String bin
         public Builder memberTimeout(Duration v) { memberTimeout = v; return this; }
         public Builder taskTimeout(Duration v) { taskTimeout = v; return this; }
         public Builder workerWait(Duration v) { workerWait = v; return this; }
+        public Builder secret(ClusterSecret v) { secret = v; return this; }
 
         public ClusterConfig build() {
-            return new ClusterConfig(clusterName, members, bindAddress, port, memberTimeout, taskTimeout, workerWait);
+            return new ClusterConfig(clusterName, members, bindAddress, port, memberTimeout, taskTimeout, workerWait,
+                    secret);
         }
     }
 }

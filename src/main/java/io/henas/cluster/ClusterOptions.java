@@ -19,8 +19,14 @@ public final class ClusterOptions {
     String name = ClusterConfig.DEFAULT_NAME;
 
     @Option(names = "--bind", paramLabel = "ADDR",
-            description = "IP address to bind to and announce (default: Hazelcast picks an interface).")
+            description = "IP address to bind to and announce (default: 127.0.0.1, this machine only). Another"
+                    + " address needs --secret-file or HENAS_CLUSTER_SECRET.")
     String bind = "";
+
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = "Shared cluster secret (at least 16 bytes; the same on every member), authenticating tasks,"
+                    + " results and announcements (default: the environment variable HENAS_CLUSTER_SECRET).")
+    java.nio.file.Path secretFile;
 
     @Option(names = "--port", paramLabel = "P",
             description = "Port to listen on (default: 5701, or the next free one up to 5801).")
@@ -39,13 +45,14 @@ public final class ClusterOptions {
     long workerWaitSeconds = 600;
 
     /** The cluster configuration, or empty when {@code --cluster} was not given (local evaluation). */
-    public Optional<ClusterConfig> toConfig() {
+    public Optional<ClusterConfig> toConfig() throws java.io.IOException {
         if (members == null) {
             return Optional.empty();
         }
+        ClusterSecret secret = secretFile != null ? ClusterSecret.fromFile(secretFile) : ClusterSecret.fromEnvironment();
         return Optional.of(ClusterConfig.builder(ClusterConfig.parseMembers(members)).clusterName(name)
                 .bindAddress(bind).port(port).memberTimeout(Duration.ofSeconds(memberTimeoutSeconds))
                 .taskTimeout(Duration.ofSeconds(taskTimeoutSeconds)).workerWait(Duration.ofSeconds(workerWaitSeconds))
-                .build());
+                .secret(secret).build());
     }
 }

@@ -26,11 +26,14 @@ public final class ClusterWorker implements AutoCloseable {
     private final WorkerConfig config;
     private final Consumer<String> log;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final ClusterAuth auth;
+    private final WorkerRuntime runtime;
 
     private ClusterWorker(WorkerConfig config, Consumer<String> log) {
         this.config = config;
         this.log = log;
-        WorkerRuntime runtime = new WorkerRuntime(config.identity(), config.environment(), log);
+        this.auth = new ClusterAuth(config.cluster().secret());
+        this.runtime = new WorkerRuntime(config.identity(), config.environment(), log, auth);
         Map<String, String> attrs = new HashMap<>();
         attrs.put(NodeIdentity.ATTR_ROLE, NodeIdentity.ROLE_WORKER);
         attrs.put(NodeIdentity.ATTR_VERSION, config.identity().version());
@@ -38,7 +41,8 @@ public final class ClusterWorker implements AutoCloseable {
         attrs.put(NodeIdentity.ATTR_CORES, Integer.toString(config.environment().cores()));
         attrs.put(NodeIdentity.ATTR_SLOTS, Integer.toString(config.slots()));
         int pool = config.slots() > 0 ? config.slots() : config.environment().cores();
-        this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config.cluster(), attrs, false,
+        this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config.cluster(),
+                HazelcastSetup.sealed(config.cluster(), auth, attrs), false,
                 Map.of(WorkerRuntime.CONTEXT_KEY, runtime), pool));
         hz.getLifecycleService().addLifecycleListener(e -> {
             if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
@@ -122,6 +126,13 @@ public final class ClusterWorker implements AutoCloseable {
 
     private void check(Member m) {
         if (!NodeIdentity.ROLE_SEARCH.equals(m.getAttribute(NodeIdentity.ATTR_ROLE))) {
+            return;
+        }
+        String forged = HazelcastSetup.checkAnnouncement(config.cluster(), auth, m);
+        if (forged != null) {
+            // an unauthenticated announcement never makes this worker leave; its tasks are refused as well
+            runtime.refusal("ignoring the member at " + HazelcastSetup.address(m) + " that announces itself as a"
+                    + " search: " + forged);
             return;
         }
         var search = NodeIdentity.of(m.getAttributes());

@@ -28,9 +28,12 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
     private final String key;
     private final String label;
     private final String description;
+    private final ClusterAuth.Seal seal;
     private transient HazelcastInstance instance;
+    private transient ClusterAuth rtAuth;
 
-    EvaluationTask(String jobId, JobSpec job, NodeIdentity expected, Candidate<?> c) {
+    /** A task sealed by the search's {@code auth} (a fresh nonce per submission). */
+    EvaluationTask(String jobId, JobSpec job, NodeIdentity expected, Candidate<?> c, ClusterAuth auth) {
         this.jobId = Objects.requireNonNull(jobId, "jobId");
         this.job = Objects.requireNonNull(job, "job");
         this.expected = Objects.requireNonNull(expected, "expected");
@@ -38,6 +41,18 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
         this.key = c.key();
         this.label = c.label();
         this.description = c.description();
+        this.seal = auth.seal(payload());
+    }
+
+    private String[] payload() {
+        return new String[]{"task", jobId, job.factoryClass(), job.settings().toString(),
+                Integer.toString(job.threadsPerEvaluation()), expected.version(), expected.datasetSha256(),
+                genes.toString(), key, label, description};
+    }
+
+    /** The nonce results of this task are sealed with. */
+    String nonce() {
+        return seal == null ? "" : seal.nonce();
     }
 
     String key() {
@@ -55,10 +70,17 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
         if (!(ctx instanceof WorkerRuntime rt)) {
             throw new WorkerRefusedException("member " + where() + " is not a henas worker");
         }
+        // before anything else (no class is loaded or initialised, no evaluator built for an unauthenticated task)
+        String forged = rt.auth().checkFresh(seal, payload());
+        if (forged != null) {
+            rt.refusal("refused a task for " + label + ": " + forged);
+            throw new WorkerRefusedException("worker " + where() + " refused the task: " + forged);
+        }
         var bad = expected.mismatch(rt.identity());
         if (bad.isPresent()) {
             throw new WorkerRefusedException("worker " + where() + " refused: " + bad.get());
         }
+        rtAuth = rt.auth();
         TaskResult r = run(rt.prepare(jobId, job));
         rt.log("evaluated " + label + " (" + key + "): " + r.status() + " in "
                 + String.format(java.util.Locale.ROOT, "%.1f s", (r.finished().toEpochMilli()
@@ -79,7 +101,7 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
             String msg = ex.getMessage() == null ? "" : ": " + ex.getMessage();
             e = Evaluation.failed(ex.getClass().getSimpleName() + msg);
         }
-        return TaskResult.of(key, e, start, Instant.now(), where());
+        return TaskResult.of(key, e, start, Instant.now(), where()).sealedBy(rtAuth, nonce());
     }
 
     private String where() {

@@ -50,10 +50,10 @@ final class HazelcastSetup {
         } else {
             net.setPort(cluster.port()).setPortAutoIncrement(false);
         }
-        if (!cluster.bindAddress().isEmpty()) {
-            c.setProperty("hazelcast.socket.bind.any", "false");
-            net.getInterfaces().setEnabled(true).addInterface(cluster.bindAddress());
-        }
+        // bind to the given address only (default loopback), never to all interfaces
+        c.setProperty("hazelcast.socket.bind.any", "false");
+        net.getInterfaces().setEnabled(true).addInterface(ipOf(cluster.bindAddress()));
+        net.setPublicAddress(null);
         JoinConfig join = net.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
@@ -80,6 +80,38 @@ final class HazelcastSetup {
                 && !"debug".equals(System.getProperty("org.slf4j.simpleLogger.defaultLogLevel"))) {
             System.setProperty(key, "error");
         }
+    }
+
+    /** Hazelcast's interface list takes IP addresses: a host name is resolved here. */
+    private static String ipOf(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        try {
+            return java.net.InetAddress.getByName(h).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("bind address " + host + " must resolve, but does not", e);
+        }
+    }
+
+    /** The payload of a member's sealed role announcement. */
+    static String[] announcement(ClusterConfig cluster, Map<String, String> attributes) {
+        return new String[]{cluster.clusterName(), attributes.get(NodeIdentity.ATTR_ROLE),
+                attributes.get(NodeIdentity.ATTR_VERSION), attributes.get(NodeIdentity.ATTR_DATASET),
+                attributes.get(NodeIdentity.ATTR_CORES), attributes.get(NodeIdentity.ATTR_SLOTS)};
+    }
+
+    /** Adds the sealed announcement attribute to {@code attributes} (a copy). */
+    static Map<String, String> sealed(ClusterConfig cluster, ClusterAuth auth, Map<String, String> attributes) {
+        Map<String, String> out = new java.util.HashMap<>(attributes);
+        if (auth.enabled()) {
+            out.put(NodeIdentity.ATTR_AUTH, auth.seal(announcement(cluster, attributes)).text());
+        }
+        return out;
+    }
+
+    /** Why a member's announcement cannot be trusted, or null. */
+    static String checkAnnouncement(ClusterConfig cluster, ClusterAuth auth, com.hazelcast.cluster.Member m) {
+        return auth.checkMac(ClusterAuth.Seal.parse(m.getAttribute(NodeIdentity.ATTR_AUTH)),
+                announcement(cluster, m.getAttributes()));
     }
 
     /** {@code host:port} of a member address. */

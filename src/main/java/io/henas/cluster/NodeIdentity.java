@@ -19,7 +19,7 @@ import java.util.Properties;
 public record NodeIdentity(String version, String datasetSha256) implements java.io.Serializable {
     /** Member attribute names. */
     static final String ATTR_ROLE = "henas.role", ATTR_VERSION = "henas.version", ATTR_DATASET = "henas.dataset",
-            ATTR_CORES = "henas.cores", ATTR_SLOTS = "henas.slots";
+            ATTR_CORES = "henas.cores", ATTR_SLOTS = "henas.slots", ATTR_AUTH = "henas.auth";
     /** Values of {@link #ATTR_ROLE}. */
     static final String ROLE_SEARCH = "search", ROLE_WORKER = "worker";
 

@@ -20,9 +20,10 @@ import io.henas.search.Evaluation;
  * @param started  when the worker started it
  * @param finished when the worker finished it
  * @param worker   the worker member that ran it (host:port)
+ * @param seal     the worker's seal over these fields and the task's nonce ({@link ClusterAuth}; "" without a secret)
  */
 record TaskResult(String key, String status, double accuracy, double latency, int depth, int logN,
-        double trainSeconds, String failureReason, Instant started, Instant finished, String worker)
+        double trainSeconds, String failureReason, Instant started, Instant finished, String worker, String seal)
         implements Serializable {
     TaskResult {
         Objects.requireNonNull(key, "key");
@@ -31,11 +32,30 @@ record TaskResult(String key, String status, double accuracy, double latency, in
         Objects.requireNonNull(finished, "finished");
         failureReason = failureReason == null ? "" : failureReason;
         worker = worker == null ? "" : worker;
+        seal = seal == null ? "" : seal;
+    }
+
+    private String[] payload(String taskNonce) {
+        return new String[]{"result", taskNonce, key, status, Double.toString(accuracy), Double.toString(latency),
+                Integer.toString(depth), Integer.toString(logN), Double.toString(trainSeconds), failureReason,
+                started.toString(), finished.toString(), worker};
+    }
+
+    /** This result sealed by the worker for the task with {@code taskNonce}. */
+    TaskResult sealedBy(ClusterAuth auth, String taskNonce) {
+        String s = auth.enabled() ? auth.seal(payload(taskNonce)).text() : "";
+        return new TaskResult(key, status, accuracy, latency, depth, logN, trainSeconds, failureReason, started,
+                finished, worker, s);
+    }
+
+    /** Why the search cannot trust this result of the task with {@code taskNonce}, or null. */
+    String check(ClusterAuth auth, String taskNonce) {
+        return auth.checkMac(seal.isEmpty() ? null : ClusterAuth.Seal.parse(seal), payload(taskNonce));
     }
 
     static TaskResult of(String key, Evaluation e, Instant started, Instant finished, String worker) {
         return new TaskResult(key, e.status().name(), e.accuracy(), e.latencySeconds(), e.depth(), e.logN(),
-                e.trainSeconds(), e.failureReason(), started, finished, worker);
+                e.trainSeconds(), e.failureReason(), started, finished, worker, "");
     }
 
     Evaluation evaluation() {

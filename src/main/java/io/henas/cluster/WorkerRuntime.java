@@ -26,15 +26,32 @@ final class WorkerRuntime {
 
     private final java.util.function.Consumer<String> log;
 
-    WorkerRuntime(NodeIdentity identity, WorkerEnvironment environment, java.util.function.Consumer<String> log) {
+    private final ClusterAuth auth;
+
+    WorkerRuntime(NodeIdentity identity, WorkerEnvironment environment, java.util.function.Consumer<String> log,
+            ClusterAuth auth) {
+        this.auth = auth;
         this.identity = identity;
         this.environment = environment;
         this.log = log;
     }
 
+    private final java.util.Set<String> refusals = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Logs a refusal once (the same refusal repeated is not printed again). */
+    void refusal(String line) {
+        if (refusals.size() < 1000 && refusals.add(line.replaceAll("for \\S+ ", ""))) {
+            log.accept(line);
+        }
+    }
+
     /** Writes a progress line (standard error for the worker command). */
     void log(String line) {
         log.accept(line);
+    }
+
+    ClusterAuth auth() {
+        return auth;
     }
 
     NodeIdentity identity() {
@@ -68,7 +85,8 @@ final class WorkerRuntime {
     static <T> EvaluatorFactory<T> instantiate(String className) {
         Class<?> c;
         try {
-            c = Class.forName(className, true, WorkerRuntime.class.getClassLoader());
+            // not initialised here: no static initialiser of a class runs before its type is checked
+            c = Class.forName(className, false, WorkerRuntime.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("evaluator factory " + className + " is not on this worker's class path"
                     + " (is the worker running the same henas jar as the search?)", e);

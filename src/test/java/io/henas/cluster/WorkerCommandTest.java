@@ -45,7 +45,7 @@ class WorkerCommandTest {
     }
 
     @Test
-    void clusterIsRequiredAndTheSearchStaysLocalWithoutIt() {
+    void clusterIsRequiredAndTheSearchStaysLocalWithoutIt() throws Exception {
         var e = assertThrows(IllegalArgumentException.class, () -> parse("--slots", "1").config());
         assertEquals("henas worker needs --cluster HOST[:PORT],... (the members to join)", e.getMessage());
         ClusterOptions o = new ClusterOptions();
