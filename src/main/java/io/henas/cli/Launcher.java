@@ -46,7 +46,6 @@ public final class Launcher {
         boolean qualifies = Runtime.version().feature() >= MIN_FEATURE && jvmArgs.containsAll(JVM_FLAGS)
                 && System.getenv(OMP_WAIT_POLICY) != null;
         if (qualifies || Boolean.getBoolean("henas.launched")) {
-            watchParent();
             Class.forName(MAIN).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }

@@ -45,6 +45,7 @@ public final class Main implements Runnable {
     static final String ND4J_MAX_BYTES = "3G";
 
     public static void main(String[] args) {
+        Launcher.watchParent(); // in the child JVM the launcher started: exit when it is gone
         if (System.getProperty("org.bytedeco.javacpp.maxbytes") == null) {
             System.setProperty("org.bytedeco.javacpp.maxbytes", ND4J_MAX_BYTES);
         }
@@ -57,7 +58,11 @@ public final class Main implements Runnable {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        CommandLine cl = commandLine();
+        return run(commandLine(), args);
+    }
+
+    /** Executes {@code cl}; an OutOfMemoryError (not an Exception, so picocli lets it through) is exit 2. */
+    static int run(CommandLine cl, String... args) {
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {

@@ -21,7 +21,10 @@ class WorkerCommandTest {
 
     @Test
     void optionsBecomeTheWorkerConfig() throws Exception {
+        java.nio.file.Path secret = java.nio.file.Files.createTempFile("henas-secret", ".txt");
+        java.nio.file.Files.writeString(secret, "0123456789abcdef0123456789abcdef\n");
         WorkerConfig c = parse("--cluster", "10.0.0.1,10.0.0.2:5710", "--bind", "10.0.0.3", "--port", "5702",
+                "--secret-file", secret.toString(),
                 "--name", "lab", "--dataset-sha256", SyntheticEvaluatorFactory.DATASET_SHA256, "--slots", "3",
                 "--cores", "8", "--member-timeout", "20").config();
         assertEquals(List.of("10.0.0.1", "10.0.0.2:5710"), c.cluster().members());
@@ -31,6 +34,12 @@ class WorkerCommandTest {
         assertEquals(Duration.ofSeconds(20), c.cluster().memberTimeout());
         assertEquals(3, c.slots());
         assertEquals(8, c.environment().cores());
+        org.junit.jupiter.api.Assertions.assertNotNull(c.cluster().secret());
+        java.nio.file.Files.delete(secret);
+        var noSecret = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> parse("--cluster", "10.0.0.1", "--bind", "10.0.0.3", "--dataset-sha256",
+                        SyntheticEvaluatorFactory.DATASET_SHA256).config());
+        org.junit.jupiter.api.Assertions.assertTrue(noSecret.getMessage().contains("--secret-file"));
         assertEquals(new NodeIdentity(NodeIdentity.henasVersion(), SyntheticEvaluatorFactory.DATASET_SHA256),
                 c.identity());
     }
