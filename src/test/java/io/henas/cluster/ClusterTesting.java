@@ -39,6 +39,14 @@ final class ClusterTesting {
         return out;
     }
 
+    static int freePortQuietly() {
+        try {
+            return freePorts(1)[0];
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static String member(int port) {
         return LOOPBACK + ":" + port;
     }
