@@ -113,6 +113,8 @@ public final class RunDirectoryLock implements AutoCloseable {
     static void checkIntegrity(Statement s, Path file) throws SQLException {
         try (ResultSet r = s.executeQuery("PRAGMA quick_check(1)")) {
             String v = r.next() ? r.getString(1) : "no result";
+            v = v.replaceAll("\\s*\\R\\s*", "; ").strip();
+            v = v.length() > 200 ? v.substring(0, 200) + "..." : v;
             if (!"ok".equalsIgnoreCase(v)) {
                 throw new SQLException("[SQLITE_CORRUPT] the database is damaged (" + v + "); restore it from a backup"
                         + " or start a new run in another directory");
