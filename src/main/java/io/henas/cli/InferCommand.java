@@ -256,7 +256,12 @@ final class InferCommand implements Callable<Integer> {
             PrintWriter w = spec.commandLine().getOut();
             try (InferenceServer s = new InferenceServer(m, k, threads)) {
                 for (int i = 0; i < inputs.size(); i++) {
-                    InferenceServer.Evaluation e = s.evaluate(inputs.get(i));
+                    InferenceServer.Evaluation e;
+                    try {
+                        e = s.evaluate(inputs.get(i));
+                    } catch (IllegalArgumentException bad) {
+                        throw new IllegalArgumentException(in + ": image " + i + ": " + bad.getMessage(), bad);
+                    }
                     outputs.add(e.outputs());
                     w.printf("image %d: %.3f s, %s%n", i + 1, e.seconds(), e.counts());
                     w.flush();

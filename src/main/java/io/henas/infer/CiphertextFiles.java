@@ -33,8 +33,20 @@ public final class CiphertextFiles {
     private CiphertextFiles() {
     }
 
-    /** Writes one list of ciphertexts per image. */
+    /** Writes one list of ciphertexts per image (atomically: a temporary file is moved into place). */
     public static void write(Path file, CkksParameters params, List<List<Ciphertext>> images) throws IOException {
+        Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid()
+                + ".tmp");
+        try {
+            writeTo(tmp, params, images);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeTo(Path file, CkksParameters params, List<List<Ciphertext>> images) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             out.write(CT_MAGIC.getBytes(StandardCharsets.US_ASCII));
             out.writeUTF(params.id());
@@ -96,6 +108,9 @@ public final class CiphertextFiles {
             return out;
         } catch (EOFException e) {
             throw new IOException(file + ": truncated ciphertext file", e);
+        } catch (java.io.UTFDataFormatException e) {
+            throw new IOException(file + ": the parameter id must be modified UTF-8, but is not (" + e.getMessage()
+                    + ")", e);
         }
     }
 

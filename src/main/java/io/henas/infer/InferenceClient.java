@@ -115,6 +115,9 @@ public final class InferenceClient {
                         + CHECK_VALUE + ", but gave " + v + " (corrupt file or incompatible henas version)");
             }
             return c;
+        } catch (java.io.UTFDataFormatException e) {
+            throw new IOException(keyFile + ": the parameter id must be modified UTF-8, but is not (" + e.getMessage()
+                    + ")", e);
         } catch (java.io.EOFException e) {
             throw new IOException(keyFile + ": truncated client key file (the data ended before the check"
                     + " ciphertext)", e);
