@@ -17,6 +17,9 @@
  * parents + offspring. Objectives as {@code Vec<double[]>}, all maximised: accuracy, -latency (and optionally -depth).
  * Constraints: infeasible-last penalty (see {@link io.henas.search.Fitness}).
  *
+ * <p>One search per run directory: {@link io.henas.search.RunDirectoryLock} (an OS file lock naming its holder;
+ * released when the process dies), and a {@code trials.db} that fails SQLite's quick check is refused on open.
+ *
  * <p>May depend on: {@code json} (and, through adapters written by the integrator, {@code space}, {@code ir},
  * {@code train}, {@code data}, {@code cost}, {@code he}, {@code export}, {@code ckks}, {@code rlwe}, {@code ring}).
  */
