@@ -147,8 +147,8 @@ final class SearchCommand implements Callable<Integer> {
         int gens = generations != null ? generations : recorded.containsKey("generations")
                 ? Integer.parseInt(recorded.get("generations")) : settings.generations();
 
-        if (resume && generations == null && finished(dir, gens)) {
-            System.err.println("henas search: " + dir + " is already finished (" + gens + " generations); nothing to"
+        if (resume && finished(dir, gens)) {
+            System.err.println("henas search: " + dir + " is already finished (" + gens + " of " + gens + " generations, report written); nothing to"
                     + " resume (to go further, pass --generations with a larger number)");
             stdout.println("results: " + dir.toAbsolutePath().normalize());
             stdout.flush();

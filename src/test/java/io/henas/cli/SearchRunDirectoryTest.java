@@ -44,7 +44,7 @@ class SearchRunDirectoryTest {
             picocli.CommandLine cl = Main.commandLine();
             cl.setOut(new PrintWriter(out));
             code = Main.run(cl, "search", Path.of("search-spaces", "fashion-cnn.yaml").toString(), "--resume", "--out",
-                    run.toString(), "--no-knee");
+                    run.toString(), "--no-knee", "--generations", "2");
         } finally {
             System.setErr(old);
         }
