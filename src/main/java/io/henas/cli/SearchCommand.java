@@ -148,8 +148,9 @@ final class SearchCommand implements Callable<Integer> {
                 ? Integer.parseInt(recorded.get("generations")) : settings.generations();
 
         if (resume && finished(dir, gens)) {
-            System.err.println("henas search: " + dir + " is already finished (" + gens + " of " + gens + " generations, report written); nothing to"
-                    + " resume (to go further, pass --generations with a larger number)");
+            System.err.println("henas search: " + dir + " is already finished (" + gens + " of " + gens
+                    + " generations, report written); nothing to resume (to go further, pass --generations with a"
+                    + " larger number)");
             stdout.println("results: " + dir.toAbsolutePath().normalize());
             stdout.flush();
             return ExitCodes.OK;
