@@ -32,7 +32,8 @@ import io.henas.rlwe.Security;
  * anything, and every residue against its modulus. Polynomials are written in NTT form, each limb bit-packed in
  * {@code bits(q_i)} bits per coefficient. Any malformed, truncated or incompatible input raises
  * {@link CkksFormatException} with a message naming what is wrong; allocation is bounded by the parameters, not by
- * the input.
+ * the input. Format version 3: parameters hold the special primes and the key-switching digit size; key-switching
+ * keys their level and digit count, then per digit two polynomials over {@code q_0..q_level, p_0..p_{k-1}}.
  *
  * <p>The {@code DataInput}/{@code DataOutput} methods read and write exactly one object, so several objects can
  * follow each other in one stream; the {@code fromBytes} methods also reject trailing bytes.
@@ -380,9 +381,8 @@ public final class CkksIO {
     }
 
     /**
-     * Bytes of a serialized key-switching key at {@code level} inside a relinearization or Galois key object (level
-     * and digit-count bytes plus the packed residues; the object header and a Galois key's element and count are
-     * extra: 15, and 8 per Galois key plus 4 per Galois key set).
+     * Serialized bytes of a key-switching key at {@code level} (level and digit-count bytes, packed residues); a
+     * relinearization key object adds a 15-byte header, Galois keys 15 + 4 per set and 8 per key.
      */
     public static long keySwitchKeyBytes(CkksParameters params, int level) {
         RlweParameters r = params.rlwe();
@@ -584,10 +584,7 @@ public final class CkksIO {
         return readPoly(in, params, limbs, 0, scratch, what);
     }
 
-    /**
-     * Reads an NTT-form polynomial whose limbs are moduli {@code q_0..q_(limbs-1)} and then the first
-     * {@code special} special primes.
-     */
+    /** Reads an NTT-form polynomial with limbs modulo {@code q_0..q_(limbs-1)}, then {@code special} special primes. */
     static RnsPoly readPoly(DataInput in, CkksParameters params, int limbs, int special, byte[] scratch, String what)
             throws IOException {
         int total = limbs + special;

@@ -64,7 +64,7 @@ public final class Evaluator implements AutoCloseable {
         int l = params.maxLevel() + 1;
         int targets = l + params.rlwe().specialPrimeCount();
         // a hoisted decomposition (digits x targets) plus the key switch's own work arrays
-        this.pool = new ScratchPool(n, params.rlwe().digitCount(l - 1) * targets + 8 * targets + 16);
+        this.pool = new ScratchPool(n, (params.rlwe().digitCount(l - 1) + 1) * (targets + 1) + 8 * targets + 16);
         this.galois = new GaloisOps(this);
     }
 

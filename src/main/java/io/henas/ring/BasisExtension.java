@@ -138,11 +138,27 @@ public final class BasisExtension {
             return;
         }
         long[] h = hatMod[t];
+        if (size <= CHUNK) {
+            for (int k = from; k < to; k++) {
+                long hi = 0;
+                long lo = 0;
+                for (int s = 0; s < size; s++) {
+                    long a = y[s][k];
+                    long b = h[s];
+                    long pl = a * b;
+                    long sum = lo + pl;
+                    hi += Math.unsignedMultiplyHigh(a, b) + (((lo & pl) | ((lo | pl) & ~sum)) >>> 63);
+                    lo = sum;
+                }
+                out[k] = mt.reduceWide(hi, lo);
+            }
+            return;
+        }
         for (int k = from; k < to; k++) {
             long hi = 0;
             long lo = 0;
             for (int s = 0; s < size; s++) {
-                if (s > 0 && s % CHUNK == 0) {
+                if (s % CHUNK == 0 && s > 0) {
                     lo = mt.reduceWide(hi, lo);
                     hi = 0;
                 }
