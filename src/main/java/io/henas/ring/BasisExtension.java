@@ -13,13 +13,11 @@ package io.henas.ring;
  *   {@code |S| * 2^-50 * M} of {@code +-M/2}), the ModDown by the special primes.</li>
  * </ul>
  *
- * Inputs are first {@link #prepare prepared} (multiplied by {@code (M/m_s)^{-1}}). Reductions are branch-free.
+ * Inputs are first {@link #prepare prepared} (multiplied by {@code (M/m_s)^{-1}}). Products use Shoup
+ * multiplication by the fixed constants and lazy sums; reductions are branch-free.
  * Immutable and thread-safe.
  */
 public final class BasisExtension {
-    /** Products accumulated in 128 bits before an intermediate reduction (each below 2^122). */
-    private static final int CHUNK = 16;
-
     private final Ring ring;
     private final int s0;
     private final int s1;
@@ -28,6 +26,7 @@ public final class BasisExtension {
     private final long[] hatInvShoup;
     /** hatMod[t][s - s0] = (M/m_s) mod m_t for every ring prime t (0 for t inside S). */
     private final long[][] hatMod;
+    private final long[][] hatModShoup;
     /** mMod[t][v] = v*M mod m_t for v in [0, |S|]. */
     private final long[][] mMod;
     private final double[] inverseSource;
@@ -62,6 +61,7 @@ public final class BasisExtension {
             inverseSource[s - s0] = 1.0 / ms.value();
         }
         hatMod = new long[ring.size()][size];
+        hatModShoup = new long[ring.size()][size];
         mMod = new long[ring.size()][size + 1];
         for (int t = 0; t < ring.size(); t++) {
             if (t >= s0 && t < s1) {
@@ -80,6 +80,7 @@ public final class BasisExtension {
                     }
                 }
                 hatMod[t][s - s0] = h;
+                hatModShoup[t][s - s0] = mt.shoup(h);
             }
             for (int v = 0; v <= size; v++) {
                 mMod[t][v] = mt.mul(v, all);
@@ -137,39 +138,34 @@ public final class BasisExtension {
             }
             return;
         }
+        // Shoup products with the fixed (M/m_s) mod m_t: each in [0, 2 m_t) for any input, summed lazily in [0, 2 m_t)
         long[] h = hatMod[t];
-        if (size <= CHUNK) {
+        long[] hs = hatModShoup[t];
+        long q = mt.value();
+        long twoQ = q << 1;
+        if (size == 2) {
+            long[] y0 = y[0];
+            long[] y1 = y[1];
+            long h0 = h[0];
+            long h1 = h[1];
+            long hs0 = hs[0];
+            long hs1 = hs[1];
             for (int k = from; k < to; k++) {
-                long hi = 0;
-                long lo = 0;
-                for (int s = 0; s < size; s++) {
-                    long a = y[s][k];
-                    long b = h[s];
-                    long pl = a * b;
-                    long sum = lo + pl;
-                    hi += Math.unsignedMultiplyHigh(a, b) + (((lo & pl) | ((lo | pl) & ~sum)) >>> 63);
-                    lo = sum;
-                }
-                out[k] = mt.reduceWide(hi, lo);
+                long a = y0[k];
+                long b = y1[k];
+                long acc = a * h0 - Math.unsignedMultiplyHigh(a, hs0) * q
+                        + b * h1 - Math.unsignedMultiplyHigh(b, hs1) * q;
+                out[k] = Modulus.csub(Modulus.csub(acc, twoQ), q);
             }
             return;
         }
         for (int k = from; k < to; k++) {
-            long hi = 0;
-            long lo = 0;
+            long acc = 0;
             for (int s = 0; s < size; s++) {
-                if (s % CHUNK == 0 && s > 0) {
-                    lo = mt.reduceWide(hi, lo);
-                    hi = 0;
-                }
                 long a = y[s][k];
-                long b = h[s];
-                long pl = a * b;
-                long sum = lo + pl;
-                hi += Math.unsignedMultiplyHigh(a, b) + (((lo & pl) | ((lo | pl) & ~sum)) >>> 63);
-                lo = sum;
+                acc = Modulus.csub(acc + a * h[s] - Math.unsignedMultiplyHigh(a, hs[s]) * q, twoQ);
             }
-            out[k] = mt.reduceWide(hi, lo);
+            out[k] = Modulus.csub(acc, q);
         }
     }
 
