@@ -64,7 +64,7 @@ public final class KeySwitchKey {
 
     /**
      * Bytes of the residues of a key at {@code level} held in memory: {@code 2 * dnum * (level + 1 + k) * N * 8}
-     * (object headers excluded). The serialized size is {@code io.henas.ckks.CkksIO}'s business.
+     * (object headers excluded); the serialized size is the serialization layer's business.
      */
     public static long byteSize(RlweParameters params, int level) {
         return 2L * params.digitCount(level) * (level + 1 + params.specialPrimeCount()) * params.n() * 8L;

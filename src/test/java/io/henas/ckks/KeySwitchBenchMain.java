@@ -18,7 +18,7 @@ import io.henas.rlwe.Security;
  * A/B measurement (not a test) of SEAL's scheme against hybrid key switching on the same data chain: relinearize
  * and rotate_1 at the top level, CPU time of the calling thread, the configurations alternating round by round in
  * one JVM, medians; key sizes; precision of a rotation against a fresh encryption. Run:
- * {@code java -cp target/classes:target/test-classes io.henas.ckks.KeySwitchBenchMain [rounds]}.
+ * {@code java -cp target/classes:target/test-classes io.henas.ckks.KeySwitchBenchMain [rounds [logN]]}.
  */
 public final class KeySwitchBenchMain {
     private KeySwitchBenchMain() {
@@ -47,6 +47,10 @@ public final class KeySwitchBenchMain {
         configs.add(new Config("14 P=[36,36] a=2", 14, q14, new int[]{36, 36}, 2));
         configs.add(new Config("14 P=[36,36] a=3", 14, q14, new int[]{36, 36}, 3));
         configs.add(new Config("14 P=[36,36] a=4", 14, q14, new int[]{36, 36}, 4));
+        if (args.length > 1) {
+            int only = Integer.parseInt(args[1]);
+            configs.removeIf(c -> c.logN() != only);
+        }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         int m = configs.size();
         Evaluator[] ev = new Evaluator[m];
