@@ -62,7 +62,9 @@ public final class Evaluator implements AutoCloseable {
         this.par = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);
         this.switcher = new KeySwitcher(params.rlwe());
         int l = params.maxLevel() + 1;
-        this.pool = new ScratchPool(n, (l + 1) * (l + 2) + 8 * l + 16);
+        int targets = l + params.rlwe().specialPrimeCount();
+        // a hoisted decomposition (digits x targets) plus the key switch's own work arrays
+        this.pool = new ScratchPool(n, (params.rlwe().digitCount(l - 1) + 1) * (targets + 1) + 8 * targets + 16);
         this.galois = new GaloisOps(this);
     }
 
@@ -453,6 +455,10 @@ public final class Evaluator implements AutoCloseable {
         }
         if (keys == null || keys.relinKey() == null) {
             throw new IllegalStateException("relinearization needs a relinearization key, but the evaluator has none");
+        }
+        if (keys.relinKey().key().level() < a.level()) {
+            throw new IllegalArgumentException("relinearization at level " + a.level() + " needs a relinearization key"
+                    + " of level >= " + a.level() + ", but the key only reaches level " + keys.relinKey().key().level());
         }
         RnsPoly bT = pooled(limbs);
         RnsPoly aT = pooled(limbs);

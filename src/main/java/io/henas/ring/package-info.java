@@ -3,7 +3,7 @@
  * ({@link io.henas.ring.Modulus}), NTT-friendly primes and chains ({@link io.henas.ring.Primes}), radix-4 Harvey
  * negacyclic NTTs ({@link io.henas.ring.NttTables}), RNS polynomials with flat {@code long[]} limbs
  * ({@link io.henas.ring.RnsPoly}, not thread-safe) over a {@link io.henas.ring.Ring}, ring automorphisms
- * ({@link io.henas.ring.Automorphism}), CSPRNG samplers ({@link io.henas.ring.Sampler}), and the limb thread pool and
+ * ({@link io.henas.ring.Automorphism}), fast RNS basis extension ({@link io.henas.ring.BasisExtension}), CSPRNG samplers ({@link io.henas.ring.Sampler}), and the limb thread pool and
  * scratch arrays used by hot loops ({@link io.henas.ring.Parallel}, {@link io.henas.ring.ScratchPool}).
  * May depend on: the JDK only.
  */
