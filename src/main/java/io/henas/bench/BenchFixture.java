@@ -97,7 +97,8 @@ public final class BenchFixture implements AutoCloseable {
         this(keys, level, false);
     }
 
-    private BenchFixture(Keys keys, int level, boolean ownsKeys) {
+    /** A fixture at {@code level} on {@code keys}, closing them on {@link #close()} if {@code ownsKeys}. */
+    BenchFixture(Keys keys, int level, boolean ownsKeys) {
         CkksParameters params = keys.params;
         if (level < 0 || level > params.maxLevel()) {
             if (ownsKeys) {
