@@ -29,7 +29,7 @@ public final class NttTables {
     private final double[] invQuot;
 
     /**
-     * Whether NTTs of primes below 2^50 run their wide stages on 512-bit vectors ({@link NttVector}): when the
+     * Whether NTTs of primes below 2^56 run their wide stages on 512-bit vectors ({@link NttVector}): when the
      * {@code jdk.incubator.vector} module is present, 512-bit vectors are the platform's preferred shape and the
      * system property {@code henas.simd} is not {@code false}. Either way the outputs are identical.
      */
@@ -81,7 +81,7 @@ public final class NttTables {
         nInvShoup = modulus.shoup(nInv);
         lastInv = modulus.mul(inv[1], nInv);
         lastInvShoup = modulus.shoup(lastInv);
-        if (modulus.value() < (1L << 50) && n >= 4 * NttVector_LANES) {
+        if (modulus.value() < (1L << 56) && n >= 4 * NttVector_LANES) {
             fwQuot = new double[n];
             invQuot = new double[n];
             double qd = modulus.value();
@@ -98,7 +98,7 @@ public final class NttTables {
     /** Lanes of the vector stages (kept here so that this class loads without the vector module). */
     private static final int NttVector_LANES = 8;
 
-    /** Whether this prime's transforms use the vector stages (SIMD on, prime below 2^50, N at least 32). */
+    /** Whether this prime's transforms use the vector stages (SIMD on, prime below 2^56, N at least 32). */
     public boolean vectorized() {
         return SIMD && fwQuot != null;
     }

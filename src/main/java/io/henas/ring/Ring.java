@@ -16,7 +16,7 @@ public final class Ring {
     private final NttTables[] tables;
     /** garner[j][i] = m_i^{-1} mod m_j for i < j. */
     private final long[][] garner;
-    /** Whether limb i's products run on vectors ({@link RingVector}: SIMD on, prime below 2^50, N >= 8). */
+    /** Whether limb i's products run on vectors ({@link RingVector}: SIMD on, prime below 2^56, N >= 8). */
     private final boolean[] vector;
 
     /**
@@ -48,7 +48,7 @@ public final class Ring {
         }
         vector = new boolean[primes.length];
         for (int i = 0; i < primes.length; i++) {
-            vector[i] = NttTables.SIMD && primes[i] < (1L << 50) && n >= 8;
+            vector[i] = NttTables.SIMD && primes[i] < (1L << 56) && n >= 8;
         }
         garner = new long[primes.length][];
         for (int j = 0; j < primes.length; j++) {
@@ -200,14 +200,14 @@ public final class Ring {
     /**
      * {@code out = x mod m_i} for {@code x} in {@code [0, ql)} read as a centered residue modulo {@code ql}
      * ({@code x - ql} when {@code x > ql/2}): the lift of a rescale's dropped limb. On the vector path if
-     * {@code vector}, the limb allows it and {@code ql < 2^52}.
+     * {@code vector}, the limb allows it and {@code ql < 2^40 m_i}.
      */
     public void liftCenteredLimb(int i, long[] x, long ql, long[] out, boolean vector) {
         final Modulus qi = moduli[i];
         final long q = qi.value();
         final long qlMod = qi.reduce(ql);
         final long half = ql >>> 1;
-        if (vector && this.vector[i] && ql < (1L << 52)) {
+        if (vector && this.vector[i] && ql >>> 40 < q) {
             RingVector.liftCentered(x, ql, qlMod, out, n, q);
             return;
         }
