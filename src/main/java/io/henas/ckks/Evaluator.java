@@ -28,9 +28,9 @@ public final class Evaluator implements AutoCloseable {
     /**
      * Revision of this implementation's performance: raised whenever a change makes operations markedly faster or
      * slower, so that timings measured with an older revision (e.g. a cost-model calibration) are not reused.
-     * 2: branch-free reductions, persistent pool, fused key switch.
+     * 2: branch-free reductions, persistent pool, fused key switch. 3: vector NTT and limb products (ring).
      */
-    public static final int PERFORMANCE_REVISION = 2;
+    public static final int PERFORMANCE_REVISION = 3;
 
     final CkksParameters params;
     final EvaluationKeys keys;
