@@ -28,9 +28,9 @@ public final class Evaluator implements AutoCloseable {
     /**
      * Revision of this implementation's performance: raised whenever a change makes operations markedly faster or
      * slower, so that timings measured with an older revision (e.g. a cost-model calibration) are not reused.
-     * 2: branch-free reductions, persistent pool, fused key switch.
+     * 2: branch-free reductions, persistent pool, fused key switch. 3: vector NTT and limb products (ring).
      */
-    public static final int PERFORMANCE_REVISION = 2;
+    public static final int PERFORMANCE_REVISION = 3;
 
     final CkksParameters params;
     final EvaluationKeys keys;
@@ -298,19 +298,8 @@ public final class Evaluator implements AutoCloseable {
         par.forEach(a.level() + 1, i -> {
             if (a.size() == 2) {
                 // read the plaintext once for both polynomials
-                var m = ring.modulus(i);
-                long[] p = pt.poly().limb(i);
-                long[] x0 = a.poly(0).limb(i);
-                long[] x1 = a.poly(1).limb(i);
-                long[] r0 = res[0].limb(i);
-                long[] r1 = res[1].limb(i);
-                for (int c = 0; c < n; c++) {
-                    long y = p[c];
-                    long u = x0[c];
-                    long v = x1[c];
-                    r0[c] = m.reduceProduct(Math.unsignedMultiplyHigh(u, y), u * y);
-                    r1[c] = m.reduceProduct(Math.unsignedMultiplyHigh(v, y), v * y);
-                }
+                ring.mulLimb2(i, a.poly(0).limb(i), a.poly(1).limb(i), pt.poly().limb(i), res[0].limb(i),
+                        res[1].limb(i));
             } else {
                 for (int k = 0; k < a.size(); k++) {
                     ring.mulLimb(i, a.poly(k).limb(i), pt.poly().limb(i), res[k].limb(i));
@@ -513,7 +502,6 @@ public final class Evaluator implements AutoCloseable {
             throw new IllegalArgumentException("rescale needs level >= 1, but the ciphertext is at level 0");
         }
         final long ql = params.rlwe().q(l);
-        final long half = ql >>> 1;
         final boolean intoOut = out != a && out.size() == a.size() && out.level() == l - 1;
         final int size = a.size();
         final long[][] lasts = new long[size][];
@@ -531,26 +519,11 @@ public final class Evaluator implements AutoCloseable {
         par.forEach(size * l, idx -> {
             int k = idx / l;
             int i = idx % l;
-            long[] last = lasts[k];
-            var qi = ring.modulus(i);
-            long q = qi.value();
-            long qlMod = qi.reduce(ql);
             long[] t = pool.take();
-            for (int c = 0; c < n; c++) {
-                long x = last[c];
-                long r = qi.reduce(x);
-                t[c] = Modulus.cadd(r - (qlMod & ((half - x) >> 63)), q); // minus q_l mod q_i if x > q_l/2
-            }
+            ring.liftCenteredLimb(i, lasts[k], ql, t, true);
             ring.ntt(i).forward(t);
-            long inv = params.rlwe().rescaleInv(l, i);
-            long invS = params.rlwe().rescaleInvShoup(l, i);
-            long[] s = a.poly(k).limb(i);
-            long[] dst = dsts[k][i];
-            for (int c = 0; c < n; c++) {
-                long v = s[c] - t[c] + q;
-                long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
-                dst[c] = Modulus.csub(r, q);
-            }
+            ring.subMulConstLimb(i, a.poly(k).limb(i), t, params.rlwe().rescaleInv(l, i),
+                    params.rlwe().rescaleInvShoup(l, i), dsts[k][i], true);
             pool.give(t);
         });
         RnsPoly[] res = new RnsPoly[size];
