@@ -40,30 +40,29 @@ public final class HePlan {
     private final int[] galoisSteps;
     private final HeParameters parameters;
 
-    HePlan(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, int[] code, int[] nodeOf,
-           int[] opDepth, int[] scaleRef, List<Plaintext> plaintexts, List<Affine> affines, List<Layout> layouts, int[] nodeLayout,
-           int[] nodeAffine, int[] nodeDepth, int[] nodeLevels, int registerCount, int depth, int[] galoisSteps) {
+    HePlan(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, Emitter.Program program,
+           NodeValues.Tables tables) {
         this.net = net;
         this.options = options;
         this.logN = logN;
         this.blockSize = blockSize;
         this.gridWidth = gridWidth;
-        this.code = code;
-        this.nodeOf = nodeOf;
-        this.opDepth = opDepth;
-        this.scaleRef = scaleRef;
-        this.plaintexts = List.copyOf(plaintexts);
-        this.affines = List.copyOf(affines);
-        this.layouts = List.copyOf(layouts);
-        this.nodeLayout = nodeLayout;
-        this.nodeAffine = nodeAffine;
-        this.nodeDepth = nodeDepth;
-        this.nodeLevels = nodeLevels;
+        this.code = program.code();
+        this.nodeOf = program.nodeOf();
+        this.opDepth = program.opDepth();
+        this.scaleRef = program.scaleRef();
+        this.plaintexts = List.copyOf(program.plaintexts());
+        this.affines = List.copyOf(tables.affines());
+        this.layouts = List.copyOf(tables.layouts());
+        this.nodeLayout = tables.nodeLayout();
+        this.nodeAffine = tables.nodeAffine();
+        this.nodeDepth = tables.nodeDepth();
+        this.nodeLevels = tables.nodeLevels();
         this.outputLayout = nodeLayout[net.output()];
         this.outputAffine = nodeAffine[net.output()];
-        this.registerCount = registerCount;
-        this.depth = depth;
-        this.galoisSteps = galoisSteps;
+        this.registerCount = program.registerCount();
+        this.depth = program.depth();
+        this.galoisSteps = program.galoisSteps();
         this.lastUse = new int[registerCount];
         Arrays.fill(lastUse, -1);
         for (int i = 0; i < instructionCount(); i++) {
