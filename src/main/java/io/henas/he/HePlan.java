@@ -194,6 +194,32 @@ public final class HePlan {
     /** Rotation steps used (left rotations in {@code [1, N/2)}), sorted: the Galois key set. */
     public int[] galoisSteps() { return galoisSteps.clone(); }
 
+    /**
+     * For each Galois step of {@link #galoisSteps()}, the highest level (number of data primes minus one) of an
+     * operand the plan rotates by it: a key for that step is never needed above this level, so it can be generated
+     * (and stored) with only {@code level + 1} data primes. Sorted by step.
+     */
+    public java.util.SortedMap<Integer, Integer> galoisKeyLevels() {
+        java.util.TreeMap<Integer, Integer> m = new java.util.TreeMap<>();
+        for (int i = 0; i < instructionCount(); i++) {
+            if (op(i) == OpCode.ROTATE || op(i) == OpCode.ROTATE_HOISTED) {
+                m.merge(b(i), level(i), Math::max);
+            }
+        }
+        return m;
+    }
+
+    /** The highest level at which the plan relinearizes, or -1 if it never does (no relinearization key needed). */
+    public int relinearizationKeyLevel() {
+        int level = -1;
+        for (int i = 0; i < instructionCount(); i++) {
+            if (op(i) == OpCode.RELINEARIZE) {
+                level = Math.max(level, level(i));
+            }
+        }
+        return level;
+    }
+
     /** Slot of pixel {@code (y, x)} of channel {@code c} of a value in {@code layout} (inside its register). */
     public int slotOf(Layout layout, int c, int y, int x) {
         return layout.block(c) * blockSize + layout.offset(y, x, gridWidth);
