@@ -171,7 +171,14 @@ final class ConvLowering {
         return Math.floorMod(((ky - pad) * ctx.w0() + (kx - pad)) * gap, ctx.slots());
     }
 
-    /** Rotations of input register {@code rin} by every valid kernel offset (index ky*k+kx; -1 = unused). */
+    /**
+     * Rotations of input register {@code rin} by every valid kernel offset (index ky*k+kx; -1 = unused). A kernel
+     * with valid taps off both the center row and the center column rotates in two hoisted levels: first by the
+     * column offsets {@code dx*g} and the row offsets {@code dy*g*W0} of the center column (one decomposition of the
+     * input), then each column rotation by the row offsets (one decomposition per column). The count is the same as
+     * rotating by every 2-D offset ({@code valid taps - 1}), but the Galois keys drop from {@code k^2 - 1} to
+     * {@code 2(k - 1)}, shared by every layer with the same gap.
+     */
     private int[] babySteps(int rin, boolean[][] pairsOfInput, Geometry geo) {
         int k = geo.k();
         int[] baby = new int[k * k];
@@ -185,10 +192,54 @@ final class ConvLowering {
         if (!used) {
             return baby;
         }
+        int pad = geo.pad();
+        int offRow = 0;
+        int offCol = 0;
+        for (int t = 0; t < k; t++) {
+            offRow += geo.validY()[t] && t != pad ? 1 : 0;
+            offCol += geo.validX()[t] && t != pad ? 1 : 0;
+        }
+        if (offRow > 0 && offCol > 0 && distinctSteps(geo)) {
+            // Level 1 from the input: the center row (dy = 0) and the center column (dx = 0).
+            int[] first = new int[offRow + offCol];
+            int f = 0;
+            for (int kx = 0; kx < k; kx++) {
+                if (geo.validX()[kx] && kx != pad) {
+                    first[f++] = ky0(kx, geo);
+                }
+            }
+            for (int ky = 0; ky < k; ky++) {
+                if (geo.validY()[ky] && ky != pad) {
+                    first[f++] = ky * k + pad;
+                }
+            }
+            baby[pad * k + pad] = rin;
+            rotateGroup(rin, first, baby, geo);
+            // Level 2 from each off-center column rotation: its off-center rows.
+            for (int kx = 0; kx < k; kx++) {
+                if (!geo.validX()[kx] || kx == pad) {
+                    continue;
+                }
+                int[] second = new int[offRow];
+                int sIdx = 0;
+                for (int ky = 0; ky < k; ky++) {
+                    if (geo.validY()[ky] && ky != pad) {
+                        second[sIdx++] = ky * k + kx;
+                    }
+                }
+                int src = baby[pad * k + kx];
+                int[] rows = new int[second.length];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = offsetStep(second[i] / k, pad, pad, geo.gap());
+                }
+                hoisted(src, rows, second, baby);
+            }
+            return baby;
+        }
         int rotations = 0;
         for (int ky = 0; ky < k; ky++) {
             for (int kx = 0; kx < k; kx++) {
-                if (geo.validY()[ky] && geo.validX()[kx] && offsetStep(ky, kx, geo.pad(), geo.gap()) != 0) {
+                if (geo.validY()[ky] && geo.validX()[kx] && offsetStep(ky, kx, pad, geo.gap()) != 0) {
                     rotations++;
                 }
             }
@@ -198,7 +249,7 @@ final class ConvLowering {
         }
         for (int ky = 0; ky < k; ky++) {
             for (int kx = 0; kx < k; kx++) {
-                int step = offsetStep(ky, kx, geo.pad(), geo.gap());
+                int step = offsetStep(ky, kx, pad, geo.gap());
                 if (geo.validY()[ky] && geo.validX()[kx]) {
                     baby[ky * k + kx] = step == 0 ? rin
                             : rotations >= 2 ? em.rotateHoisted(rin, step) : em.rotate(rin, step);
@@ -206,6 +257,40 @@ final class ConvLowering {
             }
         }
         return baby;
+    }
+
+    /** Tap index of column {@code kx} in the center row. */
+    private static int ky0(int kx, Geometry geo) {
+        return geo.pad() * geo.k() + kx;
+    }
+
+    /** Rotates {@code src} to each tap of {@code taps} by its kernel offset (hoisted when two or more). */
+    private void rotateGroup(int src, int[] taps, int[] baby, Geometry geo) {
+        int[] steps = new int[taps.length];
+        for (int i = 0; i < taps.length; i++) {
+            steps[i] = offsetStep(taps[i] / geo.k(), taps[i] % geo.k(), geo.pad(), geo.gap());
+        }
+        hoisted(src, steps, taps, baby);
+    }
+
+    private void hoisted(int src, int[] steps, int[] taps, int[] baby) {
+        if (steps.length >= 2) {
+            em.hoist(src);
+        }
+        for (int i = 0; i < steps.length; i++) {
+            baby[taps[i]] = steps.length >= 2 ? em.rotateHoisted(src, steps[i]) : em.rotate(src, steps[i]);
+        }
+    }
+
+    /** Whether every off-center row and column offset is a non-zero step (always, unless the ring is tiny). */
+    private boolean distinctSteps(Geometry geo) {
+        for (int t = 0; t < geo.k(); t++) {
+            if (t != geo.pad() && (offsetStep(t, geo.pad(), geo.pad(), geo.gap()) == 0
+                    || offsetStep(geo.pad(), t, geo.pad(), geo.gap()) == 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The products of input register ri into the accumulators of output register ro, every diagonal. */

@@ -14,11 +14,13 @@ import io.henas.ir.Shape;
  * <p><b>Operations.</b>
  * <ul>
  *   <li>k x k convolution, baby-step giant-step: each input ciphertext is rotated once per kernel offset by
- *       {@code ((ky-pad)*W0 + (kx-pad)) * gap} (hoisted: one decomposition); for each output ciphertext and block
+ *       {@code ((ky-pad)*W0 + (kx-pad)) * gap}, in two hoisted levels (the centre row and column from the input,
+ *       then each off-centre column by the off-centre row offsets) so the Galois keys are the {@code 2(k-1)} row and
+ *       column offsets rather than the {@code k^2-1} 2-D ones; for each output ciphertext and block
  *       diagonal d (output block j meets input block j + d), the rotated inputs are multiplied by masked weight
  *       plaintexts (pre-rotated by {@code d*B}) and accumulated, the sum is rotated by {@code d*B} (before rescaling)
  *       and added; one rescale and a bias plaintext per output ciphertext. Rotations: {@code inCts*(k^2-1) +
- *       outCts*(diagonals-1)}; Galois keys: the k^2-1 offsets plus the block steps. A single input ciphertext with
+ *       outCts*(diagonals-1)}; Galois keys: the 2(k-1) offsets plus the block steps. A single input ciphertext with
  *       {@code C <= P/2} channels is first replicated into every block group (log2(P/C') rotations, C' =
  *       nextPow2(C)) so that only C' diagonals remain. With one channel per ciphertext, taps that never touch padding are
  *       constants (MUL_CONST): pointwise convolutions become constant-weighted sums. Depthwise convolution uses only
@@ -27,9 +29,10 @@ import io.henas.ir.Shape;
  *       {@code 2 log2 k} rotations per direction), the {@code 1/k^2} folded into the next layer (merge) or a
  *       MUL_CONST (no merge).</li>
  *   <li>Dense over a {@code C x 1 x 1} map (after global pooling): exactly a 1x1 convolution (above), the units
- *       packed P to a ciphertext. Dense over a larger map: per unit, masked ct x pt products over the input
- *       ciphertexts accumulated, one rescale, then rotate-and-sum over the occupied blocks and the valid pixels into
- *       slot 0, plus the bias; unit u lands in its own ciphertext, slot 0.</li>
+ *       packed P to a ciphertext. Dense over a larger map: block-diagonal baby-step giant-step as for a convolution
+ *       (units packed P to a ciphertext), then one rotate-and-sum over the valid pixels of all blocks at once
+ *       ({@link DenseLowering}); with one channel per ciphertext, per unit: masked products over the input
+ *       ciphertexts, one rescale, rotate-and-sum into slot 0 of its own ciphertext.</li>
  *   <li>Square: MUL_CT + RELINEARIZE + RESCALE (one level). POLY2 merged: {@code s * (s + B'/A')} (one level),
  *       {@code A'} and {@code C'} left pending for the next linear layer (weights and per-position bias, exact at the
  *       padded borders). POLY2 unmerged: x^2, then {@code a x^2} and {@code b x} (two levels), plus c.</li>
