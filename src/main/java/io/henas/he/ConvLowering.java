@@ -108,7 +108,7 @@ final class ConvLowering {
                 diagonals = Math.min(diagonals, cp);
                 int r = inRegs[0];
                 for (int m = cp; m < perCt; m *= 2) {
-                    int t = em.rotate(r, -m * ctx.blockSize());
+                    int t = em.rotate(r, m * ctx.blockSize()); // m*B left: the copies wrap around, same sum
                     int sum = em.newReg(em.depth(r));
                     em.emit(OpCode.ADD, sum, r, t, em.depth(r));
                     r = sum;
@@ -141,30 +141,64 @@ final class ConvLowering {
                     products(ops, geo, st, ri, ro);
                 }
             }
-            // Giant steps: rotate each diagonal's degree-2 sum by d*B and add; one rescale and the bias.
+            // Giant steps: each diagonal's degree-2 sum rotated by d*B into place; one rescale and the bias.
             int out = outL.regAt(ro);
-            boolean outStarted = st.started()[ro][0];
-            for (int d = 1; d < perCt; d++) {
-                if (!st.started()[ro][d]) {
-                    continue;
-                }
-                if (!outStarted) {
-                    em.rotateInto(out, st.acc()[ro][d], d * ctx.blockSize());
-                    outStarted = true;
-                } else {
-                    int r = em.rotate(st.acc()[ro][d], d * ctx.blockSize());
-                    em.emit(OpCode.ADD, out, out, r, em.depth(out));
-                }
-            }
-            if (!outStarted) {
-                throw new HeCompileException(n.name() + ": output register " + ro + " receives no product");
-            }
+            giantSteps(em, n, ro, out, st.acc()[ro], st.started()[ro], ctx.blockSize());
             em.target(-1);
             em.rescale(out);
             em.emit(OpCode.ADD_PLAIN, out, out, em.pt(new Plaintext.ConvBias(n.id(), inLid, outLid, inAff, fold, ro)),
                     em.depth(out));
         }
         return outL;
+    }
+
+    /**
+     * {@code out = sum_d rot(acc[d], d*B)} over the started diagonals, {@code acc[0]} being {@code out} itself. When
+     * the started diagonals above 0 are exactly {@code 1..D}, Horner's scheme {@code rot(rot(acc[D], B) + acc[D-1],
+     * B) + ...} needs the same D rotations but one Galois key (B) instead of D; otherwise each diagonal is rotated by
+     * its own step {@code d*B}.
+     */
+    static void giantSteps(Emitter em, LoweredNet.Node n, int ro, int out, int[] acc, boolean[] started, int b) {
+        int top = 0;
+        int count = 0;
+        for (int d = 1; d < started.length; d++) {
+            if (started[d]) {
+                top = d;
+                count++;
+            }
+        }
+        if (!started[0] && count == 0) {
+            throw new HeCompileException(n.name() + ": output register " + ro + " receives no product");
+        }
+        if (count >= 2 && count == top) {
+            int t = acc[top];
+            for (int d = top - 1; d >= 1; d--) {
+                int r = em.rotate(t, b);
+                int sum = em.newReg(em.depth(r));
+                em.emit(OpCode.ADD, sum, r, acc[d], em.depth(r));
+                t = sum;
+            }
+            if (started[0]) {
+                int r = em.rotate(t, b);
+                em.emit(OpCode.ADD, out, out, r, em.depth(out));
+            } else {
+                em.rotateInto(out, t, b);
+            }
+            return;
+        }
+        boolean outStarted = started[0];
+        for (int d = 1; d < started.length; d++) {
+            if (!started[d]) {
+                continue;
+            }
+            if (!outStarted) {
+                em.rotateInto(out, acc[d], d * b);
+                outStarted = true;
+            } else {
+                int r = em.rotate(acc[d], d * b);
+                em.emit(OpCode.ADD, out, out, r, em.depth(out));
+            }
+        }
     }
 
     private int offsetStep(int ky, int kx, int pad, int gap) {

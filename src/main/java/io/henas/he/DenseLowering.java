@@ -62,22 +62,7 @@ final class DenseLowering {
                     em.accumulate(started, d, acc[d], inL.regAt(ri), pt, false);
                 }
             }
-            boolean outStarted = started[0];
-            for (int d = 1; d < perCt; d++) {
-                if (!started[d]) {
-                    continue;
-                }
-                if (!outStarted) {
-                    em.rotateInto(out, acc[d], d * ctx.blockSize());
-                    outStarted = true;
-                } else {
-                    int r = em.rotate(acc[d], d * ctx.blockSize());
-                    em.emit(OpCode.ADD, out, out, r, em.depth(out));
-                }
-            }
-            if (!outStarted) {
-                throw new HeCompileException(n.name() + ": output register " + ro + " receives no product");
-            }
+            ConvLowering.giantSteps(em, n, ro, out, acc, started, ctx.blockSize());
             em.rescale(out);
             int r = em.strideSum(out, rows[1], inL.gap());
             r = em.strideSum(r, rows[0], inL.gap() * ctx.w0());

@@ -19,9 +19,10 @@ import io.henas.ir.Shape;
  *       column offsets rather than the {@code k^2-1} 2-D ones; for each output ciphertext and block
  *       diagonal d (output block j meets input block j + d), the rotated inputs are multiplied by masked weight
  *       plaintexts (pre-rotated by {@code d*B}) and accumulated, the sum is rotated by {@code d*B} (before rescaling)
- *       and added; one rescale and a bias plaintext per output ciphertext. Rotations: {@code inCts*(k^2-1) +
- *       outCts*(diagonals-1)}; Galois keys: the 2(k-1) offsets plus the block steps. A single input ciphertext with
- *       {@code C <= P/2} channels is first replicated into every block group (log2(P/C') rotations, C' =
+ *       and added, by Horner's scheme when the diagonals are 0..D (D rotations by B: one Galois key); one rescale
+ *       and a bias plaintext per output ciphertext. Rotations: {@code inCts*(k^2-1) + outCts*(diagonals-1)}; Galois
+ *       keys: the 2(k-1) offsets plus B (plus d*B for sparse diagonals). A single input ciphertext with
+ *       {@code C <= P/2} channels is first replicated into every block group (log2(P/C') rotations by C'B, 2C'B, ..., C' =
  *       nextPow2(C)) so that only C' diagonals remain. With one channel per ciphertext, taps that never touch padding are
  *       constants (MUL_CONST): pointwise convolutions become constant-weighted sums. Depthwise convolution uses only
  *       the diagonals that pair a channel with itself.</li>
