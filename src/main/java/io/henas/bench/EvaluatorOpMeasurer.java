@@ -76,12 +76,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             throw new IllegalArgumentException("logN " + logN + " holds no level at 128 bits, so it cannot be calibrated");
         }
         HeParameters p = ParameterSelector.at(logN, depth, o, List.of());
-        int[] bits = new int[p.primeBits().size() + 1];
-        for (int i = 0; i < p.primeBits().size(); i++) {
-            bits[i] = p.primeBits().get(i);
-        }
-        bits[bits.length - 1] = p.specialPrimeBits();
-        return CkksParameters.of(CkksParameters.Literal.fromBits(logN, p.scaleBits(), Security.HE_STANDARD_128, bits));
+        return p.ckksParameters(Security.HE_STANDARD_128);
     }
 
     @Override

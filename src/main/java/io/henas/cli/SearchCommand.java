@@ -225,7 +225,12 @@ final class SearchCommand implements Callable<Integer> {
         Path model = kneeDir.resolve("model.henas");
         if (!Files.exists(model)) {
             ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", io.henas.search.RunManifest.gitCommit());
-            HePlan plan = HePlan.compile(src.folded().net(), CompileOptions.defaults(space.he().merge()));
+            java.util.List<double[]> calib = new java.util.ArrayList<>();
+            for (int i = 0; i < Math.min(io.henas.export.CalibratedCompile.DEFAULT_IMAGES, split.train().size()); i++) {
+                calib.add(split.train().image(i));
+            }
+            HePlan plan = io.henas.export.CalibratedCompile.compile(src.folded(), CompileOptions.defaults(
+                    space.he().merge()), calib);
             ExportedModel m = ModelExporter.write(model, src, plan);
             System.err.printf(Locale.ROOT, "knee: exported %s (logN %d, log QP %d, %.1f-bit security)%n", model,
                     m.heParameters().logN(), m.heParameters().logQp(), m.heParameters().securityBits());

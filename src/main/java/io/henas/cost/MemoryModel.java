@@ -4,19 +4,20 @@ import io.henas.he.HePlan;
 import io.henas.he.HeParameters;
 
 /**
- * Key and ciphertext sizes for SEAL-style hybrid key switching with one special prime: a key-switching key (the
- * relinearization key or one Galois key) has one digit per data prime, each digit two polynomials over all data
- * primes plus the special prime; coefficients are stored as 8-byte words in NTT form.
+ * Key and ciphertext sizes for hybrid key switching with {@code k} special primes and digits of {@code alpha} data
+ * primes (SEAL's is {@code k = alpha = 1}): a key-switching key (the relinearization key or one Galois key) has one
+ * entry per digit, each two polynomials over all data primes plus the special primes; coefficients are stored as
+ * 8-byte words in NTT form.
  */
 public final class MemoryModel {
     private MemoryModel() {
     }
 
-    /** Bytes of one key-switching key: {@code (L+1) digits x 2 x (L+2) primes x N x 8}. */
+    /** Bytes of one key-switching key: {@code digits x 2 x (L+1+k) primes x N x 8}. */
     public static long keySwitchKeyBytes(HeParameters p) {
         long n = 1L << p.logN();
         long data = p.dataPrimes();
-        return data * 2 * (data + 1) * n * 8;
+        return (long) p.digits() * 2 * (data + p.specialPrimes()) * n * 8;
     }
 
     /**

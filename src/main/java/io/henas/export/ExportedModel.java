@@ -33,7 +33,7 @@ import io.henas.train.WeightsJson;
  *       "entries": {NAME: {"sha256": HEX, "bytes": N}}, "he": {...}, "provenance": {...}}}. {@code he} holds
  *       {@code compile_options} ({@link CompileOptions#toJson}, logN fixed), {@code parameters}
  *       ({@link HeParameters#toJson}: logN, prime bits, special prime bits, scale bits, log_qp, security bits, Galois
- *       steps), {@code primes} and {@code special_prime} (the concrete moduli), {@code secure}, {@code depth},
+ *       steps), {@code primes} and {@code special_primes} (the concrete moduli), {@code secure}, {@code depth},
  *       {@code instructions} and {@code plan_fingerprint} ({@link HePlan#fingerprint}). {@code provenance} is
  *       {@link Provenance#toJson}.</li>
  *   <li>{@value #NET} (required): the folded network and its weights in train's {@code henas-weights-v1} JSON
@@ -96,7 +96,73 @@ public final class ExportedModel {
         return read(file, true);
     }
 
+    /** A file's validated entries and its parsed manifest (the HE section not yet checked). */
+    private record Raw(Map<String, byte[]> entries, Map<String, Object> manifest) {
+    }
+
+    /**
+     * Reads what an existing {@code .henas} file holds besides its HE section (folded weights, architecture, metrics,
+     * DL4J model, provenance; entries checked against their hashes), to re-export it with the current compiler and
+     * parameter selector. The HE section is not checked, so files from earlier henas versions load.
+     *
+     * @return the source and the old manifest (for recording what was re-exported)
+     * @throws ExportFormatException if the file is corrupt or tampered with
+     */
+    public static Map.Entry<ModelSource, Map<String, Object>> readSource(Path file) throws IOException {
+        Raw r = readRaw(file);
+        String src = file.toString();
+        FoldedNet folded = readNet(r.entries().get(NET), src);
+        Provenance prov = Provenance.fromJson(obj(r.manifest().get("provenance"), src, "provenance"), src);
+        String name = r.manifest().get("name") instanceof String s ? s : "model";
+        Map<String, Object> arch = null;
+        if (r.entries().containsKey(ARCHITECTURE)) {
+            arch = Json.asObject(Json.parse(new String(r.entries().get(ARCHITECTURE), StandardCharsets.UTF_8),
+                    src + "!" + ARCHITECTURE), src + "!" + ARCHITECTURE);
+        }
+        Map<String, Object> metrics = null;
+        if (r.entries().containsKey(METRICS)) {
+            metrics = Json.asObject(Json.parse(new String(r.entries().get(METRICS), StandardCharsets.UTF_8),
+                    src + "!" + METRICS), src + "!" + METRICS);
+        }
+        return Map.entry(new ModelSource(name, folded, arch, prov, metrics, r.entries().get(DL4J)), r.manifest());
+    }
+
     static ExportedModel read(Path file, boolean allowInsecure) throws IOException {
+        Raw r0 = readRaw(file);
+        Map<String, byte[]> raw = r0.entries();
+        Map<String, Object> m = r0.manifest();
+        String src = file.toString();
+        FoldedNet folded = readNet(raw.get(NET), src);
+        Map<String, Object> he = obj(m.get("he"), src, "he");
+        HePlan plan;
+        CkksParameters ckks;
+        try {
+            CompileOptions opts = CompileOptions.fromJson(obj(he.get("compile_options"), src, "he.compile_options"));
+            plan = allowInsecure ? HePlan.compileInsecure(folded.net(), opts, opts.logN())
+                    : HePlan.compile(folded.net(), opts);
+            new PlanBinding(plan, folded.weights());
+            String fp = String.valueOf(he.get("plan_fingerprint"));
+            if (!plan.fingerprint().equals(fp)) {
+                throw new ExportFormatException(src + ": the recompiled plan must have fingerprint " + fp
+                        + ", but has " + plan.fingerprint() + " (file from an incompatible henas version?)");
+            }
+            if (!plan.parameters().toJson().equals(normalize(obj(he.get("parameters"), src, "he.parameters")))) {
+                throw new ExportFormatException(src + ": he.parameters must equal the recompiled plan's "
+                        + plan.parameters().toJson() + ", but were " + he.get("parameters"));
+            }
+            ckks = ckksParameters(plan.parameters(), he, src, allowInsecure);
+        } catch (ExportFormatException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ExportFormatException(src + ": invalid HE section: " + e.getMessage(), e);
+        }
+        Provenance prov = Provenance.fromJson(obj(m.get("provenance"), src, "provenance"), src);
+        String name = m.get("name") instanceof String s ? s : "model";
+        return new ExportedModel(file, name, folded, plan, ckks, prov,
+                new String(raw.get(MANIFEST), StandardCharsets.UTF_8), raw);
+    }
+
+    private static Raw readRaw(Path file) throws IOException {
         String src = file.toString();
         byte[] whole = Files.readAllBytes(file);
         Map<String, byte[]> raw = new LinkedHashMap<>();
@@ -162,34 +228,7 @@ public final class ExportedModel {
                         + " bytes, but has " + data.length);
             }
         }
-        FoldedNet folded = readNet(raw.get(NET), src);
-        Map<String, Object> he = obj(m.get("he"), src, "he");
-        HePlan plan;
-        CkksParameters ckks;
-        try {
-            CompileOptions opts = CompileOptions.fromJson(obj(he.get("compile_options"), src, "he.compile_options"));
-            plan = allowInsecure ? HePlan.compileInsecure(folded.net(), opts, opts.logN())
-                    : HePlan.compile(folded.net(), opts);
-            new PlanBinding(plan, folded.weights());
-            String fp = String.valueOf(he.get("plan_fingerprint"));
-            if (!plan.fingerprint().equals(fp)) {
-                throw new ExportFormatException(src + ": the recompiled plan must have fingerprint " + fp
-                        + ", but has " + plan.fingerprint() + " (file from an incompatible henas version?)");
-            }
-            if (!plan.parameters().toJson().equals(normalize(obj(he.get("parameters"), src, "he.parameters")))) {
-                throw new ExportFormatException(src + ": he.parameters must equal the recompiled plan's "
-                        + plan.parameters().toJson() + ", but were " + he.get("parameters"));
-            }
-            ckks = ckksParameters(plan.parameters(), he, src, allowInsecure);
-        } catch (ExportFormatException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new ExportFormatException(src + ": invalid HE section: " + e.getMessage(), e);
-        }
-        Provenance prov = Provenance.fromJson(obj(m.get("provenance"), src, "provenance"), src);
-        String name = m.get("name") instanceof String s ? s : "model";
-        return new ExportedModel(file, name, folded, plan, ckks, prov,
-                new String(raw.get(MANIFEST), StandardCharsets.UTF_8), raw);
+        return new Raw(raw, m);
     }
 
     /** JSON numbers parse as Long or Double; HeParameters.toJson holds Integer lists: compare by value. */
@@ -201,7 +240,11 @@ public final class ExportedModel {
         return out;
     }
 
+    @SuppressWarnings("unchecked")
     private static Object norm(Object v) {
+        if (v instanceof Map<?, ?> mm) {
+            return normalize((Map<String, Object>) mm);
+        }
         if (v instanceof List<?> l) {
             List<Object> o = new ArrayList<>();
             l.forEach(x -> o.add(norm(x)));
@@ -217,13 +260,14 @@ public final class ExportedModel {
                                                  boolean allowInsecure) throws ExportFormatException {
         long[] chain = ModelExporter.primes(p);
         List<Long> q = new ArrayList<>();
-        for (int i = 0; i < chain.length - 1; i++) {
-            q.add(chain[i]);
+        List<Long> sp = new ArrayList<>();
+        for (int i = 0; i < chain.length; i++) {
+            (i < p.dataPrimes() ? q : sp).add(chain[i]);
         }
         Object stored = he.get("primes");
-        if (!q.equals(stored) || !(he.get("special_prime") instanceof Long sp) || sp != chain[chain.length - 1]) {
-            throw new ExportFormatException(src + ": he.primes must be " + q + " + special " + chain[chain.length - 1]
-                    + ", but were " + stored + " + special " + he.get("special_prime"));
+        if (!q.equals(stored) || !sp.equals(he.get("special_primes"))) {
+            throw new ExportFormatException(src + ": he.primes must be " + q + " + special " + sp
+                    + ", but were " + stored + " + special " + he.get("special_primes"));
         }
         boolean secure = p.securityBits() >= 128;
         if (!secure && !allowInsecure) {
@@ -231,8 +275,7 @@ public final class ExportedModel {
                     + " at N = 2^" + p.logN() + " gives " + p.securityBits() + " bits");
         }
         try {
-            return CkksParameters.of(new CkksParameters.Literal(p.logN(), q, chain[chain.length - 1],
-                    Math.pow(2, p.scaleBits()), secure ? Security.HE_STANDARD_128 : Security.INSECURE_NO_BOUND));
+            return p.ckksParameters(secure ? Security.HE_STANDARD_128 : Security.INSECURE_NO_BOUND);
         } catch (IllegalArgumentException e) {
             throw new ExportFormatException(src + ": parameters must be 128-bit secure: " + e.getMessage(), e);
         }
