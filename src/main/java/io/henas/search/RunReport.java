@@ -52,6 +52,35 @@ final class RunReport {
         return m;
     }
 
+    /** {@link #trialJson(Trial)} plus, in a multi-fidelity run, the rung it reached and every rung's result. */
+    static Map<String, Object> trialJson(Trial t, SearchResult r) {
+        Map<String, Object> m = trialJson(t);
+        if (!r.rungs().multiFidelity()) {
+            return m;
+        }
+        Map<Integer, RungResult> rs = r.rungResults().getOrDefault(t.id(), Map.of());
+        m.put("rung", Rungs.topRung(t, rs));
+        List<Map<String, Object>> list = new ArrayList<>();
+        Trial first = r.rung0().stream().filter(x -> x.id() == t.id()).findFirst().orElse(t);
+        list.add(rungJson(0, r.rungs().rungs().get(0), first.evaluation()));
+        for (RungResult g : rs.values()) {
+            list.add(rungJson(g.rung(), g.budget(), g.evaluation()));
+        }
+        m.put("rungs", list);
+        return m;
+    }
+
+    private static Map<String, Object> rungJson(int rung, RungPlan.Rung budget, Evaluation e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rung", rung);
+        m.put("train_images", budget.trainImages());
+        m.put("epochs", budget.epochs());
+        m.put("status", e.status().name());
+        m.put("accuracy", e.accuracy());
+        m.put("train_seconds", e.trainSeconds());
+        return m;
+    }
+
     static Map<String, Object> paretoJson(String spaceName, SearchConfig config, SearchResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("space", spaceName);
@@ -64,9 +93,15 @@ final class RunReport {
         m.put("generations", r.generations());
         m.put("trials", r.trials().size());
         m.put("rejected_by_codec", r.rejected());
-        m.put("knee", r.knee().map(RunReport::trialJson).orElse(null));
-        m.put("front", r.front().stream().map(RunReport::trialJson).toList());
-        m.put("references", r.references().stream().map(RunReport::trialJson).toList());
+        if (r.rungs().multiFidelity()) {
+            m.put("rungs", r.rungs().rungs().stream().map(g -> Map.of("train_images", g.trainImages(), "epochs",
+                    g.epochs())).toList());
+            m.put("promote", r.rungs().promote());
+            m.put("front_definition", "each model on the highest rung it reached");
+        }
+        m.put("knee", r.knee().map(t -> trialJson(t, r)).orElse(null));
+        m.put("front", r.front().stream().map(t -> trialJson(t, r)).toList());
+        m.put("references", r.references().stream().map(t -> trialJson(t, r)).toList());
         m.put("reference_comparison", comparisons(r));
         return m;
     }
