@@ -87,7 +87,12 @@ public final class HenasEvaluator {
      */
     public static StagedEvaluator.RungTrainStage<Architecture> rungTrainStage(SearchSpace space, DataSplit data,
                                                                              long runSeed) {
-        List<TrainBudget> rungs = space.rungs();
+        return rungTrainStage(space, space.rungs(), data, runSeed);
+    }
+
+    /** As {@link #rungTrainStage(SearchSpace, DataSplit, long)} over any list of budgets (rung 0 = the proxy). */
+    public static StagedEvaluator.RungTrainStage<Architecture> rungTrainStage(SearchSpace space,
+            List<TrainBudget> rungs, DataSplit data, long runSeed) {
         DataSplit.Selection[] selections = new DataSplit.Selection[rungs.size()];
         return (c, rung) -> {
             if (rung < 1 || rung >= rungs.size()) {
@@ -124,9 +129,31 @@ public final class HenasEvaluator {
         if (space.rungs().isEmpty()) {
             return RungPlan.single();
         }
-        return new RungPlan(space.rungs().stream().map(b -> new RungPlan.Rung(Math.max(1, Math.min(b.trainImages(),
-                data.train().size() - Math.min(b.validationImages(), data.train().size() - 1))), b.epochs())).toList(),
-                space.promote());
+        return new RungPlan(fidelityPlan(space, data).rungs(), space.promote());
+    }
+
+    /**
+     * The budgets a fidelity sample trains on: the space's {@code train.rungs}, or without rungs its proxy then its
+     * full budget.
+     */
+    public static List<TrainBudget> fidelityBudgets(SearchSpace space) {
+        return space.rungs().isEmpty() ? List.of(space.proxy(), space.full()) : space.rungs();
+    }
+
+    /** {@link #fidelityBudgets} as a schedule, with the images each really gets from {@code data}. */
+    public static RungPlan fidelityPlan(SearchSpace space, DataSplit data) {
+        return new RungPlan(fidelityBudgets(space).stream().map(b -> new RungPlan.Rung(Math.max(1, Math.min(
+                b.trainImages(), data.train().size() - Math.min(b.validationImages(), data.train().size() - 1))),
+                b.epochs())).toList(), 1.0);
+    }
+
+    /** The production evaluator training on {@link #fidelityBudgets} (rung 0 = the proxy, as in a search). */
+    public static StagedEvaluator<Architecture> createForFidelity(SearchSpace space, DataSplit data, long runSeed,
+            Path calibration, Supplier<OpMeasurer> measurer, Consumer<String> log) {
+        DataSplit.Selection proxy = proxySelection(space, data);
+        return new StagedEvaluator<>(costStage(space, calibration, measurer, log), trainStage(space, proxy, runSeed),
+                rungTrainStage(space, fidelityBudgets(space), data, runSeed), constraints(space),
+                THREADS_PER_TRAINING, provenance(space, data, proxy));
     }
 
     /** Manifest entries describing the data and budget the evaluations use. */
