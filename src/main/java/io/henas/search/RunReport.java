@@ -171,7 +171,8 @@ final class RunReport {
         }
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(600).title("Pareto front: " + spaceName)
-                .xAxisTitle("predicted encrypted latency (s)").yAxisTitle("proxy accuracy").build();
+                .xAxisTitle("predicted encrypted latency (s)").yAxisTitle(r.rungs().multiFidelity()
+                        ? "accuracy on the highest rung reached" : "proxy accuracy").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(7);
         double lMin = ok.stream().mapToDouble(t -> t.evaluation().latencySeconds()).min().orElse(1);

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * report.html of a multi-fidelity run: readable architecture strings, drawings, rung accuracies and commands; and a
  * real headless Chromium renders it (skipped when /usr/bin/chromium is absent; {@code apt-get install -y chromium}).
- * The same check by hand: {@code scripts/report-screenshot.sh RUN_DIR OUT.png}.
+ * The screenshot is kept as {@code target/report-screenshot.png}. The same check by hand:
+ * {@code scripts/report-screenshot.sh RUN_DIR OUT.png}.
  */
 class ReportRenderTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -84,6 +85,8 @@ class ReportRenderTest {
                 .toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium did not finish in 120 s");
         assertTrue(Files.exists(shot), "no screenshot; log: " + Files.readString(dir.resolve("chromium.log")));
+        Files.createDirectories(Path.of("target"));
+        Files.copy(shot, Path.of("target", "report-screenshot.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         BufferedImage img = ImageIO.read(shot.toFile());
         assertEquals(1200, img.getWidth());
         // the page is not blank: many distinct colours (text, drawings, plots)
