@@ -28,9 +28,16 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
     private final String key;
     private final String label;
     private final String description;
+    private final int rung;
     private transient HazelcastInstance instance;
 
     EvaluationTask(String jobId, JobSpec job, NodeIdentity expected, Candidate<?> c) {
+        this(jobId, job, expected, c, 0);
+    }
+
+    /** A task that trains on rung {@code rung} of the search's multi-fidelity schedule (0 = the proxy). */
+    EvaluationTask(String jobId, JobSpec job, NodeIdentity expected, Candidate<?> c, int rung) {
+        this.rung = rung;
         this.jobId = Objects.requireNonNull(jobId, "jobId");
         this.job = Objects.requireNonNull(job, "job");
         this.expected = Objects.requireNonNull(expected, "expected");
@@ -41,7 +48,12 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
     }
 
     String key() {
-        return key;
+        return resultKey(key, rung);
+    }
+
+    /** The key a result travels under: the candidate key, with {@code @rungR} appended above rung 0. */
+    static String resultKey(String key, int rung) {
+        return rung == 0 ? key : key + "@rung" + rung;
     }
 
     @Override
@@ -60,7 +72,7 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
             throw new WorkerRefusedException("worker " + where() + " refused: " + bad.get());
         }
         TaskResult r = run(rt.prepare(jobId, job));
-        rt.log("evaluated " + label + " (" + key + "): " + r.status() + " in "
+        rt.log("evaluated " + label + " (" + resultKey(key, rung) + "): " + r.status() + " in "
                 + String.format(java.util.Locale.ROOT, "%.1f s", (r.finished().toEpochMilli()
                         - r.started().toEpochMilli()) / 1000.0));
         return r;
@@ -72,14 +84,14 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
         Instant start = Instant.now();
         Evaluation e;
         try {
-            e = Objects.requireNonNull(p.evaluator().evaluate(c), "evaluator returned null");
+            e = Objects.requireNonNull(p.evaluator().evaluate(c, rung), "evaluator returned null");
         } catch (InterruptedException ie) {
             throw ie;
         } catch (Exception ex) {
             String msg = ex.getMessage() == null ? "" : ": " + ex.getMessage();
             e = Evaluation.failed(ex.getClass().getSimpleName() + msg);
         }
-        return TaskResult.of(key, e, start, Instant.now(), where());
+        return TaskResult.of(resultKey(key, rung), e, start, Instant.now(), where());
     }
 
     private String where() {

@@ -17,6 +17,13 @@
  * parents + offspring. Objectives as {@code Vec<double[]>}, all maximised: accuracy, -latency (and optionally -depth).
  * Constraints: infeasible-last penalty (see {@link io.henas.search.Fitness}).
  *
+ * <p>Multi-fidelity: with a {@link io.henas.search.RungPlan} of several rungs, each generation's new candidates climb
+ * the rungs by successive halving ({@link io.henas.search.Promotion}: non-dominated rank of accuracy vs predicted
+ * latency); fitness and the front use each candidate's highest rung; rung results live in {@code rung_results}.
+ * {@link io.henas.search.FidelitySample} measures how well each rung ranks candidates like the top one (Kendall tau,
+ * Spearman rho). The report ({@code ReportPage}, {@code ReportCharts}, {@code BlockDrawing}) shows front models as
+ * layer strings and drawings with their rung accuracies and the commands that reproduce them.
+ *
  * <p>May depend on: {@code json} (and, through adapters written by the integrator, {@code space}, {@code ir},
  * {@code train}, {@code data}, {@code cost}, {@code he}, {@code export}, {@code ckks}, {@code rlwe}, {@code ring}).
  */
