@@ -66,8 +66,10 @@ class LayeringTest {
             if (imp.startsWith("io.henas.")) {
                 continue; // checked below with the qualified references
             }
-            if (JDK_ONLY.contains(pkg) && !imp.startsWith("java.")) {
-                out.add(file + ": io.henas." + pkg + " may import only the JDK (java.*), but imports " + imp);
+            // the JDK's Vector API module (jdk.incubator.vector) counts as the JDK: ring's vector NTT uses it
+            if (JDK_ONLY.contains(pkg) && !imp.startsWith("java.") && !imp.startsWith("jdk.incubator.vector.")) {
+                out.add(file + ": io.henas." + pkg + " may import only the JDK (java.*, jdk.incubator.vector.*), "
+                        + "but imports " + imp);
             }
         }
         String code = source.replaceAll("(?m)^\\s*package\\s+[\\w.]+\\s*;", "");

@@ -47,10 +47,25 @@ public final class BenchFixture implements AutoCloseable {
          * so callers that need few rotations should ask for few.
          */
         public Keys(CkksParameters params, int threads, int[] steps, boolean conjugation) {
-            this.params = params;
+            this(params, threads, generated(params, steps, conjugation));
+        }
+
+        private record Generated(SecretKey sk, EvaluationKeys keys) {
+        }
+
+        private static Generated generated(CkksParameters params, int[] steps, boolean conjugation) {
             KeyGenerator kg = new KeyGenerator(params.rlwe(), new Sampler());
             SecretKey sk = kg.secretKey();
-            EvaluationKeys keys = kg.evaluationKeys(sk, steps, conjugation);
+            return new Generated(sk, kg.evaluationKeys(sk, steps, conjugation));
+        }
+
+        private Keys(CkksParameters params, int threads, Generated g) {
+            this(params, threads, g.sk(), g.keys());
+        }
+
+        /** Encoder, encryptor, decryptor and evaluator on given keys (e.g. only the keys an op needs). */
+        public Keys(CkksParameters params, int threads, SecretKey sk, EvaluationKeys keys) {
+            this.params = params;
             this.encoder = new Encoder(params);
             this.evaluator = new Evaluator(params, keys, threads);
             this.encPar = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);
@@ -97,7 +112,8 @@ public final class BenchFixture implements AutoCloseable {
         this(keys, level, false);
     }
 
-    private BenchFixture(Keys keys, int level, boolean ownsKeys) {
+    /** A fixture at {@code level} on {@code keys}, closing them on {@link #close()} if {@code ownsKeys}. */
+    BenchFixture(Keys keys, int level, boolean ownsKeys) {
         CkksParameters params = keys.params;
         if (level < 0 || level > params.maxLevel()) {
             if (ownsKeys) {

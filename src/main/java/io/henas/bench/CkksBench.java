@@ -9,10 +9,11 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 import io.henas.ckks.CkksParameters;
-import io.henas.ckks.CkksPresets;
+import io.henas.ckks.Ciphertext;
 import io.henas.ring.Modulus;
 import io.henas.ring.NttTables;
 import io.henas.ring.Primes;
+import io.henas.rlwe.Security;
 
 /**
  * The {@code bench ckks} suite: for each ring degree, SEAL's default chain shape (8192: 5 primes of 43-44 bits,
@@ -29,26 +30,29 @@ public final class CkksBench {
     }
 
     /**
-     * The SEAL-default-shaped parameters for {@code logN} in [13, 15].
+     * SEAL's default chain for {@code logN} in [13, 15] ({@code CoeffModulus::BFVDefault(N)} bit sizes: the last
+     * prime special, the others data primes) at scale 2^40, as timed by the {@code seal-ops} harness.
      *
      * @throws IllegalArgumentException for other logN
      */
     public static CkksParameters sealDefault(int logN) {
-        return CkksParameters.of(switch (logN) {
-            case 13 -> CkksPresets.N13_SEAL_DEFAULT;
-            case 14 -> CkksPresets.N14_SEAL_DEFAULT;
-            case 15 -> CkksPresets.N15_SEAL_DEFAULT;
+        int[] bits = switch (logN) {
+            case 13 -> new int[]{43, 43, 44, 44, 44};
+            case 14 -> new int[]{48, 48, 48, 49, 49, 49, 49, 49, 49};
+            case 15 -> new int[]{55, 55, 55, 55, 55, 55, 55, 55, 55, 55, 55, 55, 55, 55, 55, 56};
             default -> throw new IllegalArgumentException("logN must be one of 13, 14, 15, but was " + logN);
-        });
+        };
+        // the primes of CkksPresets.N1x_SEAL_DEFAULT; the harness encodes at 2^40 on every degree
+        return CkksParameters.of(CkksParameters.Literal.fromBits(logN, 40, Security.HE_STANDARD_128, bits));
     }
 
-    /** Runs the suite for one degree; {@code progress} receives one line per op. */
+    /** Runs the suite once for one degree (keys, then every op); {@code progress} receives one line per op. */
     public static Map<String, Double> run(int logN, int threads, int samples, Consumer<String> progress) {
         return run(logN, threads, samples, Timing.Clock.WALL, progress);
     }
 
     /**
-     * Runs the suite for one degree on the given clock ({@link Timing.Clock#CPU} requires one thread).
+     * Runs the suite once for one degree on the given clock ({@link Timing.Clock#CPU} requires one thread).
      *
      * @throws IllegalArgumentException for CPU time with more than one thread
      */
@@ -58,41 +62,124 @@ public final class CkksBench {
     }
 
     /**
-     * Runs the given subset of {@link #OPS} for one degree.
+     * Runs the given subset of {@link #OPS} once for one degree.
      *
      * @throws IllegalArgumentException for an unknown op, or CPU time with more than one thread
      */
     public static Map<String, Double> run(int logN, int threads, int samples, Timing.Clock clock, List<String> ops,
                                           Consumer<String> progress) {
-        for (String op : ops) {
-            if (!OPS.contains(op)) {
-                throw new IllegalArgumentException("op must be one of " + OPS + ", but was '" + op + "'");
+        try (Suite s = new Suite(logN, threads, ops, clock, progress)) {
+            return s.measure(samples);
+        }
+    }
+
+    /**
+     * The suite at one degree with its keys generated once, so that rounds can alternate with SEAL's harness. Close
+     * to stop the evaluator's pool.
+     */
+    public static final class Suite implements AutoCloseable {
+        private final int logN;
+        private final List<String> ops;
+        private final Timing.Clock clock;
+        private final Consumer<String> progress;
+        private final BenchFixture fixture;
+        private final Map<String, Timed> timed = new LinkedHashMap<>();
+
+        /**
+         * Generates the keys the ops need (relinearization; Galois keys for step 1, or 1..8 with
+         * {@code rotate_hoisted_8}) and the operands at the top data level.
+         *
+         * @throws IllegalArgumentException for an unknown op, or CPU time with more than one thread
+         */
+        public Suite(int logN, int threads, List<String> ops, Timing.Clock clock, Consumer<String> progress) {
+            for (String op : ops) {
+                if (!OPS.contains(op)) {
+                    throw new IllegalArgumentException("op must be one of " + OPS + ", but was '" + op + "'");
+                }
+            }
+            if (clock == Timing.Clock.CPU && threads != 1) {
+                throw new IllegalArgumentException("CPU-time measurement needs --threads 1, but threads was "
+                        + threads);
+            }
+            this.logN = logN;
+            this.ops = List.copyOf(ops);
+            this.clock = clock;
+            this.progress = progress;
+            CkksParameters p = sealDefault(logN);
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            if (load >= 1) {
+                progress.accept(String.format("note: load average %.2f before logN %d: timings are inflated%s", load,
+                        logN, threads > 1 ? " (while another session keeps the cores busy, the scheduler gives this"
+                                + " one about one core in all, so threads gain little)" : ""));
+            }
+            progress.accept("logN " + logN + ": key generation (" + p + ")");
+            int[] steps = ops.contains("rotate_hoisted_8") ? BenchFixture.STEPS : new int[]{1};
+            BenchFixture.Keys keys = new BenchFixture.Keys(p, threads, steps, false);
+            try {
+                this.fixture = new BenchFixture(keys, p.maxLevel(), true);
+            } catch (RuntimeException e) {
+                keys.close();
+                throw e;
             }
         }
-        if (clock == Timing.Clock.CPU && threads != 1) {
-            throw new IllegalArgumentException("CPU-time measurement needs --threads 1, but threads was " + threads);
-        }
-        CkksParameters p = sealDefault(logN);
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        if (load >= 1) {
-            progress.accept(String.format("note: load average %.2f before logN %d: timings are inflated%s", load, logN,
-                    threads > 1 ? " (while another session keeps the cores busy, the scheduler gives this one about"
-                            + " one core in all, so threads gain little)" : ""));
-        }
-        Map<String, Double> out = new LinkedHashMap<>();
-        progress.accept("logN " + logN + ": key generation (" + p + ")");
-        try (BenchFixture f = new BenchFixture(p, p.maxLevel(), threads)) {
+
+        /** Times every op once more ({@code samples} timed runs after the warm-up), in microseconds. */
+        public Map<String, Double> measure(int samples) {
+            Map<String, Double> out = new LinkedHashMap<>();
             for (String op : ops) {
-                Runnable r = operation(f, op);
-                double us = Timing.medianMicros(r, 5, 500, samples, clock);
+                Timed t = timed.computeIfAbsent(op, o -> inPlace(fixture, o));
+                double us = Timing.medianMicros(t.prep(), t.op(), 5, 500, samples, clock);
                 out.put(op, us);
                 progress.accept(String.format("logN %d  %-18s %12.1f us", logN, op, us));
             }
+            return out;
         }
-        return out;
+
+        @Override
+        public void close() {
+            fixture.close();
+        }
     }
 
-    /** The runnable that performs one benchmark op on the fixture's operands. */
+    /** An operation to time and the untimed preparation run before each run of it. */
+    public record Timed(Runnable prep, Runnable op) {
+    }
+
+    /**
+     * The op with the semantics of SEAL's harness ({@code *_inplace} calls): operations that SEAL performs in place
+     * run on a working ciphertext reset (untimed) from a fresh operand before each run; the others as
+     * {@link #operation}.
+     */
+    static Timed inPlace(BenchFixture f, String op) {
+        var ev = f.evaluator;
+        Ciphertext[] w = {f.a.copy()};
+        Runnable nop = () -> { };
+        Runnable resetA = () -> w[0] = f.a.copy();
+        return switch (op) {
+            case "add" -> new Timed(nop, () -> ev.addInto(w[0], f.b, w[0]));
+            case "mul_ct_ct" -> new Timed(resetA, () -> ev.mulInto(w[0], f.b, w[0]));
+            case "mul_plain" -> new Timed(resetA, () -> ev.mulPlainInto(w[0], f.pt, w[0]));
+            case "square" -> new Timed(resetA, () -> ev.squareInto(w[0], w[0]));
+            case "relinearize" -> new Timed(() -> w[0] = f.product.copy(), () -> ev.relinearizeInto(w[0], w[0]));
+            case "rescale" -> {
+                // like SEAL: a relinearized product at scale^2
+                Ciphertext relined = ev.relinearize(f.product);
+                yield new Timed(() -> w[0] = relined.copy(), () -> ev.rescaleInto(w[0], w[0]));
+            }
+            case "rotate_1" -> new Timed(resetA, () -> ev.rotateInto(w[0], 1, w[0]));
+            case "mul_relin_rescale" -> new Timed(resetA, () -> {
+                ev.mulInto(w[0], f.b, w[0]);
+                ev.relinearizeInto(w[0], w[0]);
+                ev.rescaleInto(w[0], w[0]);
+            });
+            default -> new Timed(nop, operation(f, op));
+        };
+    }
+
+    /**
+     * The runnable that performs one benchmark op on the fixture's operands, writing results into preallocated
+     * ciphertexts (the {@code ...Into} variants, out of place), as the cost-model calibration times them.
+     */
     static Runnable operation(BenchFixture f, String op) {
         var ev = f.evaluator;
         return switch (op) {
@@ -152,31 +239,5 @@ public final class CkksBench {
             case "rotate_hoisted_8" -> () -> ev.rotateHoisted(f.a, BenchFixture.STEPS);
             default -> throw new IllegalArgumentException("unknown op '" + op + "'");
         };
-    }
-
-    /** A text table: op, henas us, SEAL us, ratio, per degree. */
-    public static String table(Map<Integer, Map<String, Double>> results, int threads, SealAnchors seal) {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format("henas CKKS vs Microsoft SEAL 4.4 (SEAL: 1 thread; henas: %d thread%s), median us%n",
-                threads, threads == 1 ? "" : "s"));
-        for (Map.Entry<Integer, Map<String, Double>> e : results.entrySet()) {
-            int logN = e.getKey();
-            b.append(String.format("%nN = %d (logN %d)%n", 1 << logN, logN));
-            b.append(String.format("%-18s %12s %12s %8s%n", "op", "henas", "SEAL", "ratio"));
-            List<String> notes = new ArrayList<>();
-            for (Map.Entry<String, Double> o : e.getValue().entrySet()) {
-                double s = seal.micros(logN, o.getKey());
-                String ratio = Double.isNaN(s) ? "-" : String.format("%.2f", o.getValue() / s);
-                b.append(String.format("%-18s %12.1f %12s %8s%n", o.getKey(), o.getValue(),
-                        Double.isNaN(s) ? "-" : String.format("%.1f", s), ratio));
-            }
-            Double h8 = e.getValue().get("rotate_hoisted_8");
-            Double r1 = e.getValue().get("rotate_1");
-            if (h8 != null && r1 != null) {
-                notes.add(String.format("rotate_hoisted_8 / (8 x rotate_1) = %.2f", h8 / (8 * r1)));
-            }
-            notes.forEach(n -> b.append(n).append(System.lineSeparator()));
-        }
-        return b.toString();
     }
 }

@@ -11,27 +11,54 @@ import io.henas.he.CompileOptions;
 import io.henas.he.HeParameters;
 import io.henas.he.OpKind;
 import io.henas.he.ParameterSelector;
+import io.henas.ring.Automorphism;
+import io.henas.ring.Sampler;
+import io.henas.rlwe.EvaluationKeys;
+import io.henas.rlwe.GaloisKeys;
+import io.henas.rlwe.KeyGenerator;
+import io.henas.rlwe.KeySwitchKey;
+import io.henas.rlwe.PublicKey;
+import io.henas.rlwe.RelinKey;
 import io.henas.rlwe.Security;
+import io.henas.rlwe.SecretKey;
 
 /**
  * {@link OpMeasurer} on henas' CKKS evaluator, for {@code henas bench calibrate}. For each ring degree it builds the
  * chain the parameter selector would pick for the deepest secure network ({@link Calibrator#maxDepth}), and times
- * each {@link OpKind} on operands at the requested level (keys generated once per degree, operands per level):
+ * each {@link OpKind} on operands at the requested level:
  * <ul>
  *   <li>ROTATE, MUL_PLAIN, MUL_CT, RELINEARIZE, RESCALE, ADD: the evaluator operations of {@code henas bench ckks};</li>
- *   <li>ROTATE_HOISTED: the marginal cost of one rotation in a hoisted batch of 8, {@code (T8 - T1) / 7};</li>
+ *   <li>ROTATE_HOISTED: the marginal cost of one rotation in a hoisted batch of 8 (4 from logN 16 on),
+ *       {@code (T8 - T1) / 7};</li>
  *   <li>HOIST: the rest of a single rotation, {@code T(rotate) - T(rotate_hoisted)} (the shared decomposition);</li>
  *   <li>MUL_CONST: {@code mulConst} by a real constant; ADD_PLAIN: {@code addPlain}; DROP_LEVEL: {@code dropToLevel}
  *       by one level; ENCODE: encoding a full slot vector at the level.</li>
  * </ul>
- * Levels must be in {@code [1, maxLevel]}. Close to stop the evaluators' thread pools.
+ * Memory: only the key the op needs is held, one at a time (the Galois key of a rotation by one, also used for every
+ * rotation of the hoisted batch, which costs the same as distinct steps; or the relinearization key), and before
+ * generating it the predicted need ({@link HeapBudget#calibrationNeed}) is checked against the maximum heap, so that
+ * a ring too large for the heap fails at once with the {@code -Xmx} to use ({@link HeapBudget.InsufficientHeapException},
+ * exit 2) instead of running out of memory. Levels must be in {@code [1, maxLevel]}. Close to stop the evaluators'
+ * thread pools.
  */
 public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
+    /** Which evaluation key an op needs. */
+    private enum KeyNeed { NONE, GALOIS, RELIN }
+
     private final int threads;
-    private final Map<Integer, CkksParameters> params = new HashMap<>();
-    private final Map<Integer, BenchFixture.Keys> keys = new HashMap<>();
     private final Map<String, BenchFixture> fixtures = new HashMap<>();
     private final Map<String, Double> cache = new HashMap<>();
+    private int logN = -1;
+    private CkksParameters params;
+    private KeyGenerator generator;
+    private SecretKey secretKey;
+    private PublicKey publicKey;
+    private KeyNeed held = KeyNeed.NONE;
+    private BenchFixture.Keys keys;
+    /** Measured bytes of a key switching key at this degree (0 before the first one exists), and its shape. */
+    private long keyBytes;
+    private int keyDigits;
+    private int keyLimbs;
 
     /** @param threads evaluator threads (the cost model predicts single-thread latency with 1) */
     public EvaluatorOpMeasurer(int threads) {
@@ -49,12 +76,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             throw new IllegalArgumentException("logN " + logN + " holds no level at 128 bits, so it cannot be calibrated");
         }
         HeParameters p = ParameterSelector.at(logN, depth, o, List.of());
-        int[] bits = new int[p.primeBits().size() + 1];
-        for (int i = 0; i < p.primeBits().size(); i++) {
-            bits[i] = p.primeBits().get(i);
-        }
-        bits[bits.length - 1] = p.specialPrimeBits();
-        return CkksParameters.of(CkksParameters.Literal.fromBits(logN, p.scaleBits(), Security.HE_STANDARD_128, bits));
+        return p.ckksParameters(Security.HE_STANDARD_128);
     }
 
     @Override
@@ -64,13 +86,13 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         if (hit != null) {
             return hit;
         }
-        CkksParameters p = params.computeIfAbsent(logN, EvaluatorOpMeasurer::parametersFor);
-        if (!keys.containsKey(logN)) {
-            close(); // keys of one ring at a time: at logN 15-16 they take gigabytes
-        }
-        BenchFixture.Keys ks = keys.computeIfAbsent(logN, n -> new BenchFixture.Keys(p, threads, hoistedSteps(n),
-                false));
-        BenchFixture f = fixtures.computeIfAbsent(logN + "/" + level, k -> new BenchFixture(ks, level));
+        KeyNeed need = switch (op) {
+            case ROTATE, ROTATE_HOISTED, HOIST -> KeyNeed.GALOIS;
+            case RELINEARIZE -> KeyNeed.RELIN;
+            default -> KeyNeed.NONE;
+        };
+        ensureKeys(logN, need);
+        BenchFixture f = fixtures.computeIfAbsent(logN + "/" + level, k -> new BenchFixture(keys, level));
         int samples = Timing.defaultSamples(logN);
         double us = switch (op) {
             case ROTATE -> time(f, "rotate", samples);
@@ -96,11 +118,77 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     }
 
     /**
-     * The rotation steps whose hoisted group is timed: 1..8, or 1..4 from logN 16 on (each Galois key of the deepest
-     * secure logN 16 chain takes about 2.3 GB). Each extra hoisted rotation costs {@code (t_k - t_1) / (k - 1)}.
+     * The rotation steps of the timed hoisted group: 8 rotations by one, or 4 from logN 16 on (their outputs are
+     * large). Each rotation of the group does the same work whatever its step, and one key serves them all. Each
+     * extra hoisted rotation costs {@code (t_k - t_1) / (k - 1)}.
      */
     static int[] hoistedSteps(int logN) {
-        return logN >= 16 ? new int[]{1, 2, 3, 4} : BenchFixture.STEPS;
+        int[] s = new int[logN >= 16 ? 4 : 8];
+        java.util.Arrays.fill(s, 1);
+        return s;
+    }
+
+    /**
+     * Makes the keys of degree {@code logN} hold what {@code need} asks (a key already held serves ops that need
+     * none): generates the secret and public keys on a new degree, and swaps the evaluation key, releasing the old
+     * one (and the operands built on it) before generating the new one.
+     */
+    private void ensureKeys(int logN, KeyNeed need) {
+        if (logN != this.logN) {
+            close();
+            this.logN = logN;
+            this.params = parametersFor(logN);
+            this.generator = new KeyGenerator(params.rlwe(), new Sampler());
+            this.secretKey = generator.secretKey();
+            this.publicKey = generator.publicKey(secretKey);
+            this.held = KeyNeed.NONE;
+            this.keyBytes = 0;
+        }
+        if (keys != null && (need == KeyNeed.NONE || need == held)) {
+            return;
+        }
+        dropKeys();
+        String what = "calibrating logN " + logN;
+        check(what, false);
+        RelinKey relin = null;
+        GaloisKeys galois = GaloisKeys.empty();
+        KeySwitchKey made = null;
+        if (need == KeyNeed.RELIN) {
+            relin = generator.relinKey(secretKey);
+            made = relin.key();
+        } else if (need == KeyNeed.GALOIS) {
+            long g = Automorphism.rotationElement(logN, 1);
+            made = generator.galoisKey(secretKey, g);
+            galois = new GaloisKeys(Map.of(g, made));
+        }
+        if (made != null && keyBytes == 0) {
+            keyBytes = HeapBudget.bytes(made);
+            keyDigits = made.digits();
+            keyLimbs = made.b(0).limbCount();
+            check(what, true); // again with the measured key size
+        }
+        held = need;
+        keys = new BenchFixture.Keys(params, threads, secretKey, new EvaluationKeys(publicKey, relin, galois));
+    }
+
+    /** Checks that this degree's calibration fits next to what the heap holds ({@code keyHeld}: the key included). */
+    private void check(String what, boolean keyHeld) {
+        long key = keyBytes > 0 ? keyBytes : HeapBudget.keyEstimate(params);
+        int digits = keyBytes > 0 ? keyDigits : params.maxLevel() + 1;
+        int limbs = keyBytes > 0 ? keyLimbs : params.maxLevel() + 2;
+        long need = HeapBudget.calibrationNeed(params, Calibrator.sampleLevels(logN, 5), key, digits, limbs,
+                hoistedSteps(logN).length);
+        HeapBudget.require(keyHeld ? need - key : need, what);
+    }
+
+    private void dropKeys() {
+        fixtures.values().forEach(BenchFixture::close);
+        fixtures.clear();
+        if (keys != null) {
+            keys.close();
+            keys = null;
+        }
+        held = KeyNeed.NONE;
     }
 
     private double hoisted(BenchFixture f, int samples) {
@@ -113,9 +201,11 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
 
     @Override
     public synchronized void close() {
-        fixtures.values().forEach(BenchFixture::close);
-        fixtures.clear();
-        keys.values().forEach(BenchFixture.Keys::close);
-        keys.clear();
+        dropKeys();
+        logN = -1;
+        params = null;
+        generator = null;
+        secretKey = null;
+        publicKey = null;
     }
 }

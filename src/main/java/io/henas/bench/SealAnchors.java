@@ -10,17 +10,21 @@ import java.util.Map;
 import io.henas.json.Json;
 
 /**
- * Microsoft SEAL 4.4 single-thread timings measured on this project's machine kind (resource
- * {@code seal-ckks-ops.json}, our own data): per ring degree, median microseconds per op on SEAL's default chain.
+ * Stored Microsoft SEAL 4.4 single-thread timings (resource {@code seal-ckks-ops.json}, our own data: the quiet-machine
+ * side-by-side run of 2026-12-05), kept for reference only. {@code bench ckks} never computes ratios from them: it
+ * measures SEAL in the same run ({@link SealOps}).
  */
 public final class SealAnchors {
+    /** The date of the stored figures. */
+    public static final String STORED_DATE = "2026-12-05";
+
     private final Map<String, Object> root;
 
     private SealAnchors(Map<String, Object> root) {
         this.root = root;
     }
 
-    /** Loads the bundled anchors. */
+    /** Loads the bundled file. */
     public static SealAnchors load() {
         try (InputStream in = SealAnchors.class.getResourceAsStream("seal-ckks-ops.json")) {
             if (in == null) {
@@ -33,24 +37,16 @@ public final class SealAnchors {
         }
     }
 
-    /**
-     * SEAL's time for a bench op name at ring degree {@code 2^logN} in microseconds, or {@code NaN} if there is no
-     * anchor ({@code ntt_forward} maps to the one-50-bit-prime NTT; {@code rotate_hoisted_8} has none).
-     */
-    public double micros(int logN, String op) {
-        String n = Integer.toString(1 << logN);
-        Object table = op.equals("ntt_forward") ? root.get("ntt_forward_one_50bit_prime_us")
-                : root.get("default_chain_ops_us") instanceof Map<?, ?> m ? m.get(n) : null;
-        Object v = op.equals("ntt_forward") ? (table instanceof Map<?, ?> t ? t.get(n) : null)
-                : (table instanceof Map<?, ?> t ? t.get(op) : null);
-        return v instanceof Number num ? num.doubleValue() : Double.NaN;
+    /** The stored SEAL time of a bench op at ring degree {@code 2^logN} in microseconds, or NaN if none is stored. */
+    public double storedMicros(int logN, String op) {
+        return storedAll(logN).getOrDefault(op, Double.NaN);
     }
 
-    /** All SEAL ops at a degree (empty if none). */
-    public Map<String, Double> all(int logN) {
+    /** All stored SEAL ops at a degree (empty if none). */
+    public Map<String, Double> storedAll(int logN) {
         Map<String, Double> out = new LinkedHashMap<>();
-        if (root.get("default_chain_ops_us") instanceof Map<?, ?> m && m.get(Integer.toString(1 << logN)) instanceof
-                Map<?, ?> t) {
+        if (root.get("stored_side_by_side_2026_12_05") instanceof Map<?, ?> sbs && sbs.get("ops_us") instanceof
+                Map<?, ?> ops && ops.get(Integer.toString(1 << logN)) instanceof Map<?, ?> t) {
             t.forEach((k, v) -> out.put(k.toString(), ((Number) v).doubleValue()));
         }
         return out;

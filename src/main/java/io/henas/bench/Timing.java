@@ -37,15 +37,28 @@ public final class Timing {
 
     /** As {@link #medianMicros(Runnable, int, long, int)} on the given clock. */
     public static double medianMicros(Runnable op, int minWarmupRuns, long warmupMillis, int samples, Clock clock) {
+        return medianMicros(NOTHING, op, minWarmupRuns, warmupMillis, samples, clock);
+    }
+
+    private static final Runnable NOTHING = () -> { };
+
+    /**
+     * As {@link #medianMicros(Runnable, int, long, int, Clock)}, running the untimed {@code prep} before every run
+     * of {@code op} (warm-up included): e.g. resetting the operand of an in-place operation, like SEAL's harness.
+     */
+    public static double medianMicros(Runnable prep, Runnable op, int minWarmupRuns, long warmupMillis, int samples,
+                                      Clock clock) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, but was " + samples);
         }
         long end = System.nanoTime() + warmupMillis * 1_000_000L;
         for (int i = 0; i < minWarmupRuns || System.nanoTime() < end; i++) {
+            prep.run();
             op.run();
         }
         double[] t = new double[samples];
         for (int i = 0; i < samples; i++) {
+            prep.run();
             long t0 = now(clock);
             op.run();
             t[i] = (now(clock) - t0) / 1e3;

@@ -18,6 +18,7 @@ import io.henas.rlwe.GaloisKeys;
 import io.henas.rlwe.KeySwitchKey;
 import io.henas.rlwe.PublicKey;
 import io.henas.rlwe.RelinKey;
+import io.henas.rlwe.RlweParameters;
 import io.henas.rlwe.Security;
 
 /**
@@ -31,7 +32,8 @@ import io.henas.rlwe.Security;
  * anything, and every residue against its modulus. Polynomials are written in NTT form, each limb bit-packed in
  * {@code bits(q_i)} bits per coefficient. Any malformed, truncated or incompatible input raises
  * {@link CkksFormatException} with a message naming what is wrong; allocation is bounded by the parameters, not by
- * the input.
+ * the input. Format version 3: parameters hold the special primes and the key-switching digit size; key-switching
+ * keys their level and digit count, then per digit two polynomials over {@code q_0..q_level, p_0..p_{k-1}}.
  *
  * <p>The {@code DataInput}/{@code DataOutput} methods read and write exactly one object, so several objects can
  * follow each other in one stream; the {@code fromBytes} methods also reject trailing bytes.
@@ -49,7 +51,7 @@ public final class CkksIO {
 
     // ----------------------------------------------------------------------------------------------- parameters
 
-    /** Writes parameters (ring degree, security, primes, special prime, default scale). */
+    /** Writes parameters (ring degree, security, data primes, special primes, digit size, default scale). */
     public static void writeParameters(CkksParameters params, DataOutput out) throws IOException {
         CkksIOCodec.writeHeader(out, CkksIOCodec.Type.PARAMETERS, id(params));
         CkksParameters.Literal lit = params.literal();
@@ -59,7 +61,11 @@ public final class CkksIO {
         for (long q : lit.q()) {
             out.writeLong(q);
         }
-        out.writeLong(lit.p());
+        out.writeByte(lit.specialPrimes().size());
+        for (long p : lit.specialPrimes()) {
+            out.writeLong(p);
+        }
+        out.writeByte(lit.digitSize());
         out.writeDouble(lit.defaultScale());
     }
 
@@ -103,11 +109,24 @@ public final class CkksIO {
             for (int i = 0; i < count; i++) {
                 q.add(in.readLong());
             }
-            long p = in.readLong();
+            int specialCount = in.readUnsignedByte();
+            if (specialCount < 1 || specialCount > RlweParameters.MAX_SPECIAL_PRIMES) {
+                throw new CkksFormatException("parameters: special prime count must be in [1, "
+                        + RlweParameters.MAX_SPECIAL_PRIMES + "], but was " + specialCount);
+            }
+            List<Long> p = new ArrayList<>(specialCount);
+            for (int i = 0; i < specialCount; i++) {
+                p.add(in.readLong());
+            }
+            int digitSize = in.readUnsignedByte();
+            if (digitSize < 1 || digitSize > count) {
+                throw new CkksFormatException("parameters: digit size must be in [1, " + count + "] (the data prime "
+                        + "count), but was " + digitSize);
+            }
             double scale = in.readDouble();
             CkksParameters params;
             try {
-                params = CkksParameters.of(new CkksParameters.Literal(logN, q, p, scale, security));
+                params = CkksParameters.of(new CkksParameters.Literal(logN, q, p, digitSize, scale, security));
             } catch (IllegalArgumentException e) {
                 throw new CkksFormatException("invalid parameters: " + e.getMessage(), e);
             }
@@ -198,7 +217,7 @@ public final class CkksIO {
 
     // ----------------------------------------------------------------------------------------------- keys
 
-    /** Writes a public key (two polynomials over the data primes and the special prime). */
+    /** Writes a public key (two polynomials over the data primes and the special primes). */
     public static void writePublicKey(PublicKey pk, CkksParameters params, DataOutput out) throws IOException {
         checkKeyParams(pk.params().id(), params, "public key");
         CkksIOCodec.writeHeader(out, CkksIOCodec.Type.PUBLIC_KEY, id(params));
@@ -215,7 +234,10 @@ public final class CkksIO {
         }
     }
 
-    /** Writes a relinearization key (one key-switching key: L + 1 digits of two polynomials over QP). */
+    /**
+     * Writes a relinearization key: one key-switching key (its level {@code lk}, its digit count
+     * {@code ceil((lk + 1) / alpha)}, then per digit two polynomials over {@code q_0..q_lk, p_0..p_{k-1}}).
+     */
     public static void writeRelinKey(RelinKey rlk, CkksParameters params, DataOutput out) throws IOException {
         checkKeyParams(rlk.key().params().id(), params, "relinearization key");
         CkksIOCodec.writeHeader(out, CkksIOCodec.Type.RELINEARIZATION_KEY, id(params));
@@ -307,7 +329,7 @@ public final class CkksIO {
 
     private static PublicKey readPublicKeyBody(DataInput in, CkksParameters params, byte[] scratch)
             throws IOException {
-        int limbs = params.maxLevel() + 2;
+        int limbs = params.maxLevel() + 1 + params.rlwe().specialPrimeCount();
         RnsPoly b = readPoly(in, params, limbs, scratch, "public key b");
         RnsPoly a = readPoly(in, params, limbs, scratch, "public key a");
         try {
@@ -319,33 +341,59 @@ public final class CkksIO {
 
     private static void writeKeySwitchKey(KeySwitchKey k, CkksParameters params, DataOutput out, byte[] scratch)
             throws IOException {
+        out.writeByte(k.level());
         out.writeByte(k.digits());
         for (int j = 0; j < k.digits(); j++) {
-            writePoly(params, k.b(j), out, scratch);
-            writePoly(params, k.a(j), out, scratch);
+            writeKeyPoly(params, k, k.b(j), out, scratch);
+            writeKeyPoly(params, k, k.a(j), out, scratch);
+        }
+    }
+
+    private static void writeKeyPoly(CkksParameters params, KeySwitchKey k, RnsPoly poly, DataOutput out,
+                                     byte[] scratch) throws IOException {
+        for (int i = 0; i < poly.limbCount(); i++) {
+            long q = params.ring().modulus(k.ringIndex(i)).value();
+            CkksIOCodec.writePacked(out, poly.limb(i), CkksIOCodec.bits(q), scratch);
         }
     }
 
     private static KeySwitchKey readKeySwitchKey(DataInput in, CkksParameters params, byte[] scratch, String what)
             throws IOException {
+        int level = readLevel(in, params, what);
         int digits = in.readUnsignedByte();
-        int expected = params.maxLevel() + 1;
+        int expected = params.rlwe().digitCount(level);
         if (digits != expected) {
-            throw new CkksFormatException(what + " must have " + expected + " digits (one per data prime), but had "
-                    + digits);
+            throw new CkksFormatException(what + " at level " + level + " must have " + expected + " digits (ceil("
+                    + (level + 1) + "/" + params.rlwe().digitSize() + ")), but had " + digits);
         }
-        int limbs = params.maxLevel() + 1;
+        int special = params.rlwe().specialPrimeCount();
         RnsPoly[] b = new RnsPoly[digits];
         RnsPoly[] a = new RnsPoly[digits];
         for (int j = 0; j < digits; j++) {
-            b[j] = readPoly(in, params, limbs, 1, scratch, what + " digit " + j + " b");
-            a[j] = readPoly(in, params, limbs, 1, scratch, what + " digit " + j + " a");
+            b[j] = readPoly(in, params, level + 1, special, scratch, what + " digit " + j + " b");
+            a[j] = readPoly(in, params, level + 1, special, scratch, what + " digit " + j + " a");
         }
         try {
-            return new KeySwitchKey(params.rlwe(), b, a);
+            return new KeySwitchKey(params.rlwe(), level, b, a);
         } catch (IllegalArgumentException e) {
             throw new CkksFormatException("invalid " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Serialized bytes of a key-switching key at {@code level} (level and digit-count bytes, packed residues); a
+     * relinearization key object adds a 15-byte header, Galois keys 15 + 4 per set and 8 per key.
+     */
+    public static long keySwitchKeyBytes(CkksParameters params, int level) {
+        RlweParameters r = params.rlwe();
+        long perPoly = 0;
+        for (int i = 0; i <= level; i++) {
+            perPoly += CkksIOCodec.packedBytes(params.n(), CkksIOCodec.bits(r.q(i)));
+        }
+        for (int j = 0; j < r.specialPrimeCount(); j++) {
+            perPoly += CkksIOCodec.packedBytes(params.n(), CkksIOCodec.bits(r.p(j)));
+        }
+        return 2 + 2L * r.digitCount(level) * perPoly;
     }
 
     private static void writeGaloisKeysBody(GaloisKeys gk, CkksParameters params, DataOutput out, byte[] scratch)
@@ -536,10 +584,7 @@ public final class CkksIO {
         return readPoly(in, params, limbs, 0, scratch, what);
     }
 
-    /**
-     * Reads an NTT-form polynomial whose limbs are moduli {@code q_0..q_(limbs-1)} and, if {@code special > 0}, the
-     * special prime after them.
-     */
+    /** Reads an NTT-form polynomial with limbs modulo {@code q_0..q_(limbs-1)}, then {@code special} special primes. */
     static RnsPoly readPoly(DataInput in, CkksParameters params, int limbs, int special, byte[] scratch, String what)
             throws IOException {
         int total = limbs + special;

@@ -14,8 +14,11 @@ import java.io.IOException;
 final class CkksIOCodec {
 
     static final int MAGIC = 0x484E434B; // "HNCK"
-    /** 2: public keys hold the special prime's limb (version 1 had only the data primes'). */
-    static final int VERSION = 2;
+    /**
+     * 2: public keys hold the special prime's limb (version 1 had only the data primes'). 3: hybrid key switching:
+     * parameters carry the special primes and the digit size, key-switching keys their level and digit count.
+     */
+    static final int VERSION = 3;
 
     private CkksIOCodec() {
     }
@@ -70,7 +73,9 @@ final class CkksIOCodec {
         }
         int version = in.readUnsignedShort();
         if (version != VERSION) {
-            throw new CkksFormatException("unsupported format version: must be " + VERSION + ", but was " + version);
+            throw new CkksFormatException("unsupported format version: must be " + VERSION + ", but was " + version
+                    + (version < VERSION ? " (an older format, from before hybrid key switching: write the object "
+                    + "again with this version)" : ""));
         }
         int code = in.readUnsignedByte();
         Type type = Type.of(code);

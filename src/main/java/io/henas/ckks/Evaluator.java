@@ -28,9 +28,9 @@ public final class Evaluator implements AutoCloseable {
     /**
      * Revision of this implementation's performance: raised whenever a change makes operations markedly faster or
      * slower, so that timings measured with an older revision (e.g. a cost-model calibration) are not reused.
-     * 2: branch-free reductions, persistent pool, fused key switch.
+     * 2: branch-free reductions, persistent pool, fused key switch. 3: vector NTT and limb products (ring).
      */
-    public static final int PERFORMANCE_REVISION = 2;
+    public static final int PERFORMANCE_REVISION = 3;
 
     final CkksParameters params;
     final EvaluationKeys keys;
@@ -62,7 +62,9 @@ public final class Evaluator implements AutoCloseable {
         this.par = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);
         this.switcher = new KeySwitcher(params.rlwe());
         int l = params.maxLevel() + 1;
-        this.pool = new ScratchPool(n, (l + 1) * (l + 2) + 8 * l + 16);
+        int targets = l + params.rlwe().specialPrimeCount();
+        // a hoisted decomposition (digits x targets) plus the key switch's own work arrays
+        this.pool = new ScratchPool(n, (params.rlwe().digitCount(l - 1) + 1) * (targets + 1) + 8 * targets + 16);
         this.galois = new GaloisOps(this);
     }
 
@@ -296,19 +298,8 @@ public final class Evaluator implements AutoCloseable {
         par.forEach(a.level() + 1, i -> {
             if (a.size() == 2) {
                 // read the plaintext once for both polynomials
-                var m = ring.modulus(i);
-                long[] p = pt.poly().limb(i);
-                long[] x0 = a.poly(0).limb(i);
-                long[] x1 = a.poly(1).limb(i);
-                long[] r0 = res[0].limb(i);
-                long[] r1 = res[1].limb(i);
-                for (int c = 0; c < n; c++) {
-                    long y = p[c];
-                    long u = x0[c];
-                    long v = x1[c];
-                    r0[c] = m.reduceProduct(Math.unsignedMultiplyHigh(u, y), u * y);
-                    r1[c] = m.reduceProduct(Math.unsignedMultiplyHigh(v, y), v * y);
-                }
+                ring.mulLimb2(i, a.poly(0).limb(i), a.poly(1).limb(i), pt.poly().limb(i), res[0].limb(i),
+                        res[1].limb(i));
             } else {
                 for (int k = 0; k < a.size(); k++) {
                     ring.mulLimb(i, a.poly(k).limb(i), pt.poly().limb(i), res[k].limb(i));
@@ -454,6 +445,10 @@ public final class Evaluator implements AutoCloseable {
         if (keys == null || keys.relinKey() == null) {
             throw new IllegalStateException("relinearization needs a relinearization key, but the evaluator has none");
         }
+        if (keys.relinKey().key().level() < a.level()) {
+            throw new IllegalArgumentException("relinearization at level " + a.level() + " needs a relinearization key"
+                    + " of level >= " + a.level() + ", but the key only reaches level " + keys.relinKey().key().level());
+        }
         RnsPoly bT = pooled(limbs);
         RnsPoly aT = pooled(limbs);
         switcher.switchKey(a.poly(2), keys.relinKey().key(), null, bT, aT, par, pool);
@@ -507,7 +502,6 @@ public final class Evaluator implements AutoCloseable {
             throw new IllegalArgumentException("rescale needs level >= 1, but the ciphertext is at level 0");
         }
         final long ql = params.rlwe().q(l);
-        final long half = ql >>> 1;
         final boolean intoOut = out != a && out.size() == a.size() && out.level() == l - 1;
         final int size = a.size();
         final long[][] lasts = new long[size][];
@@ -525,26 +519,11 @@ public final class Evaluator implements AutoCloseable {
         par.forEach(size * l, idx -> {
             int k = idx / l;
             int i = idx % l;
-            long[] last = lasts[k];
-            var qi = ring.modulus(i);
-            long q = qi.value();
-            long qlMod = qi.reduce(ql);
             long[] t = pool.take();
-            for (int c = 0; c < n; c++) {
-                long x = last[c];
-                long r = qi.reduce(x);
-                t[c] = Modulus.cadd(r - (qlMod & ((half - x) >> 63)), q); // minus q_l mod q_i if x > q_l/2
-            }
+            ring.liftCenteredLimb(i, lasts[k], ql, t, true);
             ring.ntt(i).forward(t);
-            long inv = params.rlwe().rescaleInv(l, i);
-            long invS = params.rlwe().rescaleInvShoup(l, i);
-            long[] s = a.poly(k).limb(i);
-            long[] dst = dsts[k][i];
-            for (int c = 0; c < n; c++) {
-                long v = s[c] - t[c] + q;
-                long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
-                dst[c] = Modulus.csub(r, q);
-            }
+            ring.subMulConstLimb(i, a.poly(k).limb(i), t, params.rlwe().rescaleInv(l, i),
+                    params.rlwe().rescaleInvShoup(l, i), dsts[k][i], true);
             pool.give(t);
         });
         RnsPoly[] res = new RnsPoly[size];

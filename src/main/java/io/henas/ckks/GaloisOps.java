@@ -93,7 +93,7 @@ final class GaloisOps {
                 out[s] = a.copy();
                 continue;
             }
-            KeySwitchKey key = galoisKey(g, "rotation by " + steps[s]);
+            KeySwitchKey key = galoisKey(g, "rotation by " + steps[s], a.level());
             if (d == null) {
                 d = switcher.decompose(a.poly(1), par, pool);
             }
@@ -131,15 +131,19 @@ final class GaloisOps {
             }
             return;
         }
-        KeySwitchKey key = galoisKey(g, what);
+        KeySwitchKey key = galoisKey(g, what, a.level());
         finishGalois(a, null, key, g, out);
     }
 
-    private KeySwitchKey galoisKey(long g, String what) {
+    private KeySwitchKey galoisKey(long g, String what, int level) {
         KeySwitchKey key = keys == null ? null : keys.galoisKeys().get(g);
         if (key == null) {
             throw new IllegalStateException(what + " needs the Galois key for element " + g
                     + ", but the evaluation keys do not hold it");
+        }
+        if (key.level() < level) {
+            throw new IllegalArgumentException(what + " at level " + level + " needs a Galois key (element " + g
+                    + ") of level >= " + level + ", but the key only reaches level " + key.level());
         }
         return key;
     }

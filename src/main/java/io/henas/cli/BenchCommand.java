@@ -2,13 +2,12 @@ package io.henas.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.henas.bench.CkksBench;
-import io.henas.bench.SealAnchors;
+import io.henas.bench.SealOps;
+import io.henas.bench.SideBySide;
 import io.henas.bench.Timing;
 import io.henas.json.Json;
 import picocli.CommandLine.Command;
@@ -16,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code henas bench}: benchmarks of the CKKS evaluator against the SEAL anchors. */
+/** {@code henas bench}: benchmarks of the CKKS evaluator, side by side with Microsoft SEAL when available. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark the CKKS evaluator against the SEAL anchors.",
+        description = "Benchmark the CKKS evaluator (side by side with Microsoft SEAL when available).",
         subcommands = {BenchCommand.Ckks.class, BenchCommand.Calibrate.class, BenchPlanCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
@@ -31,8 +30,9 @@ final class BenchCommand implements Runnable {
 
     /** {@code henas bench ckks}: per-op medians on SEAL-default-shaped chains, a ratio table, optional JSON. */
     @Command(name = "ckks", mixinStandardHelpOptions = true,
-            description = "Time CKKS operations (JIT warm-up, medians) on SEAL's default chain shapes and print the "
-                    + "ratio henas/SEAL per op.")
+            description = "Time CKKS operations (JIT warm-up, medians) on SEAL's default chains and, when the "
+                    + "seal-ops harness is available, Microsoft SEAL side by side in alternating rounds; print henas "
+                    + "us, SEAL us and the ratio per op.")
     static final class Ckks implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -44,7 +44,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "1", description = "Evaluator threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
-        @Option(names = "--samples", description = "Timed runs per op (default: 60/40/20 for logN 13/14/15).")
+        @Option(names = "--samples", description = "Timed runs per op and round, henas and SEAL alike (default: "
+                + "60/40/20 for logN 13/14/15).")
         Integer samples;
 
         @Option(names = "--clock", defaultValue = "WALL",
@@ -56,8 +57,21 @@ final class BenchCommand implements Runnable {
                 completionCandidates = OpNames.class)
         List<String> ops;
 
-        @Option(names = "--json", description = "Write {\"threads\": T, \"results\": {logN: {op: us}}} to this file.")
+        @Option(names = "--json", description = "Write {\"threads\": T, \"results\": {logN: {op: us}}, \"seal\": "
+                + "{\"version\", \"results\"} or null, \"ratio_henas_over_seal\": {logN: {op: r}}, ...} to this file.")
         Path json;
+
+        @Option(names = "--seal", paramLabel = "PATH", description = "The seal-ops harness (SEAL timed the same way, "
+                + "run as a child process in alternating rounds). Default: ../shared/tools/seal-ops if it exists; "
+                + "without it only henas is timed and no ratios are printed.")
+        Path seal;
+
+        @Option(names = "--no-seal", description = "Time henas alone even if the seal-ops harness exists.")
+        boolean noSeal;
+
+        @Option(names = "--rounds", description = "Alternating henas/SEAL rounds per degree; each side reports the "
+                + "median over rounds (default: 3 with SEAL, 1 without).")
+        Integer rounds;
 
         @Override
         public Integer call() {
@@ -68,33 +82,34 @@ final class BenchCommand implements Runnable {
             if (samples != null && samples < 1) {
                 throw new IllegalArgumentException("--samples must be >= 1, but was " + samples);
             }
+            if (rounds != null && rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be >= 1, but was " + rounds);
+            }
             for (int l : logn) {
                 if (l < 13 || l > 15) {
                     throw new IllegalArgumentException("--logn values must be among 13, 14, 15, but got " + l);
                 }
             }
-            var err = spec.commandLine().getErr();
-            Map<Integer, Map<String, Double>> results = new LinkedHashMap<>();
-            for (int l : logn) {
-                int s = samples != null ? samples : Timing.defaultSamples(l);
-                results.put(l, CkksBench.run(l, threads, s, clock, ops == null ? CkksBench.OPS : ops, line -> {
-                    err.println(line);
-                    err.flush();
-                }));
+            if (noSeal && seal != null) {
+                throw new IllegalArgumentException("--seal and --no-seal exclude each other, but both were given");
             }
+            SealOps harness = noSeal ? null : SealOps.locate(seal).orElse(null);
+            var err = spec.commandLine().getErr();
+            if (harness == null && !noSeal) {
+                err.println("note: no SEAL binary found at " + SealOps.DEFAULT_PATH.toAbsolutePath().normalize()
+                        + " (give --seal PATH): timing henas alone, no ratios to SEAL");
+            }
+            int r = rounds != null ? rounds : harness != null ? 3 : 1;
+            SideBySide.Result result = SideBySide.run(logn, threads, samples, clock,
+                    ops == null ? CkksBench.OPS : ops, r, harness, line -> {
+                        err.println(line);
+                        err.flush();
+                    });
             var out = spec.commandLine().getOut();
-            out.print(CkksBench.table(results, threads, SealAnchors.load()));
+            out.print(SideBySide.table(result));
             out.flush();
             if (json != null) {
-                Map<String, Object> res = new LinkedHashMap<>();
-                results.forEach((k, v) -> res.put(Integer.toString(k), v));
-                Map<String, Object> root = new LinkedHashMap<>();
-                root.put("threads", threads);
-                if (clock == Timing.Clock.CPU) {
-                    root.put("clock", "cpu");
-                }
-                root.put("results", res);
-                Json.writeFile(json, root);
+                Json.writeFile(json, result.toJson());
             }
             return 0;
         }

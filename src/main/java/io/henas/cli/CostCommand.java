@@ -51,6 +51,15 @@ final class CostCommand implements Callable<Integer> {
                     + "ciphertext (HEMET's layout).")
     int channelsPerCiphertext;
 
+    @Option(names = "--precision-bits", defaultValue = "" + CompileOptions.DEFAULT_PRECISION_BITS,
+            description = "Least bits of logit precision relative to the largest |logit| (default: ${DEFAULT-VALUE}).")
+    int precisionBits;
+
+    @Option(names = "--max-special-primes", defaultValue = "" + CompileOptions.DEFAULT_MAX_SPECIAL_PRIMES,
+            description = "Most special primes k for key switching; 1 = SEAL's (k = 1, digit size 1), more lets the"
+                    + " selector use hybrid key switching (default: ${DEFAULT-VALUE}).")
+    int maxSpecialPrimes;
+
     @Option(names = "--threads", defaultValue = "1",
             description = "Evaluator threads the latency is predicted for (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -86,7 +95,8 @@ final class CostCommand implements Callable<Integer> {
         SearchSpace space = SpaceLoader.load(file);
         Architecture arch = pick(space);
         boolean m = merge == null ? space.he().merge() : merge == OnOff.on;
-        CompileOptions opts = CompileOptions.defaults(m).withMaxChannelsPerCiphertext(channelsPerCiphertext);
+        CompileOptions opts = CompileOptions.defaults(m).withMaxChannelsPerCiphertext(channelsPerCiphertext)
+                .withPrecisionBits(precisionBits).withMaxSpecialPrimes(maxSpecialPrimes);
         HePlan plan = HePlan.compile(arch.lower(), opts);
         Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
         CostModel model = CostModel.fromCache(cacheFile, threads);

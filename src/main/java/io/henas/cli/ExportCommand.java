@@ -7,12 +7,19 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import io.henas.export.CalibratedCompile;
 import io.henas.export.ExportedModel;
 import io.henas.export.ModelExporter;
 import io.henas.export.ModelSource;
 import io.henas.search.RunManifest;
 import io.henas.he.CompileOptions;
+import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,8 +34,10 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR|MODEL_DIR",
-            description = "A henas train output directory, or a henas search run directory with a trained knee.")
+    @Parameters(index = "0", paramLabel = "RUN_DIR|MODEL_DIR|OLD.henas",
+            description = "A henas train output directory, a henas search run directory with a trained knee, or an"
+                    + " exported model to re-export (recompiled with the current compiler and parameter selector,"
+                    + " keeping its weights and provenance).")
     Path source;
 
     @Option(names = "--pick", defaultValue = "knee", description = "For a run directory: knee or a trial id (its model"
@@ -48,16 +57,60 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--commit", description = "The henas commit to record (default: git rev-parse HEAD).")
     String commit;
 
+    @Option(names = "--data", description = "Directory with the Fashion-MNIST IDX files for the calibration images"
+            + " (default: Debian package directory if installed, else the shipped subset).")
+    Path data;
+
+    @Option(names = "--calibration-images", defaultValue = "" + CalibratedCompile.DEFAULT_IMAGES,
+            description = "Training images the parameter selection is calibrated on (value ranges, noise, logit"
+                    + " gaps); 0 = the documented defaults (default: ${DEFAULT-VALUE}).")
+    int calibrationImages;
+
+    @Option(names = "--precision-bits", defaultValue = "" + CompileOptions.DEFAULT_PRECISION_BITS,
+            description = "Least bits of logit precision relative to the largest |logit| (default: ${DEFAULT-VALUE}).")
+    int precisionBits;
+
+    @Option(names = "--max-special-primes", defaultValue = "" + CompileOptions.DEFAULT_MAX_SPECIAL_PRIMES,
+            description = "Most special primes k for key switching; 1 = SEAL's (k = 1, digit size 1), more enables"
+                    + " hybrid key switching (default: ${DEFAULT-VALUE}).")
+    int maxSpecialPrimes;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
-        ModelSource src = ModelSource.resolve(source, pick, commit != null ? commit : RunManifest.gitCommit());
-        CompileOptions o = CompileOptions.defaults(!noMerge).withMaxChannelsPerCiphertext(maxChannels);
-        HePlan plan = HePlan.compile(src.folded().net(), o);
-        ExportedModel m = ModelExporter.write(out, src, plan);
-        w.printf("exported %s to %s%n  plan: %s%n  parameters: logN=%d, log QP=%d, %.1f-bit security, %d Galois keys%n"
-                        + "  entries: %s%n", m.name(), out, plan, m.heParameters().logN(), m.heParameters().logQp(),
-                m.heParameters().securityBits(), plan.galoisSteps().length, m.entryNames());
+        CompileOptions o = CompileOptions.defaults(!noMerge).withMaxChannelsPerCiphertext(maxChannels)
+                .withPrecisionBits(precisionBits).withMaxSpecialPrimes(maxSpecialPrimes);
+        ModelSource src;
+        Map<String, Object> extra = new LinkedHashMap<>();
+        if (Files.isRegularFile(source) && source.toString().endsWith(".henas")) {
+            Map.Entry<ModelSource, Map<String, Object>> old = ExportedModel.readSource(source);
+            src = old.getKey();
+            Map<String, Object> from = new LinkedHashMap<>();
+            from.put("file", source.toString());
+            from.put("created", old.getValue().get("created"));
+            from.put("he", old.getValue().get("he"));
+            from.put("reexported_by", commit != null ? commit : RunManifest.gitCommit());
+            extra.put("reexported_from", from);
+            if (old.getValue().get("he") instanceof Map<?, ?> he && he.get("compile_options") instanceof Map<?, ?> co
+                    && co.get("merge") instanceof Boolean mg && !noMerge && !mg) {
+                o = CompileOptions.defaults(false).withMaxChannelsPerCiphertext(maxChannels)
+                        .withPrecisionBits(precisionBits).withMaxSpecialPrimes(maxSpecialPrimes);
+            }
+        } else {
+            src = ModelSource.resolve(source, pick, commit != null ? commit : RunManifest.gitCommit());
+        }
+        List<double[]> inputs = CalibratedCompile.inputs(src.folded().net(), Optional.ofNullable(data),
+                calibrationImages);
+        HePlan plan = CalibratedCompile.compile(src.folded(), o, inputs);
+        ExportedModel m = ModelExporter.write(out, src, plan, extra);
+        HeParameters p = m.heParameters();
+        w.printf(java.util.Locale.ROOT, "%s %s to %s%n  plan: %s%n  parameters: logN=%d, primes %s + special %s, digit"
+                        + " size %d, scale 2^%d, log QP=%d, %.1f-bit security, %d Galois keys%n"
+                        + "  precision: %.1f bits predicted, %.1f required (%s, %d images)%n  entries: %s%n",
+                extra.isEmpty() ? "exported" : "re-exported", m.name(), out, plan, p.logN(), p.primeBits(),
+                p.specialPrimeBits(), p.digitSize(), p.scaleBits(), p.logQp(), p.securityBits(),
+                plan.galoisSteps().length, p.precision().predictedBits(), p.precision().requiredBits(),
+                p.precision().source(), p.precision().images(), m.entryNames());
         w.flush();
         return ExitCodes.OK;
     }

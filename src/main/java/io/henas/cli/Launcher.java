@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The jar's entry point, compiled for Java 17 (see pom.xml) so that {@code java -jar target/henas.jar} works whatever
  * {@code java} is first on the PATH. It runs {@link Main} in a JVM that is at least version 25 and has the flags
- * ND4J/JavaCPP need ({@code --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow}):
+ * ND4J/JavaCPP need ({@code --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow}) and the
+ * Vector API module of the vectorised NTT ({@code --add-modules=jdk.incubator.vector}):
  * (and with {@code OMP_WAIT_POLICY=PASSIVE} unless set) in this JVM when it already qualifies, otherwise in a child JVM found in {@code HENAS_JAVA_HOME},
  * {@code JAVA_HOME} or {@code /usr/lib/jvm}. The child inherits JVM options, arguments and standard streams, and its
  * exit code is returned.
@@ -25,7 +26,7 @@ import java.util.regex.Pattern;
 public final class Launcher {
     static final int MIN_FEATURE = 25;
     static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow",
+            "--sun-misc-unsafe-memory-access=allow", "--add-modules=jdk.incubator.vector",
             // what Hazelcast asks for (else every cluster member prints a multi-line warning)
             "--add-modules=java.se", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
             "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",

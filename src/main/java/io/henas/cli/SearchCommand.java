@@ -98,6 +98,12 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--no-knee", description = "Skip the full training of the knee model.")
     boolean noKnee;
 
+    @Option(names = "--fidelity-sample", paramLabel = "K", description = "Instead of searching, train K random "
+            + "feasible candidates on every rung of train.rungs (without rungs: the proxy and the full budget) and "
+            + "print Kendall tau and Spearman rho of each rung against the last; writes fidelity.json in --out "
+            + "(rerun with the same --out to continue after a kill).")
+    Integer fidelitySample;
+
     @Option(names = "--cache", paramLabel = "FILE", description = "Calibration cache (default: ~/.cache/henas/"
             + "calibration.json).")
     Path cache;
@@ -116,8 +122,8 @@ final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException(file + ": henas search trains on fashion-mnist, but the space's "
                     + "dataset is " + space.dataset());
         }
-        Path dir = out != null ? out : Path.of("experiments", "runs", space.name() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = out != null ? out : Path.of("experiments", "runs", space.name()
+                + (fidelitySample != null ? "-fidelity-" : "-") + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (resume && out == null) {
             throw new IllegalArgumentException("--resume needs --out DIR, the run directory to continue");
         }
@@ -168,10 +174,15 @@ final class SearchCommand implements Callable<Integer> {
         System.err.println("data: " + split.source() + (split.shipped() ? " (the shipped subset: install "
                 + "dataset-fashion-mnist or pass --data for the full dataset)" : ""));
         Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
+        if (fidelitySample != null) {
+            FidelityRun.run(space, file, split, s, cacheFile, fidelitySample, threads, cluster.toConfig(), dir,
+                    stdout);
+            return ExitCodes.OK;
+        }
         SearchConfig config = SearchConfig.builder(dir).population(pop).generations(gens).seed(s).resume(resume)
                 .threads(threads).constraints(HenasEvaluator.constraints(space))
                 .depthObjective(settings.objectives().contains(Objective.DEPTH))
-                .provenance("space_file", file.toString()).build();
+                .provenance("space_file", file.toString()).rungs(HenasEvaluator.rungPlan(space, split)).build();
         SearchResult result;
         Optional<ClusterConfig> clusterConfig = cluster.toConfig();
         if (clusterConfig.isEmpty()) {
@@ -254,7 +265,12 @@ final class SearchCommand implements Callable<Integer> {
         Path model = kneeDir.resolve("model.henas");
         if (!Files.exists(model)) {
             ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", io.henas.search.RunManifest.gitCommit());
-            HePlan plan = HePlan.compile(src.folded().net(), CompileOptions.defaults(space.he().merge()));
+            java.util.List<double[]> calib = new java.util.ArrayList<>();
+            for (int i = 0; i < Math.min(io.henas.export.CalibratedCompile.DEFAULT_IMAGES, split.train().size()); i++) {
+                calib.add(split.train().image(i));
+            }
+            HePlan plan = io.henas.export.CalibratedCompile.compile(src.folded(), CompileOptions.defaults(
+                    space.he().merge()), calib);
             ExportedModel m = ModelExporter.write(model, src, plan);
             System.err.printf(Locale.ROOT, "knee: exported %s (logN %d, log QP %d, %.1f-bit security)%n", model,
                     m.heParameters().logN(), m.heParameters().logQp(), m.heParameters().securityBits());

@@ -235,7 +235,14 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
 
     @Override
     public void evaluateAll(List<Candidate<T>> batch, Consumer<Outcome<T>> onResult) throws InterruptedException {
-        new Batch(batch, onResult).run();
+        new Batch(batch, 0, onResult).run();
+    }
+
+    /** Workers train each candidate on the given rung's budget (multi-fidelity search, issue 14). */
+    @Override
+    public void evaluateAll(List<Candidate<T>> batch, int rung, Consumer<Outcome<T>> onResult)
+            throws InterruptedException {
+        new Batch(batch, rung, onResult).run();
     }
 
     @Override
@@ -274,17 +281,28 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         private long noWorkerSince = -1;
         private long lastWaitLog = -1;
 
-        Batch(List<Candidate<T>> batch, Consumer<Outcome<T>> onResult) {
+        private final int rung;
+
+        Batch(List<Candidate<T>> batch, int rung, Consumer<Outcome<T>> onResult) {
+            if (rung < 0) {
+                throw new IllegalArgumentException("rung must be >= 0, but was " + rung);
+            }
+            this.rung = rung;
             this.onResult = Objects.requireNonNull(onResult, "onResult");
             for (Candidate<T> c : batch) {
-                if (reported.contains(c.key())) {
+                if (reported.contains(tag(c))) {
                     throw new IllegalArgumentException("candidate " + c.key() + " was already evaluated by this backend");
                 }
-                if (open.putIfAbsent(c.key(), c) != null) {
+                if (open.putIfAbsent(tag(c), c) != null) {
                     throw new IllegalArgumentException("batch keys must be distinct, but " + c.key() + " repeats");
                 }
                 queue.add(c);
             }
+        }
+
+        /** The key results of this batch travel under: the candidate key, with {@code @rungR} above rung 0. */
+        private String tag(Candidate<T> c) {
+            return EvaluationTask.resultKey(c.key(), rung);
         }
 
         void run() throws InterruptedException {
@@ -309,7 +327,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         private void dispatch() {
             while (!queue.isEmpty()) {
                 Candidate<T> c = queue.peek();
-                Member target = leastLoaded(c.key());
+                Member target = leastLoaded(tag(c));
                 if (target == null) {
                     break;
                 }
@@ -350,7 +368,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
             Set<UUID> hasKey = new HashSet<>();
             for (Attempt<T> a : running.values()) {
                 busy.merge(a.member().getUuid(), 1, Integer::sum);
-                if (a.candidate().key().equals(key)) {
+                if (tag(a.candidate()).equals(key)) {
                     hasKey.add(a.member().getUuid());
                 }
             }
@@ -374,7 +392,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         /** Ships {@code c} to {@code m}; false (and {@code c} queued again) if {@code m} just left. */
         private boolean submit(Candidate<T> c, Member m) {
             long id = attempts.incrementAndGet();
-            EvaluationTask task = new EvaluationTask(jobId, job, identity, c, auth);
+            EvaluationTask task = new EvaluationTask(jobId, job, identity, c, auth, rung);
             Future<TaskResult> f;
             try {
                 f = executor.submitToMember(task, m);
@@ -412,7 +430,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
             }
             long now = System.nanoTime();
             for (Attempt<T> a : List.copyOf(running.values())) {
-                String key = a.candidate().key();
+                String key = tag(a.candidate());
                 if (now - a.startNanos() > config.taskTimeout().toNanos() && open.containsKey(key)
                         && speculated.add(key)) {
                     reruns++;
@@ -432,9 +450,9 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
                     if (c == null || !reported.add(key)) {
                         return; // a late duplicate (or from an earlier batch)
                     }
-                    queue.removeIf(q -> q.key().equals(key));
+                    queue.removeIf(q -> tag(q).equals(key));
                     for (Attempt<T> other : List.copyOf(running.values())) {
-                        if (other.candidate().key().equals(key)) {
+                        if (tag(other.candidate()).equals(key)) {
                             running.remove(other.id());
                             other.future().cancel(true);
                         }
@@ -447,7 +465,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
                 }
                 case Failed f -> {
                     Attempt<T> a = running.remove(f.attempt());
-                    if (a == null || !open.containsKey(a.candidate().key())) {
+                    if (a == null || !open.containsKey(tag(a.candidate()))) {
                         return;
                     }
                     Throwable err = f.error();
@@ -472,7 +490,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
                     for (Attempt<T> a : List.copyOf(running.values())) {
                         if (a.member().getUuid().equals(g.member())) {
                             running.remove(a.id());
-                            if (open.containsKey(a.candidate().key())) {
+                            if (open.containsKey(tag(a.candidate()))) {
                                 requeue(a.candidate(), HazelcastSetup.address(a.member()) + " left");
                             }
                         }
@@ -485,9 +503,9 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         }
 
         private void requeue(Candidate<T> c, String why) {
-            String key = c.key();
-            boolean elsewhere = running.values().stream().anyMatch(a -> a.candidate().key().equals(key));
-            if (elsewhere || queue.stream().anyMatch(q -> q.key().equals(key))) {
+            String key = tag(c);
+            boolean elsewhere = running.values().stream().anyMatch(a -> tag(a.candidate()).equals(key));
+            if (elsewhere || queue.stream().anyMatch(q -> tag(q).equals(key))) {
                 return;
             }
             int lost = losses.merge(key, 1, Integer::sum);

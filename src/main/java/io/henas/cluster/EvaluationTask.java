@@ -29,11 +29,18 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
     private final String label;
     private final String description;
     private final ClusterAuth.Seal seal;
+    private final int rung;
     private transient HazelcastInstance instance;
     private transient ClusterAuth rtAuth;
 
-    /** A task sealed by the search's {@code auth} (a fresh nonce per submission). */
+    /** A task sealed by the search's {@code auth}, training on rung 0 (the proxy). */
     EvaluationTask(String jobId, JobSpec job, NodeIdentity expected, Candidate<?> c, ClusterAuth auth) {
+        this(jobId, job, expected, c, auth, 0);
+    }
+
+    /** A task sealed by the search's {@code auth} (a fresh nonce per submission), training on rung {@code rung}. */
+    EvaluationTask(String jobId, JobSpec job, NodeIdentity expected, Candidate<?> c, ClusterAuth auth, int rung) {
+        this.rung = rung;
         this.jobId = Objects.requireNonNull(jobId, "jobId");
         this.job = Objects.requireNonNull(job, "job");
         this.expected = Objects.requireNonNull(expected, "expected");
@@ -47,7 +54,7 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
     private String[] payload() {
         return new String[]{"task", jobId, job.factoryClass(), job.settings().toString(),
                 Integer.toString(job.threadsPerEvaluation()), expected.version(), expected.datasetSha256(),
-                genes.toString(), key, label, description};
+                genes.toString(), key, label, description, Integer.toString(rung)};
     }
 
     /** The nonce results of this task are sealed with. */
@@ -56,7 +63,12 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
     }
 
     String key() {
-        return key;
+        return resultKey(key, rung);
+    }
+
+    /** The key a result travels under: the candidate key, with {@code @rungR} appended above rung 0. */
+    static String resultKey(String key, int rung) {
+        return rung == 0 ? key : key + "@rung" + rung;
     }
 
     @Override
@@ -82,7 +94,7 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
         }
         rtAuth = rt.auth();
         TaskResult r = run(rt.prepare(jobId, job));
-        rt.log("evaluated " + label + " (" + key + "): " + r.status() + " in "
+        rt.log("evaluated " + label + " (" + resultKey(key, rung) + "): " + r.status() + " in "
                 + String.format(java.util.Locale.ROOT, "%.1f s", (r.finished().toEpochMilli()
                         - r.started().toEpochMilli()) / 1000.0));
         return r;
@@ -94,14 +106,14 @@ final class EvaluationTask implements Callable<TaskResult>, Serializable, Hazelc
         Instant start = Instant.now();
         Evaluation e;
         try {
-            e = Objects.requireNonNull(p.evaluator().evaluate(c), "evaluator returned null");
+            e = Objects.requireNonNull(p.evaluator().evaluate(c, rung), "evaluator returned null");
         } catch (InterruptedException ie) {
             throw ie;
         } catch (Exception ex) {
             String msg = ex.getMessage() == null ? "" : ": " + ex.getMessage();
             e = Evaluation.failed(ex.getClass().getSimpleName() + msg);
         }
-        return TaskResult.of(key, e, start, Instant.now(), where()).sealedBy(rtAuth, nonce());
+        return TaskResult.of(resultKey(key, rung), e, start, Instant.now(), where()).sealedBy(rtAuth, nonce());
     }
 
     private String where() {

@@ -19,7 +19,8 @@ import io.henas.space.SpaceLoader;
  * so every candidate is costed with one calibration whichever worker trains it.
  *
  * <p>Settings: {@code space_yaml} (the space file's text), {@code space_file} (its name, for messages),
- * {@code run_seed} (the search seed: training seeds derive from it and the candidate key).
+ * {@code run_seed} (the search seed: training seeds derive from it and the candidate key). A space with
+ * {@code train.rungs} also trains on the rung each task names (multi-fidelity search).
  */
 public final class HenasTrainingFactory implements EvaluatorFactory<Architecture> {
     public static final String SPACE_YAML = "space_yaml";
@@ -43,6 +44,7 @@ public final class HenasTrainingFactory implements EvaluatorFactory<Architecture
         long seed = Long.parseLong(require(settings, RUN_SEED));
         DataSplit.Selection proxy = HenasEvaluator.proxySelection(space, data);
         return CostFirstBackend.trainingOnly(HenasEvaluator.trainStage(space, proxy, seed),
+                space.rungs().isEmpty() ? null : HenasEvaluator.rungTrainStage(space, data, seed),
                 HenasEvaluator.THREADS_PER_TRAINING, HenasEvaluator.provenance(space, data, proxy));
     }
 

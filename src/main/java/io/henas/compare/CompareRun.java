@@ -256,12 +256,7 @@ public final class CompareRun {
             try {
                 HePlan p = HePlan.compileInsecure(net, options.withLogN(0), logN);
                 HeParameters hp = p.parameters();
-                int[] bits = new int[hp.primeBits().size() + 1];
-                for (int i = 0; i < hp.primeBits().size(); i++) {
-                    bits[i] = hp.primeBits().get(i);
-                }
-                bits[bits.length - 1] = hp.specialPrimeBits();
-                CkksParameters.Literal.fromBits(logN, hp.scaleBits(), Security.INSECURE_NO_BOUND, bits);
+                CkksParameters.Literal.fromBits(logN, hp.scaleBits(), Security.INSECURE_NO_BOUND, hp.allPrimeBits());
                 return OptionalInt.of(logN);
             } catch (IllegalArgumentException | IllegalStateException | ArithmeticException ex) {
                 // this ring cannot hold the plan (block too large, or not enough NTT-friendly primes): try the next

@@ -83,7 +83,8 @@ final class FashionRun {
         if (Files.isRegularFile(modelFile)) {
             model = ExportedModel.read(modelFile);
         } else {
-            HePlan plan = HePlan.compile(src.folded().net(), CompileOptions.defaults(merge));
+            HePlan plan = io.henas.export.CalibratedCompile.compile(src.folded(), CompileOptions.defaults(merge),
+                    calibrationInputs(split.train()));
             model = ModelExporter.write(modelFile, src, plan);
         }
         double accuracy = src.provenance().testAccuracy();
@@ -110,5 +111,14 @@ final class FashionRun {
         log.accept(String.format(Locale.ROOT, "  fashion: accuracy %.4f, encrypted %.3f on %d images, %.2f s per"
                 + " image (%s)", accuracy, t.encryptedAccuracy(), k, t.encryptedLatencyS(), t.mode()));
         return t;
+    }
+
+    /** The first training images, for the calibrated parameter selection of the exported model. */
+    private static List<double[]> calibrationInputs(io.henas.data.Dataset train) {
+        List<double[]> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(io.henas.export.CalibratedCompile.DEFAULT_IMAGES, train.size()); i++) {
+            out.add(train.image(i));
+        }
+        return out;
     }
 }

@@ -135,7 +135,7 @@ public final class CostModel {
         }
         long keySwitch = MemoryModel.keySwitchKeyBytes(p);
         return new CostReport(name, plan.options().merge(), plan.depth(), plan.logN(), p.logQp(), p.primeBits(),
-                p.specialPrimeBits(), p.scaleBits(), p.securityBits(), p.galoisSteps(), plan.blocksPerCiphertext(), layers,
+                p.specialPrimeBits(), p.digitSize(), p.precision(), p.scaleBits(), p.securityBits(), p.galoisSteps(), plan.blocksPerCiphertext(), layers,
                 cal == null ? OptionalDouble.empty() : OptionalDouble.of(total),
                 cal == null ? 0 : cal.key().threads(), keySwitch,
                 keySwitch * p.galoisSteps().size(), MemoryModel.ciphertextBytes(plan.logN(), plan.depth()),

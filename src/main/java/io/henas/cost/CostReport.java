@@ -20,7 +20,9 @@ import io.henas.he.OpKind;
  * @param logN                  ring degree
  * @param logQp                 total modulus bits
  * @param primeBits             data prime sizes, q0 first
- * @param specialPrimeBits      special prime size
+ * @param specialPrimeBits      special prime sizes ({@code k} entries)
+ * @param digitSize             data primes per key-switching digit (alpha)
+ * @param precision             predicted and required logit precision of the chain
  * @param scaleBits             log2 of the scale
  * @param securityBits          estimated security
  * @param galoisSteps           rotation steps (Galois keys)
@@ -37,12 +39,14 @@ import io.henas.he.OpKind;
  * @param compileMillis         wall time of compilation and costing
  */
 public record CostReport(String name, boolean merge, int depth, int logN, int logQp, List<Integer> primeBits,
-                         int specialPrimeBits, int scaleBits, double securityBits, List<Integer> galoisSteps,
+                         List<Integer> specialPrimeBits, int digitSize, io.henas.he.PrecisionReport precision,
+                         int scaleBits, double securityBits, List<Integer> galoisSteps,
                          int channelsPerCiphertext, List<LayerCost> layers, OptionalDouble predictedLatencyS,
                          int threads, long relinKeyBytes, long galoisKeyBytes, long ciphertextBytes, int inputCiphertexts,
                          int peakCiphertexts, int instructions, double compileMillis) {
     public CostReport {
         primeBits = List.copyOf(primeBits);
+        specialPrimeBits = List.copyOf(specialPrimeBits);
         galoisSteps = List.copyOf(galoisSteps);
         layers = List.copyOf(layers);
     }
@@ -100,6 +104,12 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         m.put("log_qp", logQp);
         m.put("primes", primeBits);
         m.put("special_prime_bits", specialPrimeBits);
+        m.put("special_primes", specialPrimeBits.size());
+        m.put("digit_size", digitSize);
+        m.put("digits", (primeBits.size() + digitSize - 1) / digitSize);
+        m.put("precision_bits_required", precision.requiredBits());
+        m.put("precision_bits_predicted", precision.predictedBits());
+        m.put("precision", precision.toJson());
         m.put("scale_bits", scaleBits);
         m.put("security_bits", securityBits);
         m.put("galois_steps", galoisSteps);
@@ -152,8 +162,11 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         sb.append(String.format(Locale.ROOT, "%s  (merge %s)%n", name, merge ? "on" : "off"));
         sb.append(String.format(Locale.ROOT, "depth %d   logN %d   log QP %d   security %.1f bits   scale 2^%d%n", depth,
                 logN, logQp, securityBits, scaleBits));
-        sb.append(String.format(Locale.ROOT, "primes %s + special %d   %d channels/ciphertext   %d Galois steps%n",
-                primeBits, specialPrimeBits, channelsPerCiphertext, galoisSteps.size()));
+        sb.append(String.format(Locale.ROOT, "primes %s + special %s   digits of %d prime%s   %d channels/ciphertext   "
+                        + "%d Galois steps%n", primeBits, specialPrimeBits, digitSize, digitSize == 1 ? "" : "s",
+                channelsPerCiphertext, galoisSteps.size()));
+        sb.append(String.format(Locale.ROOT, "precision %.1f bits predicted, %.1f required (%s)%n",
+                precision.predictedBits(), precision.requiredBits(), precision.source()));
         sb.append(String.format(Locale.ROOT, "keys %s (relin %s, Galois %s)   ciphertext %s   peak %d ciphertexts (%s)%n",
                 bytes(keyBytes()), bytes(relinKeyBytes), bytes(galoisKeyBytes), bytes(ciphertextBytes), peakCiphertexts,
                 bytes((long) peakCiphertexts * ciphertextBytes)));

@@ -4,19 +4,56 @@ import io.henas.he.HePlan;
 import io.henas.he.HeParameters;
 
 /**
- * Key and ciphertext sizes for SEAL-style hybrid key switching with one special prime: a key-switching key (the
- * relinearization key or one Galois key) has one digit per data prime, each digit two polynomials over all data
- * primes plus the special prime; coefficients are stored as 8-byte words in NTT form.
+ * Key and ciphertext sizes for hybrid key switching with {@code k} special primes and digits of {@code alpha} data
+ * primes (SEAL's is {@code k = alpha = 1}): a key-switching key (the relinearization key or one Galois key) has one
+ * entry per digit, each two polynomials over all data primes plus the special primes; coefficients are stored as
+ * 8-byte words in NTT form.
  */
 public final class MemoryModel {
     private MemoryModel() {
     }
 
-    /** Bytes of one key-switching key: {@code (L+1) digits x 2 x (L+2) primes x N x 8}. */
+    /** Bytes of one key-switching key: {@code digits x 2 x (L+1+k) primes x N x 8}. */
     public static long keySwitchKeyBytes(HeParameters p) {
         long n = 1L << p.logN();
         long data = p.dataPrimes();
-        return data * 2 * (data + 1) * n * 8;
+        return (long) p.digits() * 2 * (data + p.specialPrimes()) * n * 8;
+    }
+
+    /**
+     * Bytes of one key-switching key generated only up to {@code level} (SEAL-style, one digit per data prime):
+     * {@code (level+1) digits x 2 x (level+2) primes x N x 8}; equals {@link #keySwitchKeyBytes} at the top level.
+     *
+     * <p>ESTIMATE, to be replaced: the leveled keys of {@code io.henas.rlwe} (helper "hks", hybrid key switching with
+     * several special primes and digits over groups of primes) define the exact size; the lead should switch this to
+     * that function when merging.
+     */
+    public static long leveledKeySwitchKeyBytes(int logN, int level) {
+        long primes = level + 1L;
+        return primes * 2 * (primes + 1) * (1L << logN) * 8;
+    }
+
+    /**
+     * Galois key bytes when each step's key is generated only up to the highest level the plan rotates by it
+     * ({@link HePlan#galoisKeyLevels()}). ESTIMATE: see {@link #leveledKeySwitchKeyBytes}.
+     */
+    public static long leveledGaloisKeyBytes(HePlan plan) {
+        long sum = 0;
+        for (int level : plan.galoisKeyLevels().values()) {
+            sum += leveledKeySwitchKeyBytes(plan.logN(), level);
+        }
+        return sum;
+    }
+
+    /** Relinearization key bytes up to {@link HePlan#relinearizationKeyLevel()}. ESTIMATE: see above. */
+    public static long leveledRelinearizationKeyBytes(HePlan plan) {
+        int level = plan.relinearizationKeyLevel();
+        return level < 0 ? 0 : leveledKeySwitchKeyBytes(plan.logN(), level);
+    }
+
+    /** Galois key bytes with every key at the top level: {@code steps x} {@link #keySwitchKeyBytes}. */
+    public static long galoisKeyBytes(HePlan plan) {
+        return plan.galoisSteps().length * keySwitchKeyBytes(plan.parameters());
     }
 
     /** Bytes of a ciphertext at {@code level}: {@code 2 x (level+1) x N x 8}. */

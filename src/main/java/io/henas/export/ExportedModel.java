@@ -1,5 +1,6 @@
 package io.henas.export;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 import io.henas.ckks.CkksParameters;
 import io.henas.he.CompileOptions;
@@ -30,7 +33,7 @@ import io.henas.train.WeightsJson;
  *       "entries": {NAME: {"sha256": HEX, "bytes": N}}, "he": {...}, "provenance": {...}}}. {@code he} holds
  *       {@code compile_options} ({@link CompileOptions#toJson}, logN fixed), {@code parameters}
  *       ({@link HeParameters#toJson}: logN, prime bits, special prime bits, scale bits, log_qp, security bits, Galois
- *       steps), {@code primes} and {@code special_prime} (the concrete moduli), {@code secure}, {@code depth},
+ *       steps), {@code primes} and {@code special_primes} (the concrete moduli), {@code secure}, {@code depth},
  *       {@code instructions} and {@code plan_fingerprint} ({@link HePlan#fingerprint}). {@code provenance} is
  *       {@link Provenance#toJson}.</li>
  *   <li>{@value #NET} (required): the folded network and its weights in train's {@code henas-weights-v1} JSON
@@ -93,22 +96,42 @@ public final class ExportedModel {
         return read(file, true);
     }
 
-    static ExportedModel read(Path file, boolean allowInsecure) throws IOException {
+    /** A file's validated entries and its parsed manifest (the HE section not yet checked). */
+    private record Raw(Map<String, byte[]> entries, Map<String, Object> manifest) {
+    }
+
+    /**
+     * Reads what an existing {@code .henas} file holds besides its HE section (folded weights, architecture, metrics,
+     * DL4J model, provenance; entries checked against their hashes), to re-export it with the current compiler and
+     * parameter selector. The HE section is not checked, so files from earlier henas versions load.
+     *
+     * @return the source and the old manifest (for recording what was re-exported)
+     * @throws ExportFormatException if the file is corrupt or tampered with
+     */
+    public static Map.Entry<ModelSource, Map<String, Object>> readSource(Path file) throws IOException {
+        Raw r = readRaw(file);
         String src = file.toString();
-        ModelArchive.Contents contents = ModelArchive.read(file, KNOWN, MANIFEST, Runtime.getRuntime().maxMemory() / 4);
-        Map<String, byte[]> raw = contents.entries();
-        Map<String, Object> m = contents.manifest();
-        if (!FORMAT.equals(m.get("format"))) {
-            throw new ExportFormatException(src + ": format must be " + FORMAT + ", but was " + m.get("format"));
+        FoldedNet folded = readNet(r.entries().get(NET), src);
+        Provenance prov = Provenance.fromJson(obj(r.manifest().get("provenance"), src, "provenance"), src);
+        String name = r.manifest().get("name") instanceof String s ? s : "model";
+        Map<String, Object> arch = null;
+        if (r.entries().containsKey(ARCHITECTURE)) {
+            arch = Json.asObject(Json.parse(new String(r.entries().get(ARCHITECTURE), StandardCharsets.UTF_8),
+                    src + "!" + ARCHITECTURE), src + "!" + ARCHITECTURE);
         }
-        if (!(m.get("version") instanceof Long v) || v != VERSION) {
-            throw new ExportFormatException(src + ": version must be the integer " + VERSION + ", but was "
-                    + m.get("version"));
+        Map<String, Object> metrics = null;
+        if (r.entries().containsKey(METRICS)) {
+            metrics = Json.asObject(Json.parse(new String(r.entries().get(METRICS), StandardCharsets.UTF_8),
+                    src + "!" + METRICS), src + "!" + METRICS);
         }
-        Map<String, Object> listed = obj(m.get("entries"), src, "entries");
-        if (!listed.containsKey(NET)) {
-            throw new ExportFormatException(src + ": the manifest must list " + NET + ", but lists " + listed.keySet());
-        }
+        return Map.entry(new ModelSource(name, folded, arch, prov, metrics, r.entries().get(DL4J)), r.manifest());
+    }
+
+    static ExportedModel read(Path file, boolean allowInsecure) throws IOException {
+        Raw r0 = readRaw(file);
+        Map<String, byte[]> raw = r0.entries();
+        Map<String, Object> m = r0.manifest();
+        String src = file.toString();
         FoldedNet folded = readNet(raw.get(NET), src);
         Map<String, Object> he = obj(m.get("he"), src, "he");
         HePlan plan;
@@ -139,6 +162,25 @@ public final class ExportedModel {
                 new String(raw.get(MANIFEST), StandardCharsets.UTF_8), raw);
     }
 
+    private static Raw readRaw(Path file) throws IOException {
+        String src = file.toString();
+        ModelArchive.Contents contents = ModelArchive.read(file, KNOWN, MANIFEST, Runtime.getRuntime().maxMemory() / 4);
+        Map<String, byte[]> raw = contents.entries();
+        Map<String, Object> m = contents.manifest();
+        if (!FORMAT.equals(m.get("format"))) {
+            throw new ExportFormatException(src + ": format must be " + FORMAT + ", but was " + m.get("format"));
+        }
+        if (!(m.get("version") instanceof Long v) || v != VERSION) {
+            throw new ExportFormatException(src + ": version must be the integer " + VERSION + ", but was "
+                    + m.get("version"));
+        }
+        Map<String, Object> listed = obj(m.get("entries"), src, "entries");
+        if (!listed.containsKey(NET)) {
+            throw new ExportFormatException(src + ": the manifest must list " + NET + ", but lists " + listed.keySet());
+        }
+        return new Raw(raw, m);
+    }
+
     /** JSON numbers parse as Long or Double; HeParameters.toJson holds Integer lists: compare by value. */
     private static Map<String, Object> normalize(Map<String, Object> m) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -148,7 +190,11 @@ public final class ExportedModel {
         return out;
     }
 
+    @SuppressWarnings("unchecked")
     private static Object norm(Object v) {
+        if (v instanceof Map<?, ?> mm) {
+            return normalize((Map<String, Object>) mm);
+        }
         if (v instanceof List<?> l) {
             List<Object> o = new ArrayList<>();
             l.forEach(x -> o.add(norm(x)));
@@ -164,13 +210,14 @@ public final class ExportedModel {
                                                  boolean allowInsecure) throws ExportFormatException {
         long[] chain = ModelExporter.primes(p);
         List<Long> q = new ArrayList<>();
-        for (int i = 0; i < chain.length - 1; i++) {
-            q.add(chain[i]);
+        List<Long> sp = new ArrayList<>();
+        for (int i = 0; i < chain.length; i++) {
+            (i < p.dataPrimes() ? q : sp).add(chain[i]);
         }
         Object stored = he.get("primes");
-        if (!q.equals(stored) || !(he.get("special_prime") instanceof Long sp) || sp != chain[chain.length - 1]) {
-            throw new ExportFormatException(src + ": he.primes must be " + q + " + special " + chain[chain.length - 1]
-                    + ", but were " + stored + " + special " + he.get("special_prime"));
+        if (!q.equals(stored) || !sp.equals(he.get("special_primes"))) {
+            throw new ExportFormatException(src + ": he.primes must be " + q + " + special " + sp
+                    + ", but were " + stored + " + special " + he.get("special_primes"));
         }
         boolean secure = p.securityBits() >= 128;
         if (!secure && !allowInsecure) {
@@ -178,8 +225,7 @@ public final class ExportedModel {
                     + " at N = 2^" + p.logN() + " gives " + p.securityBits() + " bits");
         }
         try {
-            return CkksParameters.of(new CkksParameters.Literal(p.logN(), q, chain[chain.length - 1],
-                    Math.pow(2, p.scaleBits()), secure ? Security.HE_STANDARD_128 : Security.INSECURE_NO_BOUND));
+            return p.ckksParameters(secure ? Security.HE_STANDARD_128 : Security.INSECURE_NO_BOUND);
         } catch (IllegalArgumentException e) {
             throw new ExportFormatException(src + ": parameters must be 128-bit secure: " + e.getMessage(), e);
         }

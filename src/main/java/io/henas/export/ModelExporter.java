@@ -39,6 +39,15 @@ public final class ModelExporter {
      * @throws IllegalArgumentException if the plan was compiled from another network
      */
     public static ExportedModel write(Path out, ModelSource src, HePlan plan) throws IOException {
+        return write(out, src, plan, Map.of());
+    }
+
+    /**
+     * As {@link #write(Path, ModelSource, HePlan)}, adding {@code extra} keys to the manifest (e.g.
+     * {@code reexported_from}); they must not collide with the format's own keys.
+     */
+    public static ExportedModel write(Path out, ModelSource src, HePlan plan, Map<String, Object> extra)
+            throws IOException {
         if (!plan.net().equals(src.folded().net())) {
             throw new IllegalArgumentException("the plan must be compiled from the folded network of " + src.name()
                     + ", but was compiled from another network");
@@ -70,6 +79,13 @@ public final class ModelExporter {
         manifest.put("entries", list);
         manifest.put("he", heJson(plan));
         manifest.put("provenance", src.provenance().toJson());
+        for (var e : extra.entrySet()) {
+            if (manifest.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("extra manifest keys must not replace the format's, but "
+                        + e.getKey() + " does");
+            }
+            manifest.put(e.getKey(), e.getValue());
+        }
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, ".henas-", ".tmp");
@@ -100,11 +116,12 @@ public final class ModelExporter {
         he.put("parameters", p.toJson());
         long[] chain = primes(p);
         List<Long> q = new ArrayList<>();
-        for (int i = 0; i < chain.length - 1; i++) {
-            q.add(chain[i]);
+        List<Long> sp = new ArrayList<>();
+        for (int i = 0; i < chain.length; i++) {
+            (i < p.dataPrimes() ? q : sp).add(chain[i]);
         }
         he.put("primes", q);
-        he.put("special_prime", chain[chain.length - 1]);
+        he.put("special_primes", sp);
         he.put("secure", p.securityBits() >= 128);
         he.put("depth", plan.depth());
         he.put("instructions", plan.instructionCount());
@@ -112,14 +129,9 @@ public final class ModelExporter {
         return he;
     }
 
-    /** The concrete primes of the chain: data primes then the special prime (deterministic, like SEAL's). */
+    /** The concrete primes of the chain: data primes then the special primes (deterministic, like SEAL's). */
     static long[] primes(HeParameters p) {
-        int[] bits = new int[p.primeBits().size() + 1];
-        for (int i = 0; i < p.primeBits().size(); i++) {
-            bits[i] = p.primeBits().get(i);
-        }
-        bits[bits.length - 1] = p.specialPrimeBits();
-        return Primes.chain(p.logN(), bits);
+        return Primes.chain(p.logN(), p.allPrimeBits());
     }
 
     private static void put(ZipOutputStream z, String name, byte[] data) throws IOException {

@@ -8,11 +8,26 @@ package io.henas.he;
  * @param maxChannelsPerCiphertext upper bound on feature maps per ciphertext (rounded down to a power of two); 1
  *                                 gives HEMET's one-channel-per-ciphertext layout, 0 = as many as fit in N/2 slots
  * @param logN                     ring degree to compile for, or 0 to pick the smallest secure one that fits
- * @param precisionBits            bits of precision wanted on the logits (drives the scale)
- * @param magnitudeBits            bits of headroom for the largest |value| held in a slot (drives the first prime)
+ * @param precisionBits            least bits of precision the logits must keep, relative to the largest |logit|
+ *                                 (see {@link PrecisionReport})
+ * @param magnitudeBits            when the weights are not known: {@code log2} of the assumed bound on every |value| a
+ *                                 slot holds, logits included (drives the first prime; see {@link ParameterSelector})
+ * @param maxSpecialPrimes         most special primes {@code k} the selector may use (1 = SEAL's key switching)
+ * @param chain                    a fixed chain (from an earlier selection, e.g. an exported model's) or null to select
  */
 public record CompileOptions(boolean merge, int maxChannelsPerCiphertext, int logN, int precisionBits,
-                             int magnitudeBits) {
+                             int magnitudeBits, int maxSpecialPrimes, ChainSpec chain) {
+    /**
+     * Default bound on {@code k}. LEAD: 1 until hybrid key switching ({@code k > 1} or digits of several primes) is
+     * merged into rlwe/ckks and {@link HeParameters#ckksParameters(io.henas.rlwe.Security)} is wired; then raise it
+     * (e.g. to 4) so the selector may trade special primes for fewer digits.
+     */
+    public static final int DEFAULT_MAX_SPECIAL_PRIMES = 1;
+    /** Default least logit precision in bits. */
+    public static final int DEFAULT_PRECISION_BITS = 10;
+    /** Default assumed bound {@code 2^5 = 32} on |values| when the weights are not known. */
+    public static final int DEFAULT_MAGNITUDE_BITS = 5;
+
     public CompileOptions {
         if (maxChannelsPerCiphertext < 0) {
             throw new IllegalArgumentException("maxChannelsPerCiphertext must be >= 0, but was " + maxChannelsPerCiphertext);
@@ -26,16 +41,53 @@ public record CompileOptions(boolean merge, int maxChannelsPerCiphertext, int lo
         if (magnitudeBits < 0 || magnitudeBits > 30) {
             throw new IllegalArgumentException("magnitudeBits must be in [0, 30], but was " + magnitudeBits);
         }
+        if (maxSpecialPrimes < 1 || maxSpecialPrimes > 8) {
+            throw new IllegalArgumentException("maxSpecialPrimes must be in [1, 8], but was " + maxSpecialPrimes);
+        }
+        if (chain != null && logN == 0) {
+            throw new IllegalArgumentException("a fixed chain needs a fixed logN, but logN was 0 (auto)");
+        }
     }
 
-    /** Default options: merging as given, auto packing and logN, 20 bits of logit precision, 2^10 headroom. */
+    /** Backwards-compatible form: default special-prime bound, chain selected. */
+    public CompileOptions(boolean merge, int maxChannelsPerCiphertext, int logN, int precisionBits, int magnitudeBits) {
+        this(merge, maxChannelsPerCiphertext, logN, precisionBits, magnitudeBits, DEFAULT_MAX_SPECIAL_PRIMES, null);
+    }
+
+    /** Default options: merging as given, auto packing, logN and chain, the default precision and magnitude. */
     public static CompileOptions defaults(boolean merge) {
-        return new CompileOptions(merge, 0, 0, 20, 10);
+        return new CompileOptions(merge, 0, 0, DEFAULT_PRECISION_BITS, DEFAULT_MAGNITUDE_BITS);
     }
 
-    /** Same options with another ring degree (0 = auto). */
+    /** Same options with another ring degree (0 = auto; drops a fixed chain when 0). */
     public CompileOptions withLogN(int n) {
-        return new CompileOptions(merge, maxChannelsPerCiphertext, n, precisionBits, magnitudeBits);
+        return new CompileOptions(merge, maxChannelsPerCiphertext, n, precisionBits, magnitudeBits, maxSpecialPrimes,
+                n == 0 ? null : chain);
+    }
+
+    /** Same options with another channel-per-ciphertext bound. */
+    public CompileOptions withMaxChannelsPerCiphertext(int m) {
+        return new CompileOptions(merge, m, logN, precisionBits, magnitudeBits, maxSpecialPrimes, chain);
+    }
+
+    /** Same options with another bound on the special primes. */
+    public CompileOptions withMaxSpecialPrimes(int k) {
+        return new CompileOptions(merge, maxChannelsPerCiphertext, logN, precisionBits, magnitudeBits, k, chain);
+    }
+
+    /** Same options with another least logit precision. */
+    public CompileOptions withPrecisionBits(int bits) {
+        return new CompileOptions(merge, maxChannelsPerCiphertext, logN, bits, magnitudeBits, maxSpecialPrimes, chain);
+    }
+
+    /** Same options with another default value bound. */
+    public CompileOptions withMagnitudeBits(int bits) {
+        return new CompileOptions(merge, maxChannelsPerCiphertext, logN, precisionBits, bits, maxSpecialPrimes, chain);
+    }
+
+    /** Same options with a fixed ring degree and chain (null chain = select). */
+    public CompileOptions withChain(int n, ChainSpec c) {
+        return new CompileOptions(merge, maxChannelsPerCiphertext, n, precisionBits, magnitudeBits, maxSpecialPrimes, c);
     }
 
     /** JSON form; {@link #fromJson} reads it back. */
@@ -46,31 +98,32 @@ public record CompileOptions(boolean merge, int maxChannelsPerCiphertext, int lo
         m.put("logN", logN);
         m.put("precision_bits", precisionBits);
         m.put("magnitude_bits", magnitudeBits);
+        m.put("max_special_primes", maxSpecialPrimes);
+        m.put("chain", chain == null ? null : chain.toJson());
         return m;
     }
 
     /**
-     * Reads {@link #toJson()}'s form.
+     * Reads {@link #toJson()}'s form ({@code max_special_primes} and {@code chain} may be absent: defaults).
      *
      * @throws IllegalArgumentException naming the missing or malformed key
      */
+    @SuppressWarnings("unchecked")
     public static CompileOptions fromJson(java.util.Map<String, Object> m) {
         if (!(m.get("merge") instanceof Boolean merge)) {
             throw new IllegalArgumentException("compile options: merge must be a boolean, but was " + m.get("merge"));
         }
+        int k = m.get("max_special_primes") == null ? DEFAULT_MAX_SPECIAL_PRIMES : intOf(m, "max_special_primes");
+        ChainSpec c = m.get("chain") instanceof java.util.Map<?, ?> cm
+                ? ChainSpec.fromJson((java.util.Map<String, Object>) cm) : null;
         return new CompileOptions(merge, intOf(m, "max_channels_per_ciphertext"), intOf(m, "logN"),
-                intOf(m, "precision_bits"), intOf(m, "magnitude_bits"));
+                intOf(m, "precision_bits"), intOf(m, "magnitude_bits"), k, c);
     }
 
-    private static int intOf(java.util.Map<String, Object> m, String k) {
+    static int intOf(java.util.Map<String, Object> m, String k) {
         if (!(m.get(k) instanceof Number n) || n.doubleValue() != n.intValue()) {
             throw new IllegalArgumentException("compile options: " + k + " must be an integer, but was " + m.get(k));
         }
         return n.intValue();
-    }
-
-    /** Same options with another channel-per-ciphertext bound. */
-    public CompileOptions withMaxChannelsPerCiphertext(int m) {
-        return new CompileOptions(merge, m, logN, precisionBits, magnitudeBits);
     }
 }

@@ -40,30 +40,29 @@ public final class HePlan {
     private final int[] galoisSteps;
     private final HeParameters parameters;
 
-    HePlan(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, int[] code, int[] nodeOf,
-           int[] opDepth, int[] scaleRef, List<Plaintext> plaintexts, List<Affine> affines, List<Layout> layouts, int[] nodeLayout,
-           int[] nodeAffine, int[] nodeDepth, int[] nodeLevels, int registerCount, int depth, int[] galoisSteps) {
+    HePlan(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, Emitter.Program program,
+           NodeValues.Tables tables) {
         this.net = net;
         this.options = options;
         this.logN = logN;
         this.blockSize = blockSize;
         this.gridWidth = gridWidth;
-        this.code = code;
-        this.nodeOf = nodeOf;
-        this.opDepth = opDepth;
-        this.scaleRef = scaleRef;
-        this.plaintexts = List.copyOf(plaintexts);
-        this.affines = List.copyOf(affines);
-        this.layouts = List.copyOf(layouts);
-        this.nodeLayout = nodeLayout;
-        this.nodeAffine = nodeAffine;
-        this.nodeDepth = nodeDepth;
-        this.nodeLevels = nodeLevels;
+        this.code = program.code();
+        this.nodeOf = program.nodeOf();
+        this.opDepth = program.opDepth();
+        this.scaleRef = program.scaleRef();
+        this.plaintexts = List.copyOf(program.plaintexts());
+        this.affines = List.copyOf(tables.affines());
+        this.layouts = List.copyOf(tables.layouts());
+        this.nodeLayout = tables.nodeLayout();
+        this.nodeAffine = tables.nodeAffine();
+        this.nodeDepth = tables.nodeDepth();
+        this.nodeLevels = tables.nodeLevels();
         this.outputLayout = nodeLayout[net.output()];
         this.outputAffine = nodeAffine[net.output()];
-        this.registerCount = registerCount;
-        this.depth = depth;
-        this.galoisSteps = galoisSteps;
+        this.registerCount = program.registerCount();
+        this.depth = program.depth();
+        this.galoisSteps = program.galoisSteps();
         this.lastUse = new int[registerCount];
         Arrays.fill(lastUse, -1);
         for (int i = 0; i < instructionCount(); i++) {
@@ -194,6 +193,32 @@ public final class HePlan {
 
     /** Rotation steps used (left rotations in {@code [1, N/2)}), sorted: the Galois key set. */
     public int[] galoisSteps() { return galoisSteps.clone(); }
+
+    /**
+     * For each Galois step of {@link #galoisSteps()}, the highest level (number of data primes minus one) of an
+     * operand the plan rotates by it: a key for that step is never needed above this level, so it can be generated
+     * (and stored) with only {@code level + 1} data primes. Sorted by step.
+     */
+    public java.util.SortedMap<Integer, Integer> galoisKeyLevels() {
+        java.util.TreeMap<Integer, Integer> m = new java.util.TreeMap<>();
+        for (int i = 0; i < instructionCount(); i++) {
+            if (op(i) == OpCode.ROTATE || op(i) == OpCode.ROTATE_HOISTED) {
+                m.merge(b(i), level(i), Math::max);
+            }
+        }
+        return m;
+    }
+
+    /** The highest level at which the plan relinearizes, or -1 if it never does (no relinearization key needed). */
+    public int relinearizationKeyLevel() {
+        int level = -1;
+        for (int i = 0; i < instructionCount(); i++) {
+            if (op(i) == OpCode.RELINEARIZE) {
+                level = Math.max(level, level(i));
+            }
+        }
+        return level;
+    }
 
     /** Slot of pixel {@code (y, x)} of channel {@code c} of a value in {@code layout} (inside its register). */
     public int slotOf(Layout layout, int c, int y, int x) {

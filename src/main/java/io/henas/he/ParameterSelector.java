@@ -1,60 +1,127 @@
 package io.henas.he;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+
+import io.henas.ir.LoweredNet;
+import io.henas.ir.NetWeights;
 
 /**
- * Picks the smallest ring degree whose 128-bit-secure modulus chain holds a plan's depth at the required precision.
+ * Picks CKKS parameters for a plan: the smallest 128-bit-secure ring first, then the fastest chain inside it, such
+ * that no value overflows its level's modulus and the logits keep the precision the argmax needs.
  *
  * <p>The rule (documented for reproducibility):
- * <ul>
- *   <li>scale bits {@code s = clamp(precisionBits + ceil(logN / 2) + 6, 20, 50)}: CKKS encoding and rescaling add
- *       an error of about {@code sqrt(N)} times a small constant per slot, and accumulating up to ~{@code 2^10}
- *       products grows it by another few bits ({@code +6}); the logits keep {@code precisionBits} bits above it;</li>
- *   <li>first prime {@code q0 = min(60, s + magnitudeBits + 1)}: the last level holds the logits at scale {@code 2^s}
- *       and needs room for {@code |value| < 2^magnitudeBits} plus the sign;</li>
- *   <li>special prime {@code = max(q0, s)} bits (hybrid key switching with one special prime needs
- *       {@code P >= max q_i} to keep key-switching noise below the scale);</li>
- *   <li>{@code logQP = q0 + depth * s + special <= SecurityTable.maxLogQp128(logN)}, and the plan's block
- *       ({@code nextPow2(H * W)} of the input map) must fit in {@code N/2} slots.</li>
- * </ul>
+ * <ol>
+ *   <li><b>Evidence.</b> With the trained weights ({@link #select}), the plan is simulated on calibration inputs
+ *       ({@link PlanAnalysis}): the largest |value| per level before and after rescaling, the logits, and each logit's
+ *       sensitivity to every CKKS error source ({@link NoiseModel}). Without weights (search ranking, {@code henas
+ *       cost} of an untrained architecture) the defaults are assumed: every |value| at levels 0 and 1 (the logits and
+ *       the products rescaled into them) below {@code 2^magnitudeBits} ({@link CompileOptions#DEFAULT_MAGNITUDE_BITS}),
+ *       {@value #HIGH_LEVEL_EXTRA_BITS} bits more above; every error source reaching the logits amplified by
+ *       {@code 2^DEFAULT_GROWTH_BITS} ({@value #DEFAULT_GROWTH_BITS}; the trained fashion-best model measures about
+ *       4.6); the precision requirement is {@code precisionBits}. A calibrated selection reports whether these
+ *       defaults held (ranges within, predicted error below, requirement at most the defaults').</li>
+ *   <li><b>Chains.</b> Data primes {@code q0} ({@code f} bits) and {@code depth} primes of {@code s} bits (the scale
+ *       {@code 2^s}, {@code s} in [{@value #MIN_SCALE_BITS}, {@value #MAX_PRIME_BITS}]); {@code k} special primes of
+ *       {@code b} bits each ({@code P = 2^(k b)}); key-switching digits of {@code alpha} data primes. With
+ *       {@link CompileOptions#maxSpecialPrimes()} = 1 only SEAL's {@code k = alpha = 1} is considered; above, every
+ *       {@code k <= max} and {@code alpha <= depth + 1} (hybrid key switching).</li>
+ *   <li><b>Constraints.</b> {@code logQP = f + depth s + k b <= SecurityTable.maxLogQp128(logN)}; no overflow: at every
+ *       level {@code l}, {@code log2 max|v| + degree * s + 1 + }{@value #MARGIN_BITS}{@code  <= f + l s} (degree 2 for
+ *       products before their rescale; at level 0 this keeps the logits below {@code q0 / 2}); precision: the
+ *       predicted bits {@code log2(max|logit| / sigma)} at least the required bits ({@link PrecisionReport}:
+ *       {@code precisionBits}, and with calibration {@code 6 sigma < gap / 2} for the smallest top-1/top-2 gap).
+ *       Primes must exist (NTT-friendly, distinct).</li>
+ *   <li><b>Preference.</b> The smallest {@code logN} with a feasible chain whose plan's block fits {@code N/2}
+ *       slots. Inside it the least key-switching cost {@code digits (L + 1 + k) + 2 (L + 1 + k)} limb NTTs per key
+ *       switch at the top level ({@code L + 1 = depth + 1} data primes, {@code digits = ceil((L + 1) / alpha)}; key
+ *       memory is proportional to the first term); then the largest precision margin (which spends the security
+ *       budget on a larger scale); then the smallest {@code logQP}.</li>
+ * </ol>
+ * Search, cost, export and compare all go through this class: {@link HePlan#compile} uses the defaults, {@link #select}
+ * the calibration, and a chain fixed by a selection ({@link CompileOptions#chain()}) is reused verbatim.
  */
 public final class ParameterSelector {
     /** Smallest and largest ring degrees considered. */
     public static final int MIN_LOG_N = 12;
     public static final int MAX_LOG_N = 16;
+    /** Smallest scale considered. */
+    public static final int MIN_SCALE_BITS = 20;
+    /** Largest prime size used. */
+    public static final int MAX_PRIME_BITS = 60;
+    /** Extra bits kept between the largest |value| and half a level's modulus. */
+    public static final int MARGIN_BITS = 1;
+    /** Cap on the argmax-derived precision requirement (closer ties are undecidable anyway). */
+    public static final int MAX_REQUIRED_BITS = 24;
+    /** Default amplification (in bits) of the error sources at the logits when the weights are not known. */
+    public static final int DEFAULT_GROWTH_BITS = 8;
+    /** Defaults: values above level 1 may be this many bits larger than {@code 2^magnitudeBits}. */
+    public static final int HIGH_LEVEL_EXTRA_BITS = 8;
 
     private ParameterSelector() {
     }
 
-    /** Scale bits for a ring degree. */
-    public static int scaleBits(int logN, CompileOptions o) {
-        return Math.clamp(o.precisionBits() + (logN + 1) / 2 + 6, 20, 50);
-    }
-
-    /** Parameters for {@code depth} at ring degree {@code logN} (not checked against the bound). */
-    public static HeParameters at(int logN, int depth, CompileOptions o, List<Integer> galoisSteps) {
-        int s = scaleBits(logN, o);
-        int q0 = Math.min(60, s + o.magnitudeBits() + 1);
-        int special = Math.max(q0, s);
-        List<Integer> primes = new ArrayList<>();
-        primes.add(q0);
-        for (int i = 0; i < depth; i++) {
-            primes.add(s);
-        }
-        int logQp = q0 + depth * s + special;
-        return new HeParameters(logN, primes, special, s, logQp, SecurityTable.securityBits(logN, logQp), galoisSteps);
-    }
-
-    /** Whether parameters at {@code logN} hold {@code depth} at 128 bits and the block fits the slots. */
-    public static boolean fits(int logN, int depth, int minBlock, CompileOptions o) {
-        return minBlock <= (1 << (logN - 1)) && at(logN, depth, o, List.of()).logQp() <= SecurityTable.maxLogQp128(logN);
+    /** A feasible chain with its ranking keys. */
+    private record Candidate(ChainSpec spec, List<Integer> primes, double predicted, double required, double cost,
+                             int logQp) {
     }
 
     /**
-     * The smallest {@code logN} in [12, 16] that fits.
+     * Parameters for {@code depth} at ring degree {@code logN}: the options' fixed chain if any, else the best chain
+     * under the default evidence, else (for insecure simulation only) the best chain ignoring the 128-bit bound.
      *
-     * @throws HeCompileException if none does, naming the depth and the largest chain allowed
+     * @throws HeCompileException if no chain holds the plan's values and precision even without the bound
+     */
+    public static HeParameters at(int logN, int depth, CompileOptions o, List<Integer> galoisSteps) {
+        if (o.chain() != null) {
+            ChainSpec c = o.chain();
+            PrecisionReport p = c.precision() != null ? c.precision()
+                    : report(SelectionEvidence.defaults(logN, depth, o), c, primes(c, depth));
+            return build(logN, depth, c, p, galoisSteps);
+        }
+        SelectionEvidence ev = SelectionEvidence.defaults(logN, depth, o);
+        Candidate c = best(ev, o, true, new ArrayList<>()).or(() -> best(ev, o, false, new ArrayList<>()))
+                .orElseThrow(() -> new HeCompileException(refusal(ev, o, new ArrayList<>())));
+        return build(logN, depth, c.spec(), c.spec().precision(), galoisSteps);
+    }
+
+    private static HeParameters build(int logN, int depth, ChainSpec c, PrecisionReport p, List<Integer> galoisSteps) {
+        List<Integer> q = primes(c, depth);
+        int logQp = q.stream().mapToInt(Integer::intValue).sum()
+                + c.specialPrimeBits().stream().mapToInt(Integer::intValue).sum();
+        return new HeParameters(logN, q, c.specialPrimeBits(), Math.min(c.digitSize(), depth + 1), c.scaleBits(),
+                logQp, SecurityTable.securityBits(logN, logQp), galoisSteps, p);
+    }
+
+    private static List<Integer> primes(ChainSpec c, int depth) {
+        List<Integer> q = new ArrayList<>();
+        q.add(c.firstPrimeBits());
+        q.addAll(Collections.nCopies(depth, c.scaleBits()));
+        return q;
+    }
+
+    /** Whether a secure chain exists at {@code logN} for {@code depth} (defaults or the fixed chain) and the block fits. */
+    public static boolean fits(int logN, int depth, int minBlock, CompileOptions o) {
+        if (minBlock > (1 << (logN - 1))) {
+            return false;
+        }
+        if (o.chain() != null) {
+            return build(logN, depth, o.chain(), null == o.chain().precision() ? dummy() : o.chain().precision(),
+                    List.of()).logQp() <= SecurityTable.maxLogQp128(logN);
+        }
+        return best(SelectionEvidence.defaults(logN, depth, o), o, true, new ArrayList<>()).isPresent();
+    }
+
+    private static PrecisionReport dummy() {
+        return new PrecisionReport(PrecisionReport.DEFAULTS, 0, 0, 0, 0, Double.NaN, 0, null);
+    }
+
+    /**
+     * The smallest {@code logN} in [12, 16] that fits under the defaults.
+     *
+     * @throws HeCompileException if none does, naming the depth, the requirement and what the largest ring allows
      */
     public static int smallestLogN(int depth, int minBlock, CompileOptions o) {
         for (int logN = MIN_LOG_N; logN <= MAX_LOG_N; logN++) {
@@ -62,13 +129,170 @@ public final class ParameterSelector {
                 return logN;
             }
         }
-        HeParameters p = at(MAX_LOG_N, depth, o, List.of());
         if (minBlock > (1 << (MAX_LOG_N - 1))) {
             throw new HeCompileException("an input map of " + minBlock + " slots (rounded to a power of two) must fit in "
                     + (1 << (MAX_LOG_N - 1)) + " slots (N = 2^16), but does not: shrink the input");
         }
-        throw new HeCompileException("depth " + depth + " needs log QP = " + p.logQp() + " bits at N = 2^16 (scale 2^"
-                + p.scaleBits() + "), but 128-bit security allows at most " + SecurityTable.maxLogQp128(MAX_LOG_N)
-                + ": reduce the number of activations or merge coefficients");
+        throw new HeCompileException(refusal(SelectionEvidence.defaults(MAX_LOG_N, depth, o), o, new ArrayList<>()));
+    }
+
+    /**
+     * Selects with the trained weights: for each ring degree from the smallest, compiles the plan, simulates it on the
+     * calibration inputs ({@link PlanAnalysis}) and takes the best secure chain; returns the plan compiled with that
+     * ring and chain fixed (its {@link HeParameters#precision()} is the calibrated report). A fixed
+     * {@link CompileOptions#logN()} is honoured.
+     *
+     * @param inputs calibration inputs (C-H-W order), e.g. a few training images
+     * @throws HeCompileException if no secure ring holds the values at the required precision (naming why)
+     */
+    public static HePlan select(LoweredNet net, CompileOptions o, NetWeights weights, List<double[]> inputs) {
+        CompileOptions base = o.withLogN(0);
+        int minBlock = HeCompiler.minBlock(net);
+        List<String> why = new ArrayList<>();
+        for (int logN = o.logN() != 0 ? o.logN() : MIN_LOG_N; logN <= (o.logN() != 0 ? o.logN() : MAX_LOG_N); logN++) {
+            if (minBlock > (1 << (logN - 1))) {
+                continue;
+            }
+            HePlan probe = HeCompiler.compileInsecure(net, base, logN);
+            PlanAnalysis a = PlanAnalysis.run(new PlanBinding(probe, weights), inputs);
+            Optional<ChainSpec> c = chooseChain(a, o, why);
+            if (c.isPresent()) {
+                return HePlan.compile(net, base.withChain(logN, c.get()));
+            }
+        }
+        throw new HeCompileException("no 128-bit-secure ring holds this network at the required precision: "
+                + String.join("; ", why));
+    }
+
+    /**
+     * The best secure chain for an analysed plan at its ring degree (with the calibrated precision report), or empty
+     * (then {@code why} gets the reason).
+     */
+    public static Optional<ChainSpec> chooseChain(PlanAnalysis a, CompileOptions o, List<String> why) {
+        SelectionEvidence ev = SelectionEvidence.of(a, o);
+        Optional<Candidate> c = best(ev, o, true, why);
+        if (c.isEmpty()) {
+            why.add(refusal(ev, o, why));
+        }
+        return c.map(Candidate::spec);
+    }
+
+    /** The best chain under {@code ev}, within the 128-bit bound if {@code bounded}. */
+    private static Optional<Candidate> best(SelectionEvidence ev, CompileOptions o, boolean bounded, List<String> why) {
+        int logN = ev.logN;
+        int depth = ev.depth;
+        int bound = bounded ? SecurityTable.maxLogQp128(logN) : Integer.MAX_VALUE;
+        int minPrime = Math.max(MIN_SCALE_BITS, logN + 2);
+        double required = ev.requiredBits();
+        int maxK = o.maxSpecialPrimes();
+        int maxAlpha = maxK == 1 ? 1 : depth + 1;
+        List<Candidate> all = new ArrayList<>();
+        for (int s = minPrime; s <= MAX_PRIME_BITS; s++) {
+            int q0 = firstPrime(ev, s);
+            if (q0 > MAX_PRIME_BITS) {
+                continue;
+            }
+            List<Integer> q = new ArrayList<>();
+            q.add(q0);
+            q.addAll(Collections.nCopies(depth, s));
+            int dataBits = q0 + depth * s;
+            for (int k = 1; k <= maxK; k++) {
+                for (int alpha = 1; alpha <= maxAlpha; alpha++) {
+                    if (alpha > 1 && alpha > depth + 1) {
+                        break;
+                    }
+                    for (int b = minPrime; b <= MAX_PRIME_BITS && dataBits + k * b <= bound; b++) {
+                        List<Integer> sp = Collections.nCopies(k, b);
+                        double bits = ev.predictedBits(s, q, sp, alpha);
+                        if (bits < required) {
+                            continue;
+                        }
+                        int digits = (depth + 1 + alpha - 1) / alpha;
+                        double cost = digits * (depth + 1.0 + k) + 2 * (depth + 1.0 + k);
+                        all.add(new Candidate(new ChainSpec(s, q0, sp, alpha, null), q, bits, required, cost,
+                                dataBits + k * b));
+                    }
+                }
+            }
+        }
+        all.sort(java.util.Comparator.comparingDouble(Candidate::cost)
+                .thenComparing(Candidate::predicted, java.util.Comparator.reverseOrder())
+                .thenComparingInt(Candidate::logQp));
+        for (Candidate c : all) {
+            if (primesExist(logN, c)) {
+                ChainSpec spec = c.spec();
+                PrecisionReport p = report(ev, spec, c.primes());
+                return Optional.of(new Candidate(new ChainSpec(spec.scaleBits(), spec.firstPrimeBits(),
+                        spec.specialPrimeBits(), spec.digitSize(), p), c.primes(), c.predicted(), required, c.cost(),
+                        c.logQp()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Smallest {@code q0} (at least {@code s}) such that no level overflows under the evidence's ranges. */
+    static int firstPrime(SelectionEvidence ev, int s) {
+        double need = s;
+        for (int l = 0; l <= ev.depth; l++) {
+            for (int degree = 1; degree <= (l == 0 ? 1 : 2); degree++) {
+                double m = ev.maxAbs(l, degree);
+                if (m > 0) {
+                    need = Math.max(need, log2(m) + degree * s + 1 + MARGIN_BITS - (double) l * s);
+                }
+            }
+        }
+        return (int) Math.ceil(need - 1e-9);
+    }
+
+    private static boolean primesExist(int logN, Candidate c) {
+        int[] bits = new int[c.primes().size() + c.spec().specialPrimeBits().size()];
+        int i = 0;
+        for (int b : c.primes()) {
+            bits[i++] = b;
+        }
+        for (int b : c.spec().specialPrimeBits()) {
+            bits[i++] = b;
+        }
+        try {
+            io.henas.ring.Primes.chain(logN, bits);
+            return true;
+        } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+            return false;
+        }
+    }
+
+    private static PrecisionReport report(SelectionEvidence ev, ChainSpec c, List<Integer> q) {
+        double predicted = ev.predictedBits(c.scaleBits(), q, c.specialPrimeBits(), c.digitSize());
+        double required = ev.requiredBits();
+        if (!ev.calibrated()) {
+            return new PrecisionReport(PrecisionReport.DEFAULTS, 0, r3(required), r3(predicted),
+                    r3(ev.maxAbsLogit()), Double.NaN, r3(ev.maxAbsValue()), null);
+        }
+        SelectionEvidence d = SelectionEvidence.defaults(ev.logN, ev.depth, ev.options);
+        boolean held = ev.rangesWithin(d)
+                && ev.maxVariance(c.scaleBits(), q, c.specialPrimeBits(), c.digitSize())
+                <= d.maxVariance(c.scaleBits(), q, c.specialPrimeBits(), c.digitSize())
+                && required <= d.requiredBits();
+        return new PrecisionReport(PrecisionReport.CALIBRATED, ev.analysis.logits().length, r3(required),
+                r3(predicted), r3(ev.maxAbsLogit()), r3(ev.analysis.minLogitGap()), r3(ev.maxAbsValue()), held);
+    }
+
+    private static String refusal(SelectionEvidence ev, CompileOptions o, List<String> why) {
+        int bound = SecurityTable.maxLogQp128(ev.logN);
+        int s = Math.max(MIN_SCALE_BITS, ev.logN + 2);
+        int q0 = firstPrime(ev, s);
+        return "at N = 2^" + ev.logN + " depth " + ev.depth + " must keep " + PrecisionReport.r3(ev.requiredBits())
+                + " bits of logit precision (max |logit| " + PrecisionReport.r3(ev.maxAbsLogit()) + ", max |value| "
+                + PrecisionReport.r3(ev.maxAbsValue()) + ") within log QP <= " + bound
+                + ", but no chain does (the smallest, scale 2^" + s + " with q0 of " + q0 + " bits, needs " + (q0
+                + ev.depth * s + s) + " bits)";
+    }
+
+    private static double r3(double x) {
+        return PrecisionReport.r3(x);
+    }
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
     }
 }

@@ -38,6 +38,22 @@ public sealed interface Plaintext {
     record DenseBias(int node, int inLayout, int inAffine, int outFold, int unit) implements Plaintext {
     }
 
+    /**
+     * Dense weights for one (output register, input register, block diagonal): in block {@code j}, unit {@code u} (of
+     * {@code outLayout}, register {@code outReg}) meets input channel {@code i} at block {@code (j + diag) mod P} of
+     * input register {@code inReg}; the slot of input pixel {@code (y, x)} holds
+     * {@code fold.a[u] * W[u][i][y][x] * in.a[i]}, every other slot 0. Pre-rotated by {@code diag * B} like
+     * {@link ConvWeights}: the value for block {@code j} sits in block {@code j + diag}.
+     */
+    record DenseDiagWeights(int node, int inLayout, int outLayout, int inAffine, int outFold, int outReg, int inReg,
+                            int diag) implements Plaintext {
+    }
+
+    /** Dense bias (plus folded input offsets) of the units of output register {@code outReg}, at slot 0 of each block. */
+    record DenseBlockBias(int node, int inLayout, int outLayout, int inAffine, int outFold, int outReg)
+            implements Plaintext {
+    }
+
     /** Merged activation: {@code B'/A'} of activation node {@code node} given the input's pending affine. */
     record ActShift(int node, int layout, int inAffine, int reg) implements Plaintext {
     }

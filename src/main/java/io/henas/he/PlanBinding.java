@@ -110,7 +110,16 @@ public final class PlanBinding {
             case Plaintext.ConvWeights p -> convWeights(p, v);
             case Plaintext.ConvBias p -> convBias(p, v);
             case Plaintext.DenseWeights p -> denseWeights(p, v);
-            case Plaintext.DenseBias p -> v[0] = denseBias(p);
+            case Plaintext.DenseBias p -> v[0] = denseBias(p.node(), p.inLayout(), p.inAffine(), p.outFold(), p.unit());
+            case Plaintext.DenseDiagWeights p -> denseDiagWeights(p, v);
+            case Plaintext.DenseBlockBias p -> {
+                int[] outRow = table(p.outLayout())[p.outReg()];
+                for (int j = 0; j < perCt; j++) {
+                    if (outRow[j] >= 0) {
+                        v[j * blockSize] = denseBias(p.node(), p.inLayout(), p.inAffine(), p.outFold(), outRow[j]);
+                    }
+                }
+            }
             case Plaintext.ActShift p -> actShift(p, v);
             case Plaintext.AffineScale p -> perChannel(p.layout(), p.reg(), affine(p.affine())[0], v);
             case Plaintext.AffineShift p -> perChannel(p.layout(), p.reg(), affine(p.affine())[1], v);
@@ -237,19 +246,46 @@ public final class PlanBinding {
         }
     }
 
-    private double denseBias(Plaintext.DenseBias p) {
+    /** Block diagonal {@code diag} of a dense layer, pre-rotated by {@code diag * B} (see the record). */
+    private void denseDiagWeights(Plaintext.DenseDiagWeights p, double[] v) {
         LoweredNet.Node n = net.node(p.node());
         Layout il = plan.layout(p.inLayout());
-        double[][] ain = affine(p.inAffine());
-        double[][] fold = affine(p.outFold());
+        int[] outRow = table(p.outLayout())[p.outReg()];
+        int[] inRow = table(p.inLayout())[p.inReg()];
+        double[] ain = affine(p.inAffine())[0];
+        double[] fold = affine(p.outFold())[0];
+        Tensor wt = w.get(n.name(), "W");
+        int h = il.height();
+        int wd = il.width();
+        int inputs = il.channels() * h * wd;
+        for (int j = 0; j < perCt; j++) {
+            int u = outRow[j];
+            int bin = (j + p.diag()) % perCt;
+            int ch = inRow[bin];
+            if (u < 0 || ch < 0) {
+                continue;
+            }
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < wd; x++) {
+                    v[bin * blockSize + il.offset(y, x, w0)] = fold[u] * wt.at(u * inputs + (ch * h + y) * wd + x) * ain[ch];
+                }
+            }
+        }
+    }
+
+    private double denseBias(int node, int inLayout, int inAffine, int outFold, int unit) {
+        LoweredNet.Node n = net.node(node);
+        Layout il = plan.layout(inLayout);
+        double[][] ain = affine(inAffine);
+        double[][] fold = affine(outFold);
         Tensor wt = w.get(n.name(), "W");
         int hw = il.height() * il.width();
         int inputs = il.channels() * hw;
-        double acc = w.get(n.name(), "bias").at(p.unit());
+        double acc = w.get(n.name(), "bias").at(unit);
         for (int idx = 0; idx < inputs; idx++) {
-            acc += wt.at(p.unit() * inputs + idx) * ain[1][idx / hw];
+            acc += wt.at(unit * inputs + idx) * ain[1][idx / hw];
         }
-        return fold[0][p.unit()] * acc + fold[1][p.unit()];
+        return fold[0][unit] * acc + fold[1][unit];
     }
 
     private void actShift(Plaintext.ActShift p, double[] v) {

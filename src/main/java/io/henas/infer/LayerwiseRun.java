@@ -315,13 +315,7 @@ public final class LayerwiseRun {
         if (!allowInsecure) {
             return p.ckksParameters();
         }
-        int[] bits = new int[p.primeBits().size() + 1];
-        for (int i = 0; i < p.primeBits().size(); i++) {
-            bits[i] = p.primeBits().get(i);
-        }
-        bits[bits.length - 1] = p.specialPrimeBits();
-        return CkksParameters.of(CkksParameters.Literal.fromBits(p.logN(), p.scaleBits(), Security.INSECURE_NO_BOUND,
-                bits));
+        return p.ckksParameters(Security.INSECURE_NO_BOUND);
     }
 
     /** Per input: the simulator and its live registers; the level and scale each register had encrypted. */

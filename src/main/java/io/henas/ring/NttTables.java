@@ -24,6 +24,28 @@ public final class NttTables {
     /** psiInvRev[1] * nInv, merged into the last inverse stage. */
     private final long lastInv;
     private final long lastInvShoup;
+    /** Twiddles over q as doubles for the vector stages, or null when this prime does not use them. */
+    private final double[] fwQuot;
+    private final double[] invQuot;
+
+    /**
+     * Whether NTTs of primes below 2^56 run their wide stages on 512-bit vectors ({@link NttVector}): when the
+     * {@code jdk.incubator.vector} module is present, 512-bit vectors are the platform's preferred shape and the
+     * system property {@code henas.simd} is not {@code false}. Either way the outputs are identical.
+     */
+    public static final boolean SIMD = simdAvailable();
+
+    private static boolean simdAvailable() {
+        if ("false".equalsIgnoreCase(System.getProperty("henas.simd", "true"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return NttVector.supported();
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
 
     /**
      * @param modulus an NTT-friendly prime for this size ({@code q = 1 mod 2N})
@@ -59,6 +81,36 @@ public final class NttTables {
         nInvShoup = modulus.shoup(nInv);
         lastInv = modulus.mul(inv[1], nInv);
         lastInvShoup = modulus.shoup(lastInv);
+        if (modulus.value() < (1L << 56) && n >= 4 * NttVector_LANES) {
+            fwQuot = new double[n];
+            invQuot = new double[n];
+            double qd = modulus.value();
+            for (int k = 0; k < n; k++) {
+                fwQuot[k] = fw[k] / qd;
+                invQuot[k] = inv[k] / qd;
+            }
+        } else {
+            fwQuot = null;
+            invQuot = null;
+        }
+    }
+
+    /** Lanes of the vector stages (kept here so that this class loads without the vector module). */
+    private static final int NttVector_LANES = 8;
+
+    /** Whether this prime's transforms use the vector stages (SIMD on, prime below 2^56, N at least 32). */
+    public boolean vectorized() {
+        return SIMD && fwQuot != null;
+    }
+
+    /** {@link #forward} on the scalar path whatever {@link #SIMD} says (for A/B comparisons and tests). */
+    public void forwardScalar(long[] a) {
+        forwardFrom(a, scalarPrefix(a));
+    }
+
+    /** {@link #inverse} on the scalar path whatever {@link #SIMD} says (for A/B comparisons and tests). */
+    public void inverseScalar(long[] a) {
+        inverseImpl(a, false);
     }
 
     /** Reverses the low {@code bits} bits of {@code k}. */
@@ -88,6 +140,38 @@ public final class NttTables {
 
     /** In-place forward negacyclic NTT of {@code a[0..N)}: natural order in, bit-reversed order out. */
     public void forward(long[] a) {
+        if (SIMD && fwQuot != null) {
+            int m = NttVector.forward(a, n, modulus.value(), fw, fwQuot);
+            forwardFrom(a, radix2Forward(a, m, n / 4));
+        } else {
+            forwardFrom(a, scalarPrefix(a));
+        }
+    }
+
+    /** Scalar radix-2 forward stages from {@code m} up to (excluding) {@code end}; returns {@code end}. */
+    private int radix2Forward(long[] a, int m, int end) {
+        final long q = modulus.value();
+        final long twoQ = q << 1;
+        for (; m < end; m <<= 1) {
+            final int h = n / (2 * m);
+            for (int i = 0; i < m; i++) {
+                final int j1 = 2 * i * h;
+                final long w0 = fw[m + i];
+                final long ws0 = fwShoup[m + i];
+                for (int j = j1; j < j1 + h; j++) {
+                    long x = Modulus.csub(a[j], twoQ);
+                    long y = a[j + h];
+                    long v = y * w0 - Math.unsignedMultiplyHigh(y, ws0) * q;
+                    a[j] = x + v;
+                    a[j + h] = x - v + twoQ;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The scalar stages before the last radix-4 pass; returns the {@code m} of that pass. */
+    private int scalarPrefix(long[] a) {
         final long q = modulus.value();
         final long twoQ = q << 1;
         final long[] w = fw;
@@ -145,6 +229,15 @@ public final class NttTables {
                 }
             }
         }
+        return m;
+    }
+
+    /** The last radix-4 pass ({@code m = N/4}, reducing to {@code [0, q)}), or the reduction alone for N = 2. */
+    private void forwardFrom(long[] a, int m) {
+        final long q = modulus.value();
+        final long twoQ = q << 1;
+        final long[] w = fw;
+        final long[] ws = fwShoup;
         if (m == n / 4) {
             for (int i = 0, j = 0; i < m; i++, j += 4) {
                 final long w1 = w[m + i];
@@ -189,12 +282,36 @@ public final class NttTables {
 
     /** In-place inverse negacyclic NTT of {@code a[0..N)}: bit-reversed order in, natural order out. */
     public void inverse(long[] a) {
+        inverseImpl(a, SIMD && invQuot != null);
+    }
+
+    private void inverseImpl(long[] a, boolean vector) {
         final long q = modulus.value();
         final long twoQ = q << 1;
         final long[] w = inv;
         final long[] ws = invShoup;
         int t = 1;
         int m = n;
+        if (vector) {
+            // scalar radix-2 stages of span 1, 2, 4, then the vector stages and the merged last stage
+            for (; t < NttVector_LANES; m >>>= 1, t <<= 1) {
+                final int h = m >>> 1;
+                for (int i = 0; i < h; i++) {
+                    final int j1 = 2 * i * t;
+                    final long w0 = w[h + i];
+                    final long ws0 = ws[h + i];
+                    for (int j = j1; j < j1 + t; j++) {
+                        long u = a[j];
+                        long v = a[j + t];
+                        long d = u - v + twoQ;
+                        a[j] = Modulus.csub(u + v, twoQ);
+                        a[j + t] = d * w0 - Math.unsignedMultiplyHigh(d, ws0) * q;
+                    }
+                }
+            }
+            NttVector.inverseFrom(a, n, t, m, q, w, invQuot, nInv, nInv / (double) q, lastInv, lastInv / (double) q);
+            return;
+        }
         if (((logN - 1) & 1) == 1) {
             // one radix-2 stage (t = 1) so that the stages before the last pair up
             final int h = n >>> 1;

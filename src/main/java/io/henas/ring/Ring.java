@@ -16,6 +16,8 @@ public final class Ring {
     private final NttTables[] tables;
     /** garner[j][i] = m_i^{-1} mod m_j for i < j. */
     private final long[][] garner;
+    /** Whether limb i's products run on vectors ({@link RingVector}: SIMD on, prime below 2^56, N >= 8). */
+    private final boolean[] vector;
 
     /**
      * @param logN   ring degree exponent, in [1, 17]
@@ -43,6 +45,10 @@ public final class Ring {
             }
             moduli[i] = new Modulus(primes[i]);
             tables[i] = new NttTables(moduli[i], logN);
+        }
+        vector = new boolean[primes.length];
+        for (int i = 0; i < primes.length; i++) {
+            vector[i] = NttTables.SIMD && primes[i] < (1L << 56) && n >= 8;
         }
         garner = new long[primes.length][];
         for (int j = 0; j < primes.length; j++) {
@@ -136,12 +142,85 @@ public final class Ring {
 
     /** {@code out = a * b mod m_i} pointwise for one limb (NTT form). */
     public void mulLimb(int i, long[] a, long[] b, long[] out) {
+        if (vector[i]) {
+            RingVector.mul(a, b, out, n, moduli[i].value());
+            return;
+        }
+        mulLimbScalar(i, a, b, out);
+    }
+
+    /** {@link #mulLimb} on the scalar path (for A/B comparisons and tests). */
+    public void mulLimbScalar(int i, long[] a, long[] b, long[] out) {
         final Modulus m = moduli[i];
         for (int k = 0; k < n; k++) {
             long x = a[k];
             long y = b[k];
             out[k] = m.reduceProduct(Math.unsignedMultiplyHigh(x, y), x * y);
         }
+    }
+
+    /** {@code out0 = a0 * b}, {@code out1 = a1 * b mod m_i} pointwise for one limb ({@code b} read once). */
+    public void mulLimb2(int i, long[] a0, long[] a1, long[] b, long[] out0, long[] out1) {
+        mulLimb2(i, a0, a1, b, out0, out1, vector[i]);
+    }
+
+    /** {@link #mulLimb2} on the vector path if {@code vector} and the limb allows it, else the scalar one. */
+    public void mulLimb2(int i, long[] a0, long[] a1, long[] b, long[] out0, long[] out1, boolean vector) {
+        if (vector && this.vector[i]) {
+            RingVector.mul2(a0, a1, b, out0, out1, n, moduli[i].value());
+            return;
+        }
+        final Modulus m = moduli[i];
+        for (int k = 0; k < n; k++) {
+            long y = b[k];
+            long u = a0[k];
+            long v = a1[k];
+            out0[k] = m.reduceProduct(Math.unsignedMultiplyHigh(u, y), u * y);
+            out1[k] = m.reduceProduct(Math.unsignedMultiplyHigh(v, y), v * y);
+        }
+    }
+
+    /**
+     * {@code out = (s - t) * c mod m_i} for one limb, {@code c} a residue with its Shoup quotient {@code cShoup}
+     * (the last step of a rescale); on the vector path if {@code vector} and the limb allows it.
+     */
+    public void subMulConstLimb(int i, long[] s, long[] t, long c, long cShoup, long[] out, boolean vector) {
+        final long q = moduli[i].value();
+        if (vector && this.vector[i]) {
+            RingVector.subMul(s, t, c, c / (double) q, out, n, q);
+            return;
+        }
+        for (int k = 0; k < n; k++) {
+            long v = s[k] - t[k] + q;
+            long r = v * c - Math.unsignedMultiplyHigh(v, cShoup) * q;
+            out[k] = Modulus.csub(r, q);
+        }
+    }
+
+    /**
+     * {@code out = x mod m_i} for {@code x} in {@code [0, ql)} read as a centered residue modulo {@code ql}
+     * ({@code x - ql} when {@code x > ql/2}): the lift of a rescale's dropped limb. On the vector path if
+     * {@code vector}, the limb allows it and {@code ql < 2^40 m_i}.
+     */
+    public void liftCenteredLimb(int i, long[] x, long ql, long[] out, boolean vector) {
+        final Modulus qi = moduli[i];
+        final long q = qi.value();
+        final long qlMod = qi.reduce(ql);
+        final long half = ql >>> 1;
+        if (vector && this.vector[i] && ql >>> 40 < q) {
+            RingVector.liftCentered(x, ql, qlMod, out, n, q);
+            return;
+        }
+        for (int c = 0; c < n; c++) {
+            long v = x[c];
+            long r = qi.reduce(v);
+            out[c] = Modulus.cadd(r - (qlMod & ((half - v) >> 63)), q); // minus q_l mod q_i if v > q_l/2
+        }
+    }
+
+    /** Whether limb {@code i}'s products and NTTs run on vectors. */
+    public boolean vectorized(int i) {
+        return vector[i];
     }
 
     /** {@code out = out + a * b mod m_i} pointwise for one limb. */

@@ -1,10 +1,12 @@
 /**
  * Number theory for RLWE, knowing nothing of encryption: word-size moduli with Barrett and Shoup arithmetic
  * ({@link io.henas.ring.Modulus}), NTT-friendly primes and chains ({@link io.henas.ring.Primes}), radix-4 Harvey
- * negacyclic NTTs ({@link io.henas.ring.NttTables}), RNS polynomials with flat {@code long[]} limbs
+ * negacyclic NTTs ({@link io.henas.ring.NttTables}; for primes below 2^56 their wide stages and the limb products run
+ * on 512-bit vectors of the Vector API when available, bit-identical to the scalar path, {@code -Dhenas.simd=false}
+ * forces scalar), RNS polynomials with flat {@code long[]} limbs
  * ({@link io.henas.ring.RnsPoly}, not thread-safe) over a {@link io.henas.ring.Ring}, ring automorphisms
- * ({@link io.henas.ring.Automorphism}), CSPRNG samplers ({@link io.henas.ring.Sampler}), and the limb thread pool and
+ * ({@link io.henas.ring.Automorphism}), fast RNS basis extension ({@link io.henas.ring.BasisExtension}), CSPRNG samplers ({@link io.henas.ring.Sampler}), and the limb thread pool and
  * scratch arrays used by hot loops ({@link io.henas.ring.Parallel}, {@link io.henas.ring.ScratchPool}).
- * May depend on: the JDK only.
+ * May depend on: the JDK only (including the {@code jdk.incubator.vector} module).
  */
 package io.henas.ring;

@@ -1,14 +1,14 @@
 package io.henas.rlwe;
 
 /**
- * The digit decomposition of one polynomial at level {@code l} for key switching: for each data prime
- * {@code q_j (j <= l)}, the digit {@code [c]_{q_j}} lifted to {@code [0, q_j)} and transformed to NTT form modulo
- * {@code q_0..q_l} and {@code P}. Computed once by {@link KeySwitcher#decompose} and reusable for several keys
- * (hoisted rotations). Read-only after construction.
+ * The digit decomposition of one polynomial at level {@code l} for hybrid key switching: for each digit {@code j}
+ * (the residues modulo its {@code alpha} data primes, lifted to an integer), its extension to every prime of
+ * {@code q_0..q_l, p_0..p_{k-1}} in NTT form. Computed once by {@link KeySwitcher#decompose} and reusable for several
+ * keys (hoisted rotations). Read-only after construction.
  */
 public final class Decomposition {
     final int level;
-    /** digits[j][t]: digit j modulo the t-th prime of (q_0..q_l, P), NTT form. */
+    /** digits[j][t]: digit j modulo the t-th prime of (q_0..q_l, p_0..p_{k-1}), NTT form. */
     final long[][][] digits;
 
     Decomposition(int level, long[][][] digits) {
@@ -29,5 +29,10 @@ public final class Decomposition {
     /** The level of the decomposed polynomial. */
     public int level() {
         return level;
+    }
+
+    /** Number of digits. */
+    public int digitCount() {
+        return digits.length;
     }
 }

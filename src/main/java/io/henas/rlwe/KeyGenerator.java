@@ -35,7 +35,7 @@ public final class KeyGenerator {
         return new SecretKey(params, s);
     }
 
-    /** The public key {@code (-a*s + e, a)} over the data primes and the special prime. */
+    /** The public key {@code (-a*s + e, a)} over the data primes and the special primes. */
     public PublicKey publicKey(SecretKey sk) {
         check(sk);
         int limbs = ring.size();
@@ -49,73 +49,131 @@ public final class KeyGenerator {
         return new PublicKey(params, b, a);
     }
 
-    /** The relinearization key (a key switch from {@code s^2} to {@code s}). */
+    /** The relinearization key (a key switch from {@code s^2} to {@code s}) for every level. */
     public RelinKey relinKey(SecretKey sk) {
+        return relinKey(sk, params.maxLevel());
+    }
+
+    /**
+     * The relinearization key for ciphertexts at levels up to {@code maxLevel} only (smaller: see
+     * {@link KeySwitchKey#byteSize}).
+     */
+    public RelinKey relinKey(SecretKey sk, int maxLevel) {
         check(sk);
+        checkLevel(maxLevel);
         RnsPoly s2 = ring.newPoly(ring.size(), true);
         for (int i = 0; i < ring.size(); i++) {
             ring.mulLimb(i, sk.poly().limb(i), sk.poly().limb(i), s2.limb(i));
         }
-        return new RelinKey(keySwitchKey(sk, s2));
+        return new RelinKey(keySwitchKey(sk, s2, maxLevel));
     }
 
-    /** The Galois key for element {@code g}: a key switch from {@code sigma_g(s)} to {@code s}. */
+    /** The Galois key for element {@code g}: a key switch from {@code sigma_g(s)} to {@code s}, every level. */
     public KeySwitchKey galoisKey(SecretKey sk, long g) {
+        return galoisKey(sk, g, params.maxLevel());
+    }
+
+    /** The Galois key for element {@code g} for ciphertexts at levels up to {@code maxLevel}. */
+    public KeySwitchKey galoisKey(SecretKey sk, long g, int maxLevel) {
         check(sk);
+        checkLevel(maxLevel);
         int[] perm = Automorphism.nttPermutation(params.logN(), g);
         RnsPoly sg = ring.newPoly(ring.size(), true);
         for (int i = 0; i < ring.size(); i++) {
             Automorphism.permute(sk.poly().limb(i), perm, sg.limb(i));
         }
-        return keySwitchKey(sk, sg);
+        return keySwitchKey(sk, sg, maxLevel);
     }
 
     /**
      * Galois keys for left rotations by each of {@code steps} (any sign; duplicates and multiples of N/2 are
-     * skipped) and, if {@code conjugation}, for complex conjugation.
+     * skipped) and, if {@code conjugation}, for complex conjugation, every level.
      */
     public GaloisKeys galoisKeys(SecretKey sk, int[] steps, boolean conjugation) {
-        Map<Long, KeySwitchKey> keys = new LinkedHashMap<>();
+        Map<Integer, Integer> levels = new LinkedHashMap<>();
         for (int k : steps) {
-            long g = Automorphism.rotationElement(params.logN(), k);
-            if (g != 1 && !keys.containsKey(g)) {
-                keys.put(g, galoisKey(sk, g));
+            levels.putIfAbsent(k, params.maxLevel());
+        }
+        return galoisKeys(sk, levels, conjugation ? params.maxLevel() : -1);
+    }
+
+    /**
+     * Galois keys restricted to levels: for each rotation step (any sign), a key for ciphertexts up to its level
+     * (steps with the same Galois element get one key at the highest of their levels); and a conjugation key up to
+     * {@code conjugationLevel}, or none if it is negative.
+     */
+    public GaloisKeys galoisKeys(SecretKey sk, Map<Integer, Integer> maxLevelByStep, int conjugationLevel) {
+        Map<Long, Integer> byElement = new LinkedHashMap<>();
+        for (Map.Entry<Integer, Integer> e : maxLevelByStep.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new IllegalArgumentException("rotation steps and levels must not be null, but got " + e);
+            }
+            checkLevel(e.getValue());
+            long g = Automorphism.rotationElement(params.logN(), e.getKey());
+            if (g != 1) {
+                byElement.merge(g, e.getValue(), Math::max);
             }
         }
-        if (conjugation) {
-            long g = Automorphism.conjugationElement(params.logN());
-            keys.put(g, galoisKey(sk, g));
+        if (conjugationLevel >= 0) {
+            checkLevel(conjugationLevel);
+            byElement.merge(Automorphism.conjugationElement(params.logN()), conjugationLevel, Math::max);
         }
+        Map<Long, KeySwitchKey> keys = new LinkedHashMap<>();
+        byElement.forEach((g, level) -> keys.put(g, galoisKey(sk, g, level)));
         return new GaloisKeys(keys);
     }
 
-    /** Public, relinearization and Galois keys in one server-side bundle. */
+    /** Public, relinearization and Galois keys (every level) in one server-side bundle. */
     public EvaluationKeys evaluationKeys(SecretKey sk, int[] steps, boolean conjugation) {
         return new EvaluationKeys(publicKey(sk), relinKey(sk), galoisKeys(sk, steps, conjugation));
     }
 
-    /** A key switch from {@code sPrime} (NTT form over all L + 2 primes) to {@code sk}. */
-    KeySwitchKey keySwitchKey(SecretKey sk, RnsPoly sPrime) {
-        int digits = params.maxLevel() + 1;
-        int limbs = ring.size();
+    private void checkLevel(int level) {
+        if (level < 0 || level > params.maxLevel()) {
+            throw new IllegalArgumentException("key level must be in [0, " + params.maxLevel() + "], but was "
+                    + level);
+        }
+    }
+
+    /** A key switch from {@code sPrime} (NTT form over all primes) to {@code sk}, for levels up to {@code level}. */
+    KeySwitchKey keySwitchKey(SecretKey sk, RnsPoly sPrime, int level) {
+        int digits = params.digitCount(level);
+        int alpha = params.digitSize();
+        int limbs = level + 1 + params.specialPrimeCount();
+        int[] ringIndex = new int[limbs];
+        for (int i = 0; i < limbs; i++) {
+            ringIndex[i] = i <= level ? i : params.pIndex() + (i - level - 1);
+        }
         int n = params.n();
         RnsPoly[] b = new RnsPoly[digits];
         RnsPoly[] a = new RnsPoly[digits];
         long[] t = new long[n];
         for (int j = 0; j < digits; j++) {
-            a[j] = uniform(limbs);
-            b[j] = error(limbs);
+            a[j] = new RnsPoly(n, limbs, true);
             for (int i = 0; i < limbs; i++) {
-                ring.mulLimb(i, a[j].limb(i), sk.poly().limb(i), t);
-                ring.subLimb(i, b[j].limb(i), t, b[j].limb(i));
+                sampler.uniform(ring.modulus(ringIndex[i]), a[j].limb(i));
             }
-            // + P * s' on limb j only (P * delta_j is P mod q_j there and 0 elsewhere, including mod P)
-            Modulus qj = ring.modulus(j);
-            ring.mulScalarLimb(j, sPrime.limb(j), params.pModQ(j), t);
-            ring.addLimb(j, b[j].limb(j), t, b[j].limb(j));
-            assert qj.value() == params.q(j);
+            b[j] = new RnsPoly(n, limbs, true);
+            int[] e = sampler.gaussian(n);
+            for (int i = 0; i < limbs; i++) {
+                int mi = ringIndex[i];
+                long q = ring.modulus(mi).value();
+                long[] bi = b[j].limb(i);
+                for (int c = 0; c < n; c++) {
+                    bi[c] = Modulus.cadd(e[c], q);
+                }
+                ring.ntt(mi).forward(bi);
+                ring.mulLimb(mi, a[j].limb(i), sk.poly().limb(mi), t);
+                ring.subLimb(mi, bi, t, bi);
+            }
+            // + P * s' on the digit's data limbs only (the gadget is 1 there, 0 on the other data primes, and
+            // P = 0 modulo the special primes)
+            for (int i = j * alpha; i < Math.min((j + 1) * alpha, level + 1); i++) {
+                ring.mulScalarLimb(i, sPrime.limb(i), params.pModQ(i), t);
+                ring.addLimb(i, b[j].limb(i), t, b[j].limb(i));
+            }
         }
-        return new KeySwitchKey(params, b, a);
+        return new KeySwitchKey(params, level, b, a);
     }
 
     private RnsPoly uniform(int limbs) {

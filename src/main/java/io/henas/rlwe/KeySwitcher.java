@@ -1,28 +1,51 @@
 package io.henas.rlwe;
 
+import io.henas.ring.BasisExtension;
 import io.henas.ring.Modulus;
-import io.henas.ring.NttTables;
 import io.henas.ring.Parallel;
 import io.henas.ring.Ring;
 import io.henas.ring.RnsPoly;
 import io.henas.ring.ScratchPool;
 
 /**
- * Key switching with per-prime digits and one special prime (SEAL's scheme): {@link #decompose} splits a polynomial
- * into its RNS digits (each NTT-transformed modulo {@code q_0..q_l, P}), {@link #apply} takes the inner product with
- * a {@link KeySwitchKey} (optionally through a Galois permutation of the digits, for hoisted rotations) and divides
- * by {@code P} with rounding. Immutable; safe to share between threads.
+ * Hybrid key switching (Han-Ki; as in Lattigo and OpenFHE), with SEAL's per-prime scheme as the case
+ * {@code k = 1, alpha = 1}: {@link #decompose} splits a polynomial at level {@code l} into
+ * {@code dnum = ceil((l + 1) / alpha)} digits (its residues modulo runs of {@code alpha} data primes), extends each to
+ * the other primes of {@code q_0..q_l} and to the special primes {@code p_0..p_{k-1}} by fast basis conversion (in NTT
+ * form); {@link #apply} takes the inner product with a {@link KeySwitchKey} (optionally through a Galois permutation
+ * of the digits, for hoisted rotations) and divides by {@code P} with rounding (ModDown: the special primes' part,
+ * centered, is converted to each {@code q_i}, subtracted, and multiplied by {@code P^{-1}}). {@link #switchKey} fuses
+ * both. Work is split over limbs (and digit groups) on a {@link Parallel} pool with pooled work arrays. Immutable;
+ * safe to share between threads.
  */
 public final class KeySwitcher {
     private final RlweParameters params;
     private final Ring ring;
     private final int n;
+    private final int alpha;
+    private final int k;
+    private final int pIndex;
+    private final KeySwitchTables tables;
 
     /** @param params the parameters */
     public KeySwitcher(RlweParameters params) {
         this.params = params;
         this.ring = params.ring();
         this.n = params.n();
+        this.alpha = params.digitSize();
+        this.k = params.specialPrimeCount();
+        this.pIndex = params.pIndex();
+        this.tables = params.keySwitchTables();
+    }
+
+    /** Ring index of target {@code t} of a switch at level {@code l} (targets: q_0..q_l, then the special primes). */
+    private int ringIndex(int t, int l) {
+        return t <= l ? t : pIndex + (t - l - 1);
+    }
+
+    /** Limb of {@code key} for target {@code t} at level {@code l}. */
+    private static int keyLimb(int t, int l, KeySwitchKey key) {
+        return t <= l ? t : key.level() + 1 + (t - l - 1);
     }
 
     /**
@@ -40,47 +63,65 @@ public final class KeySwitcher {
         if (!c.isNtt()) {
             throw new IllegalArgumentException("key switching input must be in NTT form");
         }
-        final int l = c.level();
-        final int targets = l + 2;
-        final long[][][] d = new long[l + 1][targets][];
-        // coefficient form of each limb
-        final long[][] coeff = new long[l + 1][];
-        par.forEach(l + 1, j -> {
-            long[] x = take(pool);
-            System.arraycopy(c.limb(j), 0, x, 0, n);
-            ring.ntt(j).inverse(x);
-            coeff[j] = x;
-        });
-        final int pIndex = params.pIndex();
-        par.forEach((l + 1) * targets, idx -> {
+        final int l = checkLevel(c.level());
+        final int dnum = params.digitCount(l);
+        final int targets = l + 1 + k;
+        final long[][][] d = new long[dnum][targets][];
+        final long[][] coeff = prepared(c, l, par, pool);
+        final long[][][] src = groups(coeff, l, dnum);
+        par.forEach(dnum * targets, idx -> {
             int j = idx / targets;
             int t = idx % targets;
-            if (t == j) {
-                long[] x = take(pool);
-                System.arraycopy(c.limb(j), 0, x, 0, n);
-                d[j][t] = x;
-                return;
-            }
-            int mi = t == l + 1 ? pIndex : t;
-            Modulus m = ring.modulus(mi);
-            long[] src = coeff[j];
             long[] x = take(pool);
-            if (params.q(j) < m.value()) {
-                System.arraycopy(src, 0, x, 0, n);
+            if (t <= l && t / alpha == j) {
+                System.arraycopy(c.limb(t), 0, x, 0, n);
             } else {
-                for (int k = 0; k < n; k++) {
-                    x[k] = m.reduce(src[k]);
-                }
+                int mi = ringIndex(t, l);
+                tables.digit(j, l).extend(src[j], mi, x, 0, n);
+                ring.ntt(mi).forward(x);
             }
-            ring.ntt(mi).forward(x);
             d[j][t] = x;
         });
+        give(pool, coeff);
+        return new Decomposition(l, d);
+    }
+
+    private int checkLevel(int l) {
+        if (l > params.maxLevel()) {
+            throw new IllegalArgumentException("key switching input level must be at most " + params.maxLevel()
+                    + ", but was " + l);
+        }
+        return l;
+    }
+
+    /** Coefficient form of each limb of {@code c}, multiplied by its digit's {@code (Q_j/q_i)^{-1}}. */
+    private long[][] prepared(RnsPoly c, int l, Parallel par, ScratchPool pool) {
+        final long[][] coeff = new long[l + 1][];
+        par.forEach(l + 1, i -> {
+            long[] x = take(pool);
+            System.arraycopy(c.limb(i), 0, x, 0, n);
+            ring.ntt(i).inverse(x);
+            tables.digit(i / alpha, l).prepare(i, x, x);
+            coeff[i] = x;
+        });
+        return coeff;
+    }
+
+    /** The prepared limbs of each digit. */
+    private long[][][] groups(long[][] coeff, int l, int dnum) {
+        long[][][] src = new long[dnum][][];
+        for (int j = 0; j < dnum; j++) {
+            src[j] = java.util.Arrays.copyOfRange(coeff, j * alpha, Math.min((j + 1) * alpha, l + 1));
+        }
+        return src;
+    }
+
+    private static void give(ScratchPool pool, long[][] arrays) {
         if (pool != null) {
-            for (long[] x : coeff) {
+            for (long[] x : arrays) {
                 pool.give(x);
             }
         }
-        return new Decomposition(l, d);
     }
 
     private long[] take(ScratchPool pool) {
@@ -92,6 +133,8 @@ public final class KeySwitcher {
      * from {@code s'} to {@code s}, {@code outB + outA*s = perm(c)*s' + small error}. {@code perm} (from
      * {@link io.henas.ring.Automorphism#nttPermutation}) applies a Galois automorphism to the digits first, or is
      * null for none. The outputs must have {@code l + 1} limbs; they are overwritten and set to NTT form.
+     *
+     * @throws IllegalArgumentException if the key's level is below the decomposition's
      */
     public void apply(Decomposition d, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par) {
         apply(d, key, perm, outB, outA, par, null);
@@ -100,40 +143,48 @@ public final class KeySwitcher {
     /** As {@link #apply(Decomposition, KeySwitchKey, int[], RnsPoly, RnsPoly, Parallel)} with pooled work arrays. */
     public void apply(Decomposition d, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par,
                       ScratchPool pool) {
-        if (!key.params().equals(params)) {
-            throw new IllegalArgumentException("parameter mismatch: switcher=" + params.id() + ", key="
-                    + key.params().id());
-        }
         final int l = d.level;
-        if (outB.limbCount() != l + 1 || outA.limbCount() != l + 1) {
-            throw new IllegalArgumentException("outputs must have " + (l + 1) + " limbs, but had " + outB.limbCount()
-                    + " and " + outA.limbCount());
-        }
-        final int targets = l + 2;
+        checkKey(key, l, outB, outA);
+        final int targets = l + 1 + k;
         final long[][] accB = new long[targets][];
         final long[][] accA = new long[targets][];
-        final int pIndex = params.pIndex();
         for (int t = 0; t <= l; t++) {
             accB[t] = outB.limb(t);
             accA[t] = outA.limb(t);
         }
-        accB[l + 1] = take(pool);
-        accA[l + 1] = take(pool);
+        for (int t = l + 1; t < targets; t++) {
+            accB[t] = take(pool);
+            accA[t] = take(pool);
+        }
         // inner products: one work item per (target prime, coefficient slice) so threads stay balanced
         final int slices = par.threads();
         par.forEach(targets * slices, idx -> {
             int t = idx / slices;
             int slice = idx % slices;
-            int mi = t == l + 1 ? pIndex : t;
-            innerProduct(d, t, mi, key, perm, accB[t], accA[t], n * slice / slices, n * (slice + 1) / slices, pool);
+            innerProduct(d, t, ringIndex(t, l), keyLimb(t, l, key), key, perm, accB[t], accA[t],
+                    n * slice / slices, n * (slice + 1) / slices, pool);
         });
-        modDown(accB, accA, l, par, pool);
-        if (pool != null) {
-            pool.give(accB[l + 1]);
-            pool.give(accA[l + 1]);
+        modDown(accB, accA, l, true, par, pool);
+        for (int t = l + 1; t < targets; t++) {
+            give(pool, new long[][]{accB[t], accA[t]});
         }
         outB.setNtt(true);
         outA.setNtt(true);
+    }
+
+    private void checkKey(KeySwitchKey key, int l, RnsPoly outB, RnsPoly outA) {
+        if (!key.params().equals(params)) {
+            throw new IllegalArgumentException("parameter mismatch: switcher=" + params.id() + ", key="
+                    + key.params().id());
+        }
+        if (key.level() < l) {
+            throw new IllegalArgumentException("key switching at level " + l + " needs a key of level >= " + l
+                    + ", but the key only reaches level " + key.level());
+        }
+        if (outB.limbCount() != l + 1 || outA.limbCount() != l + 1) {
+            throw new IllegalArgumentException("outputs must have " + (l + 1) + " limbs, but had " + outB.limbCount()
+                    + " and " + outA.limbCount());
+        }
     }
 
     /** Decompose and apply in one call (no automorphism). */
@@ -143,54 +194,46 @@ public final class KeySwitcher {
 
     /**
      * One key switch of {@code perm(c)} (perm may be null) without materializing the decomposition: for each target
-     * prime, each digit is reduced, transformed and multiplied into 128-bit accumulators while it is still in cache
+     * prime, each digit is extended, transformed and multiplied into 128-bit accumulators while it is still in cache
      * (SEAL's loop order). Same result as {@code apply(decompose(c), key, perm, ...)}, less memory traffic.
+     *
+     * @throws IllegalArgumentException if the key's level is below {@code c}'s
      */
     public void switchKey(RnsPoly c, KeySwitchKey key, int[] perm, RnsPoly outB, RnsPoly outA, Parallel par,
                           ScratchPool pool) {
         if (!c.isNtt()) {
             throw new IllegalArgumentException("key switching input must be in NTT form");
         }
-        if (!key.params().equals(params)) {
-            throw new IllegalArgumentException("parameter mismatch: switcher=" + params.id() + ", key="
-                    + key.params().id());
-        }
-        final int l = c.level();
-        if (outB.limbCount() != l + 1 || outA.limbCount() != l + 1) {
-            throw new IllegalArgumentException("outputs must have " + (l + 1) + " limbs, but had " + outB.limbCount()
-                    + " and " + outA.limbCount());
-        }
-        final int targets = l + 2;
-        final int pIndex = params.pIndex();
-        final long[][] coeff = new long[l + 1][];
-        par.forEach(l + 1, j -> {
-            long[] x = take(pool);
-            System.arraycopy(c.limb(j), 0, x, 0, n);
-            ring.ntt(j).inverse(x);
-            coeff[j] = x;
-        });
+        final int l = checkLevel(c.level());
+        checkKey(key, l, outB, outA);
+        final int dnum = params.digitCount(l);
+        final int targets = l + 1 + k;
+        final long[][] coeff = prepared(c, l, par, pool);
+        final long[][][] src = groups(coeff, l, dnum);
         final long[][] accB = new long[targets][];
         final long[][] accA = new long[targets][];
         for (int t = 0; t <= l; t++) {
             accB[t] = outB.limb(t);
             accA[t] = outA.limb(t);
         }
-        accB[l + 1] = take(pool);
-        accA[l + 1] = take(pool);
+        for (int t = l + 1; t < targets; t++) {
+            accB[t] = take(pool);
+            accA[t] = take(pool);
+        }
         // work items (target, digit group). With T > 1 threads and few targets, the digits of each target are split
         // into T groups with their own 128-bit accumulators so that the items balance; the groups are summed while
         // reducing, inside the mod-down items below (no extra pass, no extra barrier).
         final int threads = par.threads();
         final int groups = threads == 1 || targets >= 4 * threads || targets % threads == 0
-                ? 1 : Math.min(threads, l + 1);
+                ? 1 : Math.min(threads, dnum);
         final long[][][] accs = new long[targets * groups][][];
         par.forEach(targets * groups, idx -> {
             int t = idx / groups;
             int g = idx % groups;
-            int jFrom = (l + 1) * g / groups;
-            int jTo = (l + 1) * (g + 1) / groups;
-            int mi = t == l + 1 ? pIndex : t;
-            Modulus m = ring.modulus(mi);
+            int jFrom = dnum * g / groups;
+            int jTo = dnum * (g + 1) / groups;
+            int mi = ringIndex(t, l);
+            int kl = keyLimb(t, l, key);
             long[] hb = take(pool);
             long[] lb = take(pool);
             long[] ha = take(pool);
@@ -198,13 +241,13 @@ public final class KeySwitcher {
             long[] tmp = take(pool);
             long[] tmp2 = take(pool);
             for (int j = jFrom; j < jTo; j += 2) {
-                long[] x = digitNtt(c, coeff, j, t, mi, m, tmp);
+                long[] x = digitNtt(c, src, j, t, l, mi, tmp);
                 if (j + 1 < jTo) {
-                    long[] y = digitNtt(c, coeff, j + 1, t, mi, m, tmp2);
-                    accumulate2(x, y, perm, key.b(j).limb(mi), key.a(j).limb(mi), key.b(j + 1).limb(mi),
-                            key.a(j + 1).limb(mi), hb, lb, ha, la, j == jFrom, 0, n);
+                    long[] y = digitNtt(c, src, j + 1, t, l, mi, tmp2);
+                    accumulate2(x, y, perm, key.b(j).limb(kl), key.a(j).limb(kl), key.b(j + 1).limb(kl),
+                            key.a(j + 1).limb(kl), hb, lb, ha, la, j == jFrom, 0, n);
                 } else {
-                    accumulate(x, perm, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == jFrom, 0, n);
+                    accumulate(x, perm, key.b(j).limb(kl), key.a(j).limb(kl), hb, lb, ha, la, j == jFrom, 0, n);
                 }
             }
             if (pool != null) {
@@ -213,38 +256,55 @@ public final class KeySwitcher {
             }
             accs[idx] = new long[][]{hb, lb, ha, la};
         });
-        if (pool != null) {
-            for (long[] x : coeff) {
-                pool.give(x);
+        give(pool, coeff);
+        // the special primes' accumulators, reduced and back in coefficient form (one item per prime and output)
+        par.forEach(2 * k, idx -> {
+            int w = idx / k;
+            int j = idx % k;
+            long[] last = (w == 0 ? accB : accA)[l + 1 + j];
+            reduceGroups(accs, (l + 1 + j) * groups, groups, w, ring.modulus(pIndex + j), last);
+            ring.ntt(pIndex + j).inverse(last);
+            if (k > 1) {
+                tables.special().prepare(pIndex + j, last, last);
             }
-        }
-        // the special prime's accumulators, reduced and back in coefficient form (one item per output polynomial)
-        final Modulus pm = ring.modulus(pIndex);
-        final NttTables pt = ring.ntt(pIndex);
-        par.forEach(2, w -> {
-            long[] last = w == 0 ? accB[l + 1] : accA[l + 1];
-            reduceGroups(accs, (l + 1) * groups, groups, w, pm, last);
-            pt.inverse(last);
         });
+        final long[][] v = overflows(accB, accA, l, par, pool);
         // per (prime, output polynomial): reduce the accumulators into the output limb, then divide by P
         par.forEach(2 * (l + 1), idx -> {
             int i = idx >> 1;
             int w = idx & 1;
             long[][] acc = w == 0 ? accB : accA;
             reduceGroups(accs, i * groups, groups, w, ring.modulus(i), acc[i]);
-            modDownLimb(acc, l, i, pool);
+            modDownLimb(acc, v == null ? null : v[w], l, i, pool);
         });
         if (pool != null) {
             for (long[][] a : accs) {
-                for (long[] x : a) {
-                    pool.give(x);
-                }
+                give(pool, a);
             }
-            pool.give(accB[l + 1]);
-            pool.give(accA[l + 1]);
+            for (int t = l + 1; t < targets; t++) {
+                pool.give(accB[t]);
+                pool.give(accA[t]);
+            }
+            if (v != null) {
+                give(pool, v);
+            }
         }
         outB.setNtt(true);
         outA.setNtt(true);
+    }
+
+    /**
+     * With several special primes: the overflow counts ({@link BasisExtension#overflow}) of both outputs' prepared
+     * special limbs {@code acc[l+1..l+k]}; null with one special prime (the centering is then a comparison).
+     */
+    private long[][] overflows(long[][] accB, long[][] accA, int l, Parallel par, ScratchPool pool) {
+        if (k == 1) {
+            return null;
+        }
+        long[][] v = {take(pool), take(pool)};
+        par.forEach(2, w -> tables.special().overflow(
+                java.util.Arrays.copyOfRange(w == 0 ? accB : accA, l + 1, l + 1 + k), v[w], 0, n));
+        return v;
     }
 
     /**
@@ -262,19 +322,15 @@ public final class KeySwitcher {
         }
     }
 
-    /** Digit j of c modulo target prime mi in NTT form: c's own limb if j == t, else reduced into tmp and transformed. */
-    private long[] digitNtt(RnsPoly c, long[][] coeff, int j, int t, int mi, Modulus m, long[] tmp) {
-        if (j == t) {
-            return c.limb(j);
+    /**
+     * Digit j modulo target t (ring prime mi) in NTT form: c's own limb if t is one of the digit's primes, else the
+     * basis extension into tmp, transformed.
+     */
+    private long[] digitNtt(RnsPoly c, long[][][] src, int j, int t, int l, int mi, long[] tmp) {
+        if (t <= l && t / alpha == j) {
+            return c.limb(t);
         }
-        long[] src = coeff[j];
-        if (params.q(j) < m.value()) {
-            System.arraycopy(src, 0, tmp, 0, n);
-        } else {
-            for (int k = 0; k < n; k++) {
-                tmp[k] = m.reduce(src[k]);
-            }
-        }
+        tables.digit(j, l).extend(src[j], mi, tmp, 0, n);
         ring.ntt(mi).forward(tmp);
         return tmp;
     }
@@ -366,9 +422,10 @@ public final class KeySwitcher {
         }
     }
 
-    private void innerProduct(Decomposition d, int t, int mi, KeySwitchKey key, int[] perm, long[] outB,
+    private void innerProduct(Decomposition d, int t, int mi, int kl, KeySwitchKey key, int[] perm, long[] outB,
                               long[] outA, int from, int to, ScratchPool pool) {
         final Modulus m = ring.modulus(mi);
+        final int dnum = d.digits.length;
         long[] hb = take(pool);
         long[] lb = take(pool);
         long[] ha = take(pool);
@@ -378,7 +435,7 @@ public final class KeySwitcher {
         long[] gx = perm == null ? null : take(pool);
         long[] gy = perm == null ? null : take(pool);
         int j = 0;
-        for (; j + 1 <= d.level; j += 2) {
+        for (; j + 1 < dnum; j += 2) {
             long[] x = d.digits[j][t];
             long[] y = d.digits[j + 1][t];
             if (perm != null) {
@@ -387,16 +444,16 @@ public final class KeySwitcher {
                 x = gx;
                 y = gy;
             }
-            accumulate2(x, y, null, key.b(j).limb(mi), key.a(j).limb(mi),
-                    key.b(j + 1).limb(mi), key.a(j + 1).limb(mi), hb, lb, ha, la, j == 0, from, to);
+            accumulate2(x, y, null, key.b(j).limb(kl), key.a(j).limb(kl),
+                    key.b(j + 1).limb(kl), key.a(j + 1).limb(kl), hb, lb, ha, la, j == 0, from, to);
         }
-        if (j == d.level) {
+        if (j == dnum - 1) {
             long[] x = d.digits[j][t];
             if (perm != null) {
                 gather(x, perm, gx, from, to);
                 x = gx;
             }
-            accumulate(x, null, key.b(j).limb(mi), key.a(j).limb(mi), hb, lb, ha, la, j == 0, from, to);
+            accumulate(x, null, key.b(j).limb(kl), key.a(j).limb(kl), hb, lb, ha, la, j == 0, from, to);
         }
         if (pool != null && perm != null) {
             pool.give(gx);
@@ -415,41 +472,59 @@ public final class KeySwitcher {
     }
 
     /**
-     * In place: {@code acc[0..l]} (mod q_i, NTT) and {@code acc[l+1]} (mod P, NTT) become
-     * {@code round(acc / P)} in {@code acc[0..l]}.
+     * In place: {@code acc[0..l]} (mod q_i, NTT) and {@code acc[l+1..l+k]} (mod p_j; NTT form if {@code pNtt}, else
+     * coefficients) become {@code round(acc / P)} in {@code acc[0..l]}, for both outputs. The special limbs are
+     * overwritten.
      */
-    private void modDown(long[][] accB, long[][] accA, int l, Parallel par, ScratchPool pool) {
-        final NttTables pt = ring.ntt(params.pIndex());
-        par.forEach(2, w -> pt.inverse(w == 0 ? accB[l + 1] : accA[l + 1]));
-        par.forEach(2 * (l + 1), idx -> modDownLimb((idx & 1) == 0 ? accB : accA, l, idx >> 1, pool));
+    void modDown(long[][] accB, long[][] accA, int l, boolean pNtt, Parallel par, ScratchPool pool) {
+        par.forEach(2 * k, idx -> {
+            long[] last = (idx / k == 0 ? accB : accA)[l + 1 + idx % k];
+            if (pNtt) {
+                ring.ntt(pIndex + idx % k).inverse(last);
+            }
+            if (k > 1) {
+                tables.special().prepare(pIndex + idx % k, last, last);
+            }
+        });
+        long[][] v = overflows(accB, accA, l, par, pool);
+        par.forEach(2 * (l + 1), idx -> modDownLimb((idx & 1) == 0 ? accB : accA, v == null ? null : v[idx & 1], l,
+                idx >> 1, pool));
+        if (v != null) {
+            give(pool, v);
+        }
     }
 
     /**
-     * Limb i of the mod-down: {@code acc[i] = (acc[i] - NTT_i(acc[l+1] mod q_i, centered)) / P mod q_i}, where
-     * {@code acc[l+1]} is the special prime's residue in coefficient form.
+     * Limb i of the mod-down: {@code acc[i] = (acc[i] - NTT_i([acc mod P]_centered mod q_i)) / P mod q_i}, where
+     * {@code acc[l+1..l+k]} are the special primes' residues in coefficient form (prepared, with overflow counts
+     * {@code v}, when {@code k > 1}).
      */
-    void modDownLimb(long[][] acc, int l, int i, ScratchPool pool) {
-        final Modulus pm = ring.modulus(params.pIndex());
-        final long half = pm.value() >>> 1;
-        long[] last = acc[l + 1];
+    private void modDownLimb(long[][] acc, long[] v, int l, int i, ScratchPool pool) {
         Modulus qi = ring.modulus(i);
         long q = qi.value();
-        long pMod = params.pModQ(i);
         long[] t = take(pool);
-        boolean sm = pm.value() < q;
-        for (int k = 0; k < n; k++) {
-            long x = last[k];
-            long r = sm ? x : qi.reduce(x);
-            t[k] = Modulus.cadd(r - (pMod & ((half - x) >> 63)), q); // minus P mod q_i if x > P/2
+        if (k == 1) {
+            final Modulus pm = ring.modulus(pIndex);
+            final long half = pm.value() >>> 1;
+            long[] last = acc[l + 1];
+            long pMod = params.pModQ(i);
+            boolean sm = pm.value() < q;
+            for (int c = 0; c < n; c++) {
+                long x = last[c];
+                long r = sm ? x : qi.reduce(x);
+                t[c] = Modulus.cadd(r - (pMod & ((half - x) >> 63)), q); // minus P mod q_i if x > P/2
+            }
+        } else {
+            tables.special().extendCentered(java.util.Arrays.copyOfRange(acc, l + 1, l + 1 + k), v, i, t, 0, n);
         }
         ring.ntt(i).forward(t);
         long inv = params.pInv(i);
         long invS = params.pInvShoup(i);
         long[] a = acc[i];
-        for (int k = 0; k < n; k++) {
-            long v = a[k] - t[k] + q;
-            long r = v * inv - Math.unsignedMultiplyHigh(v, invS) * q;
-            a[k] = Modulus.csub(r, q);
+        for (int c = 0; c < n; c++) {
+            long x = a[c] - t[c] + q;
+            long r = x * inv - Math.unsignedMultiplyHigh(x, invS) * q;
+            a[c] = Modulus.csub(r, q);
         }
         if (pool != null) {
             pool.give(t);

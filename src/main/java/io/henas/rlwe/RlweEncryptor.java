@@ -67,16 +67,19 @@ public final class RlweEncryptor {
             final int[] e0 = sampler.gaussian(n);
             final int[] e1 = sampler.gaussian(n);
             final int pIndex = params.pIndex();
-            final long[][] acc0 = new long[limbs + 1][];
-            final long[][] acc1 = new long[limbs + 1][];
+            final int k = params.specialPrimeCount();
+            final long[][] acc0 = new long[limbs + k][];
+            final long[][] acc1 = new long[limbs + k][];
             for (int i = 0; i < limbs; i++) {
                 acc0[i] = c0.limb(i);
                 acc1[i] = c1.limb(i);
             }
-            acc0[limbs] = new long[n];
-            acc1[limbs] = new long[n];
-            par.forEach(limbs + 1, idx -> {
-                int mi = idx == limbs ? pIndex : idx;
+            for (int j = 0; j < k; j++) {
+                acc0[limbs + j] = new long[n];
+                acc1[limbs + j] = new long[n];
+            }
+            par.forEach(limbs + k, idx -> {
+                int mi = idx >= limbs ? pIndex + (idx - limbs) : idx;
                 long[] ui = new long[n];
                 setSmall(u, mi, ui);
                 setSmall(e0, mi, acc0[idx]);
@@ -86,13 +89,8 @@ public final class RlweEncryptor {
                 ring.ntt(mi).forward(acc1[idx]);
                 ring.mulAddLimb(mi, pk.b().limb(mi), ui, acc0[idx]);
                 ring.mulAddLimb(mi, pk.a().limb(mi), ui, acc1[idx]);
-                if (idx == limbs) {
-                    ring.ntt(mi).inverse(acc0[idx]);
-                    ring.ntt(mi).inverse(acc1[idx]);
-                }
             });
-            KeySwitcher modDown = new KeySwitcher(params);
-            par.forEach(2 * limbs, idx -> modDown.modDownLimb((idx & 1) == 0 ? acc0 : acc1, level, idx >> 1, null));
+            new KeySwitcher(params).modDown(acc0, acc1, level, true, par, null);
             c0.setNtt(true);
             c1.setNtt(true);
         } else {

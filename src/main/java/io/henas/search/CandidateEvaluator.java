@@ -19,6 +19,19 @@ public interface CandidateEvaluator<T> {
     Evaluation evaluate(Candidate<T> candidate) throws Exception;
 
     /**
+     * Trains {@code candidate} on rung {@code rung} of a multi-fidelity search ({@link RungPlan}): rung 0 is
+     * {@link #evaluate}; higher rungs only train (the search keeps the rung-0 cost), and their latency, depth and logN
+     * are ignored. Evaluators without rungs support only rung 0.
+     */
+    default Evaluation evaluate(Candidate<T> candidate, int rung) throws Exception {
+        if (rung == 0) {
+            return evaluate(candidate);
+        }
+        throw new UnsupportedOperationException("this evaluator has no rung " + rung + " (it trains on one proxy "
+                + "budget only)");
+    }
+
+    /**
      * Threads one evaluation keeps busy (e.g. the BLAS/OpenMP threads of a training run). The default pool size is
      * {@code max(1, availableProcessors / threadsPerEvaluation())}.
      */

@@ -35,6 +35,20 @@ public final class ConsoleProgress implements ProgressListener {
         }
     }
 
+    /** Rung results are printed always: there are few of them and each takes long. */
+    @Override
+    public void onRung(Trial t, RungResult g) {
+        Evaluation e = g.evaluation();
+        synchronized (out) {
+            out.println(String.format(Locale.ROOT, "  trial %d rung %d (%s) %s acc=%s train=%s%s", t.id(), g.rung(),
+                    g.budget(), e.status(), Double.isNaN(e.accuracy()) ? "-"
+                            : String.format(Locale.ROOT, "%.3f", e.accuracy()),
+                    Double.isNaN(e.trainSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f s", e.trainSeconds()),
+                    e.failureReason().isEmpty() ? "" : "  (" + e.failureReason() + ")"));
+            out.flush();
+        }
+    }
+
     /** E.g. {@code   trial 37 (gen 3) OK acc=0.812 latency=1.23 s depth=6 logN=14 train=28.1 s}. */
     public static String trialLine(Trial t) {
         Evaluation e = t.evaluation();

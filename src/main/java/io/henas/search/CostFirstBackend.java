@@ -67,6 +67,17 @@ public final class CostFirstBackend<T> implements EvaluationBackend<T> {
         });
     }
 
+    /** Rungs above 0 only train (the cost is the rung-0 one): they go straight to the training backend. */
+    @Override
+    public void evaluateAll(List<Candidate<T>> batch, int rung, Consumer<Outcome<T>> onResult)
+            throws InterruptedException {
+        if (rung == 0) {
+            evaluateAll(batch, onResult);
+        } else {
+            training.evaluateAll(batch, rung, onResult);
+        }
+    }
+
     @Override
     public int parallelism() {
         return training.parallelism();
@@ -83,12 +94,30 @@ public final class CostFirstBackend<T> implements EvaluationBackend<T> {
      */
     public static <T> CandidateEvaluator<T> trainingOnly(StagedEvaluator.TrainStage<T> train, int threads,
                                                          Map<String, Object> provenance) {
+        return trainingOnly(train, null, threads, provenance);
+    }
+
+    /**
+     * As {@link #trainingOnly(StagedEvaluator.TrainStage, int, Map)}, also training on the rungs above 0 of a
+     * multi-fidelity search with {@code rungs} (null: rung 0 only).
+     */
+    public static <T> CandidateEvaluator<T> trainingOnly(StagedEvaluator.TrainStage<T> train,
+                                                         StagedEvaluator.RungTrainStage<T> rungs, int threads,
+                                                         Map<String, Object> provenance) {
         return new CandidateEvaluator<>() {
             @Override
             public Evaluation evaluate(Candidate<T> c) throws Exception {
+                return evaluate(c, 0);
+            }
+
+            @Override
+            public Evaluation evaluate(Candidate<T> c, int rung) throws Exception {
+                if (rung != 0 && rungs == null) {
+                    throw new UnsupportedOperationException("this worker's evaluator has no rung " + rung);
+                }
                 StagedEvaluator.Training t;
                 try {
-                    t = train.train(c);
+                    t = rung == 0 ? train.train(c) : rungs.train(c, rung);
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {

@@ -21,6 +21,19 @@ public interface EvaluationBackend<T> extends AutoCloseable {
      */
     void evaluateAll(List<Candidate<T>> batch, Consumer<Outcome<T>> onResult) throws InterruptedException;
 
+    /**
+     * Like {@link #evaluateAll(List, Consumer)}, on rung {@code rung} of a multi-fidelity search (see
+     * {@link CandidateEvaluator#evaluate(Candidate, int)}); rung 0 is the plain call. Backends without rungs refuse
+     * rungs above 0.
+     */
+    default void evaluateAll(List<Candidate<T>> batch, int rung, Consumer<Outcome<T>> onResult)
+            throws InterruptedException {
+        if (rung != 0) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot train on rung " + rung);
+        }
+        evaluateAll(batch, onResult);
+    }
+
     /** Evaluations that can run at once (for the progress line and the manifest). */
     int parallelism();
 

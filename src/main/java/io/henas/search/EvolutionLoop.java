@@ -49,6 +49,8 @@ final class EvolutionLoop<T> {
     private final long startNanos = System.nanoTime();
 
     private final Map<String, Trial> committed = new ConcurrentHashMap<>();
+    /** Results of rungs >= 1 by candidate key, then rung. */
+    private final Map<String, Map<Integer, RungResult>> rungResults = new ConcurrentHashMap<>();
     private final Map<String, Integer> ids = new HashMap<>();
     private final Map<List<Integer>, Candidate<T>> decoded = new HashMap<>();
     private final Selector<IntegerGene, Vec<double[]>> parents = UFTournamentSelector.ofVec();
@@ -72,8 +74,16 @@ final class EvolutionLoop<T> {
         Alterer<IntegerGene, Vec<double[]>> crossover = new GeneUniformCrossover<>(config.crossoverProbability());
         Alterer<IntegerGene, Vec<double[]>> mutator = new Mutator<>(pm);
         this.alterer = crossover.andThen(mutator);
+        Map<Integer, String> keyById = new HashMap<>();
         for (Trial t : store.all()) {
             committed.put(t.key(), t);
+            keyById.put(t.id(), t.key());
+        }
+        for (RungResult g : store.rungResults()) {
+            String key = keyById.get(g.trialId());
+            if (key != null) {
+                rungResults.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(g.rung(), g);
+            }
         }
         this.preloaded = committed.size();
     }
@@ -191,11 +201,20 @@ final class EvolutionLoop<T> {
         if (t == null) {
             throw new IllegalStateException("no evaluation recorded for " + key);
         }
-        return Fitness.of(t.evaluation(), config.constraints(), config.depthObjective());
+        return Fitness.of(top(t).evaluation(), config.constraints(), config.depthObjective());
     }
 
-    /** Assigns trial ids in first-met order, then evaluates the candidates not yet in the store. */
+    /** The trial as seen on the highest rung it trained on successfully (itself without such rungs). */
+    Trial top(Trial t) {
+        return Rungs.top(t, rungResults.getOrDefault(t.key(), Map.of()));
+    }
+
+    /**
+     * Assigns trial ids in first-met order, then evaluates the candidates not yet in the store, then (multi-fidelity)
+     * promotes the candidates first met here rung by rung.
+     */
     private void evaluate(List<Candidate<T>> cs, int generation, boolean reference) throws InterruptedException {
+        List<Candidate<T>> fresh = new ArrayList<>();
         List<Candidate<T>> batch = new ArrayList<>();
         Set<String> inBatch = new HashSet<>();
         for (Candidate<T> c : cs) {
@@ -206,6 +225,7 @@ final class EvolutionLoop<T> {
             }
             id = ids.size();
             ids.put(c.key(), id);
+            fresh.add(c);
             Trial stored = committed.get(c.key());
             if (stored != null) {
                 if (stored.id() != id) {
@@ -217,15 +237,79 @@ final class EvolutionLoop<T> {
                 batch.add(c);
             }
         }
-        if (batch.isEmpty()) {
-            return;
-        }
-        backend.evaluateAll(batch, o -> commit(o, generation, reference));
-        for (Candidate<T> c : batch) {
-            if (!committed.containsKey(c.key())) {
-                throw new IllegalStateException("the evaluation backend did not report candidate " + c.key());
+        if (!batch.isEmpty()) {
+            backend.evaluateAll(batch, o -> commit(o, generation, reference));
+            for (Candidate<T> c : batch) {
+                if (!committed.containsKey(c.key())) {
+                    throw new IllegalStateException("the evaluation backend did not report candidate " + c.key());
+                }
             }
         }
+        if (config.rungs().multiFidelity()) {
+            climb(fresh);
+        }
+    }
+
+    /**
+     * Successive halving over the rungs for the candidates first met in one batch: of those that trained on rung r,
+     * {@link RungPlan#promoted} are chosen by {@link Promotion} and trained on rung r + 1. Everything is a function of
+     * stored results, so a replay (resume) promotes the same candidates and trains only the missing rung results.
+     */
+    private void climb(List<Candidate<T>> fresh) throws InterruptedException {
+        RungPlan plan = config.rungs();
+        List<Candidate<T>> pool = new ArrayList<>();
+        for (Candidate<T> c : fresh) {
+            if (committed.get(c.key()).evaluation().feasible()) {
+                pool.add(c);
+            }
+        }
+        for (int r = 1; r < plan.size() && !pool.isEmpty(); r++) {
+            final int prev = r - 1;
+            Map<String, Candidate<T>> byKey = new java.util.LinkedHashMap<>();
+            List<Promotion.Entry> entries = new ArrayList<>();
+            for (Candidate<T> c : pool) {
+                Evaluation e = rungEvaluation(c.key(), prev);
+                byKey.put(c.key(), c);
+                entries.add(new Promotion.Entry(c.key(), e.accuracy(), e.latencySeconds()));
+            }
+            List<Candidate<T>> promoted = Promotion.select(entries, plan.promoted(entries.size())).stream()
+                    .map(byKey::get).toList();
+            final int rung = r;
+            List<Candidate<T>> missing = promoted.stream()
+                    .filter(c -> !rungResults.getOrDefault(c.key(), Map.of()).containsKey(rung)).toList();
+            if (!missing.isEmpty()) {
+                backend.evaluateAll(missing, rung, o -> commitRung(o, rung));
+                for (Candidate<T> c : missing) {
+                    if (!rungResults.getOrDefault(c.key(), Map.of()).containsKey(rung)) {
+                        throw new IllegalStateException("the evaluation backend did not report rung " + rung
+                                + " of candidate " + c.key());
+                    }
+                }
+            }
+            pool = promoted.stream().filter(c -> rungEvaluation(c.key(), rung).feasible()).toList();
+        }
+    }
+
+    /** The candidate's evaluation on rung {@code r} (0 = its trial), latency from its cost. */
+    private Evaluation rungEvaluation(String key, int r) {
+        Trial t = committed.get(key);
+        return r == 0 ? t.evaluation() : rungResults.get(key).get(r).evaluation();
+    }
+
+    private void commitRung(EvaluationBackend.Outcome<T> o, int rung) {
+        Candidate<T> c = o.candidate();
+        Trial t = committed.get(c.key());
+        Evaluation e = Rungs.onRung(t.evaluation(), o.evaluation());
+        RungResult g = new RungResult(t.id(), rung, config.rungs().rungs().get(rung), e, o.started(), o.finished());
+        Map<Integer, RungResult> m = rungResults.computeIfAbsent(c.key(), k -> new ConcurrentHashMap<>());
+        if (m.putIfAbsent(rung, g) != null) {
+            throw new IllegalStateException("rung " + rung + " of candidate " + c.key() + " was reported twice");
+        }
+        store.insertRung(g);
+        synchronized (this) {
+            evaluatedNow++;
+        }
+        listener.onRung(t, g);
     }
 
     private void commit(EvaluationBackend.Outcome<T> o, int generation, boolean reference) {
@@ -249,7 +333,10 @@ final class EvolutionLoop<T> {
 
     private void generationDone(int g) {
         generationsDone = g;
-        List<Trial> all = new ArrayList<>(committed.values());
+        List<Trial> all = new ArrayList<>();
+        for (Trial t : committed.values()) {
+            all.add(top(t));
+        }
         List<Trial> front = ParetoFront.of(all);
         double bestAcc = Double.NaN, fastest = Double.NaN;
         for (Trial t : all) {

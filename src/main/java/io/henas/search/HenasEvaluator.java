@@ -50,7 +50,8 @@ public final class HenasEvaluator {
         Objects.requireNonNull(space, "space");
         DataSplit.Selection proxy = proxySelection(space, data);
         return new StagedEvaluator<>(costStage(space, calibration, measurer, log), trainStage(space, proxy, runSeed),
-                constraints(space), THREADS_PER_TRAINING, provenance(space, data, proxy));
+                space.rungs().isEmpty() ? null : rungTrainStage(space, data, runSeed), constraints(space),
+                THREADS_PER_TRAINING, provenance(space, data, proxy));
     }
 
     /** Threads one proxy training keeps busy (ND4J uses both cores of our machines). */
@@ -77,14 +78,82 @@ public final class HenasEvaluator {
     public static StagedEvaluator.TrainStage<Architecture> trainStage(SearchSpace space, DataSplit.Selection sel,
                                                                       long runSeed) {
         TrainBudget b = space.proxy();
-        return c -> {
-            TrainConfig cfg = new TrainConfig(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
-                    StagedEvaluator.seedFor(runSeed, c.key()), 0, 0, 1_000, 0.05, 1e3, false);
-            try (TrainResult r = Trainer.train(c.value(), cfg, sel.train(), sel.eval())) {
-                return r.ok() ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds())
-                        : StagedEvaluator.Training.failed(r.failureReason(), r.seconds());
+        return c -> train(c, b, sel, runSeed);
+    }
+
+    /**
+     * Training on rung {@code r >= 1} of the space's {@code train.rungs}: that rung's budget and images (selected when
+     * the rung is first needed, then kept), the same per-candidate seed as rung 0.
+     */
+    public static StagedEvaluator.RungTrainStage<Architecture> rungTrainStage(SearchSpace space, DataSplit data,
+                                                                             long runSeed) {
+        return rungTrainStage(space, space.rungs(), data, runSeed);
+    }
+
+    /** As {@link #rungTrainStage(SearchSpace, DataSplit, long)} over any list of budgets (rung 0 = the proxy). */
+    public static StagedEvaluator.RungTrainStage<Architecture> rungTrainStage(SearchSpace space,
+            List<TrainBudget> rungs, DataSplit data, long runSeed) {
+        DataSplit.Selection[] selections = new DataSplit.Selection[rungs.size()];
+        return (c, rung) -> {
+            if (rung < 1 || rung >= rungs.size()) {
+                throw new IllegalArgumentException("rung must be in [1, " + (rungs.size() - 1) + "] for space '"
+                        + space.name() + "', but was " + rung);
             }
+            DataSplit.Selection sel;
+            synchronized (selections) {
+                TrainBudget b = rungs.get(rung);
+                if (selections[rung] == null) {
+                    selections[rung] = data.select(b.trainImages(), b.validationImages(), b.testImages());
+                }
+                sel = selections[rung];
+            }
+            return train(c, rungs.get(rung), sel, runSeed);
         };
+    }
+
+    private static StagedEvaluator.Training train(Candidate<Architecture> c, TrainBudget b, DataSplit.Selection sel,
+                                                  long runSeed) {
+        TrainConfig cfg = new TrainConfig(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
+                StagedEvaluator.seedFor(runSeed, c.key()), 0, 0, 1_000, 0.05, 1e3, false);
+        try (TrainResult r = Trainer.train(c.value(), cfg, sel.train(), sel.eval())) {
+            return r.ok() ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds())
+                    : StagedEvaluator.Training.failed(r.failureReason(), r.seconds());
+        }
+    }
+
+    /**
+     * The space's rungs as the search's schedule ({@link RungPlan#single()} without {@code train.rungs}), with the
+     * training images each rung really gets from {@code data} (the shipped subset clamps them).
+     */
+    public static RungPlan rungPlan(SearchSpace space, DataSplit data) {
+        if (space.rungs().isEmpty()) {
+            return RungPlan.single();
+        }
+        return new RungPlan(fidelityPlan(space, data).rungs(), space.promote());
+    }
+
+    /**
+     * The budgets a fidelity sample trains on: the space's {@code train.rungs}, or without rungs its proxy then its
+     * full budget.
+     */
+    public static List<TrainBudget> fidelityBudgets(SearchSpace space) {
+        return space.rungs().isEmpty() ? List.of(space.proxy(), space.full()) : space.rungs();
+    }
+
+    /** {@link #fidelityBudgets} as a schedule, with the images each really gets from {@code data}. */
+    public static RungPlan fidelityPlan(SearchSpace space, DataSplit data) {
+        return new RungPlan(fidelityBudgets(space).stream().map(b -> new RungPlan.Rung(Math.max(1, Math.min(
+                b.trainImages(), data.train().size() - Math.min(b.validationImages(), data.train().size() - 1))),
+                b.epochs())).toList(), 1.0);
+    }
+
+    /** The production evaluator training on {@link #fidelityBudgets} (rung 0 = the proxy, as in a search). */
+    public static StagedEvaluator<Architecture> createForFidelity(SearchSpace space, DataSplit data, long runSeed,
+            Path calibration, Supplier<OpMeasurer> measurer, Consumer<String> log) {
+        DataSplit.Selection proxy = proxySelection(space, data);
+        return new StagedEvaluator<>(costStage(space, calibration, measurer, log), trainStage(space, proxy, runSeed),
+                rungTrainStage(space, fidelityBudgets(space), data, runSeed), constraints(space),
+                THREADS_PER_TRAINING, provenance(space, data, proxy));
     }
 
     /** Manifest entries describing the data and budget the evaluations use. */
@@ -97,6 +166,15 @@ public final class HenasEvaluator {
         prov.put("proxy_eval_images", sel.eval().size());
         prov.put("proxy_budget", Map.of("epochs", b.epochs(), "batch_size", b.batchSize(),
                 "learning_rate", b.learningRate()));
+        if (!space.rungs().isEmpty()) {
+            List<Map<String, Object>> rs = new java.util.ArrayList<>();
+            for (TrainBudget r : space.rungs()) {
+                rs.add(Map.of("train_images", r.trainImages(), "epochs", r.epochs(),
+                        "batch_size", r.batchSize(), "learning_rate", r.learningRate()));
+            }
+            prov.put("rungs", rs);
+            prov.put("promote", space.promote());
+        }
         prov.put("he_merge", space.he().merge());
         prov.put("latency_threads", COST_THREADS);
         return prov;

@@ -56,11 +56,17 @@ public final class LocalEvaluationPool<T> implements EvaluationBackend<T> {
 
     @Override
     public void evaluateAll(List<Candidate<T>> batch, Consumer<Outcome<T>> onResult) throws InterruptedException {
+        evaluateAll(batch, 0, onResult);
+    }
+
+    @Override
+    public void evaluateAll(List<Candidate<T>> batch, int rung, Consumer<Outcome<T>> onResult)
+            throws InterruptedException {
         CompletionService<Void> done = new ExecutorCompletionService<>(executor);
         List<Future<Void>> futures = new ArrayList<>(batch.size());
         for (Candidate<T> c : batch) {
             futures.add(done.submit(() -> {
-                onResult.accept(run(c));
+                onResult.accept(run(c, rung));
                 return null;
             }));
         }
@@ -85,11 +91,11 @@ public final class LocalEvaluationPool<T> implements EvaluationBackend<T> {
         }
     }
 
-    private Outcome<T> run(Candidate<T> c) {
+    private Outcome<T> run(Candidate<T> c, int rung) {
         Instant start = Instant.now();
         Evaluation e;
         try {
-            e = Objects.requireNonNull(evaluator.evaluate(c), "evaluator returned null");
+            e = Objects.requireNonNull(evaluator.evaluate(c, rung), "evaluator returned null");
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw new CancelledEvaluation(c.key());

@@ -13,4 +13,8 @@ public interface ProgressListener {
     /** After each trial is committed to the database (any thread). */
     default void onTrial(Trial trial) {
     }
+
+    /** After a trial's result on a rung above 0 is committed (multi-fidelity search; any thread). */
+    default void onRung(Trial trial, RungResult result) {
+    }
 }

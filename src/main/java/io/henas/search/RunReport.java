@@ -30,7 +30,8 @@ final class RunReport {
         Json.writeFile(dir.resolve(SearchRunner.PARETO), paretoJson(spaceName, config, r));
         writeCsv(dir.resolve(SearchRunner.TRIALS_CSV), r.trials());
         boolean plotted = writePlot(dir.resolve(SearchRunner.PLOT), spaceName, r);
-        writeHtml(dir.resolve(SearchRunner.REPORT), spaceName, config, r, plotted);
+        ReportCharts.Written charts = ReportCharts.write(dir, spaceName, r, plotted);
+        write(dir.resolve(SearchRunner.REPORT), ReportPage.html(spaceName, config, r, charts));
     }
 
     static Map<String, Object> trialJson(Trial t) {
@@ -52,6 +53,35 @@ final class RunReport {
         return m;
     }
 
+    /** {@link #trialJson(Trial)} plus, in a multi-fidelity run, the rung it reached and every rung's result. */
+    static Map<String, Object> trialJson(Trial t, SearchResult r) {
+        Map<String, Object> m = trialJson(t);
+        if (!r.rungs().multiFidelity()) {
+            return m;
+        }
+        Map<Integer, RungResult> rs = r.rungResults().getOrDefault(t.id(), Map.of());
+        m.put("rung", Rungs.topRung(t, rs));
+        List<Map<String, Object>> list = new ArrayList<>();
+        Trial first = r.rung0().stream().filter(x -> x.id() == t.id()).findFirst().orElse(t);
+        list.add(rungJson(0, r.rungs().rungs().get(0), first.evaluation()));
+        for (RungResult g : rs.values()) {
+            list.add(rungJson(g.rung(), g.budget(), g.evaluation()));
+        }
+        m.put("rungs", list);
+        return m;
+    }
+
+    private static Map<String, Object> rungJson(int rung, RungPlan.Rung budget, Evaluation e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rung", rung);
+        m.put("train_images", budget.trainImages());
+        m.put("epochs", budget.epochs());
+        m.put("status", e.status().name());
+        m.put("accuracy", e.accuracy());
+        m.put("train_seconds", e.trainSeconds());
+        return m;
+    }
+
     static Map<String, Object> paretoJson(String spaceName, SearchConfig config, SearchResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("space", spaceName);
@@ -64,9 +94,15 @@ final class RunReport {
         m.put("generations", r.generations());
         m.put("trials", r.trials().size());
         m.put("rejected_by_codec", r.rejected());
-        m.put("knee", r.knee().map(RunReport::trialJson).orElse(null));
-        m.put("front", r.front().stream().map(RunReport::trialJson).toList());
-        m.put("references", r.references().stream().map(RunReport::trialJson).toList());
+        if (r.rungs().multiFidelity()) {
+            m.put("rungs", r.rungs().rungs().stream().map(g -> Map.of("train_images", g.trainImages(), "epochs",
+                    g.epochs())).toList());
+            m.put("promote", r.rungs().promote());
+            m.put("front_definition", "each model on the highest rung it reached");
+        }
+        m.put("knee", r.knee().map(t -> trialJson(t, r)).orElse(null));
+        m.put("front", r.front().stream().map(t -> trialJson(t, r)).toList());
+        m.put("references", r.references().stream().map(t -> trialJson(t, r)).toList());
         m.put("reference_comparison", comparisons(r));
         return m;
     }
@@ -135,7 +171,8 @@ final class RunReport {
         }
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(600).title("Pareto front: " + spaceName)
-                .xAxisTitle("predicted encrypted latency (s)").yAxisTitle("proxy accuracy").build();
+                .xAxisTitle("predicted encrypted latency (s)").yAxisTitle(r.rungs().multiFidelity()
+                        ? "accuracy on the highest rung reached" : "proxy accuracy").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(7);
         double lMin = ok.stream().mapToDouble(t -> t.evaluation().latencySeconds()).min().orElse(1);
@@ -178,62 +215,6 @@ final class RunReport {
 
     private static double[] acc(List<Trial> ts) {
         return ts.stream().mapToDouble(t -> t.evaluation().accuracy()).toArray();
-    }
-
-    static void writeHtml(Path file, String spaceName, SearchConfig config, SearchResult r, boolean plotted) {
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>henas search: ").append(esc(spaceName))
-                .append("</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-                        + "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
-                        + "td.l{text-align:left}</style></head><body>\n");
-        h.append("<h1>henas search: ").append(esc(spaceName)).append("</h1>\n<p>");
-        long ok = r.trials().stream().filter(t -> t.evaluation().feasible()).count();
-        h.append(String.format(Locale.ROOT, "%d trials (%d feasible), %d generations of %d, seed %d, %d gene vectors "
-                + "rejected by the codec.", r.trials().size(), ok, r.generations(), config.population(), config.seed(),
-                r.rejected()));
-        h.append("</p>\n");
-        if (plotted) {
-            h.append("<p><img src=\"").append(SearchRunner.PLOT).append("\" alt=\"Pareto plot\"></p>\n");
-        }
-        h.append("<h2>Knee</h2>\n<p>The knee is the front point farthest above the line joining the fastest and the "
-                + "most accurate front points, in objective space normalised to [0, 1] over the front.</p>\n");
-        h.append(r.knee().map(k -> table(List.of(k))).orElse("<p>No feasible trial.</p>\n"));
-        h.append("<h2>Pareto front (accuracy vs predicted latency)</h2>\n").append(table(r.front()));
-        if (!r.references().isEmpty()) {
-            h.append("<h2>Reference architectures</h2>\n").append(table(r.references()));
-            for (Map<String, Object> c : comparisons(r)) {
-                Object id = c.get("fastest_front_trial_at_least_as_accurate");
-                h.append("<p>").append(esc((String) c.get("reference"))).append(": ");
-                if (id == null) {
-                    h.append("no front trial is as accurate.");
-                } else {
-                    h.append(String.format(Locale.ROOT, "trial %s is at least as accurate (%.4f vs %.4f) at %.1f%% of "
-                            + "its predicted latency (%.4g s vs %.4g s).", id, (Double) c.get("its_accuracy"),
-                            (Double) c.get("reference_accuracy"), 100 * (Double) c.get("latency_ratio"),
-                            (Double) c.get("its_latency_s"), (Double) c.get("reference_latency_s")));
-                }
-                h.append("</p>\n");
-            }
-        }
-        h.append("<p>All trials: <a href=\"").append(SearchRunner.TRIALS_CSV).append("\">trials.csv</a>, ")
-                .append("<a href=\"").append(SearchRunner.TRIALS_DB).append("\">trials.db</a>; provenance: <a href=\"")
-                .append(SearchRunner.MANIFEST).append("\">manifest.json</a>.</p>\n</body></html>\n");
-        write(file, h.toString());
-    }
-
-    private static String table(List<Trial> ts) {
-        StringBuilder h = new StringBuilder("<table><tr><th>trial</th><th>gen</th><th>label</th><th>accuracy</th>"
-                + "<th>latency (s)</th><th>depth</th><th>logN</th><th>train (s)</th><th>status</th><th>genotype</th></tr>\n");
-        for (Trial t : ts) {
-            Evaluation e = t.evaluation();
-            h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td class=\"l\">%s</td><td>%.4f</td>"
-                    + "<td>%.4g</td><td>%s</td><td>%s</td><td>%.1f</td><td class=\"l\">%s</td><td class=\"l\">%s</td>"
-                    + "</tr>\n", t.id(), t.generation(), esc(t.label()), e.accuracy(), e.latencySeconds(),
-                    e.depth() < 0 ? "" : e.depth(), e.logN() < 0 ? "" : e.logN(), e.trainSeconds(),
-                    esc(e.status() + (e.failureReason().isEmpty() ? "" : ": " + e.failureReason())),
-                    esc(TrialStore.genotypeText(t.genes()))));
-        }
-        return h.append("</table>\n").toString();
     }
 
     static String esc(String s) {

@@ -21,12 +21,22 @@ import java.util.Objects;
  * @param mutationProbability  per-gene random-reset probability; NaN = 1 / number of genes
  * @param maxResamples         random gene vectors tried in a row before giving up on a space that rejects them all
  * @param provenance           extra manifest entries (dataset, budgets, space file ...)
+ * @param rungs                the multi-fidelity schedule ({@link RungPlan#single()}: one proxy budget)
  */
 public record SearchConfig(int population, int generations, long seed, Path outDir, boolean resume, int threads,
         Constraints constraints, boolean depthObjective, double crossoverProbability, double mutationProbability,
-        int maxResamples, Map<String, Object> provenance) {
+        int maxResamples, Map<String, Object> provenance, RungPlan rungs) {
+
+    /** A single-rung configuration (as before multi-fidelity search). */
+    public SearchConfig(int population, int generations, long seed, Path outDir, boolean resume, int threads,
+            Constraints constraints, boolean depthObjective, double crossoverProbability, double mutationProbability,
+            int maxResamples, Map<String, Object> provenance) {
+        this(population, generations, seed, outDir, resume, threads, constraints, depthObjective, crossoverProbability,
+                mutationProbability, maxResamples, provenance, RungPlan.single());
+    }
 
     public SearchConfig {
+        Objects.requireNonNull(rungs, "rungs");
         Objects.requireNonNull(outDir, "outDir");
         Objects.requireNonNull(constraints, "constraints");
         provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
@@ -72,6 +82,7 @@ public record SearchConfig(int population, int generations, long seed, Path outD
         b.mutationProbability = mutationProbability;
         b.maxResamples = maxResamples;
         b.provenance = new LinkedHashMap<>(provenance);
+        b.rungs = rungs;
         return b;
     }
 
@@ -89,6 +100,7 @@ public record SearchConfig(int population, int generations, long seed, Path outD
         private double mutationProbability = Double.NaN;
         private int maxResamples = 10_000;
         private Map<String, Object> provenance = new LinkedHashMap<>();
+        private RungPlan rungs = RungPlan.single();
 
         private Builder(Path outDir) {
             this.outDir = outDir;
@@ -106,10 +118,11 @@ public record SearchConfig(int population, int generations, long seed, Path outD
         public Builder mutationProbability(double v) { mutationProbability = v; return this; }
         public Builder maxResamples(int v) { maxResamples = v; return this; }
         public Builder provenance(String key, Object value) { provenance.put(key, value); return this; }
+        public Builder rungs(RungPlan v) { rungs = v; return this; }
 
         public SearchConfig build() {
             return new SearchConfig(population, generations, seed, outDir, resume, threads, constraints,
-                    depthObjective, crossoverProbability, mutationProbability, maxResamples, provenance);
+                    depthObjective, crossoverProbability, mutationProbability, maxResamples, provenance, rungs);
         }
     }
 }

@@ -22,7 +22,7 @@ public final class SearchRunner {
 
     /** Keys of {@link #settings}. */
     static final List<String> SETTING_KEYS = List.of("space", "space_sha256", "cardinalities", "seed", "population",
-            "depth_objective", "constraints", "crossover_probability", "mutation_probability");
+            "depth_objective", "constraints", "crossover_probability", "mutation_probability", "rungs");
 
     private SearchRunner() {
     }
@@ -38,10 +38,9 @@ public final class SearchRunner {
                         evaluator.threadsPerEvaluation());
         Map<String, Object> prov = new LinkedHashMap<>(evaluator.provenance());
         prov.putAll(config.provenance());
-        SearchConfig c = config.toBuilder().threads(threads).build();
-        c = new SearchConfig(c.population(), c.generations(), c.seed(), c.outDir(), c.resume(), c.threads(),
-                c.constraints(), c.depthObjective(), c.crossoverProbability(), c.mutationProbability(),
-                c.maxResamples(), prov);
+        SearchConfig.Builder cb = config.toBuilder().threads(threads);
+        prov.forEach(cb::provenance);
+        SearchConfig c = cb.build();
         try (LocalEvaluationPool<T> pool = new LocalEvaluationPool<>(evaluator, threads)) {
             return run(space, pool, c, listener);
         }
@@ -70,11 +69,13 @@ public final class SearchRunner {
             manifest.started(Instant.now());
             EvolutionLoop<T> loop = new EvolutionLoop<>(space, backend, store, config, listener);
             loop.run();
-            List<Trial> trials = store.all();
+            List<Trial> rung0 = store.all();
+            Map<Integer, Map<Integer, RungResult>> rungs = Rungs.byTrial(store.rungResults());
+            List<Trial> trials = Rungs.top(rung0, rungs);
             List<Trial> front = ParetoFront.of(trials);
             Optional<Trial> knee = ParetoFront.knee(front);
             SearchResult result = new SearchResult(dir, trials, front, knee, loop.generationsDone(), loop.rejected(),
-                    loop.cacheHits(), loop.evaluatedNow(), loop.elapsed());
+                    loop.cacheHits(), loop.evaluatedNow(), loop.elapsed(), rung0, rungs, config.rungs());
             RunReport.write(space.name(), config, result);
             manifest.finished(result);
             return result;
@@ -93,6 +94,9 @@ public final class SearchRunner {
         m.put("constraints", config.constraints().toString());
         m.put("crossover_probability", Double.toString(config.crossoverProbability()));
         m.put("mutation_probability", Double.toString(config.mutationProbability()));
+        if (config.rungs().multiFidelity()) {
+            m.put("rungs", config.rungs().toString());
+        }
         return m;
     }
 

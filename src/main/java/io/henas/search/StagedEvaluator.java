@@ -28,6 +28,12 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
         Training train(Candidate<T> candidate) throws Exception;
     }
 
+    /** Training of a candidate on rung {@code rung} (&gt;= 1) of a multi-fidelity search. */
+    @FunctionalInterface
+    public interface RungTrainStage<T> {
+        Training train(Candidate<T> candidate, int rung) throws Exception;
+    }
+
     /**
      * @param latencySeconds predicted encrypted latency
      * @param depth          multiplicative depth
@@ -73,6 +79,7 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
     private final Constraints constraints;
     private final int threadsPerEvaluation;
     private final Map<String, Object> provenance;
+    private final RungTrainStage<T> rungs;
 
     /**
      * @param cost                 the cost stage (cheap; runs for every candidate)
@@ -83,6 +90,15 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
      */
     public StagedEvaluator(CostStage<T> cost, TrainStage<T> train, Constraints constraints, int threadsPerEvaluation,
             Map<String, Object> provenance) {
+        this(cost, train, null, constraints, threadsPerEvaluation, provenance);
+    }
+
+    /**
+     * As above, with {@code rungs} training on the rungs above 0 of a multi-fidelity search (null: rung 0 only).
+     */
+    public StagedEvaluator(CostStage<T> cost, TrainStage<T> train, RungTrainStage<T> rungs, Constraints constraints,
+            int threadsPerEvaluation, Map<String, Object> provenance) {
+        this.rungs = rungs;
         this.cost = Objects.requireNonNull(cost, "cost");
         this.train = Objects.requireNonNull(train, "train");
         this.constraints = Objects.requireNonNull(constraints, "constraints");
@@ -122,6 +138,31 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
                     t.seconds(), t.failureReason());
         }
         return Evaluation.ok(t.accuracy(), c.latencySeconds(), c.depth(), c.logN(), t.seconds());
+    }
+
+    /**
+     * Rung 0: {@link #evaluate(Candidate)}. Higher rungs: training only (the search already holds the cost); the
+     * result's latency is a 0 placeholder.
+     */
+    @Override
+    public Evaluation evaluate(Candidate<T> candidate, int rung) throws Exception {
+        if (rung == 0) {
+            return evaluate(candidate);
+        }
+        if (rungs == null) {
+            throw new UnsupportedOperationException("this evaluator has no rung " + rung);
+        }
+        Training t;
+        try {
+            t = rungs.train(candidate, rung);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            t = Training.failed("training: " + e.getClass().getSimpleName() + ": " + e.getMessage(), Double.NaN);
+        }
+        return t.ok() ? Evaluation.ok(t.accuracy(), 0.0, -1, -1, t.seconds())
+                : new Evaluation(Evaluation.Status.FAILED, Double.NaN, Double.NaN, -1, -1, t.seconds(),
+                t.failureReason());
     }
 
     @Override

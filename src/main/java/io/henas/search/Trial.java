@@ -33,4 +33,9 @@ public record Trial(int id, int generation, boolean reference, List<Integer> gen
                     + generation);
         }
     }
+
+    /** The same trial with another evaluation (e.g. its result on a higher rung). */
+    public Trial withEvaluation(Evaluation e) {
+        return new Trial(id, generation, reference, genes, key, label, description, e, started, finished);
+    }
 }

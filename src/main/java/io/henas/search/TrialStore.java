@@ -73,10 +73,104 @@ public final class TrialStore implements AutoCloseable {
                           best_accuracy REAL,
                           fastest_latency_s REAL,
                           finished_at TEXT NOT NULL)""");
+                migrateToRungs(s);
             }
             return new TrialStore(file, c);
         } catch (SQLException | java.io.IOException e) {
             throw new TrialStoreException("cannot open trials database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Schema version in {@code PRAGMA user_version}: 0 = before rungs (issue 14), 2 = with {@code rung_results}. */
+    public static final int SCHEMA_VERSION = 2;
+
+    /** The columns of {@code rung_results} (rungs 1 and up; rung 0 is the {@code trials} row), in order. */
+    public static final List<String> RUNG_COLUMNS = List.of("trial_id", "rung", "train_images", "epochs", "status",
+            "accuracy", "train_seconds", "failure_reason", "started_at", "finished_at");
+
+    /**
+     * Brings a database of any earlier version to {@link #SCHEMA_VERSION}: adds the {@code rung_results} table and the
+     * {@code all_rungs} view (every rung of every trial, rung 0 from {@code trials}). Old runs have no rows there and
+     * read as single-rung runs, so they still resume and report.
+     */
+    private static void migrateToRungs(Statement s) throws SQLException {
+        s.execute("""
+                CREATE TABLE IF NOT EXISTS rung_results (
+                  trial_id INTEGER NOT NULL REFERENCES trials(trial_id),
+                  rung INTEGER NOT NULL CHECK (rung >= 1),
+                  train_images INTEGER NOT NULL,
+                  epochs INTEGER NOT NULL,
+                  status TEXT NOT NULL,
+                  accuracy REAL,
+                  train_seconds REAL,
+                  failure_reason TEXT NOT NULL,
+                  started_at TEXT NOT NULL,
+                  finished_at TEXT NOT NULL,
+                  PRIMARY KEY (trial_id, rung))""");
+        s.execute("""
+                CREATE VIEW IF NOT EXISTS all_rungs AS
+                  SELECT trial_id, 0 AS rung, status, accuracy, train_seconds, failure_reason FROM trials
+                  UNION ALL
+                  SELECT trial_id, rung, status, accuracy, train_seconds, failure_reason FROM rung_results""");
+        try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
+            int v = r.next() ? r.getInt(1) : 0;
+            if (v < SCHEMA_VERSION) {
+                s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+            }
+        }
+    }
+
+    /** Inserts (and commits) one rung result; a second result for the same trial and rung is an error. */
+    public synchronized void insertRung(RungResult g) {
+        String sql = "INSERT INTO rung_results (" + String.join(", ", RUNG_COLUMNS) + ") VALUES ("
+                + "?, ".repeat(RUNG_COLUMNS.size() - 1) + "?)";
+        try (PreparedStatement p = db.prepareStatement(sql)) {
+            Evaluation e = g.evaluation();
+            p.setInt(1, g.trialId());
+            p.setInt(2, g.rung());
+            p.setInt(3, g.budget().trainImages());
+            p.setInt(4, g.budget().epochs());
+            p.setString(5, e.status().name());
+            setDouble(p, 6, e.accuracy());
+            setDouble(p, 7, e.trainSeconds());
+            p.setString(8, e.failureReason());
+            p.setString(9, g.started().toString());
+            p.setString(10, g.finished().toString());
+            p.executeUpdate();
+        } catch (SQLException ex) {
+            throw new TrialStoreException("cannot store rung " + g.rung() + " of trial " + g.trialId() + " in " + file
+                    + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Every stored rung result (rungs &gt;= 1), by trial id then rung. Latency, depth and logN are taken from the
+     * trial's row (the cost does not depend on the rung).
+     */
+    public synchronized List<RungResult> rungResults() {
+        List<RungResult> out = new ArrayList<>();
+        String sql = "SELECT g.trial_id, g.rung, g.train_images, g.epochs, g.status, g.accuracy, g.train_seconds, "
+                + "g.failure_reason, g.started_at, g.finished_at, t.latency_s, t.depth, t.log_n FROM rung_results g "
+                + "JOIN trials t ON t.trial_id = g.trial_id ORDER BY g.trial_id, g.rung";
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                Evaluation e = new Evaluation(Evaluation.Status.valueOf(r.getString(5)), getDouble(r, 6),
+                        getDouble(r, 11), getInt(r, 12), getInt(r, 13), getDouble(r, 7), r.getString(8));
+                out.add(new RungResult(r.getInt(1), r.getInt(2), new RungPlan.Rung(r.getInt(3), r.getInt(4)), e,
+                        Instant.parse(r.getString(9)), Instant.parse(r.getString(10))));
+            }
+        } catch (SQLException | RuntimeException ex) {
+            throw new TrialStoreException("cannot read rung results from " + file + ": " + ex.getMessage(), ex);
+        }
+        return out;
+    }
+
+    /** {@code PRAGMA user_version} of the open database. */
+    public synchronized int schemaVersion() {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("PRAGMA user_version")) {
+            return r.next() ? r.getInt(1) : 0;
+        } catch (SQLException ex) {
+            throw new TrialStoreException("cannot read the schema version of " + file + ": " + ex.getMessage(), ex);
         }
     }
 

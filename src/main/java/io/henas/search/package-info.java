@@ -20,6 +20,13 @@
  * <p>One search per run directory: {@link io.henas.search.RunDirectoryLock} (an OS file lock naming its holder;
  * released when the process dies), and a {@code trials.db} that fails SQLite's quick check is refused on open.
  *
+ * <p>Multi-fidelity: with a {@link io.henas.search.RungPlan} of several rungs, each generation's new candidates climb
+ * the rungs by successive halving ({@link io.henas.search.Promotion}: non-dominated rank of accuracy vs predicted
+ * latency); fitness and the front use each candidate's highest rung; rung results live in {@code rung_results}.
+ * {@link io.henas.search.FidelitySample} measures how well each rung ranks candidates like the top one (Kendall tau,
+ * Spearman rho). The report ({@code ReportPage}, {@code ReportCharts}, {@code BlockDrawing}) shows front models as
+ * layer strings and drawings with their rung accuracies and the commands that reproduce them.
+ *
  * <p>May depend on: {@code json} (and, through adapters written by the integrator, {@code space}, {@code ir},
  * {@code train}, {@code data}, {@code cost}, {@code he}, {@code export}, {@code ckks}, {@code rlwe}, {@code ring}).
  */

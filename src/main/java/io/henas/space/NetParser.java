@@ -188,7 +188,7 @@ final class NetParser {
                 case "expansion" -> param(n, x -> (int) x.integer(1, 8));
                 case "activation" -> param(n, NetParser::activation);
                 case "batchnorm", "residual" -> param(n, YNode::bool);
-                case "repeats" -> param(n, x -> (int) x.integer(1, 8));
+                case "repeats" -> param(n, x -> (int) x.integer(0, 8));
                 default -> throw new IllegalStateException(k);
             };
             params.put(k, p);

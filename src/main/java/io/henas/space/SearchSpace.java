@@ -34,6 +34,8 @@ public final class SearchSpace {
     private final List<Architecture> references;
     private final TrainBudget proxy;
     private final TrainBudget full;
+    private final List<TrainBudget> rungs;
+    private final double promote;
     private final SearchSettings search;
     private final HeSettings he;
     private final String sha256;
@@ -41,6 +43,17 @@ public final class SearchSpace {
     SearchSpace(String name, String description, Path source, Dataset dataset, NetTemplate net,
                 List<Architecture> references, TrainBudget proxy, TrainBudget full, SearchSettings search,
                 HeSettings he, String sha256) {
+        this(name, description, source, dataset, net, references, proxy, full, List.of(), 1.0, search, he, sha256);
+    }
+
+    SearchSpace(String name, String description, Path source, Dataset dataset, NetTemplate net,
+                List<Architecture> references, TrainBudget proxy, TrainBudget full, List<TrainBudget> rungs,
+                double promote, SearchSettings search, HeSettings he, String sha256) {
+        this.rungs = List.copyOf(rungs);
+        if (!(promote > 0 && promote <= 1)) {
+            throw new IllegalArgumentException("promote must be in (0, 1], but was " + promote);
+        }
+        this.promote = promote;
         this.name = Objects.requireNonNull(name);
         this.description = Objects.requireNonNull(description);
         this.source = Objects.requireNonNull(source);
@@ -171,6 +184,19 @@ public final class SearchSpace {
     /** The proxy-training budget used for every candidate during the search. */
     public TrainBudget proxy() {
         return proxy;
+    }
+
+    /**
+     * The multi-fidelity rungs of {@code train.rungs}, cheapest first (empty when the space declares none: every
+     * candidate is then trained on {@link #proxy()} only). When present, {@code rungs().get(0)} is the proxy.
+     */
+    public List<TrainBudget> rungs() {
+        return rungs;
+    }
+
+    /** {@code train.promote}: the fraction of a rung's candidates promoted to the next rung (1 without rungs). */
+    public double promote() {
+        return promote;
     }
 
     /** The full-training budget (knee model, {@code henas train}). */

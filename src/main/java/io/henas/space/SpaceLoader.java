@@ -29,6 +29,7 @@ public final class SpaceLoader {
     static final List<String> REFERENCE_KEYS = List.of("name", "description", "defaults", "stages", "head");
     static final List<String> BUDGET_KEYS = List.of("epochs", "train_images", "validation_images", "test_images",
             "batch_size", "learning_rate", "seed");
+    static final List<String> TRAIN_KEYS = List.of("proxy", "full", "rungs", "promote");
     static final List<String> SEARCH_KEYS = List.of("population", "generations", "seed", "objectives", "constraints");
     static final List<String> CONSTRAINT_KEYS = List.of("max_logn", "max_latency_s", "max_depth");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -97,21 +98,41 @@ public final class SpaceLoader {
         List<Architecture> references = m.get("references").map(n -> references(n, dataset)).orElse(List.of());
         TrainBudget proxy = TrainBudget.defaultProxy();
         TrainBudget full = TrainBudget.defaultFull(dataset);
+        List<TrainBudget> rungs = List.of();
+        double promote = 1.0;
         if (m.has("train")) {
-            YMap t = m.require("train").map(List.of("proxy", "full"));
+            YMap t = m.require("train").map(TRAIN_KEYS);
             if (t.has("proxy")) {
                 proxy = budget(t.require("proxy"), dataset, proxy);
             }
             if (t.has("full")) {
                 full = budget(t.require("full"), dataset, full);
             }
+            if (t.has("rungs")) {
+                if (t.has("proxy")) {
+                    throw t.require("rungs").error("and train.proxy are exclusive (the first rung is the proxy), "
+                            + "but both were given (proxy at line " + t.require("proxy").line() + ")");
+                }
+                rungs = rungs(t.require("rungs"), dataset);
+                proxy = rungs.get(0);
+                YNode pn = t.get("promote").orElseThrow(() -> t.require("rungs").error(
+                        "needs train.promote, the fraction promoted after each rung (e.g. 0.34), but it was missing"));
+                promote = pn.number();
+                if (!(promote > 0 && promote < 1)) {
+                    throw pn.error("must be in (0, 1) (the fraction of a rung's candidates promoted), but was "
+                            + promote);
+                }
+            } else if (t.has("promote")) {
+                throw t.require("promote").error("needs train.rungs (without rungs nothing is promoted), but "
+                        + "train.rungs was missing");
+            }
         }
         SearchSettings search = m.get("search").map(SpaceLoader::search).orElse(SearchSettings.defaults());
         HeSettings he = m.get("he").map(n -> new HeSettings(n.map(List.of("merge")).get("merge")
                 .map(YNode::bool).orElse(true))).orElse(HeSettings.defaults());
         String sha = CanonicalKey.sha256(Json.write(root.normalized()));
-        SearchSpace space = new SearchSpace(name, description, source, dataset, net, references, proxy, full, search,
-                he, sha);
+        SearchSpace space = new SearchSpace(name, description, source, dataset, net, references, proxy, full, rungs,
+                promote, search, he, sha);
         if (space.isFixed()) {
             try {
                 space.fixed();
@@ -199,6 +220,30 @@ public final class SpaceLoader {
         }
         long seed = m.get("seed").map(x -> x.integer(Long.MIN_VALUE, Long.MAX_VALUE)).orElse(def.seed());
         return new TrainBudget(epochs, train, validation, test, batch, lr, seed);
+    }
+
+    /**
+     * {@code train.rungs}: 2 to 8 budgets, each inheriting unset keys from the one before (the first from the
+     * default proxy), with strictly growing cost ({@code train_images * epochs}).
+     */
+    private static List<TrainBudget> rungs(YNode n, Dataset d) {
+        List<YNode> items = n.list();
+        if (items.size() < 2 || items.size() > 8) {
+            throw n.error("must list 2 to 8 budgets (cheapest first), but had " + items.size());
+        }
+        List<TrainBudget> out = new ArrayList<>();
+        TrainBudget prev = TrainBudget.defaultProxy();
+        for (YNode item : items) {
+            TrainBudget b = budget(item, d, prev);
+            if (!out.isEmpty() && (long) b.trainImages() * b.epochs() <= (long) prev.trainImages() * prev.epochs()) {
+                throw item.error("must cost more than the rung before (train_images x epochs must grow), but was "
+                        + b.trainImages() + " x " + b.epochs() + " after " + prev.trainImages() + " x "
+                        + prev.epochs());
+            }
+            out.add(b);
+            prev = b;
+        }
+        return out;
     }
 
     private static SearchSettings search(YNode n) {

@@ -1,11 +1,8 @@
 package io.henas.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -37,30 +34,14 @@ class OpTimerTest {
     }
 
     @Test
-    void sealAnchorsAreReadFromTheBundledFile() {
-        SealAnchors s = SealAnchors.load();
-        assertEquals(79.3, s.micros(13, "ntt_forward"));
-        assertEquals(4451, s.micros(13, "mul_relin_rescale"));
-        assertEquals(20012, s.micros(14, "rotate_1"));
-        assertTrue(Double.isNaN(s.micros(13, "rotate_hoisted_8")));
-        assertFalse(s.all(15).isEmpty());
-    }
-
-    @Test
-    void tableShowsRatios() {
-        String t = CkksBench.table(Map.of(13, Map.of("ntt_forward", 158.6, "rotate_1", 100.0,
-                "rotate_hoisted_8", 400.0)), 1, SealAnchors.load());
-        assertTrue(t.contains("ntt_forward"), t);
-        assertTrue(t.contains("2.00"), t); // 158.6 / 79.3
-        assertTrue(t.contains("rotate_hoisted_8 / (8 x rotate_1) = 0.50"), t);
-    }
-
-    @Test
     void sealDefaultChainsHaveTheSealShape() {
         assertEquals(218, CkksBench.sealDefault(13).rlwe().logQP());
         assertEquals(3, CkksBench.sealDefault(13).maxLevel()); // 4 data primes + P
         assertEquals(438, CkksBench.sealDefault(14).rlwe().logQP());
         assertEquals(8, CkksBench.sealDefault(14).maxLevel() + 1);
+        assertEquals(881, CkksBench.sealDefault(15).rlwe().logQP());
+        assertEquals(15, CkksBench.sealDefault(15).maxLevel() + 1); // 15 data primes of 55 bits + a 56-bit P
+        assertEquals(0x1p40, CkksBench.sealDefault(15).defaultScale()); // seal-ops encodes at 2^40 on every degree
         assertThrows(IllegalArgumentException.class, () -> CkksBench.sealDefault(12));
     }
 }

@@ -73,7 +73,7 @@ class CkksIOCodecTest {
         badVersion[5] = 9;
         e = assertThrows(CkksFormatException.class,
                 () -> CkksIOCodec.readHeader(in(badVersion), CkksIOCodec.Type.CIPHERTEXT, 0x1234L, true));
-        assertEquals("unsupported format version: must be 2, but was 9", e.getMessage());
+        assertEquals("unsupported format version: must be 3, but was 9", e.getMessage());
     }
 
     private static DataInputStream in(byte[] b) {

@@ -22,6 +22,7 @@ import io.henas.ring.Sampler;
 import io.henas.rlwe.EvaluationKeys;
 import io.henas.rlwe.GaloisKeys;
 import io.henas.rlwe.KeyGenerator;
+import io.henas.rlwe.SecretKey;
 
 /**
  * Mutates serialized objects at random (bit flips, byte changes, truncations, extensions, edits of the level, size
@@ -43,9 +44,21 @@ class CkksIOFuzzTest {
     }
 
     static List<Sample> samples(CkksParameters params, Random rnd) {
+        return samples(params, rnd, params.maxLevel(), "");
+    }
+
+    /**
+     * Samples of every object type; the relinearization and Galois keys are made at {@code keyLevel} (the Galois
+     * keys at {@code keyLevel} and 0). Names get {@code tag} appended.
+     */
+    static List<Sample> samples(CkksParameters params, Random rnd, int keyLevel, String tag) {
         List<Sample> out = new ArrayList<>();
-        out.add(new Sample("parameters", CkksIO.toBytes(params),
-                b -> CkksIO.toBytes(CkksIO.parametersFromBytesAllowInsecure(b)), new int[] {4, 5, 6, 15, 16, 17}));
+        int qCount = params.maxLevel() + 1;
+        int pCountAt = 18 + 8 * qCount;
+        int digitSizeAt = pCountAt + 1 + 8 * params.rlwe().specialPrimeCount();
+        out.add(new Sample("parameters" + tag, CkksIO.toBytes(params),
+                b -> CkksIO.toBytes(CkksIO.parametersFromBytesAllowInsecure(b)),
+                new int[] {4, 5, 6, 15, 16, 17, pCountAt, digitSizeAt}));
         for (int level : new int[] {0, params.maxLevel()}) {
             for (int size = 2; size <= 3; size++) {
                 Ciphertext ct = CkksIOTest.randomCiphertext(params, level, size, rnd);
@@ -58,14 +71,16 @@ class CkksIOFuzzTest {
         out.add(new Sample("plaintext", CkksIO.toBytes(pt),
                 b -> CkksIO.toBytes(CkksIO.plaintextFromBytes(b, params)), new int[] {4, 5, 6, 15, 16}));
         KeyGenerator gen = new KeyGenerator(params.rlwe(), new Sampler(seededRandom(rnd.nextLong())));
-        EvaluationKeys keys = gen.evaluationKeys(gen.secretKey(), new int[] {1, -1}, false);
+        SecretKey sk = gen.secretKey();
+        EvaluationKeys keys = new EvaluationKeys(gen.publicKey(sk), gen.relinKey(sk, keyLevel),
+                gen.galoisKeys(sk, Map.of(1, keyLevel, -1, 0), -1));
         out.add(new Sample("public-key", CkksIO.toBytes(keys.publicKey(), params),
                 b -> CkksIO.toBytes(CkksIO.publicKeyFromBytes(b, params), params), new int[] {4, 5, 6}));
         out.add(new Sample("relin-key", CkksIO.toBytes(keys.relinKey(), params),
-                b -> CkksIO.toBytes(CkksIO.relinKeyFromBytes(b, params), params), new int[] {6, 15}));
+                b -> CkksIO.toBytes(CkksIO.relinKeyFromBytes(b, params), params), new int[] {6, 15, 16}));
         out.add(new Sample("galois-keys", CkksIO.toBytes(keys.galoisKeys(), params),
                 b -> CkksIO.toBytes(CkksIO.galoisKeysFromBytes(b, params), params),
-                new int[] {6, 15, 16, 17, 18, 25, 26, 27}));
+                new int[] {6, 15, 16, 17, 18, 25, 26, 27, 28}));
         int pkBody = CkksIO.toBytes(keys.publicKey(), params).length - 15;
         // the bundle with one Galois key: its parts are fuzzed above, this exercises the framing
         EvaluationKeys bundle = new EvaluationKeys(keys.publicKey(), keys.relinKey(),
@@ -74,6 +89,10 @@ class CkksIOFuzzTest {
         out.add(new Sample("evaluation-keys", CkksIO.toBytes(bundle, params),
                 b -> CkksIO.toBytes(CkksIO.evaluationKeysFromBytes(b, params), params),
                 new int[] {6, 15, 16 + pkBody, 16 + pkBody + 1}));
+        if (!tag.isEmpty()) {
+            out.replaceAll(x -> x.name().endsWith(tag) ? x : new Sample(x.name() + tag, x.bytes(), x.parser(),
+                    x.fieldOffsets()));
+        }
         return out;
     }
 
@@ -91,8 +110,13 @@ class CkksIOFuzzTest {
     @Test
     void everyMutationIsACorrectReadOrTheDeclaredException() {
         CkksParameters params = CkksParameters.of(CkksPresets.INSECURE_N10);
-        assertTimeoutPreemptively(Duration.ofSeconds(120),
-                () -> fuzz(samples(params, new Random(SEED)), MUTATIONS, new Random(SEED + 1)));
+        // hybrid key switching: two special primes, digits of two data primes, keys below the top level
+        CkksParameters hybrid = CkksParameters.of(CkksParameters.Literal.fromBits(10, 40,
+                io.henas.rlwe.Security.INSECURE_NO_BOUND, new int[] {50, 40, 40, 40}, new int[] {45, 45}, 2));
+        List<Sample> all = new ArrayList<>(samples(params, new Random(SEED)));
+        all.addAll(samples(hybrid, new Random(SEED + 2), 2, " (hybrid)"));
+        assertTimeoutPreemptively(Duration.ofSeconds(180),
+                () -> fuzz(all, MUTATIONS, new Random(SEED + 1)));
     }
 
     static void fuzz(List<Sample> samples, int mutations, Random rnd) throws IOException {

@@ -129,11 +129,16 @@ class CkksIOKeysTest {
         e = assertThrows(CkksFormatException.class, () -> CkksIO.galoisKeysFromBytes(element, params));
         assertTrue(e.getMessage().startsWith("Galois key 0: element must be odd, in (0, 4096) and ascending, but was "),
                 e.getMessage());
+        byte[] level = gk.clone();
+        level[27] = 9; // the key's level, after the element
+        e = assertThrows(CkksFormatException.class, () -> CkksIO.galoisKeysFromBytes(level, params));
+        assertTrue(e.getMessage().matches("Galois key 0 \\(element \\d+\\) level 9 exceeds the parameters' max "
+                + "level 3"), e.getMessage());
         byte[] digits = gk.clone();
-        digits[27] = 9;
+        digits[28] = 9;
         e = assertThrows(CkksFormatException.class, () -> CkksIO.galoisKeysFromBytes(digits, params));
-        assertTrue(e.getMessage().matches("Galois key 0 \\(element \\d+\\) must have 4 digits \\(one per data prime\\), "
-                + "but had 9"), e.getMessage());
+        assertTrue(e.getMessage().matches("Galois key 0 \\(element \\d+\\) at level 3 must have 4 digits "
+                + "\\(ceil\\(4/1\\)\\), but had 9"), e.getMessage());
         byte[] rlk = CkksIO.toBytes(keys.relinKey(), params);
         e = assertThrows(CkksFormatException.class, () -> CkksIO.publicKeyFromBytes(rlk, params));
         assertEquals("object type must be 2 (public key), but was 3 (relinearization key)", e.getMessage());

@@ -73,7 +73,7 @@ class CkksParametersTest {
         assertEquals("primes must be distinct, but q[2] = q[0] = " + c[0], e2.getMessage());
         var e3 = assertThrows(IllegalArgumentException.class, () -> CkksParameters.of(
                 new CkksParameters.Literal(13, List.of(c[0]), 1L << 62, 1 << 20, Security.INSECURE_NO_BOUND)));
-        assertTrue(e3.getMessage().startsWith("p must be a prime of at most 61 bits"), e3.getMessage());
+        assertTrue(e3.getMessage().startsWith("p[0] must be a prime of at most 61 bits"), e3.getMessage());
         var e4 = assertThrows(IllegalArgumentException.class, () -> CkksParameters.of(
                 new CkksParameters.Literal(13, List.of(c[0], c[0] + 2), c[2], 1 << 20, Security.HE_STANDARD_128)));
         assertTrue(e4.getMessage().contains("must be an NTT-friendly prime"), e4.getMessage());

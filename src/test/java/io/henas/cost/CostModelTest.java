@@ -112,12 +112,12 @@ class CostModelTest {
 
     @Test
     void calibrationWithoutThePlansRingDegreeGivesNoLatency() {
-        Calibration only13 = Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY,
-                java.util.Map.of(13, List.of(1, 2)));
-        CostReport r = new CostModel(only13).estimate(small(), true);
-        assertEquals(14, r.logN());
+        Calibration only15 = Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY,
+                java.util.Map.of(15, List.of(1, 2)));
+        CostReport r = new CostModel(only15).estimate(small(), true);
+        assertEquals(13, r.logN());
         assertTrue(r.predictedLatencyS().isEmpty());
-        assertTrue(r.table().contains("not calibrated for logN 14"), r.table());
+        assertTrue(r.table().contains("not calibrated for logN 13"), r.table());
     }
 
     @Test

@@ -70,8 +70,9 @@ class HePlanTest {
 
     /**
      * HEMET layout (one channel per ciphertext), 3x8x8 -> conv 3x3 to 4 -> square -> gap -> dense 3, counted by hand:
-     * conv 3*4*9 = 108 products, of which the 3*4 centre taps never touch padding (MUL_CONST), 3 hoists with 8
-     * rotations each, 108 - 4 accumulating adds, 4 rescales and 4 bias adds; square 4 x (MUL_CT, RELINEARIZE, RESCALE);
+     * conv 3*4*9 = 108 products, of which the 3*4 centre taps never touch padding (MUL_CONST), 8 rotations per input
+     * in two hoisted levels (centre row and column from the input, then each off-centre column by the 2 off-centre
+     * rows: 3 hoists per input, 9 in all), 108 - 4 accumulating adds, 4 rescales and 4 bias adds; square 4 x (MUL_CT, RELINEARIZE, RESCALE);
      * gap log2(8) + log2(8) = 6 rotations and adds per channel; dense 3 x 4 constant products, 3 x 3 adds, 3 rescales,
      * 3 biases.
      */
@@ -84,7 +85,7 @@ class HePlanTest {
         assertEquals(1, p.blocksPerCiphertext());
         assertEquals(3, p.depth());
         assertEquals(24, c.total(OpKind.ROTATE));
-        assertEquals(3, c.total(OpKind.HOIST));
+        assertEquals(9, c.total(OpKind.HOIST));
         assertEquals(24, c.total(OpKind.ROTATE_HOISTED));
         assertEquals(96, c.total(OpKind.MUL_PLAIN));
         assertEquals(12 + 12, c.total(OpKind.MUL_CONST));
@@ -111,6 +112,32 @@ class HePlanTest {
         long products = c.count(conv, OpKind.MUL_PLAIN) + c.count(conv, OpKind.MUL_CONST);
         assertEquals(1728, products);
         assertEquals(24, c.count(conv, OpKind.ROTATE_HOISTED));
+    }
+
+    /**
+     * Dense over a 6 x 7 x 7 map at gap 2 (N = 2^12, P = 8 blocks of 256 slots): the 5 units share one output
+     * ciphertext; 8 block diagonals (8 products, 7 giant-step rotations, Horner's scheme: all by B = 256), then one
+     * pixel sum for all units over 8 x 8 (the products vanish off the valid pixels, so log2 8 rotations per direction
+     * instead of 4): 13 rotations (one unit per ciphertext would need 5 x (3 + 4 + 4) = 55), 1 + 6 Galois steps.
+     */
+    @Test
+    void denseOverMapIsBlockDiagonalWithPowerOfTwoPixelSums() {
+        Architecture a = arch("flat", new Shape(2, 14, 14), 5, new Layer.Conv(6, 3, 2), new Layer.Activation(SQ),
+                new Layer.Dense(5));
+        HePlan p = HePlan.compileInsecure(a.lower(), CompileOptions.defaults(true), 12);
+        assertEquals(8, p.blocksPerCiphertext());
+        OpCounts c = OpCounts.of(p);
+        int dense = 3;
+        assertEquals(8, c.count(dense, OpKind.MUL_PLAIN));
+        assertEquals(13, c.count(dense, OpKind.ROTATE));
+        assertEquals(1, p.outputLayout().regCount());
+        java.util.Set<Integer> steps = new java.util.TreeSet<>();
+        for (int i = 0; i < p.instructionCount(); i++) {
+            if (p.node(i) == dense && p.op(i) == OpCode.ROTATE) {
+                steps.add(p.b(i));
+            }
+        }
+        assertEquals(java.util.Set.of(256, 2, 4, 8, 28, 56, 112), steps);
     }
 
     /** Packing several channels per ciphertext divides the products by about the channels per ciphertext. */

@@ -54,6 +54,8 @@ class PlanSimulatorTest {
                 arch("gap-7x7", new Shape(1, 14, 14), 4,
                         new Layer.Conv(5, 5, 2), new Layer.BatchNorm(), new Layer.Activation(SQ),
                         new Layer.GlobalAvgPool(), new Layer.Dense(4)),
+                arch("flatten-7x7-gap2", new Shape(2, 14, 14), 5,
+                        new Layer.Conv(6, 3, 2), new Layer.BatchNorm(), new Layer.Activation(P2), new Layer.Dense(5)),
                 arch("dense-act-dense", new Shape(1, 6, 6), 3,
                         new Layer.Dense(7), new Layer.Activation(P2), new Layer.Dense(5), new Layer.Activation(SQ),
                         new Layer.Dense(3)));

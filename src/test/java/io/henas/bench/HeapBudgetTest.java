@@ -1,0 +1,74 @@
+package io.henas.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.henas.ckks.CkksParameters;
+import io.henas.ckks.CkksPresets;
+import io.henas.cost.Calibrator;
+import io.henas.ring.Sampler;
+import io.henas.rlwe.KeyGenerator;
+
+class HeapBudgetTest {
+    private static final long GB = 1L << 30;
+
+    @Test
+    void keyEstimateMatchesTheGeneratedKey() {
+        CkksParameters p = CkksParameters.of(CkksPresets.INSECURE_N10);
+        KeyGenerator kg = new KeyGenerator(p.rlwe(), new Sampler());
+        var key = kg.relinKey(kg.secretKey()).key();
+        // the estimate is exact for the generator's layout, or an upper bound for one with fewer digits
+        assertTrue(HeapBudget.bytes(key) <= HeapBudget.keyEstimate(p));
+        assertTrue(HeapBudget.bytes(key) > 0);
+    }
+
+    @Test
+    void logN16NeedsGigabytesAndLogN13Megabytes() {
+        CkksParameters p16 = EvaluatorOpMeasurer.parametersFor(16);
+        int l = p16.maxLevel();
+        long key = HeapBudget.keyEstimate(p16);
+        assertEquals(HeapBudget.polyBytes(1 << 16, l + 2, 2 * (l + 1)), key);
+        long need = HeapBudget.calibrationNeed(p16, Calibrator.sampleLevels(16, 5), key, l + 1, l + 2, 4);
+        // one key (not five: relinearization plus four rotations), its decomposition and the operands
+        assertTrue(need > key && need < 2 * key, need / (double) GB + " GB vs key " + key / (double) GB);
+        CkksParameters p13 = EvaluatorOpMeasurer.parametersFor(13);
+        long need13 = HeapBudget.calibrationNeed(p13, Calibrator.sampleLevels(13, 5), HeapBudget.keyEstimate(p13),
+                p13.maxLevel() + 1, p13.maxLevel() + 2, 8);
+        assertTrue(need13 < 64L << 20, need13 + " bytes");
+    }
+
+    @Test
+    void checkNamesTheXmxToUse() {
+        HeapBudget.check(GB, GB, 4 * GB, "x"); // 2 of 4 GB fits
+        var e = assertThrows(HeapBudget.InsufficientHeapException.class,
+                () -> HeapBudget.check(5 * GB, GB, 4 * GB, "calibrating logN 16"));
+        assertTrue(e.getMessage().startsWith("calibrating logN 16 needs about 6.0 GB of heap"), e.getMessage());
+        assertTrue(e.getMessage().contains("run with -Xmx7g"), e.getMessage()); // 6 GB / 0.9, rounded up
+        assertTrue(e instanceof IllegalArgumentException); // exit code 2
+    }
+
+    @Test
+    void calibratingWithTooSmallAHeapExitsWithTwoAndTheXmxToUse(@TempDir Path dir) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx200m", "-Duser.home=" + dir, "-cp", System.getProperty("java.class.path"), "io.henas.cli.Main",
+                "bench", "calibrate", "--logn", "15", "--cache", dir.resolve("c.json").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor(), out);
+        assertTrue(out.contains("calibrating logN 15 needs about"), out);
+        assertTrue(out.matches("(?s).*run with -Xmx[0-9]+g.*"), out);
+        assertTrue(!out.contains("OutOfMemoryError"), out);
+        assertTrue(new File(dir.toFile(), "c.json").length() == 0);
+    }
+}
