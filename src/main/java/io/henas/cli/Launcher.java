@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +31,7 @@ public final class Launcher {
             "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens=java.management/sun.management=ALL-UNNAMED",
             "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
-    /** System property with the launcher's pid: the child exits when that process is gone (see {@link #watchParent}). */
+    /** System property with the launcher's pid: the child exits when that process is gone (see {@code ParentWatch}). */
     static final String PARENT_PID = "henas.parent.pid";
     /** How long the child may take to shut down cleanly after its parent died, before it halts. */
     static final long ORPHAN_GRACE_MS = 5000;
@@ -103,43 +102,6 @@ public final class Launcher {
         }
     }
 
-    /**
-     * In a child started by {@link #relaunch}: exit when the launcher process is gone (e.g. {@code kill -9} of the
-     * {@code java -jar} the user started), so that no orphan keeps writing the run. Shutdown hooks get
-     * {@value #ORPHAN_GRACE_MS} ms, then the JVM halts.
-     */
-    static void watchParent() {
-        String pid = System.getProperty(PARENT_PID);
-        if (pid == null) {
-            return;
-        }
-        Optional<ProcessHandle> parent;
-        try {
-            parent = ProcessHandle.of(Long.parseLong(pid));
-        } catch (NumberFormatException e) {
-            return;
-        }
-        if (parent.isEmpty() || !parent.get().isAlive()) {
-            orphaned(pid);
-            return;
-        }
-        parent.get().onExit().thenRun(() -> orphaned(pid));
-    }
-
-    private static void orphaned(String pid) {
-        System.err.println("henas: the launching process " + pid + " is gone; stopping");
-        Thread halt = new Thread(() -> {
-            try {
-                Thread.sleep(ORPHAN_GRACE_MS);
-            } catch (InterruptedException ignored) {
-                // halt now
-            }
-            Runtime.getRuntime().halt(143);
-        }, "henas-orphan-halt");
-        halt.setDaemon(true);
-        halt.start();
-        new Thread(() -> System.exit(143), "henas-orphan-exit").start();
-    }
 
     /** The java executable of the current JVM if it is new enough, else of the first JDK >= 25 found. */
     static Path findJava() {

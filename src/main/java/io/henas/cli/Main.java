@@ -45,7 +45,7 @@ public final class Main implements Runnable {
     static final String ND4J_MAX_BYTES = "3G";
 
     public static void main(String[] args) {
-        Launcher.watchParent(); // in the child JVM the launcher started: exit when it is gone
+        ParentWatch.watchParent(); // in the child JVM the launcher started: exit when it is gone
         if (System.getProperty("org.bytedeco.javacpp.maxbytes") == null) {
             System.setProperty("org.bytedeco.javacpp.maxbytes", ND4J_MAX_BYTES);
         }
