@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * report.html of a multi-fidelity run: readable architecture strings, drawings, rung accuracies and commands; and a
  * real headless Chromium renders it (skipped when /usr/bin/chromium is absent; {@code apt-get install -y chromium}).
  * The screenshot is kept as {@code target/report-screenshot.png}. The same check by hand:
- * {@code scripts/report-screenshot.sh RUN_DIR OUT.png}.
+ * {@code src/test/scripts/report-screenshot.sh RUN_DIR OUT.png}.
  */
 class ReportRenderTest {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Renders a search run's report.html in headless Chromium and saves a screenshot, to check the page by eye.
-# Usage: scripts/report-screenshot.sh RUN_DIR [OUT.png]   (needs /usr/bin/chromium: apt-get install -y chromium)
+# Usage: src/test/scripts/report-screenshot.sh RUN_DIR [OUT.png]   (needs /usr/bin/chromium: apt-get install -y chromium)
 set -eu
 run=$(cd "$1" && pwd)
 out=${2:-$run/report-screenshot.png}
