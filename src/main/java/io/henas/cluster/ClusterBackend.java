@@ -522,10 +522,9 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         private void deliver(Outcome<T> o) {
             try {
                 onResult.accept(o);
-            } catch (Error e) {
+            } catch (Error | RuntimeException e) {
+                // unwrapped: a store failure (full disk, corrupt database) keeps its type and maps to exit 2
                 throw e;
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("recording an evaluation failed: " + e, e);
             }
         }
     }

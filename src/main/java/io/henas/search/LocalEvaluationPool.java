@@ -81,6 +81,11 @@ public final class LocalEvaluationPool<T> implements EvaluationBackend<T> {
                 if (cause instanceof Error err) {
                     throw err;
                 }
+                if (cause instanceof RuntimeException re) {
+                    // keep the type: a store failure (full disk, corrupt database) is the user's environment and maps
+                    // to exit 2 in the CLI; wrapping it would turn it into an "internal error"
+                    throw re;
+                }
                 throw new IllegalStateException("recording an evaluation failed: " + cause, cause);
             } catch (InterruptedException e) {
                 for (Future<Void> other : futures) {

@@ -57,6 +57,20 @@ class LocalEvaluationPoolTest {
     }
 
     @Test
+    void aFailureWhileRecordingKeepsItsTypeSoTheCliCanNameTheEnvironment() throws Exception {
+        CandidateEvaluator<String> ev = c -> Evaluation.ok(0.5, 1, 1, 13, 0);
+        try (LocalEvaluationPool<String> pool = new LocalEvaluationPool<>(ev, 2)) {
+            TrialStore.TrialStoreException full = new TrialStore.TrialStoreException("cannot store trial 3 in t.db:"
+                    + " [SQLITE_FULL] database or disk is full", null);
+            TrialStore.TrialStoreException got = assertThrows(TrialStore.TrialStoreException.class,
+                    () -> pool.evaluateAll(List.of(c("a")), o -> {
+                        throw full;
+                    }));
+            assertEquals(full, got);
+        }
+    }
+
+    @Test
     void defaultThreadsDivideTheCoresByTheThreadsOfOneEvaluation() {
         assertEquals(1, LocalEvaluationPool.defaultThreads(2, 2));
         assertEquals(2, LocalEvaluationPool.defaultThreads(2, 1));
