@@ -167,9 +167,9 @@ public final class PlanMutations {
         out.put("instruction count beyond the bound", patch(good, 32, PlanCodec.MAX_INSTRUCTIONS + 1));
         out.put("instruction count beyond the data", patch(good, 32, PlanCodec.MAX_INSTRUCTIONS));
         out.put("node count differs", patch(good, 28, s.net().nodes().size() + 1));
-        out.put("truncated in the header", Arrays.copyOf(good, 20));
-        out.put("truncated in the instructions", Arrays.copyOf(good, 36 + 8 * s.nodeOf().length));
-        out.put("truncated at the end", Arrays.copyOf(good, good.length - 3));
+        out.put("cut in the header", Arrays.copyOf(good, 20));
+        out.put("cut in the instructions", Arrays.copyOf(good, 36 + 8 * s.nodeOf().length));
+        out.put("cut at the end", Arrays.copyOf(good, good.length - 3));
         out.put("trailing bytes", Arrays.copyOf(good, good.length + 4));
         out.put("unknown plaintext kind", rename(good, "Plaintext.ConvWeights", "Plaintext.ConvWeightz"));
         out.put("kind with other fields", rename(good, "outFold", "outFole"));
