@@ -116,6 +116,7 @@ final class CostCommand implements Callable<Integer> {
         // same options reports in 'henas infer --json' (one fold, one compiler)
         java.util.Map<String, Object> j = new java.util.LinkedHashMap<>(report.toJson());
         j.putIfAbsent("plan_fingerprint", plan.fingerprint());
+        j.putIfAbsent("program_fingerprint", plan.programFingerprint());
         if ("-".equals(json)) {
             out.print(Json.pretty(j));
         } else {

@@ -105,6 +105,7 @@ final class InferCommand implements Callable<Integer> {
         j.put("trained_test_accuracy", Double.isNaN(trained) ? null : trained);
         j.put("model_file", model.toString());
         j.put("plan_fingerprint", m.plan().fingerprint());
+        j.put("program_fingerprint", m.plan().programFingerprint());
         j.put("model_format_version", m.formatVersion());
         if (verify) {
             Optional<String> diff = m.verify();

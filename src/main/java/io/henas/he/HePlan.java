@@ -258,6 +258,19 @@ public final class HePlan {
      * the one it was exported with.
      */
     public String fingerprint() {
+        return digest(true);
+    }
+
+    /**
+     * As {@link #fingerprint()} without the modulus chain: equal for two plans that execute the same program at the
+     * same ring degree, e.g. the plan the search ranks under the default parameters and the plan exported from the
+     * trained network, whose chain is selected from calibration images.
+     */
+    public String programFingerprint() {
+        return digest(false);
+    }
+
+    private String digest(boolean withParameters) {
         try {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * (code.length + 3 * nodeOf.length + 8));
@@ -271,7 +284,7 @@ public final class HePlan {
             }
             md.update(buf.array());
             StringBuilder sb = new StringBuilder();
-            sb.append(parameters).append(plaintexts).append(affines);
+            sb.append(withParameters ? parameters : "").append(plaintexts).append(affines);
             for (Layout l : layouts) {
                 for (int c = 0; c < l.channels(); c++) {
                     sb.append(l.reg(c)).append(',').append(l.block(c)).append(';');
