@@ -146,4 +146,31 @@ class ShippedPlanTest {
         }
         assertTrue(compared >= 40, "only " + compared + " plans compared");
     }
+
+    /**
+     * Export selects the chain from calibration images, the search ranks under the default chain: the programs (all
+     * but the chain) are the same whenever the selection keeps the ring degree.
+     */
+    @Test
+    void calibratedExportRunsTheRankedProgram() throws IOException {
+        int same = 0;
+        for (Path f : spaces()) {
+            SearchSpace space = SpaceLoader.load(f);
+            for (Architecture a : space.isFixed() ? List.of(space.fixed()) : space.references()) {
+                LoweredNet net = a.lower();
+                if (same >= 3 || net.node(0).shape().size() > 28 * 28) {
+                    continue;
+                }
+                FoldedNet shipped = Folding.fold(net, TestNets.randomWeights(net, 3));
+                HePlan ranked = HePlan.compile(net, CompileOptions.defaults(true));
+                List<double[]> inputs = List.of(TestNets.randomInput(net.node(0).shape(), 1));
+                HePlan exported = CalibratedCompile.compile(shipped, CompileOptions.defaults(true), inputs);
+                if (exported.logN() == ranked.logN()) {
+                    assertEquals(ranked.programFingerprint(), exported.programFingerprint(), f + " " + a.name());
+                    same++;
+                }
+            }
+        }
+        assertTrue(same >= 3, "only " + same + " calibrated exports kept the ring degree");
+    }
 }
