@@ -219,7 +219,7 @@ final class PlanValidator {
                 }
                 case "diag" -> index(f, x, perCt, "a block diagonal");
                 case "period" -> index(f, x, perCt + 1, "a replication period");
-                case "ky", "kx" -> index(f, x, 64, "a kernel offset");
+                case "ky", "kx" -> index(f, x, 1 << 16, "a kernel offset");
                 case "channels" -> {
                     if (x < 1 || x > PlanCodec.MAX_CHANNELS) {
                         throw new PlanFormatException(f + " must be in [1, " + PlanCodec.MAX_CHANNELS + "], but was "
