@@ -92,7 +92,7 @@ final class BenchPlanCommand implements Callable<Integer> {
         CompileOptions o = CompileOptions.defaults(merge == null ? space.he().merge() : merge == OnOff.on);
         HePlan plan = insecureLogN == null ? HePlan.compile(net, o) : HePlan.compileInsecure(net, o, insecureLogN);
         double[] x = RandomWeights.input(net.node(0).shape(), seed);
-        NetWeights w = RandomWeights.of(net, x, seed + 1);
+        NetWeights w = RandomWeights.of(plan.net(), x, seed + 1);
         LayerwiseRun.Mode mode = layerwise ? LayerwiseRun.Mode.LAYERWISE : endToEnd ? LayerwiseRun.Mode.END_TO_END
                 : null;
         LayerwiseRun.Options opts = new LayerwiseRun.Options(mode, reps, threads, (long) (keyMemoryGb * (1L << 30)),

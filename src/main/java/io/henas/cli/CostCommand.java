@@ -112,12 +112,17 @@ final class CostCommand implements Callable<Integer> {
             }
         }
         CostReport report = model.estimate(arch.name(), plan);
+        // the plan the search ranks: the same fingerprint as the model exported from this architecture with the
+        // same options reports in 'henas infer --json' (one fold, one compiler)
+        java.util.Map<String, Object> j = new java.util.LinkedHashMap<>(report.toJson());
+        j.putIfAbsent("plan_fingerprint", plan.fingerprint());
+        j.putIfAbsent("program_fingerprint", plan.programFingerprint());
         if ("-".equals(json)) {
-            out.print(Json.pretty(report.toJson()));
+            out.print(Json.pretty(j));
         } else {
             out.print(report.table());
             if (json != null) {
-                Json.writeFile(Path.of(json), report.toJson());
+                Json.writeFile(Path.of(json), j);
                 err.println("wrote " + json);
             }
         }

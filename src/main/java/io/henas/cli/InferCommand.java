@@ -74,6 +74,10 @@ final class InferCommand implements Callable<Integer> {
             + " cache lacks them (minutes).")
     boolean calibrate;
 
+    @Option(names = "--verify", description = "Also recompile the model's network with this henas's compiler and report"
+            + " whether it gives the plan the model stores (the stored plan runs either way).")
+    boolean verify;
+
     @Option(names = "--quiet", description = "No per-image lines.")
     boolean quiet;
 
@@ -101,6 +105,15 @@ final class InferCommand implements Callable<Integer> {
         j.put("trained_test_accuracy", Double.isNaN(trained) ? null : trained);
         j.put("model_file", model.toString());
         j.put("plan_fingerprint", m.plan().fingerprint());
+        j.put("program_fingerprint", m.plan().programFingerprint());
+        j.put("model_format_version", m.formatVersion());
+        if (verify) {
+            Optional<String> diff = m.verify();
+            j.put("plan_matches_compiler", diff.isEmpty());
+            spec.commandLine().getErr().println(diff.map(d -> "henas: note: " + d + "; the model runs its stored plan")
+                    .orElse("plan verified: this henas compiles the model's network to the stored plan"));
+            spec.commandLine().getErr().flush();
+        }
         w.println(Json.pretty(j));
         if (cost == null) {
             w.println("(no calibration for this machine and " + threads + " thread(s): predicted latency omitted; run"

@@ -29,34 +29,43 @@ import io.henas.train.WeightsJson;
  *
  * <p><b>Format</b> ({@value #FORMAT}, version {@value #VERSION}): a zip archive with these entries, nothing else:
  * <ul>
- *   <li>{@value #MANIFEST} (required, first): {@code {"format": "henas-model", "version": 1, "name", "created",
+ *   <li>{@value #MANIFEST} (required, first): {@code {"format": "henas-model", "version": 2, "name", "created",
  *       "entries": {NAME: {"sha256": HEX, "bytes": N}}, "he": {...}, "provenance": {...}}}. {@code he} holds
  *       {@code compile_options} ({@link CompileOptions#toJson}, logN fixed), {@code parameters}
  *       ({@link HeParameters#toJson}: logN, prime bits, special prime bits, scale bits, log_qp, security bits, Galois
- *       steps), {@code primes} and {@code special_primes} (the concrete moduli), {@code secure}, {@code depth},
- *       {@code instructions} and {@code plan_fingerprint} ({@link HePlan#fingerprint}). {@code provenance} is
+ *       steps, precision), {@code primes} and {@code special_primes} (the concrete moduli), {@code secure},
+ *       {@code depth}, {@code instructions}, {@code plan_fingerprint} ({@link HePlan#fingerprint}) and
+ *       {@code plan_format} (the {@link io.henas.he.PlanCodec} version of {@value #PLAN}). {@code provenance} is
  *       {@link Provenance#toJson}.</li>
  *   <li>{@value #NET} (required): the folded network and its weights in train's {@code henas-weights-v1} JSON
  *       ({@link WeightsJson}: nodes with op, inputs, shape and op fields; tensors with shape and data).</li>
+ *   <li>{@value #PLAN} (required from version 2): the compiled plan ({@link io.henas.he.PlanCodec}).</li>
  *   <li>{@value #ARCHITECTURE} (optional): the unfolded lowered network (same node schema, no tensors).</li>
  *   <li>{@value #METRICS} (optional): the training metrics.</li>
  *   <li>{@value #DL4J} (optional): the DL4J {@code ComputationGraph} zip for plaintext use.</li>
  * </ul>
  * No key of any kind is stored. Loading checks the magic and version, that every listed entry is present with its
  * size and SHA-256 and no other entry exists, the weights against the network ({@code NetWeights.validateFor}),
- * recompiles the plan and checks its fingerprint and parameters against the manifest, regenerates the primes and
- * validates the chain as 128-bit secure ({@code CkksParameters.of} with {@code HE_STANDARD_128}). Any failure is an
+ * reads the stored plan and parameters ({@link PlanEntry}: bounded, every operand checked, bound to the weights once,
+ * fingerprint equal to the manifest's; the compiler is not run, so a model keeps loading whatever later compilers
+ * produce; {@link #verify()} compares with today's compiler), regenerates the primes and validates the chain as
+ * 128-bit secure ({@code CkksParameters.of} with {@code HE_STANDARD_128}). A version-1 file (no stored plan) is read
+ * as before: its plan is recompiled and must match the recorded fingerprint and parameters. Any failure is an
  * {@link ExportFormatException}.
  */
 public final class ExportedModel {
     public static final String FORMAT = "henas-model";
-    public static final int VERSION = 1;
+    /** The version written; {@value #PLAN_VERSION} and the previous version 1 (no stored plan) are read. */
+    public static final int VERSION = 2;
+    /** The first version that stores the compiled plan. */
+    public static final int PLAN_VERSION = 2;
     public static final String MANIFEST = "manifest.json";
     public static final String NET = "net.json";
     public static final String ARCHITECTURE = "architecture.json";
     public static final String METRICS = "metrics.json";
     public static final String DL4J = "model.zip";
-    private static final Set<String> KNOWN = Set.of(MANIFEST, NET, ARCHITECTURE, METRICS, DL4J);
+    public static final String PLAN = "plan.bin";
+    private static final Set<String> KNOWN = Set.of(MANIFEST, NET, PLAN, ARCHITECTURE, METRICS, DL4J);
     /** Upper bound on one entry (a zip bomb guard). */
     static final long MAX_ENTRY_BYTES = 1L << 30;
 
@@ -134,22 +143,11 @@ public final class ExportedModel {
         String src = file.toString();
         FoldedNet folded = readNet(raw.get(NET), src);
         Map<String, Object> he = obj(m.get("he"), src, "he");
-        HePlan plan;
+        HePlan plan = (Long) m.get("version") >= PLAN_VERSION
+                ? PlanEntry.stored(raw.get(PLAN), folded, he, src)
+                : PlanEntry.recompiled(folded, he, src, allowInsecure);
         CkksParameters ckks;
         try {
-            CompileOptions opts = CompileOptions.fromJson(obj(he.get("compile_options"), src, "he.compile_options"));
-            plan = allowInsecure ? HePlan.compileInsecure(folded.net(), opts, opts.logN())
-                    : HePlan.compile(folded.net(), opts);
-            new PlanBinding(plan, folded.weights());
-            String fp = String.valueOf(he.get("plan_fingerprint"));
-            if (!plan.fingerprint().equals(fp)) {
-                throw new ExportFormatException(src + ": the recompiled plan must have fingerprint " + fp
-                        + ", but has " + plan.fingerprint() + " (file from an incompatible henas version?)");
-            }
-            if (!plan.parameters().toJson().equals(normalize(obj(he.get("parameters"), src, "he.parameters")))) {
-                throw new ExportFormatException(src + ": he.parameters must equal the recompiled plan's "
-                        + plan.parameters().toJson() + ", but were " + he.get("parameters"));
-            }
             ckks = ckksParameters(plan.parameters(), he, src, allowInsecure);
         } catch (ExportFormatException e) {
             throw e;
@@ -170,40 +168,20 @@ public final class ExportedModel {
         if (!FORMAT.equals(m.get("format"))) {
             throw new ExportFormatException(src + ": format must be " + FORMAT + ", but was " + m.get("format"));
         }
-        if (!(m.get("version") instanceof Long v) || v != VERSION) {
-            throw new ExportFormatException(src + ": version must be the integer " + VERSION + ", but was "
-                    + m.get("version"));
+        if (!(m.get("version") instanceof Long v) || v < 1 || v > VERSION) {
+            throw new ExportFormatException(src + ": version must be an integer in [1, " + VERSION + "] (1: plan"
+                    + " recompiled on load, " + PLAN_VERSION + ": plan stored), but was " + m.get("version"));
         }
         Map<String, Object> listed = obj(m.get("entries"), src, "entries");
         if (!listed.containsKey(NET)) {
             throw new ExportFormatException(src + ": the manifest must list " + NET + ", but lists " + listed.keySet());
         }
+        boolean stores = (Long) m.get("version") >= PLAN_VERSION;
+        if (stores != listed.containsKey(PLAN)) {
+            throw new ExportFormatException(src + ": a version " + m.get("version") + " file must " + (stores ? ""
+                    : "not ") + "list " + PLAN + ", but " + (stores ? "does not" : "does"));
+        }
         return new Raw(raw, m);
-    }
-
-    /** JSON numbers parse as Long or Double; HeParameters.toJson holds Integer lists: compare by value. */
-    private static Map<String, Object> normalize(Map<String, Object> m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (var e : m.entrySet()) {
-            out.put(e.getKey(), norm(e.getValue()));
-        }
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object norm(Object v) {
-        if (v instanceof Map<?, ?> mm) {
-            return normalize((Map<String, Object>) mm);
-        }
-        if (v instanceof List<?> l) {
-            List<Object> o = new ArrayList<>();
-            l.forEach(x -> o.add(norm(x)));
-            return o;
-        }
-        if (v instanceof Long l && l == l.intValue()) {
-            return l.intValue();
-        }
-        return v;
     }
 
     private static CkksParameters ckksParameters(HeParameters p, Map<String, Object> he, String src,
@@ -274,9 +252,38 @@ public final class ExportedModel {
         return folded;
     }
 
-    /** The HE plan (recompiled on load; its fingerprint equals the exported one). */
+    /**
+     * The HE plan: the stored one (version 2; never recompiled), or for a version-1 file the recompiled one (its
+     * fingerprint equals the exported one).
+     */
     public HePlan plan() {
         return plan;
+    }
+
+    /** The file format version this model was read from (1 or {@value #PLAN_VERSION}). */
+    public int formatVersion() {
+        return ((Number) manifest().get("version")).intValue();
+    }
+
+    /**
+     * Recompiles the plan with this henas's compiler from the stored network and compile options and compares it with
+     * the plan the model runs: empty when they are identical, else what differs (the stored plan still runs).
+     */
+    public java.util.Optional<String> verify() {
+        HePlan fresh;
+        try {
+            CompileOptions o = plan.options().withLogN(plan.logN());
+            fresh = plan.parameters().securityBits() >= 128 ? HePlan.compile(folded.net(), o)
+                    : HePlan.compileInsecure(folded.net(), o, plan.logN());
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("the current compiler cannot compile the model: " + e.getMessage());
+        }
+        if (fresh.fingerprint().equals(plan.fingerprint())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("the current compiler produces fingerprint " + fresh.fingerprint() + " ("
+                + fresh.instructionCount() + " instructions, depth " + fresh.depth() + "), the model runs "
+                + plan.fingerprint() + " (" + plan.instructionCount() + " instructions, depth " + plan.depth() + ")");
     }
 
     /** A fresh binding of the plan to the weights (bindings are not thread-safe). */

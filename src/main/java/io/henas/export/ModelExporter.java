@@ -19,6 +19,7 @@ import java.util.zip.ZipOutputStream;
 
 import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
+import io.henas.he.PlanCodec;
 import io.henas.json.Json;
 import io.henas.ring.Primes;
 import io.henas.train.WeightsJson;
@@ -55,6 +56,7 @@ public final class ModelExporter {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(ExportedModel.NET, utf8(Json.write(WeightsJson.toMap(src.folded().net(), src.folded().weights(),
                 src.folded().remaining()))));
+        entries.put(ExportedModel.PLAN, PlanCodec.encode(plan));
         if (src.architecture() != null) {
             entries.put(ExportedModel.ARCHITECTURE, utf8(Json.pretty(src.architecture())));
         }
@@ -126,6 +128,7 @@ public final class ModelExporter {
         he.put("depth", plan.depth());
         he.put("instructions", plan.instructionCount());
         he.put("plan_fingerprint", plan.fingerprint());
+        he.put("plan_format", PlanCodec.VERSION);
         return he;
     }
 

@@ -43,9 +43,7 @@ final class ElementwiseLowering {
 
     void batchNorm(LoweredNet.Node n) {
         int in = n.inputs().getFirst();
-        if (v.aliased(n.id())) {
-            v.set(n.id(), v.layoutId(in), v.affineId(in));
-        } else if (ctx.merge()) {
+        if (ctx.merge()) {
             v.set(n.id(), v.layoutId(in), v.affine(new Affine.Bn(v.affineId(in), n.id())));
         } else {
             int aff = v.affine(new Affine.Bn(v.affineId(in), n.id()));

@@ -6,11 +6,11 @@ import io.henas.ir.LoweredNet;
 import io.henas.ir.Op;
 
 /**
- * Merging decisions around one convolution or dense layer: with merging, the chain of batch-norms that are each the
- * only consumer of the previous node is folded into the layer (those nodes become aliases), and a residual add that
- * is the only consumer absorbs the layer when the other branch has a pending affine (the layer's output is expressed
- * relative to it, so no level is spent). Either way, an add partner on the same slot grid gives the layer's output
- * placement, so both branches end up in the same registers' blocks.
+ * Merging decisions around one convolution or dense layer (batch-norms after it were already folded into its weights
+ * by {@link io.henas.ir.NetFold}): with merging, a residual add that is the only consumer absorbs the layer when the
+ * other branch has a pending affine (the layer's output is expressed relative to it, so no level is spent). Either
+ * way, an add partner on the same slot grid gives the layer's output placement, so both branches end up in the same
+ * registers' blocks.
  */
 final class FusionPass {
     private FusionPass() {
@@ -28,36 +28,16 @@ final class FusionPass {
         NodeValues v = ctx.values();
         int fold = v.identity(n.shape().channels());
         int placeLike = -1;
-        if (ctx.merge()) {
-            int cur = n.id();
-            while (true) {
-                List<Integer> cons = net.consumers(cur);
-                if (cons.size() != 1 || !(net.node(cons.getFirst()).op() instanceof Op.BatchNorm)) {
-                    break;
-                }
-                cur = cons.getFirst();
-                v.alias(cur, n.id());
-                fold = v.affine(new Affine.Bn(fold, cur));
-            }
-            List<Integer> cons = net.consumers(cur);
-            if (cons.size() == 1 && net.node(cons.getFirst()).op() instanceof Op.Add) {
-                LoweredNet.Node addNode = net.node(cons.getFirst());
-                int o = addNode.inputs().get(0) == cur ? addNode.inputs().get(1) : addNode.inputs().get(0);
-                if (o < n.id() && o != cur && outGrid(n, inL).sameGrid(v.layoutOf(o))) {
-                    placeLike = o;
-                    if (!v.identityAffine(o)) {
-                        v.absorb(addNode.id(), cur);
-                        fold = v.affine(new Affine.Relative(v.affineId(o), fold));
-                    }
-                }
-            }
-        } else {
-            List<Integer> cons = net.consumers(n.id());
-            if (cons.size() == 1 && net.node(cons.getFirst()).op() instanceof Op.Add) {
-                LoweredNet.Node an = net.node(cons.getFirst());
-                int o = an.inputs().get(0) == n.id() ? an.inputs().get(1) : an.inputs().get(0);
-                if (o < n.id() && outGrid(n, inL).sameGrid(v.layoutOf(o))) {
-                    placeLike = o;
+        int cur = n.id();
+        List<Integer> cons = net.consumers(cur);
+        if (cons.size() == 1 && net.node(cons.getFirst()).op() instanceof Op.Add) {
+            LoweredNet.Node addNode = net.node(cons.getFirst());
+            int o = addNode.inputs().get(0) == cur ? addNode.inputs().get(1) : addNode.inputs().get(0);
+            if (o < n.id() && o != cur && outGrid(n, inL).sameGrid(v.layoutOf(o))) {
+                placeLike = o;
+                if (ctx.merge() && !v.identityAffine(o)) {
+                    v.absorb(addNode.id(), cur);
+                    fold = v.affine(new Affine.Relative(v.affineId(o), fold));
                 }
             }
         }

@@ -1,11 +1,13 @@
 package io.henas.he;
 
 import io.henas.ir.LoweredNet;
+import io.henas.ir.NetFold;
 import io.henas.ir.Op;
 import io.henas.ir.Shape;
 
 /**
- * Compiles a {@link LoweredNet} to an {@link HePlan}.
+ * Compiles a {@link LoweredNet} to an {@link HePlan}. The network is first folded by {@link NetFold} (the one
+ * batch-norm fold export uses too), so the plan is always that of the folded network ({@link HePlan#net()}).
  *
  * <p><b>Layout.</b> Every channel's map sits in one block of {@code B = max(nextPow2(H0*W0), N/2 / maxChannels)}
  * slots; {@code P = N/2 / B} channels share a ciphertext (see {@link Layout}). Strides and pooling keep the grid and
@@ -37,8 +39,8 @@ import io.henas.ir.Shape;
  *   <li>Square: MUL_CT + RELINEARIZE + RESCALE (one level). POLY2 merged: {@code s * (s + B'/A')} (one level),
  *       {@code A'} and {@code C'} left pending for the next linear layer (weights and per-position bias, exact at the
  *       padded borders). POLY2 unmerged: x^2, then {@code a x^2} and {@code b x} (two levels), plus c.</li>
- *   <li>Batch-norm: merged, folded into the producing convolution/dense layer when it is its only consumer,
- *       otherwise left pending; unmerged, a multiply (one level) and an add.</li>
+ *   <li>Batch-norm: one after a linear layer was folded into it by {@link NetFold} before compiling; the others are
+ *       left pending when merging, otherwise a multiply (one level) and an add.</li>
  *   <li>Concat: no operation (the channel tables are concatenated, levels aligned with DROP_LEVEL). Residual add:
  *       merged, a linear branch is expressed relative to the other branch's pending affine so no level is spent;
  *       otherwise pending affines are materialized (one level); levels are aligned with DROP_LEVEL.</li>
@@ -82,10 +84,11 @@ final class HeCompiler {
 
     /** Compiles at {@code logN} without the 128-bit check (simulation and tests only). */
     static HePlan compileInsecure(LoweredNet net, CompileOptions opts, int logN) {
-        return new HeCompiler(net, opts, logN).run();
+        return new HeCompiler(NetFold.of(net).net(), opts, logN).run();
     }
 
-    static HePlan compile(LoweredNet net, CompileOptions opts) {
+    static HePlan compile(LoweredNet unfolded, CompileOptions opts) {
+        LoweredNet net = NetFold.of(unfolded).net();
         int minBlock = minBlock(net);
         if (opts.logN() != 0) {
             HePlan plan = new HeCompiler(net, opts, opts.logN()).run();

@@ -42,27 +42,48 @@ public final class HePlan {
 
     HePlan(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, Emitter.Program program,
            NodeValues.Tables tables) {
-        this.net = net;
-        this.options = options;
-        this.logN = logN;
-        this.blockSize = blockSize;
-        this.gridWidth = gridWidth;
-        this.code = program.code();
-        this.nodeOf = program.nodeOf();
-        this.opDepth = program.opDepth();
-        this.scaleRef = program.scaleRef();
-        this.plaintexts = List.copyOf(program.plaintexts());
-        this.affines = List.copyOf(tables.affines());
-        this.layouts = List.copyOf(tables.layouts());
-        this.nodeLayout = tables.nodeLayout();
-        this.nodeAffine = tables.nodeAffine();
-        this.nodeDepth = tables.nodeDepth();
-        this.nodeLevels = tables.nodeLevels();
+        this(new Stored(net, options, logN, blockSize, gridWidth, program.code(), program.nodeOf(), program.opDepth(),
+                program.scaleRef(), program.plaintexts(), tables.affines(), tables.layouts(), tables.nodeLayout(),
+                tables.nodeAffine(), tables.nodeDepth(), tables.nodeLevels(), program.registerCount(), program.depth(),
+                program.galoisSteps()), null);
+    }
+
+    /**
+     * Everything that defines a plan besides its {@link HeParameters}: what {@link PlanCodec} stores. Arrays are
+     * owned by the plan built from it.
+     */
+    record Stored(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, int[] code,
+                  int[] nodeOf, int[] opDepth, int[] scaleRef, List<Plaintext> plaintexts, List<Affine> affines,
+                  List<Layout> layouts, int[] nodeLayout, int[] nodeAffine, int[] nodeDepth, int[] nodeLevels,
+                  int registerCount, int depth, int[] galoisSteps) {
+    }
+
+    /**
+     * A plan from its stored parts: with {@code parameters == null} they are selected now (compilation), otherwise
+     * the given ones are kept (a plan read back from a model file, validated by {@link PlanCodec}).
+     */
+    HePlan(Stored s, HeParameters parameters) {
+        this.net = s.net();
+        this.options = s.options();
+        this.logN = s.logN();
+        this.blockSize = s.blockSize();
+        this.gridWidth = s.gridWidth();
+        this.code = s.code();
+        this.nodeOf = s.nodeOf();
+        this.opDepth = s.opDepth();
+        this.scaleRef = s.scaleRef();
+        this.plaintexts = List.copyOf(s.plaintexts());
+        this.affines = List.copyOf(s.affines());
+        this.layouts = List.copyOf(s.layouts());
+        this.nodeLayout = s.nodeLayout();
+        this.nodeAffine = s.nodeAffine();
+        this.nodeDepth = s.nodeDepth();
+        this.nodeLevels = s.nodeLevels();
         this.outputLayout = nodeLayout[net.output()];
         this.outputAffine = nodeAffine[net.output()];
-        this.registerCount = program.registerCount();
-        this.depth = program.depth();
-        this.galoisSteps = program.galoisSteps();
+        this.registerCount = s.registerCount();
+        this.depth = s.depth();
+        this.galoisSteps = s.galoisSteps();
         this.lastUse = new int[registerCount];
         Arrays.fill(lastUse, -1);
         for (int i = 0; i < instructionCount(); i++) {
@@ -75,8 +96,14 @@ public final class HePlan {
         for (int k = 0; k < layout(outputLayout).regCount(); k++) {
             lastUse[layout(outputLayout).regAt(k)] = Integer.MAX_VALUE;
         }
-        this.parameters = ParameterSelector.at(logN, depth, options,
+        this.parameters = parameters != null ? parameters : ParameterSelector.at(logN, depth, options,
                 Arrays.stream(galoisSteps).boxed().toList());
+    }
+
+    /** The stored parts of this plan (shared arrays: callers must not modify them). */
+    Stored stored() {
+        return new Stored(net, options, logN, blockSize, gridWidth, code, nodeOf, opDepth, scaleRef, plaintexts,
+                affines, layouts, nodeLayout, nodeAffine, nodeDepth, nodeLevels, registerCount, depth, galoisSteps);
     }
 
     /** Compiles {@code net}; see {@link HeCompiler} for the layout and the merging rules. */
@@ -231,6 +258,19 @@ public final class HePlan {
      * the one it was exported with.
      */
     public String fingerprint() {
+        return digest(true);
+    }
+
+    /**
+     * As {@link #fingerprint()} without the modulus chain: equal for two plans that execute the same program at the
+     * same ring degree, e.g. the plan the search ranks under the default parameters and the plan exported from the
+     * trained network, whose chain is selected from calibration images.
+     */
+    public String programFingerprint() {
+        return digest(false);
+    }
+
+    private String digest(boolean withParameters) {
         try {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * (code.length + 3 * nodeOf.length + 8));
@@ -244,7 +284,7 @@ public final class HePlan {
             }
             md.update(buf.array());
             StringBuilder sb = new StringBuilder();
-            sb.append(parameters).append(plaintexts).append(affines);
+            sb.append(withParameters ? parameters : "").append(plaintexts).append(affines);
             for (Layout l : layouts) {
                 for (int c = 0; c < l.channels(); c++) {
                     sb.append(l.reg(c)).append(',').append(l.block(c)).append(';');

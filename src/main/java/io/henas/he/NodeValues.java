@@ -9,8 +9,7 @@ import java.util.Map;
 /**
  * What the compiler knows about each node's value: its {@link Layout} and pending {@link Affine} (indices into the
  * layout and affine pools it owns), its depth and the levels it consumed; plus the merge decisions the
- * {@link FusionPass} records (batch-norm nodes aliased to the linear layer they were folded into, residual adds that
- * absorbed a linear branch).
+ * {@link FusionPass} records (residual adds that absorbed a linear branch).
  */
 final class NodeValues {
     private final Emitter em;
@@ -21,7 +20,6 @@ final class NodeValues {
     private final int[] nodeAffine;
     private final int[] nodeDepth;
     private final int[] nodeLevels;
-    private final int[] aliasOf;
     private final int[] absorbedFrom;
 
     NodeValues(int nodes, Emitter em) {
@@ -30,9 +28,7 @@ final class NodeValues {
         nodeAffine = new int[nodes];
         nodeDepth = new int[nodes];
         nodeLevels = new int[nodes];
-        aliasOf = new int[nodes];
         absorbedFrom = new int[nodes];
-        Arrays.fill(aliasOf, -1);
         Arrays.fill(absorbedFrom, -1);
     }
 
@@ -106,15 +102,6 @@ final class NodeValues {
             before = Math.max(before, nodeDepth[i]);
         }
         nodeLevels[id] = nodeDepth[id] - before;
-    }
-
-    /** Batch-norm node {@code bn} was folded into linear node {@code linear}. */
-    void alias(int bn, int linear) {
-        aliasOf[bn] = linear;
-    }
-
-    boolean aliased(int node) {
-        return aliasOf[node] >= 0;
     }
 
     /** Residual add {@code add} absorbed the linear branch ending at node {@code branch}. */

@@ -9,7 +9,9 @@
  * {@link io.henas.he.PlanRunner#runSegment}) on any {@link io.henas.he.PlanBackend}, counting exactly what
  * {@link io.henas.he.OpCounts} counts: here on plaintext slot vectors ({@link io.henas.he.PlanSimulator}, the
  * plaintext simulation); execution on CKKS ciphertexts (the evaluator, no secret key needed) lives in {@code infer}.
- * {@code cost} and {@code infer} walk the same plan. May depend on: {@code ir}, {@code json}, {@code ckks},
+ * {@code cost} and {@code infer} walk the same plan. Every network is compiled folded by {@code ir.NetFold} (the
+ * batch-norm fold export uses). {@link io.henas.he.PlanCodec} stores a plan in a versioned binary form and reads it
+ * back without the compiler, checked by {@code PlanValidator}. May depend on: {@code ir}, {@code json}, {@code ckks},
  * {@code rlwe}, {@code ring}.
  */
 package io.henas.he;

@@ -7,14 +7,14 @@ import io.henas.ir.LoweredNet;
 import io.henas.ir.NetWeights;
 
 /**
- * An export-ready network: a {@link LoweredNet} without {@code BatchNorm} nodes and its {@link NetWeights}
- * (validated against it). {@code PlainForward.logits(net, weights, x)} equals the original network's logits (in
+ * An export-ready network: a {@link LoweredNet} folded by {@link io.henas.ir.NetFold} (batch-norms remain only where
+ * no linear layer precedes them) and its {@link NetWeights} (validated against it). {@code PlainForward.logits(net, weights, x)} equals the original network's logits (in
  * inference mode) up to rounding. Node names are the original ones.
  *
- * @param net       the network without batch-norm nodes
+ * @param net       the folded network
  * @param weights   its weights
  * @param remaining what is left for the HE plan compiler to merge, one human-readable line per item (poly2
- *                  coefficients, batch-norms that became 1x1 depthwise convolutions)
+ *                  coefficients, batch-norms kept)
  */
 public record FoldedNet(LoweredNet net, NetWeights weights, List<String> remaining) {
     public FoldedNet {

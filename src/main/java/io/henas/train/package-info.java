@@ -5,7 +5,8 @@
  * {@link io.henas.train.Trainer} trains it in proxy or full mode from a {@link io.henas.train.TrainConfig} and returns
  * a {@link io.henas.train.TrainResult} (failures such as NaN loss are results, not exceptions);
  * {@link io.henas.train.WeightExtractor} reads the weights back as {@code ir.NetWeights};
- * {@link io.henas.train.Folding} folds batch-norm exactly into the linear layers ({@link io.henas.train.FoldedNet});
+ * {@link io.henas.train.Folding} folds batch-norm exactly into the linear layers by the one rule of
+ * {@code ir.NetFold}, the structure the HE compiler compiles ({@link io.henas.train.FoldedNet});
  * {@link io.henas.train.TrainOutput} and {@link io.henas.train.WeightsJson} write and read the results.
  * May depend on: {@code ir}, {@code data}, {@code json}.
  */

@@ -36,6 +36,7 @@ import io.henas.export.ModelExporter;
 import io.henas.export.ModelSource;
 import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
+import io.henas.he.PlanMutations;
 import io.henas.infer.CiphertextFiles;
 import io.henas.infer.InferenceClient;
 import io.henas.ir.ActivationKind;
@@ -288,7 +289,7 @@ class HostileInputCorpusTest {
         files.add(resealedNet("deep-json", t -> "[".repeat(100_000) + "]".repeat(100_000)));
         files.add(resealedNetBytes("chain-50000", chain(50_000)));
         files.add(resealedNetBytes("chain-5000", chain(5_000)));
-        for (Object ver : new Object[]{1.9, 4294967297L, "1", -1L, 1.0, 2L, null}) {
+        for (Object ver : new Object[]{1.9, 4294967297L, "1", -1L, 1.0, 1L, 3L, null}) {
             files.add(resealedManifest("version-" + ver, m -> m.put("version", ver)));
         }
         files.add(resealedManifest("format", m -> m.put("format", "other")));
@@ -299,6 +300,7 @@ class HostileInputCorpusTest {
         files.add(resealedManifest("sha-wrong", m -> entry(m).put("sha256", "00")));
         files.add(resealedManifest("he-missing", m -> m.remove("he")));
         files.add(resealedManifest("provenance-list", m -> m.put("provenance", List.of(1))));
+        files.addAll(storedPlans());
         Map<String, byte[]> e = entries(henas);
         e.put("manifest.json", ("[".repeat(50_000)).getBytes(StandardCharsets.UTF_8));
         files.add(zip("deep-manifest", e));
@@ -338,6 +340,40 @@ class HostileInputCorpusTest {
             out.add(new Case("henas mutation " + attempt, new String[]{"infer", f.toString()}));
         }
         return out;
+    }
+
+    /** Models whose stored plan (plan.bin) is damaged, resealed as an attacker would, and plan manifest edits. */
+    @SuppressWarnings("unchecked")
+    static List<Path> storedPlans() throws IOException {
+        List<Path> files = new ArrayList<>();
+        HePlan plan = ExportedModel.read(model).plan();
+        int i = 0;
+        for (var bad : PlanMutations.of(plan).entrySet()) {
+            Map<String, byte[]> e = entries(henas);
+            e.put(ExportedModel.PLAN, bad.getValue());
+            files.add(zip("plan-" + i++ + "-" + bad.getKey().replaceAll("[^a-zA-Z0-9]+", "-"), reseal(e)));
+        }
+        Map<String, byte[]> e = entries(henas);
+        e.remove(ExportedModel.PLAN);
+        Map<String, Object> m = (Map<String, Object>) Json.parse(new String(e.get("manifest.json"),
+                StandardCharsets.UTF_8), "m");
+        ((Map<String, Object>) m.get("entries")).remove(ExportedModel.PLAN);
+        e.put("manifest.json", Json.pretty(m).getBytes(StandardCharsets.UTF_8));
+        files.add(zip("plan-missing", e));
+        files.add(resealedManifest("plan-format-9", mm -> he(mm).put("plan_format", 9L)));
+        files.add(resealedManifest("plan-fingerprint-other", mm -> he(mm).put("plan_fingerprint", "00")));
+        files.add(resealedManifest("plan-parameters-digits", mm -> ((Map<String, Object>) he(mm).get("parameters"))
+                .put("digits", 7L)));
+        files.add(resealedManifest("plan-parameters-logn", mm -> ((Map<String, Object>) he(mm).get("parameters"))
+                .put("logN", 99L)));
+        files.add(resealedManifest("plan-parameters-steps", mm -> ((Map<String, Object>) he(mm).get("parameters"))
+                .put("galois_steps", List.of("x"))));
+        return files;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> he(Map<String, Object> m) {
+        return (Map<String, Object>) m.get("he");
     }
 
     @SuppressWarnings("unchecked")

@@ -94,8 +94,8 @@ class CostModelTest {
             assertTrue(ops.containsKey(k), k);
         }
         assertEquals(5, r.depth());
-        // conv(+bn) 1, act 1, pool 0, conv 1, act 1, gap 0, dense 1
-        assertEquals(List.of(1, 0, 1, 0, 1, 1, 0, 1), r.layers().stream().map(CostReport.LayerCost::levels).toList());
+        // conv(+bn, folded before compiling: no layer of its own) 1, act 1, pool 0, conv 1, act 1, gap 0, dense 1
+        assertEquals(List.of(1, 1, 0, 1, 1, 0, 1), r.layers().stream().map(CostReport.LayerCost::levels).toList());
         assertEquals(r.mulPlain(), ((Number) ops.get("mul_plain")).longValue());
         assertTrue(r.table().contains("total"));
         assertTrue(r.table().contains("layers[4]"));
@@ -107,7 +107,7 @@ class CostModelTest {
         assertTrue(r.predictedLatencyS().isEmpty());
         assertNull(r.toJson().get("predicted_latency_s"));
         assertTrue(r.table().contains("not calibrated"));
-        assertEquals(8, r.depth()); // 5 + the bn, pool and gap multiplies
+        assertEquals(7, r.depth()); // 5 + the pool and gap multiplies (the bn is folded into the conv either way)
     }
 
     @Test

@@ -30,7 +30,7 @@ public final class ExportTestModels {
 
     public static ModelSource source(Architecture arch, long seed) {
         LoweredNet net = arch.lower();
-        FoldedNet f = new FoldedNet(net, TestNets.randomWeights(net, seed), List.of());
+        FoldedNet f = io.henas.train.Folding.fold(net, TestNets.randomWeights(net, seed));
         Provenance p = new Provenance("test-commit", "none", seed, "random", Double.NaN, 0.5, "test");
         return new ModelSource(arch.name(), f, null, p, Map.of("status", "OK"), new byte[]{1, 2, 3, 4});
     }

@@ -62,8 +62,8 @@ class ExportedModelTest {
         Path f = dir.resolve("m.henas");
         ExportedModel m = ExportTestModels.exportSecure(f, 7);
         Map<String, byte[]> e = entries(f);
-        assertEquals(java.util.Set.of(ExportedModel.MANIFEST, ExportedModel.NET, ExportedModel.METRICS,
-                ExportedModel.DL4J), e.keySet());
+        assertEquals(java.util.Set.of(ExportedModel.MANIFEST, ExportedModel.NET, ExportedModel.PLAN,
+                ExportedModel.METRICS, ExportedModel.DL4J), e.keySet());
         String manifest = new String(e.get(ExportedModel.MANIFEST), StandardCharsets.UTF_8);
         assertFalse(manifest.toLowerCase().contains("secret"), manifest);
         @SuppressWarnings("unchecked")
@@ -127,11 +127,11 @@ class ExportedModelTest {
                 .contains("secret.key"));
         Map<String, byte[]> ver = new LinkedHashMap<>(e);
         ver.put(ExportedModel.MANIFEST, new String(e.get(ExportedModel.MANIFEST), StandardCharsets.UTF_8)
-                .replace("\"version\": 1", "\"version\": 99").getBytes(StandardCharsets.UTF_8));
+                .replace("\"version\": 2", "\"version\": 99").getBytes(StandardCharsets.UTF_8));
         Path t3 = dir.resolve("ver.henas");
         rezip(ver, t3);
         assertTrue(assertThrows(ExportFormatException.class, () -> ExportedModel.read(t3)).getMessage()
-                .contains("version must be the integer 1, but was 99"));
+                .contains("version must be an integer in [1, 2]"));
         Path notZip = dir.resolve("plain.henas");
         Files.writeString(notZip, "hello");
         assertThrows(ExportFormatException.class, () -> ExportedModel.read(notZip));

@@ -16,6 +16,7 @@ import io.henas.ir.ActivationKind;
 import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
 import io.henas.ir.LoweredNet;
+import io.henas.ir.NetFold;
 import io.henas.ir.NetWeights;
 import io.henas.ir.PlainForward;
 import io.henas.ir.Shape;
@@ -83,7 +84,7 @@ class PlanSimulatorTest {
         for (int trial = 0; trial < 2; trial++) {
             double[] x = TestNets.randomInput(net.node(0).shape(), TestNets.SEED + trial);
             double[] want = PlainForward.logits(net, w, x);
-            PlanSimulator.Result r = PlanSimulator.run(new PlanBinding(plan, w), x);
+            PlanSimulator.Result r = PlanSimulator.run(new PlanBinding(plan, NetFold.of(net).weights(w)), x);
             double[] got = r.logits();
             assertEquals(want.length, got.length);
             double scale = 0;

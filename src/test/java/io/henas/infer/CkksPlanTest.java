@@ -27,6 +27,7 @@ import io.henas.ir.ActivationKind;
 import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
 import io.henas.ir.LoweredNet;
+import io.henas.ir.NetFold;
 import io.henas.ir.NetWeights;
 import io.henas.ir.PlainForward;
 import io.henas.ir.Shape;
@@ -81,7 +82,7 @@ class CkksPlanTest {
         NetWeights w = TestNets.randomWeights(net, TestNets.SEED);
         double[] x = TestNets.randomInput(net.node(0).shape(), TestNets.SEED + 1);
         double[] want = PlainForward.logits(net, w, x);
-        double[] got = encryptedLogits(plan, w, x);
+        double[] got = encryptedLogits(plan, NetFold.of(net).weights(w), x);
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], 1e-4, "logit " + i);
         }
@@ -106,7 +107,7 @@ class CkksPlanTest {
                 double[] x = TestNets.randomInput(net.node(0).shape(), TestNets.SEED + 1);
                 double[] want = PlainForward.logits(net, w, x);
                 long t0 = System.nanoTime();
-                double[] got = encryptedLogits(plan, w, x);
+                double[] got = encryptedLogits(plan, NetFold.of(net).weights(w), x);
                 double err = 0;
                 double scale = 0;
                 for (int i = 0; i < want.length; i++) {

@@ -28,6 +28,7 @@ import io.henas.ir.ActivationKind;
 import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
 import io.henas.ir.LoweredNet;
+import io.henas.ir.NetFold;
 import io.henas.ir.NetWeights;
 import io.henas.ir.Shape;
 import io.henas.ring.Sampler;
@@ -110,7 +111,7 @@ class NoiseModelTest {
     @Test
     void predictedErrorMatchesRealCiphertextsAtTheSmallestScale() {
         LoweredNet net = small().lower();
-        NetWeights w = TestNets.randomWeights(net, TestNets.SEED);
+        NetWeights w = NetFold.of(net).weights(TestNets.randomWeights(net, TestNets.SEED));
         // the selector's smallest scale (2^20), P as large as q0: encryption, rescaling and weight encoding dominate
         check("scale 20, P 40", measure(plan(net, 12, 20, 30, 40), w, Security.INSECURE_NO_BOUND));
         // a special prime much smaller than the 30-bit digits: key switching dominates
@@ -124,7 +125,7 @@ class NoiseModelTest {
     @Test
     void predictedErrorMatchesAtA128BitRing() {
         LoweredNet net = small().lower();
-        NetWeights w = TestNets.randomWeights(net, TestNets.SEED);
+        NetWeights w = NetFold.of(net).weights(TestNets.randomWeights(net, TestNets.SEED));
         HePlan probe = HePlan.compileInsecure(net, CompileOptions.defaults(true), 15);
         List<String> why = new ArrayList<>();
         ChainSpec c = io.henas.he.ParameterSelector.chooseChain(PlanAnalysis.run(new PlanBinding(probe, w),
