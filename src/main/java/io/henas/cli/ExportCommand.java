@@ -117,7 +117,7 @@ final class ExportCommand implements Callable<Integer> {
         w.printf(java.util.Locale.ROOT, "%s %s to %s%n  plan: %s%n  parameters: logN=%d, primes %s + special %s, digit"
                         + " size %d, scale 2^%d, log QP=%d, %.1f-bit security, %d Galois keys%n"
                         + "  precision: %.1f bits predicted, %.1f required (%s, %d images)%n  entries: %s%n",
-                extra.isEmpty() ? "exported" : "re-exported", m.name(), out, plan, p.logN(), p.primeBits(),
+                oldManifest == null ? "exported" : "re-exported", m.name(), out, plan, p.logN(), p.primeBits(),
                 p.specialPrimeBits(), p.digitSize(), p.scaleBits(), p.logQp(), p.securityBits(),
                 plan.galoisSteps().length, p.precision().predictedBits(), p.precision().requiredBits(),
                 p.precision().source(), p.precision().images(), m.entryNames());

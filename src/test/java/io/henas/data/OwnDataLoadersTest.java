@@ -59,11 +59,11 @@ class OwnDataLoadersTest {
     void npzUint8NhwcAndFloat32NchwLoadTheSameLayout() throws IOException {
         DataSpec sp = spec(DataKind.NPZ, 3, TinyData.NPZ_SIDE, TinyData.NPZ_CLASSES);
         DataSplit u8 = Datasets.load(sp, Optional.of(dir.resolve("npz-u8")));
-        assertImages(TinyData.npzU8Split(200, 3)[2], TinyData.labels(200, TinyData.NPZ_CLASSES), u8.train());
+        assertImages(TinyData.npzU8Split(TinyData.NPZ_TRAIN, 3)[2], TinyData.labels(TinyData.NPZ_TRAIN, TinyData.NPZ_CLASSES), u8.train());
         assertImages(TinyData.npzU8Split(40, 4)[2], TinyData.labels(40, TinyData.NPZ_CLASSES), u8.test());
         DataSplit f32 = Datasets.load(sp, Optional.of(dir.resolve("npz-f32").resolve("data.npz")));
-        byte[] chw = TinyData.npzF32Split(200, 5)[2];
-        for (int i = 0; i < 200; i++) {
+        byte[] chw = TinyData.npzF32Split(TinyData.NPZ_TRAIN, 5)[2];
+        for (int i = 0; i < TinyData.NPZ_TRAIN; i++) {
             double[] img = f32.train().image(i);
             for (int j = 0; j < img.length; j++) {
                 assertEquals(chw[i * img.length + j] & 0xff, img[j], 0, "float32 values are taken as stored");
@@ -77,11 +77,11 @@ class OwnDataLoadersTest {
         DataSplit s = Datasets.load(spec(DataKind.FOLDER, 3, TinyData.FOLDER_SIDE, TinyData.FOLDER_CLASSES),
                 Optional.of(dir.resolve("folder")));
         Path other = Files.createDirectories(dir.resolve("folder-copy"));
-        byte[] chw = TinyData.folderSplit(other.resolve("train"), 150, 7);
-        byte[] labels = new byte[150];
+        byte[] chw = TinyData.folderSplit(other.resolve("train"), TinyData.FOLDER_TRAIN, 7);
+        byte[] labels = new byte[TinyData.FOLDER_TRAIN];
         int k = 0;
         for (int c = 0; c < 3; c++) {
-            for (int i = c; i < 150; i += 3) {
+            for (int i = c; i < TinyData.FOLDER_TRAIN; i += 3) {
                 labels[k++] = (byte) c;
             }
         }

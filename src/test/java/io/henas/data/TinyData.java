@@ -32,8 +32,10 @@ public final class TinyData {
     public static final int CIFAR_TEST = 100;
     public static final int NPZ_SIDE = 8;
     public static final int NPZ_CLASSES = 4;
+    public static final int NPZ_TRAIN = 600;
     public static final int FOLDER_SIDE = 12;
     public static final int FOLDER_CLASSES = 3;
+    public static final int FOLDER_TRAIN = 300;
 
     private TinyData() {
     }
@@ -212,24 +214,24 @@ public final class TinyData {
         Files.writeString(out.resolve("cifar10.yaml"), arch("tiny-cifar10", "cifar10", 3, 32, 10,
                 "preprocessing: {mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25]}\n", CIFAR_TRAIN, CIFAR_TEST, 4, 2));
         Path u8 = Files.createDirectories(out.resolve("npz-u8"));
-        byte[][] tr = npzU8Split(200, 3);
+        byte[][] tr = npzU8Split(NPZ_TRAIN, 3);
         byte[][] te = npzU8Split(40, 4);
         Files.write(u8.resolve("data.npz"), zip("x_train.npy", tr[0], "y_train.npy", tr[1], "x_test.npy", te[0],
                 "y_test.npy", te[1]));
-        Files.writeString(out.resolve("npz-u8.yaml"), arch("tiny-npz-u8", "npz", 3, NPZ_SIDE, NPZ_CLASSES, "", 200,
+        Files.writeString(out.resolve("npz-u8.yaml"), arch("tiny-npz-u8", "npz", 3, NPZ_SIDE, NPZ_CLASSES, "", NPZ_TRAIN,
                 40, 4, 1));
         Path f32 = Files.createDirectories(out.resolve("npz-f32"));
-        tr = npzF32Split(200, 5);
+        tr = npzF32Split(NPZ_TRAIN, 5);
         te = npzF32Split(40, 6);
         Files.write(f32.resolve("data.npz"), zip("x_train.npy", tr[0], "y_train.npy", tr[1], "x_test.npy", te[0],
                 "y_test.npy", te[1]));
         Files.writeString(out.resolve("npz-f32.yaml"), arch("tiny-npz-f32", "npz", 3, NPZ_SIDE, NPZ_CLASSES,
-                "preprocessing: {scale: 0.00392156862745098}\n", 200, 40, 4, 1));
+                "preprocessing: {scale: 0.00392156862745098}\n", NPZ_TRAIN, 40, 4, 1));
         Path folder = Files.createDirectories(out.resolve("folder"));
-        folderSplit(folder.resolve("train"), 150, 7);
+        folderSplit(folder.resolve("train"), FOLDER_TRAIN, 7);
         folderSplit(folder.resolve("test"), 30, 8);
         Files.writeString(out.resolve("folder.yaml"), arch("tiny-folder", "folder", 3, FOLDER_SIDE, FOLDER_CLASSES,
-                "", 150, 30, 4, 1));
+                "", FOLDER_TRAIN, 30, 4, 1));
     }
 
     public static void main(String[] args) throws IOException {
