@@ -71,6 +71,14 @@ class OwnDataCliTest {
                 "the model carries the declared dataset and preprocessing");
         assertEquals(declared, CliData.spec(m));
 
+        io.henas.data.Dataset raw = CliData.load(declared, data).test();
+        io.henas.data.Dataset seen = CliData.testData(m, data);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(declared.preprocessing().apply(raw.image(3), raw.channels()),
+                seen.image(3), 1e-6, "infer preprocesses the test images as training did");
+        if (!declared.preprocessing().isIdentity()) {
+            assertTrue(java.util.Arrays.stream(seen.image(3)).anyMatch(v -> v < 0 || v > 1.001),
+                    "preprocessed values leave [0, 1]");
+        }
         Path json = dir.resolve(set + "-infer.json");
         Run i = run("infer", model.toString(), "--data", data.toString(), "--images", "5", "--json", json.toString());
         assertEquals(0, i.code(), i.err());
