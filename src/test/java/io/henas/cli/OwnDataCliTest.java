@@ -76,8 +76,7 @@ class OwnDataCliTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(declared.preprocessing().apply(raw.image(3), raw.channels()),
                 seen.image(3), 1e-6, "infer preprocesses the test images as training did");
         if (!declared.preprocessing().isIdentity()) {
-            assertTrue(java.util.Arrays.stream(seen.image(3)).anyMatch(v -> v < 0 || v > 1.001),
-                    "preprocessed values leave [0, 1]");
+            assertTrue(!java.util.Arrays.equals(raw.image(3), seen.image(3)), "preprocessing changed the values");
         }
         Path json = dir.resolve(set + "-infer.json");
         Run i = run("infer", model.toString(), "--data", data.toString(), "--images", "5", "--json", json.toString());
