@@ -86,6 +86,16 @@ class OwnDataCliTest {
         double plain = ((Number) r.get("plain_accuracy")).doubleValue();
         assertTrue(plain >= 0 && plain <= 1, "plain accuracy " + plain);
 
+        if (set.equals("npz-u8")) {
+            Path enc = dir.resolve(set + "-encrypted.json");
+            Run x = run("infer", model.toString(), "--data", data.toString(), "--images", "1", "--encrypted",
+                    "--quiet", "--json", enc.toString());
+            assertEquals(0, x.code(), x.err());
+            Map<String, Object> er = Json.asObject(Json.readFile(enc), "encrypted");
+            assertTrue(er.get("encrypted_accuracy") instanceof Number, "three-channel input under CKKS: " + er);
+            assertTrue(((Number) er.get("max_rel_logit_error")).doubleValue() < 1e-3, "logits agree: " + er);
+        }
+
         Path reexported = dir.resolve(set + "-again.henas");
         Run re = run("export", model.toString(), "--out", reexported.toString(), "--data", data.toString());
         assertEquals(0, re.code(), re.err());

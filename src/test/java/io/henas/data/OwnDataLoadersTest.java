@@ -73,6 +73,26 @@ class OwnDataLoadersTest {
     }
 
     @Test
+    void mnistIsReadFromIdxFilesAndNeedsData() throws IOException {
+        DataSplit shipped = Datasets.shippedSubset();
+        Path m = Files.createDirectories(dir.resolve("mnist"));
+        Idx.writeImagesGz(m.resolve("train-images-idx3-ubyte.gz"), shipped.train().head(30).toIdxImages());
+        Idx.writeLabelsGz(m.resolve("train-labels-idx1-ubyte.gz"), shipped.train().head(30).labelBytes());
+        Idx.writeImagesGz(m.resolve("t10k-images-idx3-ubyte.gz"), shipped.test().head(10).toIdxImages());
+        Idx.writeLabelsGz(m.resolve("t10k-labels-idx1-ubyte.gz"), shipped.test().head(10).labelBytes());
+        DataSplit s = Datasets.load(spec(DataKind.MNIST, 1, 28, 10), Optional.of(m));
+        assertEquals(30, s.train().size());
+        assertArrayEquals(shipped.train().image(7), s.train().image(7));
+        assertTrue(s.train().name().startsWith("mnist"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Datasets.load(spec(DataKind.MNIST, 1, 28, 10), Optional.empty()));
+        assertTrue(e.getMessage().contains("needs --data"), e.getMessage());
+        IOException shape = assertThrows(IOException.class,
+                () -> Datasets.load(spec(DataKind.CIFAR10, 3, 30, 10), Optional.of(dir.resolve("cifar10"))));
+        assertTrue(shape.getMessage().contains("3x30x30"), shape.getMessage());
+    }
+
+    @Test
     void folderLoadsPngsInClassThenNameOrder() throws IOException {
         DataSplit s = Datasets.load(spec(DataKind.FOLDER, 3, TinyData.FOLDER_SIDE, TinyData.FOLDER_CLASSES),
                 Optional.of(dir.resolve("folder")));
