@@ -78,6 +78,12 @@ public final class Cifar10 {
         }
         int n = (int) total;
         int px = CHANNELS * SIDE * SIDE;
+        long need = 4L * n * px;
+        if (need > Runtime.getRuntime().maxMemory() / 2) {
+            throw new DataFormatException(files.get(0).getParent() + ": " + n + " CIFAR-10 records need " + (need >> 20)
+                    + " MiB as floats, more than half the heap (" + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB): raise -Xmx");
+        }
         float[] values = new float[n * px];
         byte[] labels = new byte[n];
         int k = 0;
