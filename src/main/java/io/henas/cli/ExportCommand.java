@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import io.henas.data.DataSpec;
 import io.henas.export.CalibratedCompile;
 import io.henas.export.ExportedModel;
 import io.henas.export.ModelExporter;
@@ -57,8 +58,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--commit", description = "The henas commit to record (default: git rev-parse HEAD).")
     String commit;
 
-    @Option(names = "--data", description = "Directory with the Fashion-MNIST IDX files for the calibration images"
-            + " (default: Debian package directory if installed, else the shipped subset).")
+    @Option(names = "--data", description = "The model's data for the calibration images (its dataset, from the"
+            + " training's input.json; Fashion-MNIST default: Debian package directory if installed, else the shipped"
+            + " subset; other datasets without --data use the documented defaults).")
     Path data;
 
     @Option(names = "--calibration-images", defaultValue = "" + CalibratedCompile.DEFAULT_IMAGES,
@@ -82,8 +84,10 @@ final class ExportCommand implements Callable<Integer> {
                 .withPrecisionBits(precisionBits).withMaxSpecialPrimes(maxSpecialPrimes);
         ModelSource src;
         Map<String, Object> extra = new LinkedHashMap<>();
+        Map<String, Object> oldManifest = null;
         if (Files.isRegularFile(source) && source.toString().endsWith(".henas")) {
             Map.Entry<ModelSource, Map<String, Object>> old = ExportedModel.readSource(source);
+            oldManifest = old.getValue();
             src = old.getKey();
             Map<String, Object> from = new LinkedHashMap<>();
             from.put("file", source.toString());
@@ -99,15 +103,21 @@ final class ExportCommand implements Callable<Integer> {
         } else {
             src = ModelSource.resolve(source, pick, commit != null ? commit : RunManifest.gitCommit());
         }
-        List<double[]> inputs = CalibratedCompile.inputs(src.folded().net(), Optional.ofNullable(data),
-                calibrationImages);
+        Optional<DataSpec> input = CliData.exportSpec(source, pick, oldManifest);
+        List<double[]> inputs;
+        if (input.isPresent()) {
+            extra.put(DataSpec.MANIFEST_KEY, input.get().toJson());
+            inputs = CliData.calibration(input.get(), data, calibrationImages, spec.commandLine().getErr());
+        } else {
+            inputs = CalibratedCompile.inputs(src.folded().net(), Optional.ofNullable(data), calibrationImages);
+        }
         HePlan plan = CalibratedCompile.compile(src.folded(), o, inputs);
         ExportedModel m = ModelExporter.write(out, src, plan, extra);
         HeParameters p = m.heParameters();
         w.printf(java.util.Locale.ROOT, "%s %s to %s%n  plan: %s%n  parameters: logN=%d, primes %s + special %s, digit"
                         + " size %d, scale 2^%d, log QP=%d, %.1f-bit security, %d Galois keys%n"
                         + "  precision: %.1f bits predicted, %.1f required (%s, %d images)%n  entries: %s%n",
-                extra.isEmpty() ? "exported" : "re-exported", m.name(), out, plan, p.logN(), p.primeBits(),
+                oldManifest == null ? "exported" : "re-exported", m.name(), out, plan, p.logN(), p.primeBits(),
                 p.specialPrimeBits(), p.digitSize(), p.scaleBits(), p.logQp(), p.securityBits(),
                 plan.galoisSteps().length, p.precision().predictedBits(), p.precision().requiredBits(),
                 p.precision().source(), p.precision().images(), m.entryNames());

@@ -20,7 +20,6 @@ import io.henas.cost.CalibrationKey;
 import io.henas.cost.Calibrator;
 import io.henas.cost.CostModel;
 import io.henas.data.Dataset;
-import io.henas.data.Datasets;
 import io.henas.export.ExportedModel;
 import io.henas.infer.CiphertextFiles;
 import io.henas.infer.InferenceClient;
@@ -56,8 +55,9 @@ final class InferCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "200", description = "Test images (default: ${DEFAULT-VALUE}).")
     int images;
 
-    @Option(names = "--data", description = "Directory with the Fashion-MNIST IDX files (default: Debian package"
-            + " directory if installed, else the shipped subset).")
+    @Option(names = "--data", description = "The model's test data (its dataset, recorded at export: Fashion-MNIST"
+            + " or MNIST IDX files, CIFAR-10 binary, .npz or an image folder; Fashion-MNIST default: Debian package"
+            + " directory if installed, else the shipped subset), preprocessed as the model declares.")
     Path data;
 
     @Option(names = "--threads", defaultValue = "1", description = "Evaluator threads (default: ${DEFAULT-VALUE}).")
@@ -93,7 +93,7 @@ final class InferCommand implements Callable<Integer> {
         CliFiles.outputFile("--json", json);
         PrintWriter w = spec.commandLine().getOut();
         ExportedModel m = ExportedModel.read(model);
-        Dataset test = testData(data);
+        Dataset test = testData(m, data);
         CostModel cost = costModel(m, calibration, threads, calibrate);
         w.printf("%s: %s, logN=%d, log QP=%d, %.1f-bit security%n", m.name(), m.plan(), m.heParameters().logN(),
                 m.heParameters().logQp(), m.heParameters().securityBits());
@@ -126,8 +126,9 @@ final class InferCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static Dataset testData(Path dir) throws IOException {
-        return Datasets.fashionMnist(Optional.ofNullable(dir)).test();
+    /** The model's test images (its dataset from {@code dir}), preprocessed as the model declares. */
+    static Dataset testData(ExportedModel m, Path dir) throws IOException {
+        return CliData.testData(m, dir);
     }
 
     /**
@@ -227,7 +228,7 @@ final class InferCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             ExportedModel m = ExportedModel.read(model);
             InferenceClient c = InferenceClient.load(m, key);
-            Dataset d = testData(data);
+            Dataset d = testData(m, data);
             if (images < 1 || images > d.size()) {
                 throw new IllegalArgumentException("--images must be in [1, " + d.size() + "], but was " + images);
             }
@@ -311,7 +312,7 @@ final class InferCommand implements Callable<Integer> {
             ExportedModel m = ExportedModel.read(model);
             InferenceClient c = InferenceClient.load(m, key);
             List<List<Ciphertext>> outputs = CiphertextFiles.read(in, m.ckksParameters());
-            Dataset d = testData(data);
+            Dataset d = testData(m, data);
             List<Object> preds = new ArrayList<>();
             int correct = 0;
             PrintWriter w = spec.commandLine().getOut();

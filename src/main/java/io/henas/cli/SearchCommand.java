@@ -17,6 +17,8 @@ import io.henas.export.ModelSource;
 import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
 import io.henas.cost.CalibrationCache;
+import io.henas.data.DataKind;
+import io.henas.data.DataSpec;
 import io.henas.data.DataSplit;
 import io.henas.data.Datasets;
 import io.henas.ir.Architecture;
@@ -81,8 +83,8 @@ final class SearchCommand implements Callable<Integer> {
             + "evaluations are reused, the same seed replays the same candidates.")
     boolean resume;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX directory (default: "
-            + Datasets.DEBIAN_DIR + " if installed, else the shipped 6,000/1,000 subset).")
+    @Option(names = "--data", paramLabel = "DIR", description = "The space's data (see henas train --help);"
+            + " Fashion-MNIST default: " + Datasets.DEBIAN_DIR + " if installed, else the shipped 6,000/1,000 subset.")
     Path data;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
@@ -118,9 +120,10 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         SearchSpace space = SpaceLoader.load(file);
-        if (!space.dataset().equals("fashion-mnist")) {
-            throw new IllegalArgumentException(file + ": henas search trains on fashion-mnist, but the space's "
-                    + "dataset is " + space.dataset());
+        DataSpec input = CliData.spec(space.datasetInfo());
+        if (input.kind() != DataKind.FASHION_MNIST && cluster.toConfig().isPresent()) {
+            throw new IllegalArgumentException(file + ": a cluster search trains on fashion-mnist (workers load it),"
+                    + " but the space's dataset is " + space.dataset() + ": search it without --cluster");
         }
         Path dir = out != null ? out : Path.of("experiments", "runs", space.name()
                 + (fidelitySample != null ? "-fidelity-" : "-") + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -141,6 +144,7 @@ final class SearchCommand implements Callable<Integer> {
     }
 
     private Integer search(PrintWriter stdout, SearchSpace space, Path dir) throws Exception {
+        DataSpec input = CliData.spec(space.datasetInfo());
         Map<String, String> recorded = resume ? SearchRunner.recordedSettings(dir) : Map.of();
         if (resume && recorded.isEmpty()) {
             throw new IllegalArgumentException("--resume: " + dir + " holds no run (no trials.db)");
@@ -170,9 +174,14 @@ final class SearchCommand implements Callable<Integer> {
             int n = trainThreads > 0 ? trainThreads : Math.max(1, cores / threads);
             System.setProperty(io.henas.train.Threads.PROPERTY, Integer.toString(n)); // read by every training
         }
-        DataSplit split = Datasets.fashionMnist(Optional.ofNullable(data));
+        DataSplit split = CliData.load(input, data);
         System.err.println("data: " + split.source() + (split.shipped() ? " (the shipped subset: install "
                 + "dataset-fashion-mnist or pass --data for the full dataset)" : ""));
+        if (!input.preprocessing().isIdentity()) {
+            split = new DataSplit(input.preprocessing().apply(split.train()), input.preprocessing().apply(split.test()),
+                    split.source(), split.shipped());
+            System.err.println("preprocessing: " + input.preprocessing());
+        }
         Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
         if (fidelitySample != null) {
             FidelityRun.run(space, file, split, s, cacheFile, fidelitySample, threads, cluster.toConfig(), dir,
@@ -196,7 +205,7 @@ final class SearchCommand implements Callable<Integer> {
                 result.trials().size(), result.front().size(), result.evaluatedNow(), result.cacheHits(),
                 result.elapsed());
         if (!noKnee && result.knee().isPresent()) {
-            trainKnee(space, split, result.knee().get(), dir.resolve("knee"), s);
+            trainKnee(space, split, result.knee().get(), dir.resolve("knee"), s, input);
         }
         stdout.println("results: " + dir.toAbsolutePath().normalize());
         stdout.flush();
@@ -237,8 +246,8 @@ final class SearchCommand implements Callable<Integer> {
      * Trains the knee architecture on the space's full budget into {@code kneeDir} (a {@code henas train} output) and
      * exports it to {@code kneeDir/model.henas}; each step is skipped when its output exists (resume).
      */
-    private static void trainKnee(SearchSpace space, DataSplit split, Trial knee, Path kneeDir, long seed)
-            throws Exception {
+    private static void trainKnee(SearchSpace space, DataSplit split, Trial knee, Path kneeDir, long seed,
+                                  DataSpec input) throws Exception {
         if (Files.exists(kneeDir.resolve(TrainOutput.METRICS))) {
             System.err.println("knee: already trained in " + kneeDir);
         } else {
@@ -253,6 +262,7 @@ final class SearchCommand implements Callable<Integer> {
             TrainResult r = Trainer.train(arch, cfg, sel.train(), sel.eval(),
                     line -> System.err.println("knee: " + line));
             TrainOutput.write(kneeDir, r);
+            CliData.writeSpec(kneeDir, input);
             r.close();
             Files.writeString(kneeDir.resolve("architecture.yaml"), io.henas.space.SpaceWriter.fixedYaml(arch, space));
             System.err.printf(Locale.ROOT, "knee: %s test_acc=%.4f in %.0f s -> %s%n", r.status(), r.evalAccuracy(),
@@ -271,7 +281,9 @@ final class SearchCommand implements Callable<Integer> {
             }
             HePlan plan = io.henas.export.CalibratedCompile.compile(src.folded(), CompileOptions.defaults(
                     space.he().merge()), calib);
-            ExportedModel m = ModelExporter.write(model, src, plan);
+            ExportedModel m = input.kind() == DataKind.FASHION_MNIST && input.preprocessing().isIdentity()
+                    ? ModelExporter.write(model, src, plan)
+                    : ModelExporter.write(model, src, plan, java.util.Map.of(DataSpec.MANIFEST_KEY, input.toJson()));
             System.err.printf(Locale.ROOT, "knee: exported %s (logN %d, log QP %d, %.1f-bit security)%n", model,
                     m.heParameters().logN(), m.heParameters().logQp(), m.heParameters().securityBits());
         }

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import io.henas.data.DataSpec;
 import io.henas.data.DataSplit;
 import io.henas.data.Dataset;
 import io.henas.data.Datasets;
@@ -34,10 +34,12 @@ import picocli.CommandLine.Spec;
  * the held-out images) and writes {@code model.zip}, {@code weights.json}, {@code folded-weights.json} and
  * {@code metrics.json}. Progress goes to standard error, a one-line summary to standard output. Exit code 0 when
  * training succeeded, 2 when the file or data are bad or training failed (NaN or diverging loss; the reason is in
- * {@code metrics.json}).
+ * {@code metrics.json}). The space's dataset and preprocessing ({@link CliData}) are written to {@code input.json}, which
+ * export carries into the model.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a fixed architecture (a space file without choices) on Fashion-MNIST.")
+        description = "Train a fixed architecture (a space file without choices) on its dataset (fashion-mnist,"
+                + " mnist, cifar10, npz or folder), with its declared preprocessing.")
 final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE.yaml", description = "Space file of one fixed architecture.")
     Path file;
@@ -45,8 +47,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "E", description = "Epochs (default: train.full.epochs of the file).")
     Integer epochs;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory with the Fashion-MNIST IDX files"
-            + " (default: " + Datasets.DEBIAN_DIR + " if installed, else the shipped 6,000/1,000 subset).")
+    @Option(names = "--data", paramLabel = "DIR", description = "The data of the file's dataset: Fashion-MNIST or"
+            + " MNIST IDX files, the extracted CIFAR-10 binary version, a .npz archive (or its directory), or an image"
+            + " folder with train/<class>/ and test/<class>/ (default for fashion-mnist: " + Datasets.DEBIAN_DIR
+            + " if installed, else the shipped 6,000/1,000 subset; required otherwise).")
     Path data;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (required unless --run; with --run"
@@ -73,10 +77,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         SearchSpace space = SpaceLoader.load(file);
-        if (!space.dataset().equals("fashion-mnist")) {
-            throw new IllegalArgumentException(file + ": dataset must be fashion-mnist for henas train, but was "
-                    + space.dataset());
-        }
+        DataSpec spec = CliData.spec(space.datasetInfo());
         Architecture arch;
         if (run != null) {
             if (pick == null) {
@@ -104,12 +105,15 @@ final class TrainCommand implements Callable<Integer> {
             arch = space.fixed();
         }
         TrainBudget b = space.full();
-        DataSplit split = Datasets.fashionMnist(Optional.ofNullable(data));
-        stderr.println("data: " + split.source() + (split.shipped() ? " (install dataset-fashion-mnist or pass"
-                + " --data for the full dataset)" : ""));
+        DataSplit split = CliData.load(spec, data);
+        stderr.println("data: " + spec.kind().key() + " from " + split.source() + (split.shipped()
+                ? " (install dataset-fashion-mnist or pass --data for the full dataset)" : ""));
         DataSplit.Selection sel = split.select(b.trainImages(), b.validationImages(), b.testImages());
-        Dataset train = sel.train();
-        Dataset eval = sel.eval();
+        Dataset train = spec.preprocessing().apply(sel.train());
+        Dataset eval = spec.preprocessing().apply(sel.eval());
+        if (!spec.preprocessing().isIdentity()) {
+            stderr.println("preprocessing: " + spec.preprocessing());
+        }
         int e = epochs != null ? epochs : b.epochs();
         TrainConfig cfg = new TrainConfig(TrainConfig.Mode.FULL, e, b.batchSize(), b.learningRate(), b.seed(), 0, 0,
                 10_000, 0.05, 1e3, true);
@@ -120,6 +124,7 @@ final class TrainCommand implements Callable<Integer> {
             stderr.flush();
         });
         TrainOutput.write(out, r);
+        CliData.writeSpec(out, spec);
         stdout.println(String.format(Locale.ROOT, "%s %s train_acc=%.4f test_acc=%.4f seconds=%.1f images/s=%.0f"
                         + " out=%s%s", arch.name(), r.status(), r.trainAccuracy(), r.evalAccuracy(), r.seconds(),
                 r.imagesPerSecond(), out, r.ok() ? "" : " reason=" + r.failureReason()));

@@ -5,20 +5,23 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * Labelled single-channel images, immutable. Pixels are stored as floats normalised to [0, 1] (the unsigned byte
- * divided by 255; no mean/std standardisation), one image after the other, each in row-major order (C-H-W with
- * C = 1, the order of {@code ir.Shape}). Labels are class indices in {@code [0, classes)}.
+ * Labelled images, immutable. Values are stored as floats, one image after the other, each in C-H-W order (the order
+ * of {@code ir.Shape}). Images read from unsigned bytes (IDX, CIFAR-10, uint8 NumPy, PNG/JPEG) hold the byte divided
+ * by 255, so [0, 1]; float32 NumPy images hold the stored values; a {@link Preprocessing} maps either to what the
+ * network sees. Labels are class indices in {@code [0, classes)}.
  */
 public final class Dataset {
     private final String name;
+    private final int channels;
     private final int rows;
     private final int cols;
     private final int classes;
     private final float[] pixels;
     private final byte[] labels;
 
-    private Dataset(String name, int rows, int cols, int classes, float[] pixels, byte[] labels) {
+    private Dataset(String name, int channels, int rows, int cols, int classes, float[] pixels, byte[] labels) {
         this.name = name;
+        this.channels = channels;
         this.rows = rows;
         this.cols = cols;
         this.classes = classes;
@@ -51,7 +54,41 @@ public final class Dataset {
         for (int i = 0; i < px.length; i++) {
             f[i] = (px[i] & 0xff) / 255f;
         }
-        return new Dataset(name, images.rows(), images.cols(), classes, f, labels.clone());
+        return new Dataset(name, 1, images.rows(), images.cols(), classes, f, labels.clone());
+    }
+
+    /**
+     * Builds a dataset from values already in C-H-W order (copied).
+     *
+     * @throws IllegalArgumentException if the sizes disagree, a value is not finite or a label is out of range
+     */
+    public static Dataset ofValues(String name, int channels, int rows, int cols, int classes, float[] values,
+                                   byte[] labels) {
+        Objects.requireNonNull(name, "name");
+        if (channels < 1 || rows < 1 || cols < 1) {
+            throw new IllegalArgumentException(name + ": shape must be positive, but was " + channels + "x" + rows + "x"
+                    + cols);
+        }
+        if (classes < 2 || classes > 256) {
+            throw new IllegalArgumentException("classes must be in [2, 256], but was " + classes);
+        }
+        if ((long) labels.length * channels * rows * cols != values.length) {
+            throw new IllegalArgumentException(name + ": values must hold " + labels.length + " images of " + channels
+                    + "x" + rows + "x" + cols + ", but had " + values.length + " values");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if ((labels[i] & 0xff) >= classes) {
+                throw new IllegalArgumentException(name + ": label " + i + " must be in [0, " + classes + "), but was "
+                        + (labels[i] & 0xff));
+            }
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(name + ": value " + i + " (image " + i / (channels * rows * cols)
+                        + ") must be finite, but was " + values[i]);
+            }
+        }
+        return new Dataset(name, channels, rows, cols, classes, values.clone(), labels.clone());
     }
 
     /** A label such as "fashion-mnist train (shipped subset)". */
@@ -63,9 +100,9 @@ public final class Dataset {
         return labels.length;
     }
 
-    /** Channels of each image (always 1). */
+    /** Channels of each image. */
     public int channels() {
-        return 1;
+        return channels;
     }
 
     public int rows() {
@@ -78,7 +115,7 @@ public final class Dataset {
 
     /** Values per image: {@code channels * rows * cols}. */
     public int imageSize() {
-        return rows * cols;
+        return channels * rows * cols;
     }
 
     public int classes() {
@@ -90,7 +127,7 @@ public final class Dataset {
         return labels[i] & 0xff;
     }
 
-    /** Image {@code i} as doubles in [0, 1], C-H-W order. */
+    /** Image {@code i} as doubles (in [0, 1] for byte sources), C-H-W order. */
     public double[] image(int i) {
         Objects.checkIndex(i, size());
         double[] out = new double[imageSize()];
@@ -128,7 +165,7 @@ public final class Dataset {
             Objects.checkIndex(idx[j], size());
             l[j] = labels[idx[j]];
         }
-        return new Dataset(newName, rows, cols, classes, pixels(idx), l);
+        return new Dataset(newName, channels, rows, cols, classes, pixels(idx), l);
     }
 
     /** The first {@code n} images (all if {@code n >= size()}). */
@@ -199,13 +236,16 @@ public final class Dataset {
         return select(newName, stratifiedIndices(perClass, seed));
     }
 
-    /** The images as IDX unsigned bytes (exact: pixels were bytes / 255). */
+    /**
+     * The images as IDX unsigned bytes (exact when pixels were bytes / 255; other values are clamped to [0, 1] and
+     * rounded). Channels are stacked into rows: an image of C x H x W becomes (C * H) x W.
+     */
     public Idx.Images toIdxImages() {
         byte[] b = new byte[pixels.length];
         for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) Math.round(pixels[i] * 255f);
+            b[i] = (byte) Math.round(Math.max(0f, Math.min(1f, pixels[i])) * 255f);
         }
-        return new Idx.Images(size(), rows, cols, b);
+        return new Idx.Images(size(), channels * rows, cols, b);
     }
 
     /** The labels as IDX bytes. */
@@ -215,6 +255,7 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return name + " (" + size() + " images " + rows + "x" + cols + ", " + classes + " classes)";
+        return name + " (" + size() + " images " + (channels == 1 ? "" : channels + "x") + rows + "x" + cols + ", "
+                + classes + " classes)";
     }
 }

@@ -50,6 +50,48 @@ public final class Datasets {
         return new DataSplit(train, test, dir.toString(), false);
     }
 
+    /**
+     * The data of {@code spec}'s kind, not yet preprocessed: Fashion-MNIST as {@link #fashionMnist}; every other kind
+     * from {@code dir}, which is then required (a directory, or for {@code npz} also the archive itself). The loaded
+     * images must have the declared shape and classes.
+     *
+     * @throws IOException naming the file that is missing or malformed, or what does not match the declaration
+     */
+    public static DataSplit load(DataSpec spec, Optional<Path> dir) throws IOException {
+        if (spec.kind() == DataKind.FASHION_MNIST) {
+            return checkShape(fashionMnist(dir), spec, dir.map(Path::toString).orElse("fashion-mnist"));
+        }
+        if (dir.isEmpty()) {
+            throw new IllegalArgumentException("dataset " + spec.kind().key() + " needs --data (the directory"
+                    + (spec.kind() == DataKind.NPZ ? " or .npz file" : "") + " holding it)");
+        }
+        Path d = dir.get();
+        if (!java.nio.file.Files.exists(d)) {
+            throw new NoSuchFileException(d.toString(), null, "--data must exist");
+        }
+        DataSplit split = switch (spec.kind()) {
+            case MNIST -> new DataSplit(load(d, "train", "mnist train"), load(d, "t10k", "mnist test"), d.toString(),
+                    false);
+            case CIFAR10 -> Cifar10.load(d);
+            case NPZ -> Npz.load(d, spec.channels(), spec.height(), spec.width(), spec.classes());
+            case FOLDER -> ImageFolder.load(d, spec.channels(), spec.height(), spec.width(), spec.classes(),
+                    spec.preprocessing().resize());
+            case FASHION_MNIST -> throw new IllegalStateException("handled above");
+        };
+        return checkShape(split, spec, d.toString());
+    }
+
+    private static DataSplit checkShape(DataSplit s, DataSpec spec, String where) throws DataFormatException {
+        Dataset t = s.train();
+        if (t.channels() != spec.channels() || t.rows() != spec.height() || t.cols() != spec.width()
+                || t.classes() != spec.classes()) {
+            throw new DataFormatException(where + ": the data must be " + spec.channels() + "x" + spec.height() + "x"
+                    + spec.width() + " with " + spec.classes() + " classes (the declared input), but is "
+                    + t.channels() + "x" + t.rows() + "x" + t.cols() + " with " + t.classes());
+        }
+        return s;
+    }
+
     /** The stratified subset shipped with henas (6,000 train, 1,000 test). */
     public static DataSplit shippedSubset() throws IOException {
         Dataset train = fromResources("train", "fashion-mnist train (shipped subset)");

@@ -99,7 +99,7 @@ public final class SearchSpace {
         return source;
     }
 
-    /** The dataset key: {@code fashion-mnist} or {@code cifar10}. */
+    /** The dataset key: {@code fashion-mnist}, {@code mnist}, {@code cifar10}, {@code npz} or {@code folder}. */
     public String dataset() {
         return dataset.key();
     }

@@ -25,7 +25,8 @@ import io.henas.space.YNode.YMap;
  */
 public final class SpaceLoader {
     static final List<String> TOP_KEYS = List.of("name", "description", "dataset", "input", "classes", "defaults",
-            "stages", "head", "references", "train", "search", "he");
+            "stages", "head", "references", "train", "search", "he", "preprocessing");
+    static final List<String> PREPROCESSING_KEYS = List.of("scale", "mean", "std", "resize");
     static final List<String> REFERENCE_KEYS = List.of("name", "description", "defaults", "stages", "head");
     static final List<String> BUDGET_KEYS = List.of("epochs", "train_images", "validation_images", "test_images",
             "batch_size", "learning_rate", "seed");
@@ -85,15 +86,8 @@ public final class SpaceLoader {
         String name = name(m.require("name"));
         String description = m.get("description").map(YNode::string).orElse("");
         YNode datasetNode = m.require("dataset");
-        String datasetKey = datasetNode.oneOf(List.of(Dataset.FASHION_MNIST.key(), Dataset.CIFAR10.key()));
-        Dataset dataset = Dataset.byKey(datasetKey);
-        m.get("input").ifPresent(n -> checkInput(n, dataset));
-        m.get("classes").ifPresent(n -> {
-            long c = n.integer(2, 1000);
-            if (c != dataset.classes()) {
-                throw n.error("must be " + dataset.classes() + " for dataset " + dataset.key() + ", but was " + c);
-            }
-        });
+        String datasetKey = datasetNode.oneOf(Dataset.KEYS);
+        Dataset dataset = dataset(m, datasetKey);
         NetTemplate net = new NetParser(true).parse(m.get("defaults"), m.require("stages"), m.get("head"), root);
         List<Architecture> references = m.get("references").map(n -> references(n, dataset)).orElse(List.of());
         TrainBudget proxy = TrainBudget.defaultProxy();
@@ -153,13 +147,92 @@ public final class SpaceLoader {
         return s;
     }
 
-    private static void checkInput(YNode n, Dataset dataset) {
+    /** The dataset: a fixed one (input and classes, if given, must match it) or a declared npz / folder one. */
+    private static Dataset dataset(YMap m, String key) {
+        Dataset fixed = Dataset.byKey(key);
+        Dataset d;
+        if (fixed != null) {
+            m.get("input").ifPresent(n -> checkInput(n, fixed));
+            m.get("classes").ifPresent(n -> {
+                long c = n.integer(2, 1000);
+                if (c != fixed.classes()) {
+                    throw n.error("must be " + fixed.classes() + " for dataset " + fixed.key() + ", but was " + c);
+                }
+            });
+            d = fixed;
+        } else {
+            YNode in = m.get("input").orElseThrow(() -> m.require("dataset").error("is " + key + ", which needs"
+                    + " input: [channels, height, width] (the images' shape), but input was missing"));
+            YNode cl = m.get("classes").orElseThrow(() -> m.require("dataset").error("is " + key + ", which needs"
+                    + " classes: N (2-256), but classes was missing"));
+            d = Dataset.declared(key, shape(in), (int) cl.integer(2, 256));
+            if (key.equals("folder") && d.input().channels() != 1 && d.input().channels() != 3) {
+                throw in.error("must have 1 (grey) or 3 (RGB) channels for an image folder, but had "
+                        + d.input().channels());
+            }
+        }
+        if (m.has("preprocessing")) {
+            d = d.withPreprocessing(preprocessing(m.require("preprocessing"), d));
+        }
+        return d;
+    }
+
+    private static Dataset.Preprocessing preprocessing(YNode n, Dataset d) {
+        YMap p = n.map(PREPROCESSING_KEYS);
+        double scale = 1;
+        if (p.has("scale")) {
+            YNode x = p.require("scale");
+            scale = x.number();
+            if (!Double.isFinite(scale) || scale == 0) {
+                throw x.error("must be finite and non-zero, but was " + scale);
+            }
+        }
+        List<Double> mean = perChannel(p.get("mean"), d, "mean", false);
+        List<Double> std = perChannel(p.get("std"), d, "std", true);
+        if (mean.isEmpty() != std.isEmpty()) {
+            throw n.error("must give both mean and std (one value per channel) or neither, but gave only "
+                    + (mean.isEmpty() ? "std" : "mean"));
+        }
+        boolean resize = p.get("resize").map(YNode::bool).orElse(false);
+        if (resize && !d.key().equals("folder")) {
+            throw p.require("resize").error("applies to image folders only (dataset: folder), but the dataset is "
+                    + d.key());
+        }
+        return new Dataset.Preprocessing(scale, mean, std, resize);
+    }
+
+    private static List<Double> perChannel(Optional<YNode> node, Dataset d, String what, boolean positive) {
+        if (node.isEmpty()) {
+            return List.of();
+        }
+        YNode n = node.get();
+        List<YNode> items = n.list();
+        int c = d.input().channels();
+        if (items.size() != c) {
+            throw n.error("must list one " + what + " per channel (" + c + "), but had " + items.size());
+        }
+        List<Double> out = new ArrayList<>();
+        for (YNode x : items) {
+            double v = x.number();
+            if (!Double.isFinite(v) || (positive && !(v > 0))) {
+                throw x.error("must be finite" + (positive ? " and > 0" : "") + ", but was " + v);
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static Shape shape(YNode n) {
         List<YNode> dims = n.list();
         if (dims.size() != 3) {
             throw n.error("must be [channels, height, width], but had " + dims.size() + " values");
         }
-        Shape s = new Shape((int) dims.get(0).integer(1, 4096), (int) dims.get(1).integer(1, 4096),
+        return new Shape((int) dims.get(0).integer(1, 4096), (int) dims.get(1).integer(1, 4096),
                 (int) dims.get(2).integer(1, 4096));
+    }
+
+    private static void checkInput(YNode n, Dataset dataset) {
+        Shape s = shape(n);
         Shape want = dataset.input();
         if (!s.equals(want)) {
             throw n.error("must be [" + want.channels() + ", " + want.height() + ", " + want.width() + "] for dataset "

@@ -74,6 +74,16 @@ public final class SpaceWriter {
         sb.append("input: [").append(d.input().channels()).append(", ").append(d.input().height()).append(", ")
                 .append(d.input().width()).append("]\n");
         sb.append("classes: ").append(d.classes()).append('\n');
+        Dataset.Preprocessing pre = d.preprocessing();
+        if (!pre.isNone()) {
+            sb.append("preprocessing:\n  scale: ").append(pre.scale()).append('\n');
+            if (!pre.mean().isEmpty()) {
+                sb.append("  mean: ").append(pre.mean()).append("\n  std: ").append(pre.std()).append('\n');
+            }
+            if (pre.resize()) {
+                sb.append("  resize: true\n");
+            }
+        }
         sb.append("\nstages:\n");
         boolean stageOpen = false;
         int blocks = 0;

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.henas.data.Idx;
+import io.henas.data.TinyData;
 import io.henas.export.ExportTestModels;
 import io.henas.export.ExportedModel;
 import io.henas.export.ModelExporter;
@@ -71,7 +72,11 @@ class HostileInputCorpusTest {
     private record Run(int code, String err) {
     }
 
-    private record Case(String name, String[] args) {
+    /** A hostile input; {@code names}, when not null, must appear in the message (the bad file). */
+    private record Case(String name, String[] args, String names) {
+        Case(String name, String[] args) {
+            this(name, args, null);
+        }
     }
 
     private static Run run(String... args) {
@@ -118,6 +123,7 @@ class HostileInputCorpusTest {
         cases.addAll(evalKeys());
         cases.addAll(idx());
         cases.addAll(databases());
+        cases.addAll(ownData());
         assertTrue(cases.size() >= 200, "corpus has only " + cases.size() + " inputs");
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             Run r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> run(c.args()), c.name());
@@ -126,6 +132,10 @@ class HostileInputCorpusTest {
                         .replace('\n', ' '));
             }
             checkOneClearMessage(c.name(), r.code(), r.err());
+            if (c.names() != null) {
+                assertTrue(r.err().contains(c.names()), c.name() + ": the message must name " + c.names() + ": "
+                        + r.err());
+            }
         }));
     }
 
@@ -566,6 +576,111 @@ class HostileInputCorpusTest {
             out.add(new Case("eval keys " + f.getFileName(), new String[]{"infer", "eval", model.toString(),
                     "--keys", f.toString(), "--in", ct.toString(), "--out", dir.resolve("o.ct").toString()}));
         }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- users' own data (CIFAR-10, npz, folder)
+
+    /** A copy of a generated set ({@link TinyData}) with one file replaced (null content: deleted). */
+    private static Path ownSet(String set, String name, String file, byte[] content) throws IOException {
+        Path src = dir.resolve("tiny").resolve(set);
+        Path d = dir.resolve("own-" + name);
+        try (Stream<Path> walk = Files.walk(src)) {
+            for (Path p : walk.toList()) {
+                Path t = d.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        Path target = d.resolve(file);
+        if (content == null) {
+            Files.delete(target);
+        } else {
+            Files.createDirectories(target.getParent());
+            Files.write(target, content);
+        }
+        return d;
+    }
+
+    private static Case ownCase(String set, String name, String file, byte[] content, String names)
+            throws IOException {
+        Path d = ownSet(set, name, file, content);
+        return new Case("own data " + name, new String[]{"train", dir.resolve("tiny").resolve(set + ".yaml")
+                .toString(), "--data", d.toString(), "--epochs", "1", "--out", dir.resolve("own-out").toString()},
+                names);
+    }
+
+    private static byte[] npzWith(String array, byte[] npy) throws IOException {
+        byte[][] tr = TinyData.npzU8Split(8, 1);
+        byte[][] te = TinyData.npzU8Split(4, 2);
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("x_train.npy", tr[0]);
+        arrays.put("y_train.npy", tr[1]);
+        arrays.put("x_test.npy", te[0]);
+        arrays.put("y_test.npy", te[1]);
+        if (npy == null) {
+            arrays.remove(array);
+        } else {
+            arrays.put(array, npy);
+        }
+        List<Object> flat = new ArrayList<>();
+        arrays.forEach((k, v) -> {
+            flat.add(k);
+            flat.add(v);
+        });
+        return TinyData.zip(flat.toArray());
+    }
+
+    private List<Case> ownData() throws IOException {
+        TinyData.writeAll(Files.createDirectories(dir.resolve("tiny")));
+        List<Case> out = new ArrayList<>();
+        byte[] rec = TinyData.cifarRecords(4, 1);
+        out.add(ownCase("cifar10", "cifar short record", "data_batch_1.bin", Arrays.copyOf(rec, rec.length - 1),
+                "data_batch_1.bin"));
+        byte[] badLabel = rec.clone();
+        badLabel[2 * io.henas.data.Cifar10.RECORD] = (byte) 200;
+        out.add(ownCase("cifar10", "cifar label out of range", "test_batch.bin", badLabel, "test_batch.bin"));
+        out.add(ownCase("cifar10", "cifar empty batch", "test_batch.bin", new byte[0], "test_batch.bin"));
+        out.add(ownCase("cifar10", "cifar missing test batch", "test_batch.bin", null, "test_batch.bin"));
+        byte[] x = TinyData.npzU8Split(8, 1)[0];
+        out.add(ownCase("npz-u8", "npz fortran order", "data.npz", npzWith("x_train.npy", TinyData.npy("|u1", true,
+                new long[]{8, 8, 8, 3}, new byte[8 * 192])), "x_train.npy"));
+        out.add(ownCase("npz-u8", "npz float64", "data.npz", npzWith("x_test.npy", TinyData.npy("<f8", false,
+                new long[]{4, 8, 8, 3}, new byte[8 * 4 * 192])), "x_test.npy"));
+        out.add(ownCase("npz-u8", "npz big-endian float32", "data.npz", npzWith("x_train.npy", TinyData.npy(">f4",
+                false, new long[]{8, 8, 8, 3}, new byte[4 * 8 * 192])), "x_train.npy"));
+        out.add(ownCase("npz-u8", "npz mixed shapes", "data.npz", npzWith("x_test.npy", TinyData.npy("|u1", false,
+                new long[]{4, 7, 8, 3}, new byte[4 * 168])), "x_test.npy"));
+        out.add(ownCase("npz-u8", "npz short array", "data.npz", npzWith("x_train.npy",
+                Arrays.copyOf(x, x.length - 10)), "x_train.npy"));
+        out.add(ownCase("npz-u8", "npz huge announced shape", "data.npz", npzWith("x_train.npy", TinyData.npy("|u1",
+                false, new long[]{1L << 40, 8, 8, 3}, new byte[64])), "x_train.npy"));
+        out.add(ownCase("npz-u8", "npz label out of range", "data.npz", npzWith("y_train.npy", TinyData.npy("<i8",
+                false, new long[]{8}, TinyData.asInt64(new byte[]{0, 1, 2, 3, 0, 1, 2, 9}))), "y_train.npy"));
+        out.add(ownCase("npz-u8", "npz label count", "data.npz", npzWith("y_test.npy", TinyData.npy("<i8", false,
+                new long[]{3}, new byte[24])), "y_test.npy"));
+        out.add(ownCase("npz-u8", "npz missing array", "data.npz", npzWith("y_test.npy", null), "data.npz"));
+        out.add(ownCase("npz-u8", "npz not a zip", "data.npz", x, "data.npz"));
+        byte[] badMagic = x.clone();
+        badMagic[1] = 'X';
+        out.add(ownCase("npz-u8", "npy bad magic", "data.npz", npzWith("x_train.npy", badMagic), "x_train.npy"));
+        byte[] hugeHeader = x.clone();
+        hugeHeader[6] = 2;
+        out.add(ownCase("npz-u8", "npy header length", "data.npz", npzWith("x_train.npy", hugeHeader),
+                "x_train.npy"));
+        Path png = dir.resolve("tiny-big.png");
+        TinyData.png(png, TinyData.images(1, 3, 20, 20, 3, 1), 0, 20, 20);
+        out.add(ownCase("folder", "folder wrong image size", "train/1-green/big.png", Files.readAllBytes(png),
+                "big.png"));
+        byte[] pngBytes = Files.readAllBytes(png);
+        out.add(ownCase("folder", "folder corrupt png", "test/0-red/broken.png", Arrays.copyOf(pngBytes, 40),
+                "broken.png"));
+        out.add(ownCase("folder", "folder not an image", "train/2-yellow/notes.jpg", "hello".getBytes(
+                StandardCharsets.UTF_8), "notes.jpg"));
+        out.add(ownCase("folder", "folder extra class", "train/3-blue/a.png", pngBytes, "train"));
         return out;
     }
 
