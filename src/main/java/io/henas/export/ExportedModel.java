@@ -16,6 +16,7 @@ import java.util.zip.ZipInputStream;
 
 import io.henas.ckks.CkksParameters;
 import io.henas.he.CompileOptions;
+import io.henas.he.Packing;
 import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
 import io.henas.he.PlanBinding;
@@ -34,7 +35,9 @@ import io.henas.train.WeightsJson;
  *       {@code compile_options} ({@link CompileOptions#toJson}, logN fixed), {@code parameters}
  *       ({@link HeParameters#toJson}: logN, prime bits, special prime bits, scale bits, log_qp, security bits, Galois
  *       steps), {@code primes} and {@code special_primes} (the concrete moduli), {@code secure}, {@code depth},
- *       {@code instructions} and {@code plan_fingerprint} ({@link HePlan#fingerprint}). {@code provenance} is
+ *       {@code instructions}, {@code plan_fingerprint} ({@link HePlan#fingerprint}) and {@code plan_version}
+ *       ({@link Packing#version}; absent in older files: 1, block packing), the packing the plan is recompiled with
+ *       on load. {@code provenance} is
  *       {@link Provenance#toJson}.</li>
  *   <li>{@value #NET} (required): the folded network and its weights in train's {@code henas-weights-v1} JSON
  *       ({@link WeightsJson}: nodes with op, inputs, shape and op fields; tensors with shape and data).</li>
@@ -138,8 +141,14 @@ public final class ExportedModel {
         CkksParameters ckks;
         try {
             CompileOptions opts = CompileOptions.fromJson(obj(he.get("compile_options"), src, "he.compile_options"));
-            plan = allowInsecure ? HePlan.compileInsecure(folded.net(), opts, opts.logN())
-                    : HePlan.compile(folded.net(), opts);
+            // Files without plan_version predate multiplexed packing: version 1 (block packing).
+            Object pv = he.get("plan_version");
+            if (pv != null && !(pv instanceof Long)) {
+                throw new ExportFormatException(src + ": he.plan_version must be an integer, but was " + pv);
+            }
+            Packing packing = pv == null ? Packing.BLOCKS : Packing.of(Math.toIntExact((Long) pv));
+            plan = allowInsecure ? HePlan.compileInsecure(folded.net(), opts, opts.logN(), packing)
+                    : HePlan.compile(folded.net(), opts, packing);
             new PlanBinding(plan, folded.weights());
             String fp = String.valueOf(he.get("plan_fingerprint"));
             if (!plan.fingerprint().equals(fp)) {

@@ -126,6 +126,7 @@ public final class ModelExporter {
         he.put("depth", plan.depth());
         he.put("instructions", plan.instructionCount());
         he.put("plan_fingerprint", plan.fingerprint());
+        he.put("plan_version", plan.packing().version());
         return he;
     }
 

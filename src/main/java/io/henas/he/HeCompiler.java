@@ -44,6 +44,11 @@ import io.henas.ir.Shape;
  *       otherwise pending affines are materialized (one level); levels are aligned with DROP_LEVEL.</li>
  * </ul>
  *
+ * <p><b>Multiplexed packing</b> ({@link Packing#MULTIPLEXED}, plan version 2): a strided convolution whose
+ * consumers are (through activations and batch-norms) only convolutions and dense layers writes its output with
+ * several channels interleaved in the gaps of each block, and such convolutions are lowered by
+ * {@link PackedConvLowering}: one masked product per distinct slot shift between an input and an output ciphertext.
+ *
  * <p><b>Passes.</b> This class only fixes the packing and walks the nodes in order; {@link FusionPass} takes the
  * merging decisions around each linear layer, {@link ConvLowering}, {@link DenseLowering} and
  * {@link ElementwiseLowering} lower the nodes, and the {@link Emitter} owns the instruction buffer, the registers
@@ -54,8 +59,9 @@ final class HeCompiler {
     private final CompileContext ctx;
     private final ElementwiseLowering elementwise;
     private final ConvLowering conv;
+    private final PackedConvLowering packed;
 
-    private HeCompiler(LoweredNet net, CompileOptions opts, int logN) {
+    private HeCompiler(LoweredNet net, CompileOptions opts, int logN, Packing packing) {
         int slots = 1 << (logN - 1);
         Shape in = net.node(0).shape();
         int minBlock = minBlock(net);
@@ -68,10 +74,11 @@ final class HeCompiler {
             p = Math.min(p, Integer.highestOneBit(opts.maxChannelsPerCiphertext()));
         }
         Emitter em = new Emitter(slots);
-        this.ctx = new CompileContext(net, opts, logN, slots, slots / p, p, in.width(), em,
+        this.ctx = new CompileContext(net, opts, packing, logN, slots, slots / p, p, in.width(), em,
                 new NodeValues(net.nodes().size(), em));
         this.elementwise = new ElementwiseLowering(ctx);
         this.conv = new ConvLowering(ctx);
+        this.packed = new PackedConvLowering(ctx);
     }
 
     static int minBlock(LoweredNet net) {
@@ -82,13 +89,17 @@ final class HeCompiler {
 
     /** Compiles at {@code logN} without the 128-bit check (simulation and tests only). */
     static HePlan compileInsecure(LoweredNet net, CompileOptions opts, int logN) {
-        return new HeCompiler(net, opts, logN).run();
+        return compileInsecure(net, opts, logN, Packing.CURRENT);
     }
 
-    static HePlan compile(LoweredNet net, CompileOptions opts) {
+    static HePlan compileInsecure(LoweredNet net, CompileOptions opts, int logN, Packing packing) {
+        return new HeCompiler(net, opts, logN, packing).run();
+    }
+
+    static HePlan compile(LoweredNet net, CompileOptions opts, Packing packing) {
         int minBlock = minBlock(net);
         if (opts.logN() != 0) {
-            HePlan plan = new HeCompiler(net, opts, opts.logN()).run();
+            HePlan plan = new HeCompiler(net, opts, opts.logN(), packing).run();
             if (!ParameterSelector.fits(opts.logN(), plan.depth(), minBlock, opts)) {
                 throw new HeCompileException("depth " + plan.depth() + " needs log QP = " + plan.parameters().logQp()
                         + " bits, but 128-bit security at N = 2^" + opts.logN() + " allows at most "
@@ -97,9 +108,9 @@ final class HeCompiler {
             return plan;
         }
         // The depth does not depend on the packing, so compile once at the largest ring to learn it.
-        HePlan probe = new HeCompiler(net, opts, ParameterSelector.MAX_LOG_N).run();
+        HePlan probe = new HeCompiler(net, opts, ParameterSelector.MAX_LOG_N, packing).run();
         int logN = ParameterSelector.smallestLogN(probe.depth(), minBlock, opts);
-        return logN == ParameterSelector.MAX_LOG_N ? probe : new HeCompiler(net, opts, logN).run();
+        return logN == ParameterSelector.MAX_LOG_N ? probe : new HeCompiler(net, opts, logN, packing).run();
     }
 
     private HePlan run() {
@@ -119,7 +130,7 @@ final class HeCompiler {
             }
             ctx.values().finish(n.id(), n.inputs());
         }
-        return new HePlan(net, ctx.opts(), ctx.logN(), ctx.blockSize(), ctx.w0(), ctx.em().program(),
+        return new HePlan(net, ctx.opts(), ctx.packing(), ctx.logN(), ctx.blockSize(), ctx.w0(), ctx.em().program(),
                 ctx.values().tables());
     }
 
@@ -139,7 +150,10 @@ final class HeCompiler {
         } else if (n.op() instanceof Op.Dense) {
             outL = DenseLowering.lower(ctx, n, inL, inAff, f.fold());
         } else {
-            outL = conv.lower(n, (Op.Conv) n.op(), inL, inAff, f.fold(), placement);
+            Op.Conv c = (Op.Conv) n.op();
+            Layout mux = placement == null ? packed.multiplexedOutput(n, c, inL) : null;
+            outL = mux != null || inL.multiplexed() ? packed.lower(n, c, inL, inAff, f.fold(), mux)
+                    : conv.lower(n, c, inL, inAff, f.fold(), placement);
         }
         v.set(n.id(), v.layout(outL), v.identity(n.shape().channels()));
     }

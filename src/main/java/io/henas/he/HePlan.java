@@ -39,11 +39,13 @@ public final class HePlan {
     private final int[] lastUse;
     private final int[] galoisSteps;
     private final HeParameters parameters;
+    private final Packing packing;
 
-    HePlan(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, Emitter.Program program,
+    HePlan(LoweredNet net, CompileOptions options, Packing packing, int logN, int blockSize, int gridWidth, Emitter.Program program,
            NodeValues.Tables tables) {
         this.net = net;
         this.options = options;
+        this.packing = packing;
         this.logN = logN;
         this.blockSize = blockSize;
         this.gridWidth = gridWidth;
@@ -79,9 +81,17 @@ public final class HePlan {
                 Arrays.stream(galoisSteps).boxed().toList());
     }
 
-    /** Compiles {@code net}; see {@link HeCompiler} for the layout and the merging rules. */
+    /**
+     * Compiles {@code net} with the current packing ({@link Packing#CURRENT}); see {@link HeCompiler} for the layout
+     * and the merging rules.
+     */
     public static HePlan compile(LoweredNet net, CompileOptions options) {
-        return HeCompiler.compile(net, options);
+        return HeCompiler.compile(net, options, Packing.CURRENT);
+    }
+
+    /** Compiles {@code net} with the given packing (e.g. the one an exported model was compiled with). */
+    public static HePlan compile(LoweredNet net, CompileOptions options, Packing packing) {
+        return HeCompiler.compile(net, options, packing);
     }
 
     /**
@@ -89,10 +99,15 @@ public final class HePlan {
      * simulation of layouts (e.g. many channels per ciphertext at a small N). Never use it for encryption.
      */
     public static HePlan compileInsecure(LoweredNet net, CompileOptions options, int logN) {
+        return compileInsecure(net, options, logN, Packing.CURRENT);
+    }
+
+    /** INSECURE, as above, with the given packing. */
+    public static HePlan compileInsecure(LoweredNet net, CompileOptions options, int logN, Packing packing) {
         if (logN < 12 || logN > 16) {
             throw new IllegalArgumentException("logN must be in [12, 16], but was " + logN);
         }
-        return HeCompiler.compileInsecure(net, options, logN);
+        return HeCompiler.compileInsecure(net, options, logN, packing);
     }
 
     static boolean readsB(OpCode op) {
@@ -102,6 +117,9 @@ public final class HePlan {
     public LoweredNet net() { return net; }
 
     public CompileOptions options() { return options; }
+
+    /** The packing (plan version) this plan was compiled with; an exported model records it. */
+    public Packing packing() { return packing; }
 
     public int logN() { return logN; }
 
@@ -222,7 +240,7 @@ public final class HePlan {
 
     /** Slot of pixel {@code (y, x)} of channel {@code c} of a value in {@code layout} (inside its register). */
     public int slotOf(Layout layout, int c, int y, int x) {
-        return layout.block(c) * blockSize + layout.offset(y, x, gridWidth);
+        return layout.block(c) * blockSize + layout.sub(c) + layout.offset(y, x, gridWidth);
     }
 
     /**
@@ -247,7 +265,11 @@ public final class HePlan {
             sb.append(parameters).append(plaintexts).append(affines);
             for (Layout l : layouts) {
                 for (int c = 0; c < l.channels(); c++) {
-                    sb.append(l.reg(c)).append(',').append(l.block(c)).append(';');
+                    sb.append(l.reg(c)).append(',').append(l.block(c));
+                    if (l.sub(c) != 0) {
+                        sb.append('+').append(l.sub(c)); // absent in block packing: version-1 fingerprints unchanged
+                    }
+                    sb.append(';');
                 }
                 sb.append(l).append('|');
             }
