@@ -169,47 +169,39 @@ final class PackedConvLowering {
             }
         }
         List<List<TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>>> table = new ArrayList<>();
-        List<TreeSet<Integer>> cols = new ArrayList<>();
+        int rmin = Integer.MAX_VALUE;
+        int rmax = Integer.MIN_VALUE;
         for (int ri = 0; ri < nIn; ri++) {
             List<TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>> row = new ArrayList<>();
-            TreeSet<Integer> cs = new TreeSet<>();
             for (int ro = 0; ro < nOut; ro++) {
                 TreeMap<ConvShifts.Shift, List<ConvShifts.Term>> t = ConvShifts.of(c, inS, outS, inL, outL, period, ri,
                         ro, perCt, ctx.w0());
                 row.add(t);
-                t.keySet().forEach(s -> cs.add(s.col()));
-            }
-            table.add(row);
-            cols.add(cs);
-        }
-        List<TreeMap<Long, int[]>> acc = new ArrayList<>(); // per output: (block, row) -> {register, started}
-        long giants = 0;
-        for (int ro = 0; ro < nOut; ro++) {
-            TreeMap<Long, int[]> a = new TreeMap<>();
-            for (int ri = 0; ri < nIn; ri++) {
-                for (ConvShifts.Shift s : table.get(ri).get(ro).keySet()) {
-                    a.computeIfAbsent(key(s.block(), s.row()), x -> new int[]{-1, 0});
+                for (ConvShifts.Shift x : t.keySet()) {
+                    rmin = Math.min(rmin, x.row());
+                    rmax = Math.max(rmax, x.row());
                 }
             }
-            acc.add(a);
-            giants += a.size();
+            table.add(row);
         }
-        long babies = cols.stream().mapToLong(TreeSet::size).sum();
+        if (rmin > rmax) {
+            throw new HeCompileException(n.name() + ": the convolution has no product");
+        }
+        Split split = bestSplit(table, rmin, rmax, nIn, nOut);
+        List<TreeSet<Integer>> steps = babyStepSets(table, split);
+        List<TreeMap<Long, int[]>> acc = giantKeys(table, split, nOut);
+        long giants = acc.stream().mapToLong(TreeMap::size).sum();
+        long babies = steps.stream().mapToLong(TreeSet::size).sum();
         // Input-outer keeps one input's rotations and every accumulator live; output-outer every input's rotations.
         boolean inputOuter = giants + babies / Math.max(1, nIn) <= babies;
         List<Map<Integer, Integer>> baby = new ArrayList<>();
         for (int ri = 0; ri < nIn; ri++) {
-            baby.add(null);
+            baby.add(inputOuter ? null : babySteps(inRegs[ri], steps.get(ri)));
         }
-        if (!inputOuter) {
-            for (int ri = 0; ri < nIn; ri++) {
-                baby.set(ri, babySteps(inRegs[ri], cols.get(ri)));
-            }
-        }
-        Operands ops = new Operands(n.id(), inLid, outLid, inAff, fold, period);
+        Operands ops = new Operands(n.id(), inLid, outLid, inAff, fold, period, split);
         if (inputOuter) {
             for (int ri = 0; ri < nIn; ri++) {
-                baby.set(ri, babySteps(inRegs[ri], cols.get(ri)));
+                baby.set(ri, babySteps(inRegs[ri], steps.get(ri)));
                 for (int ro = 0; ro < nOut; ro++) {
                     products(ops, table.get(ri).get(ro), baby.get(ri), acc.get(ro), ri, ro);
                 }
@@ -236,7 +228,79 @@ final class PackedConvLowering {
     }
 
     /** Plaintext operand coordinates shared by every product of one layer. */
-    private record Operands(int node, int inLayout, int outLayout, int inAffine, int fold, int period) {
+    private record Operands(int node, int inLayout, int outLayout, int inAffine, int fold, int period, Split split) {
+    }
+
+    /**
+     * How a shift's rows divide between the baby and the giant step: the baby step takes {@code (row - rmin) mod
+     * rows} rows (and the columns), the giant step the rest, a multiple of {@code rows} from {@code rmin}.
+     */
+    record Split(int rows, int rmin) {
+        int babyRows(ConvShifts.Shift s) {
+            return Math.floorMod(s.row() - rmin, rows);
+        }
+    }
+
+    /** Relative cost of a hoisted rotation against a full one (no decomposition of the operand). */
+    private static final double HOISTED_COST = 0.4;
+
+    /**
+     * The split with the fewest rotation-equivalents: baby rotations ({@link #HOISTED_COST} each) over the inputs plus
+     * giant rotations over the outputs (Horner or direct, as {@link #giantSteps} will emit them); ties to fewer baby
+     * rows (fewer Galois keys).
+     */
+    private Split bestSplit(List<List<TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>>> table, int rmin, int rmax,
+                            int nIn, int nOut) {
+        Split best = null;
+        double bestCost = Double.MAX_VALUE;
+        for (int rows = 1; rows <= rmax - rmin + 1; rows++) {
+            Split sp = new Split(rows, rmin);
+            double cost = 0;
+            for (TreeSet<Integer> b : babyStepSets(table, sp)) {
+                long r = b.stream().filter(x -> Math.floorMod(x, ctx.slots()) != 0).count();
+                cost += r >= 2 ? HOISTED_COST * r : r;
+            }
+            for (TreeMap<Long, int[]> g : giantKeys(table, sp, nOut)) {
+                cost += Math.min(hornerRotations(g.keySet()), directRotations(g.keySet()));
+            }
+            if (cost < bestCost - 1e-9) {
+                best = sp;
+                bestCost = cost;
+            }
+        }
+        return best;
+    }
+
+    /** Per input register: the baby steps {@code babyRows * W0 + col} its shifts need. */
+    private List<TreeSet<Integer>> babyStepSets(List<List<TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>>> table,
+                                                Split sp) {
+        List<TreeSet<Integer>> out = new ArrayList<>();
+        for (List<TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>> row : table) {
+            TreeSet<Integer> b = new TreeSet<>();
+            for (TreeMap<ConvShifts.Shift, List<ConvShifts.Term>> t : row) {
+                for (ConvShifts.Shift x : t.keySet()) {
+                    b.add(sp.babyRows(x) * ctx.w0() + x.col());
+                }
+            }
+            out.add(b);
+        }
+        return out;
+    }
+
+    /** Per output register: its (block, giant row) accumulators, not yet allocated ({register -1, started 0}). */
+    private static List<TreeMap<Long, int[]>> giantKeys(
+            List<List<TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>>> table, Split sp, int nOut) {
+        List<TreeMap<Long, int[]>> acc = new ArrayList<>();
+        for (int ro = 0; ro < nOut; ro++) {
+            TreeMap<Long, int[]> a = new TreeMap<>();
+            for (List<TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>> row : table) {
+                for (ConvShifts.Shift x : row.get(ro).keySet()) {
+                    a.computeIfAbsent(key(x.block(), x.row() - sp.babyRows(x)), k -> new int[]{-1, 0});
+                }
+            }
+            acc.add(a);
+        }
+        return acc;
     }
 
     private static long key(int block, int row) {
@@ -251,7 +315,7 @@ final class PackedConvLowering {
         return (int) ((key & 0xffffffffL) - (1L << 31));
     }
 
-    /** Rotations of {@code rin} by every column shift (hoisted when two or more are non-zero); col -> register. */
+    /** Rotations of {@code rin} by every baby step (hoisted when two or more are non-zero); step -> register. */
     private Map<Integer, Integer> babySteps(int rin, TreeSet<Integer> cols) {
         Map<Integer, Integer> b = new HashMap<>();
         long rotations = cols.stream().filter(x -> Math.floorMod(x, ctx.slots()) != 0).count();
@@ -269,13 +333,14 @@ final class PackedConvLowering {
     private void products(Operands o, TreeMap<ConvShifts.Shift, List<ConvShifts.Term>> shifts,
                           Map<Integer, Integer> baby, TreeMap<Long, int[]> acc, int ri, int ro) {
         for (ConvShifts.Shift s : shifts.keySet()) {
-            int src = baby.get(s.col());
-            int[] a = acc.get(key(s.block(), s.row()));
+            int br = o.split().babyRows(s);
+            int src = baby.get(br * ctx.w0() + s.col());
+            int[] a = acc.get(key(s.block(), s.row() - br));
             if (a[0] < 0) {
                 a[0] = em.newReg(em.depth(src));
             }
             int pt = em.pt(new Plaintext.PackedConvWeights(o.node(), o.inLayout(), o.outLayout(), o.inAffine(),
-                    o.fold(), ro, ri, o.period(), s.block(), s.row(), s.col()));
+                    o.fold(), ro, ri, o.period(), s.block(), s.row(), s.col(), br));
             boolean[] started = {a[1] != 0};
             em.accumulate(started, 0, a[0], src, pt, false);
             a[1] = 1;
@@ -290,36 +355,7 @@ final class PackedConvLowering {
     private int giantSteps(TreeMap<Long, int[]> acc) {
         int b = ctx.blockSize();
         int w0 = ctx.w0();
-        TreeSet<Integer> blocks = new TreeSet<>();
-        TreeSet<Integer> rows = new TreeSet<>();
-        for (long k : acc.keySet()) {
-            blocks.add(blockOf(k));
-            rows.add(rowOf(k));
-        }
-        int rmin = rows.first();
-        int bmin = blocks.first();
-        int rs = 0;
-        for (int r : rows) {
-            rs = gcd(rs, r - rmin);
-        }
-        int bs = 0;
-        for (int x : blocks) {
-            bs = gcd(bs, x - bmin);
-        }
-        rs = Math.max(rs, 1);
-        bs = Math.max(bs, 1);
-        int horner = (blocks.last() - bmin) / bs + (Math.floorMod(bmin * b + rmin * w0, ctx.slots()) != 0 ? 1 : 0);
-        for (int blk : blocks) {
-            int top = rmin;
-            for (long k : acc.keySet()) {
-                if (blockOf(k) == blk) {
-                    top = Math.max(top, rowOf(k));
-                }
-            }
-            horner += (top - rmin) / rs;
-        }
-        int direct = acc.size() - (acc.containsKey(key(0, 0)) ? 1 : 0);
-        if (horner > direct + 1) {
+        if (hornerRotations(acc.keySet()) > directRotations(acc.keySet()) + 1) {
             Integer out = acc.containsKey(key(0, 0)) ? acc.get(key(0, 0))[0] : null;
             for (Map.Entry<Long, int[]> e : acc.entrySet()) {
                 if (e.getKey() == key(0, 0)) {
@@ -330,6 +366,13 @@ final class PackedConvLowering {
             }
             return out;
         }
+        Horner h = new Horner(acc.keySet());
+        int rmin = h.rows().first();
+        int bmin = h.blocks().first();
+        int rs = h.rowStep();
+        int bs = h.blockStep();
+        TreeSet<Integer> rows = h.rows();
+        TreeSet<Integer> blocks = h.blocks();
         Integer u = null;
         for (int blk = blocks.last(); blk >= bmin; blk -= bs) {
             if (u != null) {
@@ -350,6 +393,57 @@ final class PackedConvLowering {
             }
         }
         return em.rotate(u, bmin * b + rmin * w0);
+    }
+
+    /** The blocks and rows of a set of giant keys, and the Horner steps (gcd of their differences, at least 1). */
+    private record Horner(TreeSet<Integer> blocks, TreeSet<Integer> rows, int blockStep, int rowStep) {
+        Horner(java.util.Set<Long> keys) {
+            this(blocksOf(keys), rowsOf(keys), stepOf(blocksOf(keys)), stepOf(rowsOf(keys)));
+        }
+
+        private static TreeSet<Integer> blocksOf(java.util.Set<Long> keys) {
+            TreeSet<Integer> t = new TreeSet<>();
+            keys.forEach(k -> t.add(blockOf(k)));
+            return t;
+        }
+
+        private static TreeSet<Integer> rowsOf(java.util.Set<Long> keys) {
+            TreeSet<Integer> t = new TreeSet<>();
+            keys.forEach(k -> t.add(rowOf(k)));
+            return t;
+        }
+
+        private static int stepOf(TreeSet<Integer> v) {
+            int g = 0;
+            for (int x : v) {
+                g = gcd(g, x - v.first());
+            }
+            return Math.max(g, 1);
+        }
+    }
+
+    /** Rotations of the Horner scheme of {@link #giantSteps} over these keys. */
+    private int hornerRotations(java.util.Set<Long> keys) {
+        Horner h = new Horner(keys);
+        int rmin = h.rows().first();
+        int bmin = h.blocks().first();
+        int n = (h.blocks().last() - bmin) / h.blockStep()
+                + (Math.floorMod(bmin * ctx.blockSize() + rmin * ctx.w0(), ctx.slots()) != 0 ? 1 : 0);
+        for (int blk : h.blocks()) {
+            int top = rmin;
+            for (long k : keys) {
+                if (blockOf(k) == blk) {
+                    top = Math.max(top, rowOf(k));
+                }
+            }
+            n += (top - rmin) / h.rowStep();
+        }
+        return n;
+    }
+
+    /** Rotations when every key but (0, 0) is rotated by its own shift. */
+    private static int directRotations(java.util.Set<Long> keys) {
+        return keys.size() - (keys.contains(key(0, 0)) ? 1 : 0);
     }
 
     private int add(int x, int y) {

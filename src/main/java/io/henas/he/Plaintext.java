@@ -26,12 +26,14 @@ public sealed interface Plaintext {
      * Weights of one slot shift of a convolution lowered by {@link PackedConvLowering} (see {@link ConvShifts}): for
      * every term (output channel o of register {@code outReg}, input channel i of register {@code inReg}, kernel
      * offset) whose shift is {@code (block, row, col)}, the slot of each output pixel whose input pixel is inside the
-     * map holds {@code fold.a[o] * W[o][i][ky][kx] * in.a[i]}; every other slot 0. Pre-rotated by the giant step
-     * {@code block * B + row * W0}: the value for output slot {@code t} sits at slot {@code t + block * B + row * W0}
-     * (mod N/2). {@code period > 0}: the input register was replicated (block b holds channel b mod period).
+     * map holds {@code fold.a[o] * W[o][i][ky][kx] * in.a[i]}; every other slot 0. The plan rotates the input by the
+     * baby step {@code babyRows * W0 + col} and the accumulated products by the giant step
+     * {@code G = block * B + (row - babyRows) * W0}, so the vector is pre-rotated by G: the value for output slot
+     * {@code t} sits at slot {@code t + G} (mod N/2). {@code period > 0}: the input register was replicated (block b
+     * holds channel b mod period).
      */
     record PackedConvWeights(int node, int inLayout, int outLayout, int inAffine, int outFold, int outReg, int inReg,
-                             int period, int block, int row, int col) implements Plaintext {
+                             int period, int block, int row, int col, int babyRows) implements Plaintext {
     }
 
     /**

@@ -236,7 +236,7 @@ public final class PlanBinding {
         Tensor wt = w.get(n.name(), "W");
         int k = c.kernel();
         int pad = (k - 1) / 2;
-        int giant = p.block() * blockSize + p.row() * w0;
+        int giant = p.block() * blockSize + (p.row() - p.babyRows()) * w0;
         for (ConvShifts.Term t : terms) {
             int o = t.out();
             double val = fold[o] * wt.at(((o * in.channels() + t.in()) * k + t.ky()) * k + t.kx()) * ain[t.in()];
