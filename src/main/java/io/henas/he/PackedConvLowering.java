@@ -261,7 +261,7 @@ final class PackedConvLowering {
                 cost += r >= 2 ? HOISTED_COST * r : r;
             }
             for (TreeMap<Long, int[]> g : giantKeys(table, sp, nOut)) {
-                cost += Math.min(hornerRotations(g.keySet()), directRotations(g.keySet()));
+                cost += giantRotations(g.keySet());
             }
             if (cost < bestCost - 1e-9) {
                 best = sp;
@@ -355,7 +355,7 @@ final class PackedConvLowering {
     private int giantSteps(TreeMap<Long, int[]> acc) {
         int b = ctx.blockSize();
         int w0 = ctx.w0();
-        if (hornerRotations(acc.keySet()) > directRotations(acc.keySet()) + 1) {
+        if (!horner(acc.keySet())) {
             Integer out = acc.containsKey(key(0, 0)) ? acc.get(key(0, 0))[0] : null;
             for (Map.Entry<Long, int[]> e : acc.entrySet()) {
                 if (e.getKey() == key(0, 0)) {
@@ -439,6 +439,16 @@ final class PackedConvLowering {
             n += (top - rmin) / h.rowStep();
         }
         return n;
+    }
+
+    /** Whether {@link #giantSteps} uses Horner's scheme: unless it needs two rotations more (it needs fewer keys). */
+    private boolean horner(java.util.Set<Long> keys) {
+        return hornerRotations(keys) <= directRotations(keys) + 1;
+    }
+
+    /** The rotations {@link #giantSteps} emits for these keys. */
+    private int giantRotations(java.util.Set<Long> keys) {
+        return horner(keys) ? hornerRotations(keys) : directRotations(keys);
     }
 
     /** Rotations when every key but (0, 0) is rotated by its own shift. */

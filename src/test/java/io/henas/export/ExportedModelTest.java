@@ -81,7 +81,7 @@ class ExportedModelTest {
 
     /** A net whose current plan multiplexes (two strided convolutions into a dense layer). */
     static io.henas.ir.Architecture muxArch() {
-        return new io.henas.ir.Architecture("mux-cnn", new io.henas.ir.Shape(1, 14, 14), 3, List.of(
+        return new io.henas.ir.Architecture("mux-cnn", new io.henas.ir.Shape(1, 28, 28), 3, List.of(
                 new io.henas.ir.Layer.Conv(9, 5, 2), new io.henas.ir.Layer.Activation(io.henas.ir.ActivationKind.POLY2),
                 new io.henas.ir.Layer.Conv(12, 3, 2),
                 new io.henas.ir.Layer.Activation(io.henas.ir.ActivationKind.SQUARE), new io.henas.ir.Layer.Dense(3)));

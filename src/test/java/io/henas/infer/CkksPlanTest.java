@@ -94,7 +94,7 @@ class CkksPlanTest {
      */
     @Test
     void encryptedMultiplexedPlanMatchesThePlainForwardPass() {
-        Architecture a = arch("mux-k5-k3", new Shape(1, 14, 14), 3, new Layer.Conv(9, 5, 2),
+        Architecture a = arch("mux-k5-k3", new Shape(1, 28, 28), 3, new Layer.Conv(9, 5, 2),
                 new Layer.BatchNorm(), new Layer.Activation(ActivationKind.POLY2), new Layer.Conv(12, 3, 2),
                 new Layer.Activation(ActivationKind.SQUARE), new Layer.Dense(3));
         LoweredNet net = a.lower();
@@ -106,12 +106,14 @@ class CkksPlanTest {
         double[] want = PlainForward.logits(net, w, x);
         double[] got = encryptedLogits(plan, w, x);
         double scale = 0;
-        for (double v : want) {
-            scale = Math.max(scale, Math.abs(v));
-        }
+        double err = 0;
         for (int i = 0; i < want.length; i++) {
-            assertEquals(want[i], got[i], 1e-3 * scale, "logit " + i);
+            scale = Math.max(scale, Math.abs(want[i]));
+            err = Math.max(err, Math.abs(got[i] - want[i]));
         }
+        double bits = -Math.log(err / scale) / Math.log(2);
+        // the plan's parameters are selected for CompileOptions.DEFAULT_PRECISION_BITS (10) under assumed magnitudes
+        assertTrue(bits >= 8, "only " + bits + " bits of precision");
     }
 
     @Tag("slow")
