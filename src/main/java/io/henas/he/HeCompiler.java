@@ -93,10 +93,54 @@ final class HeCompiler {
     }
 
     static HePlan compileInsecure(LoweredNet net, CompileOptions opts, int logN, Packing packing) {
-        return new HeCompiler(net, opts, logN, packing).run();
+        HePlan p = new HeCompiler(net, opts, logN, packing).run();
+        return packing == Packing.BLOCKS ? p : cheaper(p, () -> new HeCompiler(net, opts, logN, Packing.BLOCKS).run());
     }
 
     static HePlan compile(LoweredNet net, CompileOptions opts, Packing packing) {
+        HePlan p = compileWith(net, opts, packing);
+        return packing == Packing.BLOCKS ? p : cheaper(p, () -> compileWith(net, opts, Packing.BLOCKS));
+    }
+
+    /**
+     * The multiplexed plan {@code mux}, or the block-packed one when multiplexing saves nothing by
+     * {@link #costProxy} (e.g. a multiplexed layer whose consumer has few channels: more rotations, same products) or
+     * needs more than {@code 2s + 32} Galois keys for the block-packed plan's {@code s} (key memory).
+     * Deterministic, so a model exported with the multiplexed packing recompiles to the same plan.
+     */
+    private static HePlan cheaper(HePlan mux, java.util.function.Supplier<HePlan> blocks) {
+        if (mux.layouts().stream().noneMatch(Layout::multiplexed)) {
+            return mux; // identical to the block-packed plan
+        }
+        HePlan b = blocks.get();
+        boolean keysBounded = mux.galoisSteps().length <= 2 * b.galoisSteps().length + 32;
+        return keysBounded && costProxy(mux) < costProxy(b) ? mux : b;
+    }
+
+    /**
+     * A static latency proxy in units of one NTT of one limb, from the instruction counts and levels: a key switch
+     * (rotation, relinearization) decomposes its operand ({@code L(L+1)} NTTs for L limbs, digit size 1) and mods down
+     * ({@code ~4L}); a hoisted rotation only mods down and takes the key inner product; a plaintext product or
+     * addition is a pointwise pass (a fraction of an NTT per limb). Only used to compare two plans of one network.
+     */
+    static double costProxy(HePlan p) {
+        double c = 0;
+        for (int i = 0; i < p.instructionCount(); i++) {
+            int l = p.level(i) + 1;
+            c += switch (p.op(i)) {
+                case ROTATE, RELINEARIZE -> l * (l + 1.0) + 4.0 * l + 0.3 * l * (l + 1);
+                case HOIST -> l * (l + 1.0);
+                case ROTATE_HOISTED -> 4.0 * l + 0.3 * l * (l + 1);
+                case MUL_PLAIN, MUL_PLAIN_ACC -> 0.5 * l;
+                case MUL_CONST, ADD, ADD_PLAIN, DROP_LEVEL -> 0.15 * l;
+                case MUL_CT -> 0.6 * l;
+                case RESCALE -> 2.0 * l;
+            };
+        }
+        return c;
+    }
+
+    private static HePlan compileWith(LoweredNet net, CompileOptions opts, Packing packing) {
         int minBlock = minBlock(net);
         if (opts.logN() != 0) {
             HePlan plan = new HeCompiler(net, opts, opts.logN(), packing).run();

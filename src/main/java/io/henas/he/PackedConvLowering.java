@@ -243,11 +243,13 @@ final class PackedConvLowering {
 
     /** Relative cost of a hoisted rotation against a full one (no decomposition of the operand). */
     private static final double HOISTED_COST = 0.4;
+    /** Cost (in full rotations) charged per Galois key a split adds to the plan: keys are memory and upload. */
+    private static final double KEY_COST = 0.25;
 
     /**
      * The split with the fewest rotation-equivalents: baby rotations ({@link #HOISTED_COST} each) over the inputs plus
-     * giant rotations over the outputs (Horner or direct, as {@link #giantSteps} will emit them); ties to fewer baby
-     * rows (fewer Galois keys).
+     * giant rotations over the outputs (Horner or direct, as {@link #giantSteps} will emit them) plus
+     * {@link #KEY_COST} per baby step the plan has no Galois key for yet; ties to fewer baby rows.
      */
     private Split bestSplit(List<List<TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>>> table, int rmin, int rmax,
                             int nIn, int nOut) {
@@ -256,10 +258,14 @@ final class PackedConvLowering {
         for (int rows = 1; rows <= rmax - rmin + 1; rows++) {
             Split sp = new Split(rows, rmin);
             double cost = 0;
+            java.util.Set<Integer> fresh = new java.util.HashSet<>();
             for (TreeSet<Integer> b : babyStepSets(table, sp)) {
                 long r = b.stream().filter(x -> Math.floorMod(x, ctx.slots()) != 0).count();
                 cost += r >= 2 ? HOISTED_COST * r : r;
+                b.stream().map(x -> Math.floorMod(x, ctx.slots())).filter(x -> x != 0 && !em.usesStep(x))
+                        .forEach(fresh::add);
             }
+            cost += KEY_COST * fresh.size();
             for (TreeMap<Long, int[]> g : giantKeys(table, sp, nOut)) {
                 cost += giantRotations(g.keySet());
             }

@@ -15,6 +15,8 @@ public enum Packing {
      * Version 2: as {@link #BLOCKS}, but a strided convolution whose consumers allow it writes a multiplexed layout
      * (several channels interleaved in the gaps of one block, {@link Layout#sub}) through {@link PackedConvLowering},
      * with one product per distinct input-to-output slot shift instead of one per (kernel offset, block diagonal).
+     * When that plan is not cheaper than the block-packed one by a static cost proxy (or needs far more Galois keys),
+     * the compiler returns the block-packed plan, whose {@link HePlan#packing()} is then {@link #BLOCKS}.
      */
     MULTIPLEXED(2);
 
