@@ -34,8 +34,10 @@ import io.henas.train.WeightsJson;
  *       {@code compile_options} ({@link CompileOptions#toJson}, logN fixed), {@code parameters}
  *       ({@link HeParameters#toJson}: logN, prime bits, special prime bits, scale bits, log_qp, security bits, Galois
  *       steps, precision), {@code primes} and {@code special_primes} (the concrete moduli), {@code secure},
- *       {@code depth}, {@code instructions}, {@code plan_fingerprint} ({@link HePlan#fingerprint}) and
- *       {@code plan_format} (the {@link io.henas.he.PlanCodec} version of {@value #PLAN}). {@code provenance} is
+ *       {@code depth}, {@code instructions}, {@code plan_fingerprint} ({@link HePlan#fingerprint}),
+ *       {@code plan_format} (the {@link io.henas.he.PlanCodec} version of {@value #PLAN}) and {@code packing}
+ *       ({@link io.henas.he.Packing#version} of the stored plan; version-1 files predate it and are block-packed).
+ *       {@code provenance} is
  *       {@link Provenance#toJson}.</li>
  *   <li>{@value #NET} (required): the folded network and its weights in train's {@code henas-weights-v1} JSON
  *       ({@link WeightsJson}: nodes with op, inputs, shape and op fields; tensors with shape and data).</li>
@@ -266,15 +268,16 @@ public final class ExportedModel {
     }
 
     /**
-     * Recompiles the plan with this henas's compiler from the stored network and compile options and compares it with
-     * the plan the model runs: empty when they are identical, else what differs (the stored plan still runs).
+     * Recompiles the plan with this henas's compiler from the stored network, compile options and packing
+     * ({@link HePlan#packing()}) and compares it with the plan the model runs: empty when they are identical, else
+     * what differs (the stored plan still runs).
      */
     public java.util.Optional<String> verify() {
         HePlan fresh;
         try {
             CompileOptions o = plan.options().withLogN(plan.logN());
-            fresh = plan.parameters().securityBits() >= 128 ? HePlan.compile(folded.net(), o)
-                    : HePlan.compileInsecure(folded.net(), o, plan.logN());
+            fresh = plan.parameters().securityBits() >= 128 ? HePlan.compile(folded.net(), o, plan.packing())
+                    : HePlan.compileInsecure(folded.net(), o, plan.logN(), plan.packing());
         } catch (RuntimeException e) {
             return java.util.Optional.of("the current compiler cannot compile the model: " + e.getMessage());
         }

@@ -129,6 +129,7 @@ public final class ModelExporter {
         he.put("instructions", plan.instructionCount());
         he.put("plan_fingerprint", plan.fingerprint());
         he.put("plan_format", PlanCodec.VERSION);
+        he.put("packing", plan.packing().version());
         return he;
     }
 

@@ -9,6 +9,7 @@ import io.henas.he.CompileOptions;
 import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
 import io.henas.he.OpCode;
+import io.henas.he.Packing;
 import io.henas.he.PlanBinding;
 import io.henas.he.PlanCodec;
 import io.henas.he.PlanFormatException;
@@ -53,6 +54,11 @@ final class PlanEntry {
         } catch (PlanFormatException e) {
             throw new ExportFormatException(at + ": " + e.getMessage(), e);
         }
+        Object packing = he.get("packing");
+        if (packing != null && !(packing instanceof Long v && v == plan.packing().version())) {
+            throw new ExportFormatException(src + ": he.packing must equal the stored plan's packing "
+                    + plan.packing().version() + ", but was " + packing);
+        }
         String fp = String.valueOf(he.get("plan_fingerprint"));
         if (!plan.fingerprint().equals(fp)) {
             throw new ExportFormatException(at + ": the stored plan must have the manifest's fingerprint " + fp
@@ -68,8 +74,9 @@ final class PlanEntry {
         HePlan plan;
         try {
             CompileOptions opts = CompileOptions.fromJson(obj(he.get("compile_options"), src, "he.compile_options"));
-            plan = allowInsecure ? HePlan.compileInsecure(folded.net(), opts, opts.logN())
-                    : HePlan.compile(folded.net(), opts);
+            // version-1 files predate multiplexed packing: their plans are block-packed
+            plan = allowInsecure ? HePlan.compileInsecure(folded.net(), opts, opts.logN(), Packing.BLOCKS)
+                    : HePlan.compile(folded.net(), opts, Packing.BLOCKS);
             new PlanBinding(plan, folded.weights());
         } catch (RuntimeException e) {
             throw new ExportFormatException(src + ": invalid HE section: " + e.getMessage(), e);

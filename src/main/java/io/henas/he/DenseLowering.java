@@ -16,6 +16,9 @@ import io.henas.ir.LoweredNet;
  * {@code 2^i * gap} and {@code 2^i * gap * W0}). Rotations: {@code outCts * (diagonals - 1 + pixel sums)} instead of
  * {@code units * (log2 blocks + pixel sums)}.
  *
+ * <p>A multiplexed input (several channels per block, {@link Layout#sub}) is summed over one contiguous power-of-two
+ * window per block instead ({@link #contiguousExtent}).
+ *
  * <p>One channel per ciphertext: per unit, masked products over the input ciphertexts accumulated, one rescale, then
  * rotate-and-sum over the valid pixels into slot 0, plus the bias; unit u lands in its own ciphertext.
  */
@@ -40,10 +43,13 @@ final class DenseLowering {
         }
         Layout outL = Layout.canonical(units, perCt, first, 1, 1, 1);
         int outLid = v.layout(outL);
-        int[][] inT = inL.channelTable(perCt);
-        int[][] outT = outL.channelTable(perCt);
         int nIn = inL.regCount();
-        int[] rows = extents(ctx, inL);
+        boolean[][] occupied = new boolean[nIn][perCt];
+        for (int ch = 0; ch < inL.channels(); ch++) {
+            occupied[inL.regIndex(inL.reg(ch))][inL.block(ch)] = true;
+        }
+        int[][] outT = outL.channelTable(perCt);
+        int[] rows = inL.multiplexed() ? null : extents(ctx, inL);
         java.util.Map<Integer, Integer> rename = new java.util.HashMap<>();
         for (int ro = 0; ro < outL.regCount(); ro++) {
             int out = outL.regAt(ro);
@@ -52,7 +58,7 @@ final class DenseLowering {
             acc[0] = out;
             for (int d = 0; d < perCt; d++) {
                 for (int ri = 0; ri < nIn; ri++) {
-                    if (!meets(inT[ri], outT[ro], d, perCt)) {
+                    if (!meets(occupied[ri], outT[ro], d, perCt)) {
                         continue;
                     }
                     if (d > 0 && !started[d]) {
@@ -64,8 +70,13 @@ final class DenseLowering {
             }
             ConvLowering.giantSteps(em, n, ro, out, acc, started, ctx.blockSize());
             em.rescale(out);
-            int r = em.strideSum(out, rows[1], inL.gap());
-            r = em.strideSum(r, rows[0], inL.gap() * ctx.w0());
+            int r;
+            if (rows == null) {
+                r = em.strideSum(out, contiguousExtent(ctx, inL), 1);
+            } else {
+                r = em.strideSum(out, rows[1], inL.gap());
+                r = em.strideSum(r, rows[0], inL.gap() * ctx.w0());
+            }
             em.emit(OpCode.ADD_PLAIN, r, r, em.pt(new Plaintext.DenseBlockBias(n.id(), inLid, outLid, inAff, fold, ro)),
                     em.depth(r));
             em.markDirty(r); // the pixel sums leave partial sums at the other slots of each block
@@ -74,10 +85,23 @@ final class DenseLowering {
         return outL.renamed(rename);
     }
 
+    /**
+     * For a multiplexed input: the power of two {@code >=} one past the last valid slot of any block, so one
+     * contiguous rotate-and-sum over that many slots adds up every channel's pixels of the block (the products are
+     * zero elsewhere, and the window stays inside the block).
+     */
+    static int contiguousExtent(CompileContext ctx, Layout l) {
+        int last = 0;
+        for (int ch = 0; ch < l.channels(); ch++) {
+            last = Math.max(last, l.sub(ch) + l.offset(l.height() - 1, l.width() - 1, ctx.w0()));
+        }
+        return last == 0 ? 1 : Integer.highestOneBit(last) << 1;
+    }
+
     /** Whether some block j pairs a unit of {@code out} with an input channel at block j + d. */
-    private static boolean meets(int[] in, int[] out, int d, int perCt) {
+    private static boolean meets(boolean[] in, int[] out, int d, int perCt) {
         for (int j = 0; j < perCt; j++) {
-            if (out[j] >= 0 && in[(j + d) % perCt] >= 0) {
+            if (out[j] >= 0 && in[(j + d) % perCt]) {
                 return true;
             }
         }

@@ -149,6 +149,11 @@ final class Emitter {
         emit(OpCode.ROTATE, dst, src, s, regDepth[src]);
     }
 
+    /** Whether a rotation by {@code step} (in {@code [1, N/2)}) was emitted already (its Galois key is needed). */
+    boolean usesStep(int step) {
+        return steps.contains(step);
+    }
+
     /** Decomposes {@code src} once for the hoisted rotations that follow. */
     void hoist(int src) {
         emit(OpCode.HOIST, -1, src, 0, regDepth[src]);

@@ -46,6 +46,11 @@ import io.henas.ir.Shape;
  *       otherwise pending affines are materialized (one level); levels are aligned with DROP_LEVEL.</li>
  * </ul>
  *
+ * <p><b>Multiplexed packing</b> ({@link Packing#MULTIPLEXED}, plan version 2): a strided convolution whose
+ * consumers are (through activations and batch-norms) only convolutions and dense layers writes its output with
+ * several channels interleaved in the gaps of each block, and such convolutions are lowered by
+ * {@link PackedConvLowering}: one masked product per distinct slot shift between an input and an output ciphertext.
+ *
  * <p><b>Passes.</b> This class only fixes the packing and walks the nodes in order; {@link FusionPass} takes the
  * merging decisions around each linear layer, {@link ConvLowering}, {@link DenseLowering} and
  * {@link ElementwiseLowering} lower the nodes, and the {@link Emitter} owns the instruction buffer, the registers
@@ -56,8 +61,9 @@ final class HeCompiler {
     private final CompileContext ctx;
     private final ElementwiseLowering elementwise;
     private final ConvLowering conv;
+    private final PackedConvLowering packed;
 
-    private HeCompiler(LoweredNet net, CompileOptions opts, int logN) {
+    private HeCompiler(LoweredNet net, CompileOptions opts, int logN, Packing packing) {
         int slots = 1 << (logN - 1);
         Shape in = net.node(0).shape();
         int minBlock = minBlock(net);
@@ -70,10 +76,11 @@ final class HeCompiler {
             p = Math.min(p, Integer.highestOneBit(opts.maxChannelsPerCiphertext()));
         }
         Emitter em = new Emitter(slots);
-        this.ctx = new CompileContext(net, opts, logN, slots, slots / p, p, in.width(), em,
+        this.ctx = new CompileContext(net, opts, packing, logN, slots, slots / p, p, in.width(), em,
                 new NodeValues(net.nodes().size(), em));
         this.elementwise = new ElementwiseLowering(ctx);
         this.conv = new ConvLowering(ctx);
+        this.packed = new PackedConvLowering(ctx);
     }
 
     static int minBlock(LoweredNet net) {
@@ -84,14 +91,63 @@ final class HeCompiler {
 
     /** Compiles at {@code logN} without the 128-bit check (simulation and tests only). */
     static HePlan compileInsecure(LoweredNet net, CompileOptions opts, int logN) {
-        return new HeCompiler(NetFold.of(net).net(), opts, logN).run();
+        return compileInsecure(net, opts, logN, Packing.CURRENT);
     }
 
-    static HePlan compile(LoweredNet unfolded, CompileOptions opts) {
+    static HePlan compileInsecure(LoweredNet unfolded, CompileOptions opts, int logN, Packing packing) {
         LoweredNet net = NetFold.of(unfolded).net();
+        HePlan p = new HeCompiler(net, opts, logN, packing).run();
+        return packing == Packing.BLOCKS ? p : cheaper(p, () -> new HeCompiler(net, opts, logN, Packing.BLOCKS).run());
+    }
+
+    static HePlan compile(LoweredNet unfolded, CompileOptions opts, Packing packing) {
+        LoweredNet net = NetFold.of(unfolded).net();
+        HePlan p = compileWith(net, opts, packing);
+        return packing == Packing.BLOCKS ? p : cheaper(p, () -> compileWith(net, opts, Packing.BLOCKS));
+    }
+
+    /**
+     * The multiplexed plan {@code mux}, or the block-packed one when multiplexing saves nothing by
+     * {@link #costProxy} (e.g. a multiplexed layer whose consumer has few channels: more rotations, same products) or
+     * needs more than {@code 2s + 32} Galois keys for the block-packed plan's {@code s} (key memory).
+     * Deterministic, so a model exported with the multiplexed packing recompiles to the same plan.
+     */
+    private static HePlan cheaper(HePlan mux, java.util.function.Supplier<HePlan> blocks) {
+        if (mux.layouts().stream().noneMatch(Layout::multiplexed)) {
+            return mux; // identical to the block-packed plan
+        }
+        HePlan b = blocks.get();
+        boolean keysBounded = mux.galoisSteps().length <= 2 * b.galoisSteps().length + 32;
+        return keysBounded && costProxy(mux) < costProxy(b) ? mux : b;
+    }
+
+    /**
+     * A static latency proxy in units of one NTT of one limb, from the instruction counts and levels: a key switch
+     * (rotation, relinearization) decomposes its operand ({@code L(L+1)} NTTs for L limbs, digit size 1) and mods down
+     * ({@code ~4L}); a hoisted rotation only mods down and takes the key inner product; a plaintext product or
+     * addition is a pointwise pass (a fraction of an NTT per limb). Only used to compare two plans of one network.
+     */
+    static double costProxy(HePlan p) {
+        double c = 0;
+        for (int i = 0; i < p.instructionCount(); i++) {
+            int l = p.level(i) + 1;
+            c += switch (p.op(i)) {
+                case ROTATE, RELINEARIZE -> l * (l + 1.0) + 4.0 * l + 0.3 * l * (l + 1);
+                case HOIST -> l * (l + 1.0);
+                case ROTATE_HOISTED -> 4.0 * l + 0.3 * l * (l + 1);
+                case MUL_PLAIN, MUL_PLAIN_ACC -> 0.5 * l;
+                case MUL_CONST, ADD, ADD_PLAIN, DROP_LEVEL -> 0.15 * l;
+                case MUL_CT -> 0.6 * l;
+                case RESCALE -> 2.0 * l;
+            };
+        }
+        return c;
+    }
+
+    private static HePlan compileWith(LoweredNet net, CompileOptions opts, Packing packing) {
         int minBlock = minBlock(net);
         if (opts.logN() != 0) {
-            HePlan plan = new HeCompiler(net, opts, opts.logN()).run();
+            HePlan plan = new HeCompiler(net, opts, opts.logN(), packing).run();
             if (!ParameterSelector.fits(opts.logN(), plan.depth(), minBlock, opts)) {
                 throw new HeCompileException("depth " + plan.depth() + " needs log QP = " + plan.parameters().logQp()
                         + " bits, but 128-bit security at N = 2^" + opts.logN() + " allows at most "
@@ -100,9 +156,9 @@ final class HeCompiler {
             return plan;
         }
         // The depth does not depend on the packing, so compile once at the largest ring to learn it.
-        HePlan probe = new HeCompiler(net, opts, ParameterSelector.MAX_LOG_N).run();
+        HePlan probe = new HeCompiler(net, opts, ParameterSelector.MAX_LOG_N, packing).run();
         int logN = ParameterSelector.smallestLogN(probe.depth(), minBlock, opts);
-        return logN == ParameterSelector.MAX_LOG_N ? probe : new HeCompiler(net, opts, logN).run();
+        return logN == ParameterSelector.MAX_LOG_N ? probe : new HeCompiler(net, opts, logN, packing).run();
     }
 
     private HePlan run() {
@@ -122,7 +178,7 @@ final class HeCompiler {
             }
             ctx.values().finish(n.id(), n.inputs());
         }
-        return new HePlan(net, ctx.opts(), ctx.logN(), ctx.blockSize(), ctx.w0(), ctx.em().program(),
+        return new HePlan(net, ctx.opts(), ctx.packing(), ctx.logN(), ctx.blockSize(), ctx.w0(), ctx.em().program(),
                 ctx.values().tables());
     }
 
@@ -142,7 +198,10 @@ final class HeCompiler {
         } else if (n.op() instanceof Op.Dense) {
             outL = DenseLowering.lower(ctx, n, inL, inAff, f.fold());
         } else {
-            outL = conv.lower(n, (Op.Conv) n.op(), inL, inAff, f.fold(), placement);
+            Op.Conv c = (Op.Conv) n.op();
+            Layout mux = placement == null ? packed.multiplexedOutput(n, c, inL) : null;
+            outL = mux != null || inL.multiplexed() ? packed.lower(n, c, inL, inAff, f.fold(), mux)
+                    : conv.lower(n, c, inL, inAff, f.fold(), placement);
         }
         v.set(n.id(), v.layout(outL), v.identity(n.shape().channels()));
     }

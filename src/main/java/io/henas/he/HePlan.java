@@ -39,11 +39,12 @@ public final class HePlan {
     private final int[] lastUse;
     private final int[] galoisSteps;
     private final HeParameters parameters;
+    private final Packing packing;
 
-    HePlan(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, Emitter.Program program,
-           NodeValues.Tables tables) {
-        this(new Stored(net, options, logN, blockSize, gridWidth, program.code(), program.nodeOf(), program.opDepth(),
-                program.scaleRef(), program.plaintexts(), tables.affines(), tables.layouts(), tables.nodeLayout(),
+    HePlan(LoweredNet net, CompileOptions options, Packing packing, int logN, int blockSize, int gridWidth,
+           Emitter.Program program, NodeValues.Tables tables) {
+        this(new Stored(net, options, packing, logN, blockSize, gridWidth, program.code(), program.nodeOf(),
+                program.opDepth(), program.scaleRef(), program.plaintexts(), tables.affines(), tables.layouts(), tables.nodeLayout(),
                 tables.nodeAffine(), tables.nodeDepth(), tables.nodeLevels(), program.registerCount(), program.depth(),
                 program.galoisSteps()), null);
     }
@@ -52,7 +53,7 @@ public final class HePlan {
      * Everything that defines a plan besides its {@link HeParameters}: what {@link PlanCodec} stores. Arrays are
      * owned by the plan built from it.
      */
-    record Stored(LoweredNet net, CompileOptions options, int logN, int blockSize, int gridWidth, int[] code,
+    record Stored(LoweredNet net, CompileOptions options, Packing packing, int logN, int blockSize, int gridWidth, int[] code,
                   int[] nodeOf, int[] opDepth, int[] scaleRef, List<Plaintext> plaintexts, List<Affine> affines,
                   List<Layout> layouts, int[] nodeLayout, int[] nodeAffine, int[] nodeDepth, int[] nodeLevels,
                   int registerCount, int depth, int[] galoisSteps) {
@@ -65,6 +66,7 @@ public final class HePlan {
     HePlan(Stored s, HeParameters parameters) {
         this.net = s.net();
         this.options = s.options();
+        this.packing = s.packing();
         this.logN = s.logN();
         this.blockSize = s.blockSize();
         this.gridWidth = s.gridWidth();
@@ -102,13 +104,21 @@ public final class HePlan {
 
     /** The stored parts of this plan (shared arrays: callers must not modify them). */
     Stored stored() {
-        return new Stored(net, options, logN, blockSize, gridWidth, code, nodeOf, opDepth, scaleRef, plaintexts,
+        return new Stored(net, options, packing, logN, blockSize, gridWidth, code, nodeOf, opDepth, scaleRef, plaintexts,
                 affines, layouts, nodeLayout, nodeAffine, nodeDepth, nodeLevels, registerCount, depth, galoisSteps);
     }
 
-    /** Compiles {@code net}; see {@link HeCompiler} for the layout and the merging rules. */
+    /**
+     * Compiles {@code net} with the current packing ({@link Packing#CURRENT}); see {@link HeCompiler} for the layout
+     * and the merging rules.
+     */
     public static HePlan compile(LoweredNet net, CompileOptions options) {
-        return HeCompiler.compile(net, options);
+        return HeCompiler.compile(net, options, Packing.CURRENT);
+    }
+
+    /** Compiles {@code net} with the given packing (e.g. the one an exported model was compiled with). */
+    public static HePlan compile(LoweredNet net, CompileOptions options, Packing packing) {
+        return HeCompiler.compile(net, options, packing);
     }
 
     /**
@@ -116,10 +126,15 @@ public final class HePlan {
      * simulation of layouts (e.g. many channels per ciphertext at a small N). Never use it for encryption.
      */
     public static HePlan compileInsecure(LoweredNet net, CompileOptions options, int logN) {
+        return compileInsecure(net, options, logN, Packing.CURRENT);
+    }
+
+    /** INSECURE, as above, with the given packing. */
+    public static HePlan compileInsecure(LoweredNet net, CompileOptions options, int logN, Packing packing) {
         if (logN < 12 || logN > 16) {
             throw new IllegalArgumentException("logN must be in [12, 16], but was " + logN);
         }
-        return HeCompiler.compileInsecure(net, options, logN);
+        return HeCompiler.compileInsecure(net, options, logN, packing);
     }
 
     static boolean readsB(OpCode op) {
@@ -129,6 +144,9 @@ public final class HePlan {
     public LoweredNet net() { return net; }
 
     public CompileOptions options() { return options; }
+
+    /** The packing (plan version) this plan was compiled with; an exported model records it. */
+    public Packing packing() { return packing; }
 
     public int logN() { return logN; }
 
@@ -249,7 +267,7 @@ public final class HePlan {
 
     /** Slot of pixel {@code (y, x)} of channel {@code c} of a value in {@code layout} (inside its register). */
     public int slotOf(Layout layout, int c, int y, int x) {
-        return layout.block(c) * blockSize + layout.offset(y, x, gridWidth);
+        return layout.block(c) * blockSize + layout.sub(c) + layout.offset(y, x, gridWidth);
     }
 
     /**
@@ -287,7 +305,11 @@ public final class HePlan {
             sb.append(withParameters ? parameters : "").append(plaintexts).append(affines);
             for (Layout l : layouts) {
                 for (int c = 0; c < l.channels(); c++) {
-                    sb.append(l.reg(c)).append(',').append(l.block(c)).append(';');
+                    sb.append(l.reg(c)).append(',').append(l.block(c));
+                    if (l.sub(c) != 0) {
+                        sb.append('+').append(l.sub(c)); // absent in block packing: version-1 fingerprints unchanged
+                    }
+                    sb.append(';');
                 }
                 sb.append(l).append('|');
             }

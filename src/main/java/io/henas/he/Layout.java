@@ -6,9 +6,12 @@ import java.util.Arrays;
  * Where a feature map {@code C x H x W} lives in ciphertext registers. Channel {@code c} occupies block
  * {@link #block(int)} (slots {@code [block * B, (block + 1) * B)}, {@code B} = {@link HePlan#blockSize()}) of register
  * {@link #reg(int)}; inside its block, logical pixel {@code (y, x)} sits at slot offset
- * {@code (y * gap) * W0 + x * gap} where {@code W0} is the network input's width ({@link HePlan#gridWidth()}). Strides
- * and pooling only grow the gap: maps are never repacked. Only these "valid" slots carry the map; the others hold
- * unspecified values that every consumer masks out. Immutable.
+ * {@code sub + (y * gap) * W0 + x * gap} where {@code W0} is the network input's width ({@link HePlan#gridWidth()})
+ * and {@code sub} = {@link #sub(int)} is the channel's offset inside the block. Strides and pooling only grow the gap:
+ * maps are never repacked. With block packing every sub offset is 0 (one channel per block); a multiplexed layout
+ * ({@link #multiplexed()}) interleaves several channels of a strided map in one block, channel c at sub offset
+ * {@code sy * W0 + sx} with {@code sx, sy < gap} (see {@link PackedConvLowering}). Only these "valid" slots carry the
+ * map; the others hold unspecified values that every consumer masks out. Immutable.
  */
 public final class Layout {
     private final int[] reg;
@@ -16,6 +19,7 @@ public final class Layout {
     private final int height;
     private final int width;
     private final int gap;
+    private final int[] sub;
     private final int[] regs;
 
     /**
@@ -26,7 +30,15 @@ public final class Layout {
      * @param gap    slot distance between horizontally adjacent pixels (vertical: {@code gap * W0})
      */
     public Layout(int[] reg, int[] block, int height, int width, int gap) {
-        if (reg.length != block.length || reg.length == 0) {
+        this(reg, block, new int[reg.length], height, width, gap);
+    }
+
+    /**
+     * @param sub slot offset of each channel inside its block ({@code sy * W0 + sx}, {@code sx, sy < gap}); all 0 for
+     *            block packing
+     */
+    public Layout(int[] reg, int[] block, int[] sub, int height, int width, int gap) {
+        if (reg.length != block.length || reg.length != sub.length || reg.length == 0) {
             throw new IllegalArgumentException("layout needs one (register, block) per channel, but had " + reg.length
                     + " registers and " + block.length + " blocks");
         }
@@ -36,6 +48,12 @@ public final class Layout {
         }
         this.reg = reg.clone();
         this.block = block.clone();
+        this.sub = sub.clone();
+        for (int c = 0; c < sub.length; c++) {
+            if (sub[c] < 0) {
+                throw new IllegalArgumentException("layout sub offsets must be >= 0, but channel " + c + " had " + sub[c]);
+            }
+        }
         this.height = height;
         this.width = width;
         this.gap = gap;
@@ -58,6 +76,19 @@ public final class Layout {
     public int reg(int channel) { return reg[channel]; }
 
     public int block(int channel) { return block[channel]; }
+
+    /** Slot offset of channel {@code channel} inside its block (0 unless {@link #multiplexed()}). */
+    public int sub(int channel) { return sub[channel]; }
+
+    /** Whether some channel has a non-zero sub offset (several channels share a block). */
+    public boolean multiplexed() {
+        for (int s : sub) {
+            if (s != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public int height() { return height; }
 
@@ -83,6 +114,9 @@ public final class Layout {
 
     /** Table {@code [regIndex][block] -> channel or -1} for {@code blocks} blocks per register. */
     int[][] channelTable(int blocks) {
+        if (multiplexed()) {
+            throw new IllegalStateException("a block table needs one channel per block, but " + this + " is multiplexed");
+        }
         int[][] t = new int[regs.length][blocks];
         for (int[] row : t) {
             Arrays.fill(row, -1);
@@ -100,7 +134,7 @@ public final class Layout {
 
     /** Same map geometry (size and gap). */
     boolean sameGrid(Layout o) {
-        return height == o.height && width == o.width && gap == o.gap;
+        return height == o.height && width == o.width && gap == o.gap && !multiplexed() && !o.multiplexed();
     }
 
     /** The same channel placement with registers renamed by {@code map} (old register -> new register). */
@@ -109,23 +143,24 @@ public final class Layout {
         for (int c = 0; c < reg.length; c++) {
             r[c] = map.getOrDefault(reg[c], reg[c]);
         }
-        return new Layout(r, block, height, width, gap);
+        return new Layout(r, block, sub, height, width, gap);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Layout l && Arrays.equals(reg, l.reg) && Arrays.equals(block, l.block) && height == l.height
+        return o instanceof Layout l && Arrays.equals(reg, l.reg) && Arrays.equals(block, l.block) && Arrays.equals(sub, l.sub) && height == l.height
                 && width == l.width && gap == l.gap;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(reg) * 31 + Arrays.hashCode(block) + height * 7 + width * 13 + gap;
+        return Arrays.hashCode(reg) * 31 + Arrays.hashCode(block) + Arrays.hashCode(sub) * 17 + height * 7 + width * 13
+                + gap;
     }
 
     @Override
     public String toString() {
         return "Layout[" + reg.length + " channels in " + regs.length + " registers, " + height + "x" + width + " gap "
-                + gap + "]";
+                + gap + (multiplexed() ? ", multiplexed" : "") + "]";
     }
 }

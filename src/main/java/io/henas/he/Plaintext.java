@@ -23,6 +23,20 @@ public sealed interface Plaintext {
     }
 
     /**
+     * Weights of one slot shift of a convolution lowered by {@link PackedConvLowering} (see {@link ConvShifts}): for
+     * every term (output channel o of register {@code outReg}, input channel i of register {@code inReg}, kernel
+     * offset) whose shift is {@code (block, row, col)}, the slot of each output pixel whose input pixel is inside the
+     * map holds {@code fold.a[o] * W[o][i][ky][kx] * in.a[i]}; every other slot 0. The plan rotates the input by the
+     * baby step {@code babyRows * W0 + col} and the accumulated products by the giant step
+     * {@code G = block * B + (row - babyRows) * W0}, so the vector is pre-rotated by G: the value for output slot
+     * {@code t} sits at slot {@code t + G} (mod N/2). {@code period > 0}: the input register was replicated (block b
+     * holds channel b mod period).
+     */
+    record PackedConvWeights(int node, int inLayout, int outLayout, int inAffine, int outFold, int outReg, int inReg,
+                             int period, int block, int row, int col, int babyRows) implements Plaintext {
+    }
+
+    /**
      * Convolution bias (plus the folded input offsets, which depend on the padding) on output register outReg. Both
      * convolution kinds also serve a dense node over a {@code C x 1 x 1} map, read as a 1x1 convolution (its
      * {@code W[units][C]} has the same flat order as {@code [units][C][1][1]}).

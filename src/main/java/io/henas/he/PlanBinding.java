@@ -27,6 +27,8 @@ public final class PlanBinding {
     private final int w0;
     private final double[][][] affineValues;
     private final Map<Integer, int[][]> tables = new HashMap<>();
+    private final Map<List<Integer>, java.util.TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>> shifts =
+            new HashMap<>();
 
     /**
      * @throws io.henas.ir.ArchitectureException if the weights do not fit the plan's network
@@ -108,6 +110,7 @@ public final class PlanBinding {
         double[] v = new double[slots];
         switch (plan.plaintext(pt)) {
             case Plaintext.ConvWeights p -> convWeights(p, v);
+            case Plaintext.PackedConvWeights p -> packedConvWeights(p, v);
             case Plaintext.ConvBias p -> convBias(p, v);
             case Plaintext.DenseWeights p -> denseWeights(p, v);
             case Plaintext.DenseBias p -> v[0] = denseBias(p.node(), p.inLayout(), p.inAffine(), p.outFold(), p.unit());
@@ -178,7 +181,6 @@ public final class PlanBinding {
         Shape in = net.node(n.inputs().getFirst()).shape();
         Shape out = n.shape();
         Layout ol = plan.layout(p.outLayout());
-        int[] outRow = table(p.outLayout())[p.outReg()];
         double[][] ain = affine(p.inAffine());
         boolean offsets = !plan.affines().get(p.inAffine()).offsetFree(plan.affines());
         double[][] fold = affine(p.outFold());
@@ -187,11 +189,11 @@ public final class PlanBinding {
         int k = c.kernel();
         int pad = (k - 1) / 2;
         int inPer = c.depthwise() ? 1 : in.channels();
-        for (int j = 0; j < perCt; j++) {
-            int o = outRow[j];
-            if (o < 0) {
+        for (int o = 0; o < ol.channels(); o++) {
+            if (ol.regIndex(ol.reg(o)) != p.outReg()) {
                 continue;
             }
+            int base = ol.block(o) * blockSize + ol.sub(o);
             for (int oy = 0; oy < out.height(); oy++) {
                 for (int ox = 0; ox < out.width(); ox++) {
                     double acc = bias.at(o);
@@ -212,10 +214,53 @@ public final class PlanBinding {
                             }
                         }
                     }
-                    v[j * blockSize + ol.offset(oy, ox, w0)] = fold[0][o] * acc + fold[1][o];
+                    v[base + ol.offset(oy, ox, w0)] = fold[0][o] * acc + fold[1][o];
                 }
             }
         }
+    }
+
+    /** One slot shift of a {@link PackedConvLowering} convolution, pre-rotated by its giant step (see the record). */
+    private void packedConvWeights(Plaintext.PackedConvWeights p, double[] v) {
+        LoweredNet.Node n = net.node(p.node());
+        Op.Conv c = asConv(n);
+        Shape in = net.node(n.inputs().getFirst()).shape();
+        Shape out = n.shape();
+        Layout ol = plan.layout(p.outLayout());
+        List<ConvShifts.Term> terms = shiftTerms(p, c, in, out).get(new ConvShifts.Shift(p.block(), p.row(), p.col()));
+        if (terms == null) {
+            throw new IllegalStateException("plaintext " + p + " names a shift the convolution does not have");
+        }
+        double[] ain = affine(p.inAffine())[0];
+        double[] fold = affine(p.outFold())[0];
+        Tensor wt = w.get(n.name(), "W");
+        int k = c.kernel();
+        int pad = (k - 1) / 2;
+        int giant = p.block() * blockSize + (p.row() - p.babyRows()) * w0;
+        for (ConvShifts.Term t : terms) {
+            int o = t.out();
+            double val = fold[o] * wt.at(((o * in.channels() + t.in()) * k + t.ky()) * k + t.kx()) * ain[t.in()];
+            int base = ol.block(o) * blockSize + ol.sub(o) + giant;
+            for (int oy = 0; oy < out.height(); oy++) {
+                int iy = oy * c.stride() + t.ky() - pad;
+                if (iy < 0 || iy >= in.height()) {
+                    continue;
+                }
+                for (int ox = 0; ox < out.width(); ox++) {
+                    int ix = ox * c.stride() + t.kx() - pad;
+                    if (ix >= 0 && ix < in.width()) {
+                        v[Math.floorMod(base + ol.offset(oy, ox, w0), slots)] = val;
+                    }
+                }
+            }
+        }
+    }
+
+    private java.util.TreeMap<ConvShifts.Shift, List<ConvShifts.Term>> shiftTerms(Plaintext.PackedConvWeights p,
+                                                                                 Op.Conv c, Shape in, Shape out) {
+        List<Integer> key = List.of(p.node(), p.inLayout(), p.outLayout(), p.period(), p.inReg(), p.outReg());
+        return shifts.computeIfAbsent(key, x -> ConvShifts.of(c, in, out, plan.layout(p.inLayout()),
+                plan.layout(p.outLayout()), p.period(), p.inReg(), p.outReg(), perCt, w0));
     }
 
     /** The convolution a node computes: itself, or a dense layer over a C x 1 x 1 map as a 1x1 convolution. */
@@ -251,23 +296,25 @@ public final class PlanBinding {
         LoweredNet.Node n = net.node(p.node());
         Layout il = plan.layout(p.inLayout());
         int[] outRow = table(p.outLayout())[p.outReg()];
-        int[] inRow = table(p.inLayout())[p.inReg()];
         double[] ain = affine(p.inAffine())[0];
         double[] fold = affine(p.outFold())[0];
         Tensor wt = w.get(n.name(), "W");
         int h = il.height();
         int wd = il.width();
         int inputs = il.channels() * h * wd;
-        for (int j = 0; j < perCt; j++) {
-            int u = outRow[j];
-            int bin = (j + p.diag()) % perCt;
-            int ch = inRow[bin];
-            if (u < 0 || ch < 0) {
+        for (int ch = 0; ch < il.channels(); ch++) {
+            if (il.regIndex(il.reg(ch)) != p.inReg()) {
                 continue;
             }
+            int bin = il.block(ch);
+            int u = outRow[Math.floorMod(bin - p.diag(), perCt)];
+            if (u < 0) {
+                continue;
+            }
+            int base = bin * blockSize + il.sub(ch);
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < wd; x++) {
-                    v[bin * blockSize + il.offset(y, x, w0)] = fold[u] * wt.at(u * inputs + (ch * h + y) * wd + x) * ain[ch];
+                    v[base + il.offset(y, x, w0)] = fold[u] * wt.at(u * inputs + (ch * h + y) * wd + x) * ain[ch];
                 }
             }
         }
@@ -323,15 +370,14 @@ public final class PlanBinding {
     /** {@code values[channel]} on every valid slot of register {@code reg} of layout {@code layout}. */
     private void perChannel(int layout, int reg, double[] values, double[] v) {
         Layout l = plan.layout(layout);
-        int[] row = table(layout)[reg];
-        for (int j = 0; j < perCt; j++) {
-            int ch = row[j];
-            if (ch < 0) {
+        for (int ch = 0; ch < l.channels(); ch++) {
+            if (l.regIndex(l.reg(ch)) != reg) {
                 continue;
             }
+            int base = l.block(ch) * blockSize + l.sub(ch);
             for (int y = 0; y < l.height(); y++) {
                 for (int x = 0; x < l.width(); x++) {
-                    v[j * blockSize + l.offset(y, x, w0)] = values[ch];
+                    v[base + l.offset(y, x, w0)] = values[ch];
                 }
             }
         }

@@ -21,12 +21,12 @@ import io.henas.ir.LoweredNet;
  * The versioned binary form of an {@link HePlan} (without its network, options and parameters, which a model file
  * stores beside it), so a model runs the plan it was exported with whatever today's compiler would produce.
  *
- * <p><b>Format</b> (version {@value #VERSION}, big-endian): magic {@code "HNPL"}, version; {@code logN, blockSize,
+ * <p><b>Format</b> (version {@value #VERSION}, big-endian): magic {@code "HNPL"}, version; {@code packing} ({@link Packing#version}), {@code logN, blockSize,
  * gridWidth, registerCount, depth, nodeCount, instructionCount}; the instruction arrays ({@code 4m} code ints, then
  * {@code m} each of node, op depth and scale target); a schema of record kinds (name such as
  * {@code Plaintext.ConvWeights}, then each field's name and type: {@code I} int, {@code C} char, {@code D} double,
  * {@code Z} boolean, {@code L} list of ints); the plaintext descriptors and the affines, each a kind index and its
- * fields; the layouts (channels, register and block per channel, height, width, gap); per node its layout, affine,
+ * fields; the layouts (channels, register, block and sub offset per channel, height, width, gap); per node its layout, affine,
  * depth and levels; the Galois steps. Plaintext and affine kinds are written generically from their record
  * components, so new kinds need no codec change; a file whose kind (by name and fields) this henas does not know is
  * refused when that kind is used.
@@ -89,8 +89,8 @@ public final class PlanCodec {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
-            for (int v : new int[]{s.logN(), s.blockSize(), s.gridWidth(), s.registerCount(), s.depth(),
-                    s.net().nodes().size(), s.nodeOf().length}) {
+            for (int v : new int[]{s.packing().version(), s.logN(), s.blockSize(), s.gridWidth(), s.registerCount(),
+                    s.depth(), s.net().nodes().size(), s.nodeOf().length}) {
                 out.writeInt(v);
             }
             ints(out, s.code());
@@ -117,6 +117,9 @@ public final class PlanCodec {
                 }
                 for (int c = 0; c < l.channels(); c++) {
                     out.writeInt(l.block(c));
+                }
+                for (int c = 0; c < l.channels(); c++) {
+                    out.writeInt(l.sub(c));
                 }
                 out.writeInt(l.height());
                 out.writeInt(l.width());
@@ -192,6 +195,12 @@ public final class PlanCodec {
                 throw new PlanFormatException("version must be " + VERSION + " (supported plan format), but was "
                         + version);
             }
+            Packing packing;
+            try {
+                packing = Packing.of(r.range("packing", 1, Integer.MAX_VALUE));
+            } catch (IllegalArgumentException e) {
+                throw new PlanFormatException("packing: " + e.getMessage(), e);
+            }
             int logN = r.range("logN", 12, 16);
             int slots = 1 << (logN - 1);
             int blockSize = r.range("block_size", 1, slots);
@@ -218,7 +227,7 @@ public final class PlanCodec {
                 throw new PlanFormatException("must end after galois_steps, but has " + r.buf.remaining()
                         + " more bytes");
             }
-            HePlan.Stored s = new HePlan.Stored(net, options, logN, blockSize, gridWidth, code, nodeOf, opDepth,
+            HePlan.Stored s = new HePlan.Stored(net, options, packing, logN, blockSize, gridWidth, code, nodeOf, opDepth,
                     scaleRef, cast(plaintexts), cast(affines), layouts, nodeLayout, nodeAffine, nodeDepth, nodeLevels,
                     registers, depth, steps);
             PlanValidator.check(s, parameters);
@@ -393,10 +402,17 @@ public final class PlanCodec {
                 int ch = range(e + ".channels", 1, MAX_CHANNELS);
                 int[] reg = ints(e + ".registers", ch);
                 int[] block = ints(e + ".blocks", ch);
+                int[] sub = ints(e + ".subs", ch);
+                for (int c = 0; c < ch; c++) {
+                    if (sub[c] < 0 || sub[c] >= slots) {
+                        throw new PlanFormatException(e + ".subs[" + c + "] must be in [0, " + slots + "), but was "
+                                + sub[c]);
+                    }
+                }
                 int h = range(e + ".height", 1, slots);
                 int w = range(e + ".width", 1, slots);
                 int gap = range(e + ".gap", 1, slots);
-                out.add(new Layout(reg, block, h, w, gap));
+                out.add(new Layout(reg, block, sub, h, w, gap));
             }
             return out;
         }

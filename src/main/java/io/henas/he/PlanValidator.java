@@ -51,11 +51,20 @@ final class PlanValidator {
             for (int c = 0; c < l.channels(); c++) {
                 index("layouts[" + i + "].registers[" + c + "]", l.reg(c), s.registerCount(), "a register");
                 index("layouts[" + i + "].blocks[" + c + "]", l.block(c), perCt, "a block");
+                if (l.sub(c) != 0 && s.packing() == Packing.BLOCKS) {
+                    throw new PlanFormatException("layouts[" + i + "].subs[" + c + "] must be 0 in a block-packed plan"
+                            + " (packing 1), but was " + l.sub(c));
+                }
             }
-            long last = (long) (l.height() - 1) * l.gap() * s.gridWidth() + (long) (l.width() - 1) * l.gap();
+            int maxSub = 0;
+            for (int c = 0; c < l.channels(); c++) {
+                maxSub = Math.max(maxSub, l.sub(c));
+            }
+            long last = (long) (l.height() - 1) * l.gap() * s.gridWidth() + (long) (l.width() - 1) * l.gap() + maxSub;
             if (last >= s.blockSize()) {
                 throw new PlanFormatException("layouts[" + i + "] must fit its " + l.height() + "x" + l.width()
-                        + " map with gap " + l.gap() + " in a block of " + s.blockSize() + " slots, but does not");
+                        + " map with gap " + l.gap() + " and sub offsets up to " + maxSub + " in a block of "
+                        + s.blockSize() + " slots, but does not");
             }
         }
         for (int i = 0; i < s.plaintexts().size(); i++) {
@@ -220,6 +229,12 @@ final class PlanValidator {
                 case "diag" -> index(f, x, perCt, "a block diagonal");
                 case "period" -> index(f, x, perCt + 1, "a replication period");
                 case "ky", "kx" -> index(f, x, 1 << 16, "a kernel offset");
+                case "block" -> index(f, x, perCt, "a block shift");
+                case "row", "col" -> {
+                    if (x <= -(1 << 16) || x >= 1 << 16) {
+                        throw new PlanFormatException(f + " must be a shift in (-65536, 65536), but was " + x);
+                    }
+                }
                 case "channels" -> {
                     if (x < 1 || x > PlanCodec.MAX_CHANNELS) {
                         throw new PlanFormatException(f + " must be in [1, " + PlanCodec.MAX_CHANNELS + "], but was "

@@ -1,7 +1,10 @@
 /**
  * A network compiled to an HE plan. {@link io.henas.he.HePlan#compile} turns an {@code ir.LoweredNet} into an
  * executable program of {@link io.henas.he.OpCode} instructions over virtual ciphertext registers
- * ({@link io.henas.he.HeCompiler} documents the packing and the per-layer algorithms), plaintext descriptors
+ * ({@link io.henas.he.HeCompiler} documents the packing and the per-layer algorithms; {@link io.henas.he.Packing} is
+ * the plan version: block packing, or multiplexed packing of strided maps lowered by
+ * {@link io.henas.he.PackedConvLowering}; exported models record it so they recompile to the same plan), plaintext
+ * descriptors
  * ({@link io.henas.he.Plaintext}) built from the weights by {@link io.henas.he.PlanBinding}, pending affine maps left
  * by coefficient merging ({@link io.henas.he.Affine}), exact levels per node, and the smallest 128-bit-secure CKKS
  * parameters that fit ({@link io.henas.he.ParameterSelector}, {@link io.henas.he.HeParameters}).

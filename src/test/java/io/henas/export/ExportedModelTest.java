@@ -2,6 +2,7 @@ package io.henas.export;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
+import io.henas.he.Packing;
 import io.henas.he.PlanSimulator;
 import io.henas.he.TestNets;
 import io.henas.ir.PlainForward;
@@ -74,6 +77,52 @@ class ExportedModelTest {
         for (String k : new String[]{"logN", "primes", "scale_bits", "log_qp", "galois_steps", "security_bits"}) {
             assertTrue(params.containsKey(k), k);
         }
+    }
+
+    /** A net whose current plan multiplexes (two strided convolutions into a dense layer). */
+    static io.henas.ir.Architecture muxArch() {
+        return new io.henas.ir.Architecture("mux-cnn", new io.henas.ir.Shape(1, 28, 28), 3, List.of(
+                new io.henas.ir.Layer.Conv(9, 5, 2), new io.henas.ir.Layer.Activation(io.henas.ir.ActivationKind.POLY2),
+                new io.henas.ir.Layer.Conv(12, 3, 2),
+                new io.henas.ir.Layer.Activation(io.henas.ir.ActivationKind.SQUARE), new io.henas.ir.Layer.Dense(3)));
+    }
+
+    @Test
+    void packingIsStoredWithThePlanAndCheckedOnLoad() throws IOException {
+        ModelSource src = ExportTestModels.source(muxArch(), 5);
+        Path cur = dir.resolve("cur.henas");
+        ExportedModel m = ModelExporter.write(cur, src, HePlan.compile(src.folded().net(), CompileOptions.defaults(true)));
+        assertEquals(Packing.MULTIPLEXED, ExportedModel.read(cur).plan().packing());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> he = (Map<String, Object>) m.manifest().get("he");
+        assertEquals(2L, ((Number) he.get("packing")).longValue());
+        // A block-packed plan keeps its packing and its own fingerprint.
+        Path old = dir.resolve("old.henas");
+        ModelExporter.write(old, src, HePlan.compile(src.folded().net(), CompileOptions.defaults(true), Packing.BLOCKS));
+        ExportedModel r = ExportedModel.read(old);
+        assertEquals(Packing.BLOCKS, r.plan().packing());
+        assertNotEquals(r.plan().fingerprint(), ExportedModel.read(cur).plan().fingerprint());
+        // A manifest that disagrees with the stored plan's packing is refused, naming the field.
+        Map<String, byte[]> e = entries(cur);
+        String manifest = new String(e.get(ExportedModel.MANIFEST), StandardCharsets.UTF_8);
+        assertTrue(manifest.contains("\"packing\": 2"), manifest);
+        Map<String, byte[]> bad = new LinkedHashMap<>(e);
+        bad.put(ExportedModel.MANIFEST, manifest.replace("\"packing\": 2", "\"packing\": 1")
+                .getBytes(StandardCharsets.UTF_8));
+        Path badFile = dir.resolve("bad.henas");
+        rezip(bad, badFile);
+        assertTrue(assertThrows(ExportFormatException.class, () -> ExportedModel.read(badFile)).getMessage()
+                .contains("he.packing must equal the stored plan's packing 2, but was 1"));
+    }
+
+    @Test
+    void committedFashionModelStillLoadsWithBlockPacking() throws IOException {
+        Path f = Path.of("experiments/fashion-best/model.henas");
+        ExportedModel m = ExportedModel.read(f);
+        assertEquals(Packing.BLOCKS, m.plan().packing());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> he = (Map<String, Object>) m.manifest().get("he");
+        assertEquals(he.get("plan_fingerprint"), m.plan().fingerprint());
     }
 
     @Test

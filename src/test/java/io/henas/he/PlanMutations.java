@@ -18,7 +18,7 @@ public final class PlanMutations {
 
     private static HePlan.Stored with(HePlan.Stored s, UnaryOperator<int[]> code, UnaryOperator<int[]> nodeOf,
                                       UnaryOperator<int[]> opDepth, UnaryOperator<int[]> scaleRef) {
-        return new HePlan.Stored(s.net(), s.options(), s.logN(), s.blockSize(), s.gridWidth(),
+        return new HePlan.Stored(s.net(), s.options(), s.packing(), s.logN(), s.blockSize(), s.gridWidth(),
                 code.apply(s.code().clone()), nodeOf.apply(s.nodeOf().clone()), opDepth.apply(s.opDepth().clone()),
                 scaleRef.apply(s.scaleRef().clone()), s.plaintexts(), s.affines(), s.layouts(), s.nodeLayout(),
                 s.nodeAffine(), s.nodeDepth(), s.nodeLevels(), s.registerCount(), s.depth(), s.galoisSteps());
@@ -26,19 +26,19 @@ public final class PlanMutations {
 
     private static HePlan.Stored header(HePlan.Stored s, int logN, int blockSize, int gridWidth, int registers,
                                         int depth) {
-        return new HePlan.Stored(s.net(), s.options(), logN, blockSize, gridWidth, s.code(), s.nodeOf(), s.opDepth(),
+        return new HePlan.Stored(s.net(), s.options(), s.packing(), logN, blockSize, gridWidth, s.code(), s.nodeOf(), s.opDepth(),
                 s.scaleRef(), s.plaintexts(), s.affines(), s.layouts(), s.nodeLayout(), s.nodeAffine(),
                 s.nodeDepth(), s.nodeLevels(), registers, depth, s.galoisSteps());
     }
 
     private static HePlan.Stored pools(HePlan.Stored s, List<Plaintext> pts, List<Affine> affs, List<Layout> lays) {
-        return new HePlan.Stored(s.net(), s.options(), s.logN(), s.blockSize(), s.gridWidth(), s.code(), s.nodeOf(),
+        return new HePlan.Stored(s.net(), s.options(), s.packing(), s.logN(), s.blockSize(), s.gridWidth(), s.code(), s.nodeOf(),
                 s.opDepth(), s.scaleRef(), pts, affs, lays, s.nodeLayout(), s.nodeAffine(), s.nodeDepth(),
                 s.nodeLevels(), s.registerCount(), s.depth(), s.galoisSteps());
     }
 
     private static HePlan.Stored tables(HePlan.Stored s, int[] layout, int[] affine, int[] depth, int[] steps) {
-        return new HePlan.Stored(s.net(), s.options(), s.logN(), s.blockSize(), s.gridWidth(), s.code(), s.nodeOf(),
+        return new HePlan.Stored(s.net(), s.options(), s.packing(), s.logN(), s.blockSize(), s.gridWidth(), s.code(), s.nodeOf(),
                 s.opDepth(), s.scaleRef(), s.plaintexts(), s.affines(), s.layouts(), layout, affine, depth,
                 s.nodeLevels(), s.registerCount(), s.depth(), steps);
     }

@@ -20,6 +20,7 @@ import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
 import io.henas.he.OpCounts;
 import io.henas.he.OpKind;
+import io.henas.he.Packing;
 import io.henas.he.PlanBinding;
 import io.henas.he.PlanRunner;
 import io.henas.he.TestNets;
@@ -86,6 +87,34 @@ class CkksPlanTest {
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], 1e-4, "logit " + i);
         }
+    }
+
+    /**
+     * A multiplexed plan (plan version 2: two strided convolutions with interleaved channels, odd channel counts,
+     * kernels 5 and 3) on real ciphertexts: the shifts, the Horner giant steps and the contiguous dense sums.
+     */
+    @Test
+    void encryptedMultiplexedPlanMatchesThePlainForwardPass() {
+        Architecture a = arch("mux-k5-k3", new Shape(1, 28, 28), 3, new Layer.Conv(9, 5, 2),
+                new Layer.BatchNorm(), new Layer.Activation(ActivationKind.POLY2), new Layer.Conv(12, 3, 2),
+                new Layer.Activation(ActivationKind.SQUARE), new Layer.Dense(3));
+        LoweredNet net = a.lower();
+        HePlan plan = HePlan.compile(net, CompileOptions.defaults(true));
+        assertEquals(Packing.MULTIPLEXED, plan.packing());
+        assertTrue(plan.layouts().stream().anyMatch(io.henas.he.Layout::multiplexed), "a multiplexed layout");
+        NetWeights w = TestNets.randomWeights(net, TestNets.SEED);
+        double[] x = TestNets.randomInput(net.node(0).shape(), TestNets.SEED + 2);
+        double[] want = PlainForward.logits(net, w, x);
+        double[] got = encryptedLogits(plan, w, x);
+        double scale = 0;
+        double err = 0;
+        for (int i = 0; i < want.length; i++) {
+            scale = Math.max(scale, Math.abs(want[i]));
+            err = Math.max(err, Math.abs(got[i] - want[i]));
+        }
+        double bits = -Math.log(err / scale) / Math.log(2);
+        // the plan's parameters are selected for CompileOptions.DEFAULT_PRECISION_BITS (10) under assumed magnitudes
+        assertTrue(bits >= 8, "only " + bits + " bits of precision");
     }
 
     @Tag("slow")
