@@ -22,7 +22,7 @@ public record CompileOptions(boolean merge, int maxChannelsPerCiphertext, int lo
      * merged into rlwe/ckks and {@link HeParameters#ckksParameters(io.henas.rlwe.Security)} is wired; then raise it
      * (e.g. to 4) so the selector may trade special primes for fewer digits.
      */
-    public static final int DEFAULT_MAX_SPECIAL_PRIMES = 1;
+    public static final int DEFAULT_MAX_SPECIAL_PRIMES = 4;
     /** Default least logit precision in bits. */
     public static final int DEFAULT_PRECISION_BITS = 10;
     /** Default assumed bound {@code 2^5 = 32} on |values| when the weights are not known. */
