@@ -134,12 +134,12 @@ public final class CostModel {
             layers.add(new CostReport.LayerCost(g.getKey(), levels - (before == Integer.MAX_VALUE ? 0 : before), ops,
                     cal == null ? OptionalDouble.empty() : OptionalDouble.of(seconds)));
         }
-        long keySwitch = MemoryModel.keySwitchKeyBytes(p);
+        long relin = MemoryModel.relinearizationKeyBytes(plan);
         return new CostReport(name, plan.options().merge(), plan.depth(), plan.logN(), p.logQp(), p.primeBits(),
                 p.specialPrimeBits(), p.digitSize(), p.precision(), p.scaleBits(), p.securityBits(), p.galoisSteps(), plan.blocksPerCiphertext(), layers,
                 cal == null ? OptionalDouble.empty() : OptionalDouble.of(total),
-                cal == null ? 0 : cal.key().threads(), keySwitch,
-                keySwitch * p.galoisSteps().size(), MemoryModel.ciphertextBytes(plan.logN(), plan.depth()),
+                cal == null ? 0 : cal.key().threads(), relin,
+                MemoryModel.galoisKeyBytes(plan), MemoryModel.ciphertextBytes(plan.logN(), plan.depth()),
                 plan.inputLayout().regCount(), MemoryModel.peakLiveRegisters(plan), plan.instructionCount(),
                 (System.nanoTime() - t0) / 1e6);
     }

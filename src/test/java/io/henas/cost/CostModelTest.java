@@ -128,8 +128,17 @@ class CostModelTest {
         CostReport r = CostModel.uncalibrated().estimate(small(), true);
         long n = 1L << r.logN();
         long primes = r.primeBits().size();
-        assertEquals(primes * 2 * (primes + 1) * n * 8, r.relinKeyBytes());
-        assertEquals(r.relinKeyBytes() * r.galoisSteps().size(), r.galoisKeyBytes());
+        // SEAL's shape at N = 2^13: one digit per prime, one special prime; each key only up to the level it is used at
+        assertEquals(1, r.specialPrimeBits().size());
+        HePlan plan = HePlan.compile(small().lower(), CompileOptions.defaults(true));
+        int rl = plan.relinearizationKeyLevel();
+        assertEquals((rl + 1L) * 2 * (rl + 2) * n * 8, r.relinKeyBytes());
+        long galois = 0;
+        for (int level : plan.galoisKeyLevels().values()) {
+            galois += (level + 1L) * 2 * (level + 2) * n * 8;
+        }
+        assertEquals(galois, r.galoisKeyBytes());
+        assertTrue(r.galoisKeyBytes() < primes * 2 * (primes + 1) * n * 8 * r.galoisSteps().size());
         assertEquals(2 * primes * n * 8, r.ciphertextBytes());
     }
 
