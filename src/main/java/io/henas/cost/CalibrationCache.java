@@ -107,6 +107,12 @@ public final class CalibrationCache {
         cached.ifPresent(c -> fits.putAll(c.fits()));
         List<ChainShape> missing = shapes.stream().distinct().filter(n -> !fits.containsKey(n)).sorted().toList();
         Map<ChainShape, List<Integer>> levels = Calibrator.defaultLevels(missing);
+        for (ChainShape m : missing) {
+            if (!levels.containsKey(m)) {
+                throw new IllegalArgumentException("cannot calibrate " + Calibration.describe(m) + ": no 128-bit-secure"
+                        + " chain of that shape holds a level");
+            }
+        }
         if (cached.isPresent() && levels.isEmpty()) {
             return cached.get();
         }

@@ -197,7 +197,7 @@ public final class ParameterSelector {
                 shapes.add(new int[]{k, alpha});
             }
         }
-        return best(ev, shapes, bounded);
+        return best(ev, shapes, bounded, ev.requiredBits());
     }
 
     /**
@@ -205,12 +205,12 @@ public final class ParameterSelector {
      * increasing key-switching cost ({@link #keySwitchCost}), all shapes of equal cost together; the first cost with a
      * feasible chain whose primes exist wins (ties: larger predicted precision, then smaller logQP).
      */
-    private static Optional<Candidate> best(SelectionEvidence ev, List<int[]> shapes, boolean bounded) {
+    private static Optional<Candidate> best(SelectionEvidence ev, List<int[]> shapes, boolean bounded,
+                                            double required) {
         int logN = ev.logN;
         int depth = ev.depth;
         int bound = bounded ? SecurityTable.maxLogQp128(logN) : Integer.MAX_VALUE;
         int minPrime = Math.max(MIN_SCALE_BITS, logN + 2);
-        double required = ev.requiredBits();
         java.util.TreeMap<Double, List<int[]>> byCost = new java.util.TreeMap<>();
         for (int[] sh : shapes) {
             if (sh[1] <= depth + 1) {
@@ -288,15 +288,16 @@ public final class ParameterSelector {
     }
 
     /**
-     * The best chain at {@code logN} for {@code depth} under the default evidence with exactly {@code k} special
-     * primes and digits of {@code alpha} data primes (for calibrating the cost of that key-switching shape), or empty
-     * if no secure chain of that shape exists.
+     * A chain at {@code logN} for {@code depth} with exactly {@code k} special primes and digits of {@code alpha} data
+     * primes, for timing that key-switching shape (calibration): secure, no overflow under the default ranges and
+     * {@code P} covering the largest digit, but no precision required (a shape the calibrated evidence of a trained
+     * network affords may miss the defaults' precision; its timings do not depend on it). Empty if none exists.
      */
     public static Optional<HeParameters> atShape(int logN, int depth, int k, int alpha) {
         CompileOptions o = CompileOptions.defaults(true).withMaxSpecialPrimes(Math.max(1, k));
         List<int[]> one = new ArrayList<>();
         one.add(new int[]{k, alpha});
-        return best(SelectionEvidence.defaults(logN, depth, o), one, true)
+        return best(SelectionEvidence.defaults(logN, depth, o), one, true, Double.NEGATIVE_INFINITY)
                 .map(c -> build(logN, depth, c.spec(), c.spec().precision(), List.of()));
     }
 
