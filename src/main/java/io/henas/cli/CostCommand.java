@@ -101,14 +101,15 @@ final class CostCommand implements Callable<Integer> {
         HePlan plan = HePlan.compile(arch.lower(), opts);
         Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
         CostModel model = CostModel.fromCache(cacheFile, threads);
-        if (calibrate == CalibrateMode.auto && model.calibration().map(c -> !c.covers(List.of(ChainShape.of(plan.parameters()))))
-                .orElse(true)) {
-            err.println("calibrating the CKKS evaluator at logN " + plan.logN() + " with " + threads
-                    + " thread(s) (once per machine; cached in " + cacheFile + ") ...");
+        ChainShape shape = ChainShape.of(plan.parameters());
+        if (calibrate == CalibrateMode.auto && model.calibration().map(c -> !c.covers(List.of(shape))).orElse(true)) {
+            err.println("calibrating the CKKS evaluator at logN " + plan.logN() + (shape.isSeal() ? "" : " (k = "
+                    + shape.specialPrimes() + " special primes, digits of " + shape.digitSize() + " primes)") + " with "
+                    + threads + " thread(s) (once per machine; cached in " + cacheFile + ") ...");
             err.flush();
             try (EvaluatorOpMeasurer measurer = new EvaluatorOpMeasurer(threads)) {
                 Calibration cal = CalibrationCache.ensure(cacheFile, CalibrationKey.current(threads), measurer,
-                        List.of(ChainShape.of(plan.parameters())));
+                        List.of(shape));
                 model = new CostModel(cal);
             }
         }
