@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.henas.cost.MemoryModel;
@@ -36,7 +35,6 @@ class CommittedModelTest {
         assertTrue(MemoryModel.galoisKeyBytes(m.plan()) <= MemoryModel.topLevelGaloisKeyBytes(m.plan()));
     }
 
-    @Tag("slow")
     @Test
     void runsUnderEncryptionWithLeveledKeys() throws IOException {
         ExportedModel m = ExportedModel.read(MODEL);
