@@ -1,13 +1,12 @@
 package io.henas.bench;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.henas.ckks.CkksParameters;
 import io.henas.cost.Calibrator;
+import io.henas.cost.ChainShape;
 import io.henas.cost.OpMeasurer;
-import io.henas.he.CompileOptions;
 import io.henas.he.HeParameters;
 import io.henas.he.OpKind;
 import io.henas.he.ParameterSelector;
@@ -23,8 +22,9 @@ import io.henas.rlwe.Security;
 import io.henas.rlwe.SecretKey;
 
 /**
- * {@link OpMeasurer} on henas' CKKS evaluator, for {@code henas bench calibrate}. For each ring degree it builds the
- * chain the parameter selector would pick for the deepest secure network ({@link Calibrator#maxDepth}), and times
+ * {@link OpMeasurer} on henas' CKKS evaluator, for {@code henas bench calibrate}. For each {@link ChainShape} (ring
+ * degree, {@code k} special primes, digits of {@code alpha} primes) it builds the chain the parameter selector would
+ * pick with that key-switching shape for the deepest secure network of it ({@link Calibrator#maxDepth}), and times
  * each {@link OpKind} on operands at the requested level:
  * <ul>
  *   <li>ROTATE, MUL_PLAIN, MUL_CT, RELINEARIZE, RESCALE, ADD: the evaluator operations of {@code henas bench ckks};</li>
@@ -49,6 +49,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     private final Map<String, BenchFixture> fixtures = new HashMap<>();
     private final Map<String, Double> cache = new HashMap<>();
     private int logN = -1;
+    private ChainShape shape;
     private CkksParameters params;
     private KeyGenerator generator;
     private SecretKey secretKey;
@@ -68,20 +69,31 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         this.threads = threads;
     }
 
-    /** The chain calibrated at {@code logN}: the selector's parameters for the deepest secure depth. */
+    /** The chain calibrated at {@code logN} with SEAL's key switching. */
     public static CkksParameters parametersFor(int logN) {
-        CompileOptions o = CompileOptions.defaults(true);
-        int depth = Calibrator.maxDepth(logN);
+        return parametersFor(ChainShape.seal(logN));
+    }
+
+    /**
+     * The chain calibrated for {@code shape}: the selector's parameters with exactly its {@code k} special primes and
+     * digits of {@code alpha} data primes for the deepest secure network of that shape ({@link Calibrator#maxDepth}).
+     */
+    public static CkksParameters parametersFor(ChainShape shape) {
+        int depth = Calibrator.maxDepth(shape);
         if (depth < 1) {
-            throw new IllegalArgumentException("logN " + logN + " holds no level at 128 bits, so it cannot be calibrated");
+            throw new IllegalArgumentException("logN " + shape.logN() + " with k = " + shape.specialPrimes()
+                    + " special primes and digits of " + shape.digitSize() + " primes holds no level at 128 bits, so it"
+                    + " cannot be calibrated");
         }
-        HeParameters p = ParameterSelector.at(logN, depth, o, List.of());
+        HeParameters p = ParameterSelector.atShape(shape.logN(), depth, shape.specialPrimes(), shape.digitSize())
+                .orElseThrow();
         return p.ckksParameters(Security.HE_STANDARD_128);
     }
 
     @Override
-    public synchronized double microseconds(int logN, int level, OpKind op) {
-        String key = logN + "/" + level + "/" + op;
+    public synchronized double microseconds(ChainShape shape, int level, OpKind op) {
+        int logN = shape.logN();
+        String key = shape.key() + "@" + level + "/" + op;
         Double hit = cache.get(key);
         if (hit != null) {
             return hit;
@@ -91,8 +103,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case RELINEARIZE -> KeyNeed.RELIN;
             default -> KeyNeed.NONE;
         };
-        ensureKeys(logN, need);
-        BenchFixture f = fixtures.computeIfAbsent(logN + "/" + level, k -> new BenchFixture(keys, level));
+        ensureKeys(shape, need);
+        BenchFixture f = fixtures.computeIfAbsent(shape.key() + "@" + level, k -> new BenchFixture(keys, level));
         int samples = Timing.defaultSamples(logN);
         double us = switch (op) {
             case ROTATE -> time(f, "rotate", samples);
@@ -113,7 +125,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     }
 
     private double time(BenchFixture f, String op, int samples) {
-        return cache.computeIfAbsent(f.params.logN() + "/" + f.level + "/raw-" + op,
+        return cache.computeIfAbsent(shape + "@" + f.level + "/raw-" + op,
                 k -> Timing.medianMicros(CkksBench.operation(f, op), 5, 300, samples));
     }
 
@@ -133,11 +145,12 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
      * none): generates the secret and public keys on a new degree, and swaps the evaluation key, releasing the old
      * one (and the operands built on it) before generating the new one.
      */
-    private void ensureKeys(int logN, KeyNeed need) {
-        if (logN != this.logN) {
+    private void ensureKeys(ChainShape s, KeyNeed need) {
+        if (!s.equals(this.shape)) {
             close();
-            this.logN = logN;
-            this.params = parametersFor(logN);
+            this.shape = s;
+            this.logN = s.logN();
+            this.params = parametersFor(s);
             this.generator = new KeyGenerator(params.rlwe(), new Sampler());
             this.secretKey = generator.secretKey();
             this.publicKey = generator.publicKey(secretKey);
@@ -173,10 +186,11 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
 
     /** Checks that this degree's calibration fits next to what the heap holds ({@code keyHeld}: the key included). */
     private void check(String what, boolean keyHeld) {
-        long key = keyBytes > 0 ? keyBytes : HeapBudget.keyEstimate(params);
-        int digits = keyBytes > 0 ? keyDigits : params.maxLevel() + 1;
-        int limbs = keyBytes > 0 ? keyLimbs : params.maxLevel() + 2;
-        long need = HeapBudget.calibrationNeed(params, Calibrator.sampleLevels(logN, 5), key, digits, limbs,
+        // before the first key exists: the exact size of a top-level key of this shape (rlwe's layout)
+        long key = keyBytes > 0 ? keyBytes : KeySwitchKey.byteSize(params.rlwe(), params.maxLevel());
+        int digits = keyBytes > 0 ? keyDigits : params.rlwe().digitCount(params.maxLevel());
+        int limbs = keyBytes > 0 ? keyLimbs : params.maxLevel() + 1 + params.rlwe().specialPrimeCount();
+        long need = HeapBudget.calibrationNeed(params, Calibrator.sampleLevels(shape, 5), key, digits, limbs,
                 hoistedSteps(logN).length);
         HeapBudget.require(keyHeld ? need - key : need, what);
     }
@@ -194,7 +208,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     private double hoisted(BenchFixture f, int samples) {
         double one = time(f, "rotate", samples);
         int[] steps = hoistedSteps(f.params.logN());
-        double group = cache.computeIfAbsent(f.params.logN() + "/" + f.level + "/raw-hoisted-" + steps.length,
+        double group = cache.computeIfAbsent(shape + "@" + f.level + "/raw-hoisted-" + steps.length,
                 k -> Timing.medianMicros(() -> f.evaluator.rotateHoisted(f.a, steps), 5, 300, samples));
         return Math.max(0, (group - one) / (steps.length - 1));
     }
@@ -203,6 +217,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     public synchronized void close() {
         dropKeys();
         logN = -1;
+        shape = null;
         params = null;
         generator = null;
         secretKey = null;

@@ -164,8 +164,9 @@ final class BenchCommand implements Runnable {
             io.henas.cost.Calibration cal;
             try (var measurer = new io.henas.bench.EvaluatorOpMeasurer(threads)) {
                 cal = force
-                        ? io.henas.cost.CalibrationCache.recalibrate(file, key, measurer, logn)
-                        : io.henas.cost.CalibrationCache.ensure(file, key, measurer, logn);
+                        ? io.henas.cost.CalibrationCache.recalibrate(file, key, measurer, io.henas.cost.Calibrator.seal(logn))
+                        : io.henas.cost.CalibrationCache.ensure(file, key, measurer,
+                                io.henas.cost.Calibrator.seal(logn));
             }
             var out = spec.commandLine().getOut();
             out.printf(java.util.Locale.ROOT, "calibration for %s: ring degrees %s, cached in %s (%.0f s)%n", key,

@@ -9,6 +9,7 @@ import io.henas.bench.EvaluatorOpMeasurer;
 import io.henas.cost.Calibration;
 import io.henas.cost.CalibrationCache;
 import io.henas.cost.CalibrationKey;
+import io.henas.cost.ChainShape;
 import io.henas.cost.CostModel;
 import io.henas.cost.CostReport;
 import io.henas.he.CompileOptions;
@@ -100,14 +101,15 @@ final class CostCommand implements Callable<Integer> {
         HePlan plan = HePlan.compile(arch.lower(), opts);
         Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
         CostModel model = CostModel.fromCache(cacheFile, threads);
-        if (calibrate == CalibrateMode.auto && model.calibration().map(c -> !c.covers(List.of(plan.logN())))
-                .orElse(true)) {
-            err.println("calibrating the CKKS evaluator at logN " + plan.logN() + " with " + threads
-                    + " thread(s) (once per machine; cached in " + cacheFile + ") ...");
+        ChainShape shape = ChainShape.of(plan.parameters());
+        if (calibrate == CalibrateMode.auto && model.calibration().map(c -> !c.covers(List.of(shape))).orElse(true)) {
+            err.println("calibrating the CKKS evaluator at logN " + plan.logN() + (shape.isSeal() ? "" : " (k = "
+                    + shape.specialPrimes() + " special primes, digits of " + shape.digitSize() + " primes)") + " with "
+                    + threads + " thread(s) (once per machine; cached in " + cacheFile + ") ...");
             err.flush();
             try (EvaluatorOpMeasurer measurer = new EvaluatorOpMeasurer(threads)) {
                 Calibration cal = CalibrationCache.ensure(cacheFile, CalibrationKey.current(threads), measurer,
-                        List.of(plan.logN()));
+                        List.of(shape));
                 model = new CostModel(cal);
             }
         }

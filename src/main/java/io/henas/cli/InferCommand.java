@@ -18,6 +18,7 @@ import io.henas.cost.Calibration;
 import io.henas.cost.CalibrationCache;
 import io.henas.cost.CalibrationKey;
 import io.henas.cost.Calibrator;
+import io.henas.cost.ChainShape;
 import io.henas.cost.CostModel;
 import io.henas.data.Dataset;
 import io.henas.export.ExportedModel;
@@ -138,7 +139,7 @@ final class InferCommand implements Callable<Integer> {
      */
     static CostModel costModel(ExportedModel m, Path file, int threads, boolean calibrate) {
         Path f = file != null ? file : CalibrationCache.defaultPath();
-        int logN = m.heParameters().logN();
+        ChainShape logN = ChainShape.of(m.heParameters());
         Optional<Calibration> c = CostModel.fromCache(f, threads).calibration();
         if (c.isPresent() && c.get().covers(List.of(logN))) {
             return new CostModel(c.get(), true);

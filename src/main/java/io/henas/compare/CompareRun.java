@@ -19,6 +19,7 @@ import io.henas.ckks.CkksParameters;
 import io.henas.cost.Calibration;
 import io.henas.cost.CalibrationCache;
 import io.henas.cost.CalibrationKey;
+import io.henas.cost.ChainShape;
 import io.henas.cost.CostModel;
 import io.henas.cost.CostReport;
 import io.henas.he.CompileOptions;
@@ -85,18 +86,18 @@ public final class CompareRun {
         // Compile everything first: the plans fix the ring degrees to calibrate.
         Map<String, HePlan> plans = new LinkedHashMap<>();
         Map<String, Optional<HePlan>> hemet = new LinkedHashMap<>();
-        Set<Integer> logNs = new TreeSet<>();
+        Set<ChainShape> logNs = new TreeSet<>();
         for (Experiment.Row row : e.rows()) {
             long t0 = System.nanoTime();
             LoweredNet net = row.architecture().fixed().lower();
             HePlan plan = HePlan.compile(net, CompileOptions.defaults(row.merge()));
             plans.put(row.name(), plan);
-            logNs.add(plan.logN());
+            logNs.add(ChainShape.of(plan.parameters()));
             Optional<HePlan> h;
             try {
                 h = Optional.of(HePlan.compile(net, CompileOptions.defaults(row.merge())
                         .withMaxChannelsPerCiphertext(1)));
-                logNs.add(h.get().logN());
+                logNs.add(ChainShape.of(h.get().parameters()));
             } catch (HeCompileException ex) {
                 log.accept(row.name() + ": HEMET layout does not compile: " + ex.getMessage());
                 h = Optional.empty();
@@ -166,7 +167,7 @@ public final class CompareRun {
         return prov;
     }
 
-    private static CostModel costModel(Settings s, Set<Integer> logNs, Consumer<String> log) throws IOException {
+    private static CostModel costModel(Settings s, Set<ChainShape> logNs, Consumer<String> log) throws IOException {
         CostModel model = CostModel.fromCache(s.calibrationCache(), s.threads());
         boolean covered = model.calibration().map(c -> c.covers(logNs)).orElse(false);
         if (!covered && s.calibrate()) {

@@ -11,20 +11,27 @@ import java.util.TreeMap;
 import io.henas.he.OpKind;
 
 /**
- * Per-operation latencies measured on the evaluator and fitted across levels: for each ring degree and
- * {@link OpKind}, the measured (level, microseconds) points and a polynomial in the number of primes
- * {@code level + 1} (degree 2 for key-switching operations, whose cost grows with digits x primes; 1 otherwise).
+ * Per-operation latencies measured on the evaluator and fitted across levels: for each {@link ChainShape} (ring
+ * degree and key-switching shape {@code k}, {@code alpha}) and {@link OpKind}, the measured (level, microseconds)
+ * points and a polynomial in the number of primes {@code level + 1} (degree 2 for key-switching operations, whose cost
+ * grows with digits x primes; 1 otherwise).
  *
  * @param key     what machine and JDK it was measured on
  * @param created ISO-8601 time of measurement
- * @param fits    {@code logN -> op -> fit}
+ * @param fits    {@code shape -> op -> fit}
  */
-public record Calibration(CalibrationKey key, String created, Map<Integer, Map<OpKind, Fit>> fits) {
-    /** JSON format version of the cache file; 2 measures level 0 (format 1 extrapolated it, predicting level-0 rotations ~6x too slow). */
-    public static final int FORMAT = 2;
+public record Calibration(CalibrationKey key, String created, Map<ChainShape, Map<OpKind, Fit>> fits) {
+    /**
+     * JSON format version of the cache file; 2 measures level 0 (format 1 extrapolated it, predicting level-0 rotations
+     * ~6x too slow); 3 keys fits by {@link ChainShape} ({@code "14/k3/a2"}; format 2's ring degrees are read as SEAL
+     * shapes, which is what format 2 measured).
+     */
+    public static final int FORMAT = 3;
+    /** The older format still read ({@code fits} keyed by ring degree, SEAL key switching). */
+    public static final int FORMAT_SEAL_ONLY = 2;
 
     public Calibration {
-        TreeMap<Integer, Map<OpKind, Fit>> copy = new TreeMap<>();
+        TreeMap<ChainShape, Map<OpKind, Fit>> copy = new TreeMap<>();
         fits.forEach((n, m) -> copy.put(n, java.util.Collections.unmodifiableMap(new EnumMap<>(m))));
         fits = java.util.Collections.unmodifiableMap(copy);
     }
@@ -61,26 +68,35 @@ public record Calibration(CalibrationKey key, String created, Map<Integer, Map<O
     }
 
     /**
-     * Fitted microseconds of {@code op} at {@code level} for ring degree {@code 2^logN}.
+     * Fitted microseconds of {@code op} at {@code level} for the ring degree and key-switching shape {@code shape}.
      *
-     * @throws IllegalStateException if this calibration did not measure that ring degree or operation
+     * @throws IllegalStateException if this calibration did not measure that shape or operation
      */
-    public double microseconds(int logN, int level, OpKind op) {
-        Map<OpKind, Fit> m = fits.get(logN);
+    public double microseconds(ChainShape shape, int level, OpKind op) {
+        Map<OpKind, Fit> m = fits.get(shape);
         if (m == null) {
-            throw new IllegalStateException("the calibration has no timings for logN " + logN + " (has " + fits.keySet()
-                    + "): run 'henas bench calibrate'");
+            throw new IllegalStateException("the calibration has no timings for " + describe(shape) + " (has "
+                    + fits.keySet() + "): run 'henas bench calibrate'");
         }
         Fit f = m.get(op);
         if (f == null) {
-            throw new IllegalStateException("the calibration has no timings for " + op.key() + " at logN " + logN);
+            throw new IllegalStateException("the calibration has no timings for " + op.key() + " at " + describe(shape));
         }
         return f.at(level);
     }
 
-    /** Whether every operation kind was measured for every ring degree in {@code logNs}. */
-    public boolean covers(java.util.Collection<Integer> logNs) {
-        for (int n : logNs) {
+    /** {@link #microseconds(ChainShape, int, OpKind)} for SEAL's key switching at {@code logN}. */
+    public double microseconds(int logN, int level, OpKind op) {
+        return microseconds(ChainShape.seal(logN), level, op);
+    }
+
+    static String describe(ChainShape s) {
+        return "logN " + s.logN() + (s.isSeal() ? "" : " with k = " + s.specialPrimes() + ", alpha = " + s.digitSize());
+    }
+
+    /** Whether every operation kind was measured for every shape in {@code shapes}. */
+    public boolean covers(java.util.Collection<ChainShape> shapes) {
+        for (ChainShape n : shapes) {
             Map<OpKind, Fit> m = fits.get(n);
             if (m == null || m.size() != OpKind.values().length) {
                 return false;
@@ -104,7 +120,7 @@ public record Calibration(CalibrationKey key, String created, Map<Integer, Map<O
                 e.put("coefficients", f.coefficients());
                 ops.put(k.key(), e);
             });
-            byN.put(String.valueOf(n), ops);
+            byN.put(n.key(), ops);
         });
         root.put("fits", byN);
         return root;
@@ -118,25 +134,33 @@ public record Calibration(CalibrationKey key, String created, Map<Integer, Map<O
     public static Calibration fromJson(Object json, String source) throws IOException {
         try {
             Map<String, Object> root = obj(json, source, "root");
-            if (!(root.get("format") instanceof Number fmt) || fmt.intValue() != FORMAT) {
-                throw new IOException(source + ": format must be " + FORMAT + ", but was " + root.get("format"));
+            if (!(root.get("format") instanceof Number fmt)
+                    || fmt.intValue() != FORMAT && fmt.intValue() != FORMAT_SEAL_ONLY) {
+                throw new IOException(source + ": format must be " + FORMAT + " (or " + FORMAT_SEAL_ONLY + "), but was "
+                        + root.get("format"));
             }
+            boolean sealOnly = fmt.intValue() == FORMAT_SEAL_ONLY;
             Map<String, Object> k = obj(root.get("key"), source, "key");
             CalibrationKey key = new CalibrationKey(str(k.get("cpu"), source, "key.cpu"),
                     num(k.get("cores"), source, "key.cores").intValue(), str(k.get("jdk"), source, "key.jdk"),
                     num(k.get("threads"), source, "key.threads").intValue(),
                     k.containsKey("evaluator") ? num(k.get("evaluator"), source, "key.evaluator").intValue() : 1);
-            Map<Integer, Map<OpKind, Fit>> fits = new TreeMap<>();
+            Map<ChainShape, Map<OpKind, Fit>> fits = new TreeMap<>();
             for (Map.Entry<String, Object> e : obj(root.get("fits"), source, "fits").entrySet()) {
-                int logN;
+                ChainShape logN;
                 try {
-                    logN = Integer.parseInt(e.getKey());
-                } catch (NumberFormatException x) {
-                    throw new IOException(source + ": fits keys must be ring degrees, but was '" + e.getKey() + "'");
+                    logN = ChainShape.parse(e.getKey());
+                } catch (IllegalArgumentException x) {
+                    throw new IOException(source + ": fits keys must be chain shapes ('14' or '14/k3/a2'), but was '"
+                            + e.getKey() + "'");
+                }
+                if (sealOnly && !logN.isSeal()) {
+                    throw new IOException(source + ": format " + FORMAT_SEAL_ONLY + " fits keys must be ring degrees, but"
+                            + " was '" + e.getKey() + "'");
                 }
                 Map<OpKind, Fit> ops = new EnumMap<>(OpKind.class);
-                for (Map.Entry<String, Object> o : obj(e.getValue(), source, "fits." + logN).entrySet()) {
-                    String path = "fits." + logN + "." + o.getKey();
+                for (Map.Entry<String, Object> o : obj(e.getValue(), source, "fits." + logN.key()).entrySet()) {
+                    String path = "fits." + logN.key() + "." + o.getKey();
                     OpKind kind = null;
                     for (OpKind c : OpKind.values()) {
                         if (c.key().equals(o.getKey())) {

@@ -13,7 +13,7 @@ import io.henas.json.JsonException;
 
 /**
  * The calibration cache: one JSON file (default {@code ~/.cache/henas/calibration.json}) holding calibrations keyed by
- * {@link CalibrationKey} ({@code {"format": 1, "calibrations": [...]}}). An entry is reused while its key equals the
+ * {@link CalibrationKey} ({@code {"format": 3, "calibrations": [...]}}). An entry is reused while its key equals the
  * current one and it covers the ring degrees asked for; otherwise the operations are measured again and the entry for
  * that key replaced (entries for other keys are kept).
  */
@@ -42,8 +42,10 @@ public final class CalibrationCache {
         }
         try {
             Map<String, Object> root = Json.asObject(Json.readFile(file), file.toString());
-            if (!(root.get("format") instanceof Number f) || f.intValue() != Calibration.FORMAT) {
-                throw new IOException(file + ": format must be " + Calibration.FORMAT + ", but was " + root.get("format"));
+            if (!(root.get("format") instanceof Number f)
+                    || f.intValue() != Calibration.FORMAT && f.intValue() != Calibration.FORMAT_SEAL_ONLY) {
+                throw new IOException(file + ": format must be " + Calibration.FORMAT + " (or "
+                        + Calibration.FORMAT_SEAL_ONLY + "), but was " + root.get("format"));
             }
             if (!(root.get("calibrations") instanceof List<?> list)) {
                 throw new IOException(file + ": calibrations must be an array, but was " + root.get("calibrations"));
@@ -82,7 +84,7 @@ public final class CalibrationCache {
      * measured with {@code measurer} and saved (a malformed cache file is replaced).
      */
     public static Calibration getOrCalibrate(Path file, CalibrationKey key, OpMeasurer measurer,
-                                             Map<Integer, List<Integer>> levels) {
+                                             Map<ChainShape, List<Integer>> levels) {
         Optional<Calibration> cached = loadOrEmpty(file, key);
         if (cached.isPresent() && cached.get().covers(levels.keySet())) {
             return cached.get();
@@ -94,16 +96,23 @@ public final class CalibrationCache {
 
     /**
      * The cached calibration for {@code key}, extended with measurements (at {@link Calibrator#defaultLevels}) of
-     * the ring degrees among {@code logNs} it lacks, and saved when extended. Ring degrees already measured are not
-     * measured again, so a search calibrates each ring degree once, when it first needs it.
+     * the shapes (ring degree and key-switching {@code k}, {@code alpha}) among {@code shapes} it lacks, and saved
+     * when extended. Shapes already measured are not measured again, so a search calibrates each shape once, when it
+     * first needs it; a SEAL-shape timing is never used for a hybrid chain or the reverse.
      */
     public static synchronized Calibration ensure(Path file, CalibrationKey key, OpMeasurer measurer,
-                                                  java.util.Collection<Integer> logNs) {
+                                                  java.util.Collection<ChainShape> shapes) {
         Optional<Calibration> cached = loadOrEmpty(file, key);
-        Map<Integer, Map<OpKind, Calibration.Fit>> fits = new java.util.TreeMap<>();
+        Map<ChainShape, Map<OpKind, Calibration.Fit>> fits = new java.util.TreeMap<>();
         cached.ifPresent(c -> fits.putAll(c.fits()));
-        List<Integer> missing = logNs.stream().distinct().filter(n -> !fits.containsKey(n)).sorted().toList();
-        Map<Integer, List<Integer>> levels = Calibrator.defaultLevels(missing);
+        List<ChainShape> missing = shapes.stream().distinct().filter(n -> !fits.containsKey(n)).sorted().toList();
+        Map<ChainShape, List<Integer>> levels = Calibrator.defaultLevels(missing);
+        for (ChainShape m : missing) {
+            if (!levels.containsKey(m)) {
+                throw new IllegalArgumentException("cannot calibrate " + Calibration.describe(m) + ": no 128-bit-secure"
+                        + " chain of that shape holds a level");
+            }
+        }
         if (cached.isPresent() && levels.isEmpty()) {
             return cached.get();
         }
@@ -113,12 +122,12 @@ public final class CalibrationCache {
         return c;
     }
 
-    /** Measures the ring degrees {@code logNs} again (keeping other cached ring degrees of {@code key}) and saves. */
+    /** Measures the shapes {@code shapes} again (keeping other cached shapes of {@code key}) and saves. */
     public static synchronized Calibration recalibrate(Path file, CalibrationKey key, OpMeasurer measurer,
-                                                       java.util.Collection<Integer> logNs) {
-        Map<Integer, Map<OpKind, Calibration.Fit>> fits = new java.util.TreeMap<>();
+                                                       java.util.Collection<ChainShape> shapes) {
+        Map<ChainShape, Map<OpKind, Calibration.Fit>> fits = new java.util.TreeMap<>();
         loadOrEmpty(file, key).ifPresent(c -> fits.putAll(c.fits()));
-        fits.putAll(Calibrator.calibrate(measurer, key, Calibrator.defaultLevels(List.copyOf(logNs))).fits());
+        fits.putAll(Calibrator.calibrate(measurer, key, Calibrator.defaultLevels(List.copyOf(shapes))).fits());
         Calibration c = new Calibration(key, java.time.Instant.now().toString(), fits);
         save(file, c);
         return c;

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.commons.math3.fitting.PolynomialCurveFitter;
 import org.apache.commons.math3.fitting.WeightedObservedPoints;
 
-import io.henas.he.CompileOptions;
 import io.henas.he.OpKind;
 import io.henas.he.ParameterSelector;
 
@@ -30,22 +29,39 @@ public final class Calibrator {
         };
     }
 
-    /** The deepest chain 128-bit security allows at {@code logN} with default options (0 if none). */
+    /** The deepest chain 128-bit security allows at {@code logN} with SEAL's key switching (0 if none). */
     public static int maxDepth(int logN) {
-        int d = 0;
-        while (ParameterSelector.fits(logN, d + 1, 1, CompileOptions.defaults(true))) {
+        return maxDepth(ChainShape.seal(logN));
+    }
+
+    /**
+     * The deepest chain 128-bit security allows at the shape's ring degree with exactly its {@code k} and
+     * {@code alpha} under the selector's defaults ({@link ParameterSelector#atShape}); 0 if none. Depths below
+     * {@code alpha - 1} are not considered (their digit would be smaller than {@code alpha}).
+     */
+    public static int maxDepth(ChainShape shape) {
+        int d = Math.max(1, shape.digitSize() - 1);
+        if (ParameterSelector.atShape(shape.logN(), d, shape.specialPrimes(), shape.digitSize()).isEmpty()) {
+            return 0;
+        }
+        while (ParameterSelector.atShape(shape.logN(), d + 1, shape.specialPrimes(), shape.digitSize()).isPresent()) {
             d++;
         }
         return d;
     }
 
-    /**
-     * Up to {@code points} levels spread evenly over {@code [0, maxDepth(logN)]}, both ends included (the last levels
-     * of a network, where most rotations of its final layers run, are measured rather than extrapolated); empty when
-     * the ring holds no level.
-     */
+    /** {@link #sampleLevels(ChainShape, int)} for SEAL's key switching at {@code logN}. */
     public static List<Integer> sampleLevels(int logN, int points) {
-        int max = maxDepth(logN);
+        return sampleLevels(ChainShape.seal(logN), points);
+    }
+
+    /**
+     * Up to {@code points} levels spread evenly over {@code [0, maxDepth(shape)]}, both ends included (the last levels
+     * of a network, where most rotations of its final layers run, are measured rather than extrapolated); empty when
+     * the shape holds no level.
+     */
+    public static List<Integer> sampleLevels(ChainShape shape, int points) {
+        int max = maxDepth(shape);
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < points && max >= 1; i++) {
             int l = points == 1 ? max : (int) Math.round((double) i * max / (points - 1));
@@ -56,10 +72,10 @@ public final class Calibrator {
         return out;
     }
 
-    /** Default sampling: 5 levels for each ring degree of {@code logNs} that holds at least one level. */
-    public static Map<Integer, List<Integer>> defaultLevels(List<Integer> logNs) {
-        Map<Integer, List<Integer>> m = new LinkedHashMap<>();
-        for (int n : logNs) {
+    /** Default sampling: 5 levels for each shape of {@code shapes} that holds at least one level. */
+    public static Map<ChainShape, List<Integer>> defaultLevels(java.util.Collection<ChainShape> shapes) {
+        Map<ChainShape, List<Integer>> m = new LinkedHashMap<>();
+        for (ChainShape n : shapes) {
             List<Integer> l = sampleLevels(n, 5);
             if (!l.isEmpty()) {
                 m.put(n, l);
@@ -68,16 +84,21 @@ public final class Calibrator {
         return m;
     }
 
+    /** SEAL shapes of the ring degrees {@code logNs} (for {@code henas bench calibrate --logn}). */
+    public static List<ChainShape> seal(java.util.Collection<Integer> logNs) {
+        return logNs.stream().map(ChainShape::seal).toList();
+    }
+
     /**
      * Measures and fits.
      *
-     * @param levels {@code logN -> levels to measure}
+     * @param levels {@code shape -> levels to measure}
      */
-    public static Calibration calibrate(OpMeasurer measurer, CalibrationKey key, Map<Integer, List<Integer>> levels) {
-        Map<Integer, Map<OpKind, Calibration.Fit>> fits = new LinkedHashMap<>();
-        levels.forEach((logN, ls) -> {
+    public static Calibration calibrate(OpMeasurer measurer, CalibrationKey key, Map<ChainShape, List<Integer>> levels) {
+        Map<ChainShape, Map<OpKind, Calibration.Fit>> fits = new LinkedHashMap<>();
+        levels.forEach((shape, ls) -> {
             if (ls.isEmpty()) {
-                throw new IllegalArgumentException("levels for logN " + logN + " must not be empty");
+                throw new IllegalArgumentException("levels for " + Calibration.describe(shape) + " must not be empty");
             }
             Map<OpKind, Calibration.Fit> ops = new EnumMap<>(OpKind.class);
             for (OpKind op : OpKind.values()) {
@@ -85,20 +106,20 @@ public final class Calibrator {
                 // rescale and drop consume a level: they cannot run at level 0, whose cost the fit extrapolates
                 List<Integer> opLevels = needsLevel(op) ? ls.stream().filter(l -> l >= 1).toList() : ls;
                 if (opLevels.isEmpty()) {
-                    throw new IllegalArgumentException("levels for logN " + logN + " must include one >= 1 to measure "
-                            + op.key() + ", but were " + ls);
+                    throw new IllegalArgumentException("levels for " + Calibration.describe(shape) + " must include one"
+                            + " >= 1 to measure " + op.key() + ", but were " + ls);
                 }
                 for (int l : opLevels) {
-                    double t = measurer.microseconds(logN, l, op);
+                    double t = measurer.microseconds(shape, l, op);
                     if (!(t >= 0) || !Double.isFinite(t)) {
-                        throw new IllegalArgumentException("measured " + op.key() + " at logN " + logN + " level " + l
-                                + " must be a finite time >= 0, but was " + t);
+                        throw new IllegalArgumentException("measured " + op.key() + " at " + Calibration.describe(shape)
+                                + " level " + l + " must be a finite time >= 0, but was " + t);
                     }
                     us.add(t);
                 }
                 ops.put(op, new Calibration.Fit(opLevels, us, fit(opLevels, us, degree(op))));
             }
-            fits.put(logN, ops);
+            fits.put(shape, ops);
         });
         return new Calibration(key, Instant.now().toString(), fits);
     }

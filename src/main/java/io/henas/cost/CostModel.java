@@ -94,8 +94,9 @@ public final class CostModel {
 
     private CostReport estimate(String name, HePlan plan, long t0) {
         OpCounts counts = OpCounts.of(plan);
-        // A calibration that did not measure this ring degree gives no latency (reported, not guessed).
-        Calibration cal = calibration != null && calibration.covers(List.of(plan.logN())) ? calibration : null;
+        // A calibration that did not measure this ring degree and key-switching shape gives no latency (not guessed).
+        ChainShape shape = ChainShape.of(plan.parameters());
+        Calibration cal = calibration != null && calibration.covers(List.of(shape)) ? calibration : null;
         LoweredNet net = plan.net();
         HeParameters p = plan.parameters();
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
@@ -123,7 +124,7 @@ public final class CostModel {
                         if (c > 0) {
                             ops.merge(k, c, Long::sum);
                             if (cal != null && !(preEncoded && k == OpKind.ENCODE)) {
-                                seconds += c * cal.microseconds(plan.logN(), l, k) * 1e-6;
+                                seconds += c * cal.microseconds(shape, l, k) * 1e-6;
                             }
                         }
                     }
@@ -133,12 +134,12 @@ public final class CostModel {
             layers.add(new CostReport.LayerCost(g.getKey(), levels - (before == Integer.MAX_VALUE ? 0 : before), ops,
                     cal == null ? OptionalDouble.empty() : OptionalDouble.of(seconds)));
         }
-        long keySwitch = MemoryModel.keySwitchKeyBytes(p);
+        long relin = MemoryModel.relinearizationKeyBytes(plan);
         return new CostReport(name, plan.options().merge(), plan.depth(), plan.logN(), p.logQp(), p.primeBits(),
                 p.specialPrimeBits(), p.digitSize(), p.precision(), p.scaleBits(), p.securityBits(), p.galoisSteps(), plan.blocksPerCiphertext(), layers,
                 cal == null ? OptionalDouble.empty() : OptionalDouble.of(total),
-                cal == null ? 0 : cal.key().threads(), keySwitch,
-                keySwitch * p.galoisSteps().size(), MemoryModel.ciphertextBytes(plan.logN(), plan.depth()),
+                cal == null ? 0 : cal.key().threads(), relin,
+                MemoryModel.galoisKeyBytes(plan), MemoryModel.ciphertextBytes(plan.logN(), plan.depth()),
                 plan.inputLayout().regCount(), MemoryModel.peakLiveRegisters(plan), plan.instructionCount(),
                 (System.nanoTime() - t0) / 1e6);
     }

@@ -30,8 +30,10 @@ import io.henas.he.OpKind;
  * @param layers                per-layer costs, in network order
  * @param predictedLatencyS     predicted latency in seconds, if calibrated
  * @param threads               evaluator threads the calibration was measured with (0 when uncalibrated)
- * @param relinKeyBytes         relinearization key bytes
- * @param galoisKeyBytes        all Galois keys' bytes
+ * @param relinKeyBytes         relinearization key bytes in memory, generated up to the highest level the plan
+ *                              relinearizes at ({@link MemoryModel}; 0 if it never does)
+ * @param galoisKeyBytes        all Galois keys' bytes in memory, each generated up to the highest level the plan
+ *                              rotates by its step ({@link MemoryModel})
  * @param ciphertextBytes       one fresh (top-level) ciphertext
  * @param inputCiphertexts      ciphertexts the client encrypts
  * @param peakCiphertexts       ciphertexts live at once during evaluation

@@ -5,54 +5,53 @@ import io.henas.he.HeParameters;
 
 /**
  * Key and ciphertext sizes for hybrid key switching with {@code k} special primes and digits of {@code alpha} data
- * primes (SEAL's is {@code k = alpha = 1}): a key-switching key (the relinearization key or one Galois key) has one
- * entry per digit, each two polynomials over all data primes plus the special primes; coefficients are stored as
- * 8-byte words in NTT form.
+ * primes (SEAL's is {@code k = alpha = 1}): a key-switching key (the relinearization key or one Galois key) generated
+ * up to level {@code l} has {@code ceil((l + 1) / alpha)} digits, each two polynomials over the data primes
+ * {@code q_0..q_l} and the special primes; coefficients are 8-byte words in NTT form, in memory. This is exactly
+ * {@code io.henas.rlwe.KeySwitchKey.byteSize} (checked by {@code MemoryModelTest} against generated keys); the
+ * client generates each key only up to the level the plan needs it at ({@link HePlan#galoisKeyLevels()},
+ * {@link HePlan#relinearizationKeyLevel()}).
  */
 public final class MemoryModel {
     private MemoryModel() {
     }
 
-    /** Bytes of one key-switching key: {@code digits x 2 x (L+1+k) primes x N x 8}. */
+    /** Bytes of one key-switching key for every level: {@link #keySwitchKeyBytes(HeParameters, int)} at the top. */
     public static long keySwitchKeyBytes(HeParameters p) {
-        long n = 1L << p.logN();
-        long data = p.dataPrimes();
-        return (long) p.digits() * 2 * (data + p.specialPrimes()) * n * 8;
+        return keySwitchKeyBytes(p, p.depth());
     }
 
     /**
-     * Bytes of one key-switching key generated only up to {@code level} (SEAL-style, one digit per data prime):
-     * {@code (level+1) digits x 2 x (level+2) primes x N x 8}; equals {@link #keySwitchKeyBytes} at the top level.
+     * Bytes of one key-switching key generated up to {@code level}:
+     * {@code ceil((level+1)/alpha) digits x 2 x (level+1+k) primes x N x 8}.
      *
-     * <p>ESTIMATE, to be replaced: the leveled keys of {@code io.henas.rlwe} (helper "hks", hybrid key switching with
-     * several special primes and digits over groups of primes) define the exact size; the lead should switch this to
-     * that function when merging.
+     * @throws IllegalArgumentException if {@code level} is not in {@code [0, depth]}
      */
-    public static long leveledKeySwitchKeyBytes(int logN, int level) {
-        long primes = level + 1L;
-        return primes * 2 * (primes + 1) * (1L << logN) * 8;
+    public static long keySwitchKeyBytes(HeParameters p, int level) {
+        if (level < 0 || level > p.depth()) {
+            throw new IllegalArgumentException("key level must be in [0, " + p.depth() + "], but was " + level);
+        }
+        long digits = (level + p.digitSize()) / p.digitSize();
+        return digits * 2 * (level + 1L + p.specialPrimes()) * (1L << p.logN()) * 8;
     }
 
-    /**
-     * Galois key bytes when each step's key is generated only up to the highest level the plan rotates by it
-     * ({@link HePlan#galoisKeyLevels()}). ESTIMATE: see {@link #leveledKeySwitchKeyBytes}.
-     */
-    public static long leveledGaloisKeyBytes(HePlan plan) {
+    /** Galois key bytes with each step's key generated only up to the highest level the plan rotates by it. */
+    public static long galoisKeyBytes(HePlan plan) {
         long sum = 0;
         for (int level : plan.galoisKeyLevels().values()) {
-            sum += leveledKeySwitchKeyBytes(plan.logN(), level);
+            sum += keySwitchKeyBytes(plan.parameters(), level);
         }
         return sum;
     }
 
-    /** Relinearization key bytes up to {@link HePlan#relinearizationKeyLevel()}. ESTIMATE: see above. */
-    public static long leveledRelinearizationKeyBytes(HePlan plan) {
+    /** Relinearization key bytes up to {@link HePlan#relinearizationKeyLevel()} (0 if the plan never relinearizes). */
+    public static long relinearizationKeyBytes(HePlan plan) {
         int level = plan.relinearizationKeyLevel();
-        return level < 0 ? 0 : leveledKeySwitchKeyBytes(plan.logN(), level);
+        return level < 0 ? 0 : keySwitchKeyBytes(plan.parameters(), level);
     }
 
-    /** Galois key bytes with every key at the top level: {@code steps x} {@link #keySwitchKeyBytes}. */
-    public static long galoisKeyBytes(HePlan plan) {
+    /** Galois key bytes if every key covered every level: {@code steps x} {@link #keySwitchKeyBytes(HeParameters)}. */
+    public static long topLevelGaloisKeyBytes(HePlan plan) {
         return plan.galoisSteps().length * keySwitchKeyBytes(plan.parameters());
     }
 

@@ -9,9 +9,9 @@ import io.henas.he.OpKind;
 @FunctionalInterface
 public interface OpMeasurer {
     /**
-     * Median microseconds of one {@code op} on a ciphertext at {@code level} ({@code level + 1} data primes) for ring
-     * degree {@code 2^logN}. For {@link OpKind#ROTATE_HOISTED} the time of one rotation after a shared
-     * {@link OpKind#HOIST}; for {@link OpKind#HOIST} the decomposition alone.
+     * Median microseconds of one {@code op} on a ciphertext at {@code level} ({@code level + 1} data primes) for the
+     * ring degree and key-switching shape {@code shape}. For {@link OpKind#ROTATE_HOISTED} the time of one rotation
+     * after a shared {@link OpKind#HOIST}; for {@link OpKind#HOIST} the decomposition alone.
      */
-    double microseconds(int logN, int level, OpKind op);
+    double microseconds(ChainShape shape, int level, OpKind op);
 }

@@ -18,11 +18,11 @@ package io.henas.he;
 public record CompileOptions(boolean merge, int maxChannelsPerCiphertext, int logN, int precisionBits,
                              int magnitudeBits, int maxSpecialPrimes, ChainSpec chain) {
     /**
-     * Default bound on {@code k}. LEAD: 1 until hybrid key switching ({@code k > 1} or digits of several primes) is
-     * merged into rlwe/ckks and {@link HeParameters#ckksParameters(io.henas.rlwe.Security)} is wired; then raise it
-     * (e.g. to 4) so the selector may trade special primes for fewer digits.
+     * Default bound on {@code k}: the selector may use up to 4 special primes with digits of several data primes
+     * (hybrid key switching; fewer digits, so faster key switching and smaller keys, for more bits of {@code P} in the
+     * security budget). 1 restricts it to SEAL's {@code k = alpha = 1}.
      */
-    public static final int DEFAULT_MAX_SPECIAL_PRIMES = 1;
+    public static final int DEFAULT_MAX_SPECIAL_PRIMES = 4;
     /** Default least logit precision in bits. */
     public static final int DEFAULT_PRECISION_BITS = 10;
     /** Default assumed bound {@code 2^5 = 32} on |values| when the weights are not known. */

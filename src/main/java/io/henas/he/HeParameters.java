@@ -81,9 +81,9 @@ public record HeParameters(int logN, List<Integer> primeBits, List<Integer> spec
     /**
      * The CKKS parameters of this choice: primes generated from the bit sizes (deterministically), the default scale
      * {@code 2^scaleBits}, the 128-bit bound enforced.
-     *
-     * @throws UnsupportedOperationException for {@code k > 1} or {@code digitSize > 1} (see {@link #ckksParameters(
-     *                                       io.henas.rlwe.Security)})
+     * Hybrid key switching ({@code k > 1} special primes, digits of {@code digitSize} data primes) when chosen; SEAL's
+     * {@code k = alpha = 1} otherwise (the same primes as before hybrid key switching existed, so old chains keep
+     * their parameter ids).
      */
     public io.henas.ckks.CkksParameters ckksParameters() {
         return ckksParameters(io.henas.rlwe.Security.HE_STANDARD_128);
@@ -91,21 +91,12 @@ public record HeParameters(int logN, List<Integer> primeBits, List<Integer> spec
 
     /**
      * The CKKS parameters of this choice under {@code security} (INSECURE_NO_BOUND only for tests on small rings).
-     *
-     * @throws UnsupportedOperationException for {@code k > 1} or {@code digitSize > 1} until hybrid key switching is
-     *                                       wired in
      */
     public io.henas.ckks.CkksParameters ckksParameters(io.henas.rlwe.Security security) {
-        if (specialPrimes() == 1 && digitSize == 1) {
-            return io.henas.ckks.CkksParameters.of(io.henas.ckks.CkksParameters.Literal.fromBits(logN, scaleBits,
-                    security, allPrimeBits()));
-        }
-        // LEAD (merge of the "hks" branch): the ONE place to wire hybrid key switching, i.e.
-        //   int[] q = primeBits as int[]; int[] p = specialPrimeBits as int[];
-        //   return CkksParameters.of(CkksParameters.Literal.fromBits(logN, scaleBits, security, q, p, digitSize));
-        // and then raise CompileOptions.DEFAULT_MAX_SPECIAL_PRIMES.
-        throw new UnsupportedOperationException("hybrid key switching needed: k = " + specialPrimes()
-                + " special primes, digit size " + digitSize);
+        int[] q = primeBits.stream().mapToInt(Integer::intValue).toArray();
+        int[] p = specialPrimeBits.stream().mapToInt(Integer::intValue).toArray();
+        return io.henas.ckks.CkksParameters.of(io.henas.ckks.CkksParameters.Literal.fromBits(logN, scaleBits, security,
+                q, p, digitSize));
     }
 
     /** JSON form (for export manifests and reports). */

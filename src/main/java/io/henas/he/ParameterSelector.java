@@ -3,6 +3,7 @@ package io.henas.he;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.henas.ir.LoweredNet;
@@ -30,7 +31,8 @@ import io.henas.ir.NetWeights;
  *       {@code k <= max} and {@code alpha <= depth + 1} (hybrid key switching).</li>
  *   <li><b>Constraints.</b> {@code logQP = f + depth s + k b <= SecurityTable.maxLogQp128(logN)}; no overflow: at every
  *       level {@code l}, {@code log2 max|v| + degree * s + 1 + }{@value #MARGIN_BITS}{@code  <= f + l s} (degree 2 for
- *       products before their rescale; at level 0 this keeps the logits below {@code q0 / 2}); precision: the
+ *       products before their rescale; at level 0 this keeps the logits below {@code q0 / 2}); key switching:
+ *       {@code k b >= } the bits of the largest digit {@code + }{@value #P_MARGIN_BITS} ({@code P > D_max}); precision: the
  *       predicted bits {@code log2(max|logit| / sigma)} at least the required bits ({@link PrecisionReport}:
  *       {@code precisionBits}, and with calibration {@code 6 sigma < gap / 2} for the smallest top-1/top-2 gap).
  *       Primes must exist (NTT-friendly, distinct).</li>
@@ -51,6 +53,14 @@ public final class ParameterSelector {
     public static final int MIN_SCALE_BITS = 20;
     /** Largest prime size used. */
     public static final int MAX_PRIME_BITS = 60;
+    /**
+     * The special primes must cover the largest key-switching digit: {@code log P >= log D_max + P_MARGIN_BITS} in
+     * nominal prime sizes (SEAL's rule {@code p >= q_max} for {@code k = alpha = 1}). This bounds {@code D / P < 2},
+     * so the key-switching error {@code ~ N D / P} stays far below a product's scale {@code Delta q_l} before its
+     * rescale (relinearization); the error it leaves on rotated values is priced by the precision rule
+     * ({@link NoiseModel}, key switching), which is what makes a larger {@code P} necessary at small scales.
+     */
+    public static final int P_MARGIN_BITS = 0;
     /** Extra bits kept between the largest |value| and half a level's modulus. */
     public static final int MARGIN_BITS = 1;
     /** Cap on the argmax-derived precision requirement (closer ties are undecidable anyway). */
@@ -70,7 +80,8 @@ public final class ParameterSelector {
 
     /**
      * Parameters for {@code depth} at ring degree {@code logN}: the options' fixed chain if any, else the best chain
-     * under the default evidence, else (for insecure simulation only) the best chain ignoring the 128-bit bound.
+     * under the default evidence, else (for insecure simulation only) the best SEAL-shape chain ignoring the 128-bit
+     * bound.
      *
      * @throws HeCompileException if no chain holds the plan's values and precision even without the bound
      */
@@ -82,7 +93,9 @@ public final class ParameterSelector {
             return build(logN, depth, c, p, galoisSteps);
         }
         SelectionEvidence ev = SelectionEvidence.defaults(logN, depth, o);
-        Candidate c = best(ev, o, true, new ArrayList<>()).or(() -> best(ev, o, false, new ArrayList<>()))
+        // without the bound there is no security budget to trade for fewer digits: SEAL's shape keeps the scale large
+        Candidate c = best(ev, o, true, new ArrayList<>())
+                .or(() -> best(ev, o.withMaxSpecialPrimes(1), false, new ArrayList<>()))
                 .orElseThrow(() -> new HeCompileException(refusal(ev, o, new ArrayList<>())));
         return build(logN, depth, c.spec(), c.spec().precision(), galoisSteps);
     }
@@ -179,55 +192,118 @@ public final class ParameterSelector {
 
     /** The best chain under {@code ev}, within the 128-bit bound if {@code bounded}. */
     private static Optional<Candidate> best(SelectionEvidence ev, CompileOptions o, boolean bounded, List<String> why) {
+        int maxK = o.maxSpecialPrimes();
+        int maxAlpha = maxK == 1 ? 1 : ev.depth + 1;
+        List<int[]> shapes = new ArrayList<>();
+        for (int k = 1; k <= maxK; k++) {
+            for (int alpha = 1; alpha <= maxAlpha; alpha++) {
+                shapes.add(new int[]{k, alpha});
+            }
+        }
+        return best(ev, shapes, bounded, ev.requiredBits());
+    }
+
+    /**
+     * The best chain under {@code ev} among the key-switching shapes {@code {k, alpha}}: shapes are tried by
+     * increasing key-switching cost ({@link #keySwitchCost}), all shapes of equal cost together; the first cost with a
+     * feasible chain whose primes exist wins (ties: larger predicted precision, then smaller logQP).
+     */
+    private static Optional<Candidate> best(SelectionEvidence ev, List<int[]> shapes, boolean bounded,
+                                            double required) {
         int logN = ev.logN;
         int depth = ev.depth;
         int bound = bounded ? SecurityTable.maxLogQp128(logN) : Integer.MAX_VALUE;
         int minPrime = Math.max(MIN_SCALE_BITS, logN + 2);
-        double required = ev.requiredBits();
-        int maxK = o.maxSpecialPrimes();
-        int maxAlpha = maxK == 1 ? 1 : depth + 1;
-        List<Candidate> all = new ArrayList<>();
-        for (int s = minPrime; s <= MAX_PRIME_BITS; s++) {
-            int q0 = firstPrime(ev, s);
-            if (q0 > MAX_PRIME_BITS) {
-                continue;
+        java.util.TreeMap<Double, List<int[]>> byCost = new java.util.TreeMap<>();
+        for (int[] sh : shapes) {
+            if (sh[1] <= depth + 1) {
+                byCost.computeIfAbsent(keySwitchCost(depth, sh[0], sh[1]), c -> new ArrayList<>()).add(sh);
             }
-            List<Integer> q = new ArrayList<>();
-            q.add(q0);
-            q.addAll(Collections.nCopies(depth, s));
-            int dataBits = q0 + depth * s;
-            for (int k = 1; k <= maxK; k++) {
-                for (int alpha = 1; alpha <= maxAlpha; alpha++) {
-                    if (alpha > 1 && alpha > depth + 1) {
-                        break;
+        }
+        for (Map.Entry<Double, List<int[]>> cls : byCost.entrySet()) {
+            List<Candidate> all = new ArrayList<>();
+            for (int s = minPrime; s <= MAX_PRIME_BITS; s++) {
+                int q0 = firstPrime(ev, s);
+                if (q0 > MAX_PRIME_BITS) {
+                    continue;
+                }
+                List<Integer> q = new ArrayList<>();
+                q.add(q0);
+                q.addAll(Collections.nCopies(depth, s));
+                int dataBits = q0 + depth * s;
+                for (int[] sh : cls.getValue()) {
+                    int k = sh[0];
+                    int alpha = sh[1];
+                    int minP = maxDigitBits(q, alpha) + P_MARGIN_BITS;
+                    int bLo = Math.max(minPrime, (minP + k - 1) / k);
+                    int bHi = (int) Math.min(MAX_PRIME_BITS, ((long) bound - dataBits) / k);
+                    // the precision grows with P: a shape that misses it at the largest P misses it at every P
+                    if (bLo > bHi || ev.predictedBits(s, q, Collections.nCopies(k, bHi), alpha) < required) {
+                        continue;
                     }
-                    for (int b = minPrime; b <= MAX_PRIME_BITS && dataBits + k * b <= bound; b++) {
+                    for (int b = bLo; b <= bHi; b++) {
                         List<Integer> sp = Collections.nCopies(k, b);
                         double bits = ev.predictedBits(s, q, sp, alpha);
-                        if (bits < required) {
-                            continue;
+                        if (bits >= required) {
+                            all.add(new Candidate(new ChainSpec(s, q0, sp, alpha, null), q, bits, required,
+                                    cls.getKey(), dataBits + k * b));
                         }
-                        int digits = (depth + 1 + alpha - 1) / alpha;
-                        double cost = digits * (depth + 1.0 + k) + 2 * (depth + 1.0 + k);
-                        all.add(new Candidate(new ChainSpec(s, q0, sp, alpha, null), q, bits, required, cost,
-                                dataBits + k * b));
                     }
                 }
             }
-        }
-        all.sort(java.util.Comparator.comparingDouble(Candidate::cost)
-                .thenComparing(Candidate::predicted, java.util.Comparator.reverseOrder())
-                .thenComparingInt(Candidate::logQp));
-        for (Candidate c : all) {
-            if (primesExist(logN, c)) {
-                ChainSpec spec = c.spec();
-                PrecisionReport p = report(ev, spec, c.primes());
-                return Optional.of(new Candidate(new ChainSpec(spec.scaleBits(), spec.firstPrimeBits(),
-                        spec.specialPrimeBits(), spec.digitSize(), p), c.primes(), c.predicted(), required, c.cost(),
-                        c.logQp()));
+            all.sort(java.util.Comparator.comparing(Candidate::predicted, java.util.Comparator.reverseOrder())
+                    .thenComparingInt(Candidate::logQp));
+            for (Candidate c : all) {
+                if (primesExist(logN, c)) {
+                    ChainSpec spec = c.spec();
+                    PrecisionReport p = report(ev, spec, c.primes());
+                    return Optional.of(new Candidate(new ChainSpec(spec.scaleBits(), spec.firstPrimeBits(),
+                            spec.specialPrimeBits(), spec.digitSize(), p), c.primes(), c.predicted(), required,
+                            c.cost(), c.logQp()));
+                }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Key-switching cost of a shape in limb NTTs at the top level: {@code digits (L + 1 + k) + 2 (L + 1 + k)} (each
+     * digit raised to all {@code L + 1 + k} primes, then the two halves brought down from {@code QP} to {@code Q});
+     * the first term is also proportional to the key's size. A formula, not a measurement: basis conversions are not
+     * counted, and a same-JVM timing at N = 2^14, depth 5 ranked digits of 2 primes ahead of one digit of 6, which
+     * this formula prefers. The cost model times the shape actually chosen (calibrations are keyed by ring degree,
+     * {@code k} and {@code alpha}).
+     */
+    public static double keySwitchCost(int depth, int k, int alpha) {
+        int digits = (depth + alpha) / alpha;
+        return digits * (depth + 1.0 + k) + 2 * (depth + 1.0 + k);
+    }
+
+    /** Bits of the largest key-switching digit (consecutive groups of {@code alpha} of the primes {@code q}). */
+    static int maxDigitBits(List<Integer> q, int alpha) {
+        int best = 0;
+        for (int j = 0; j < q.size(); j += alpha) {
+            int sum = 0;
+            for (int i = j; i < Math.min(j + alpha, q.size()); i++) {
+                sum += q.get(i);
+            }
+            best = Math.max(best, sum);
+        }
+        return best;
+    }
+
+    /**
+     * A chain at {@code logN} for {@code depth} with exactly {@code k} special primes and digits of {@code alpha} data
+     * primes, for timing that key-switching shape (calibration): secure, no overflow under the default ranges and
+     * {@code P} covering the largest digit, but no precision required (a shape the calibrated evidence of a trained
+     * network affords may miss the defaults' precision; its timings do not depend on it). Empty if none exists.
+     */
+    public static Optional<HeParameters> atShape(int logN, int depth, int k, int alpha) {
+        CompileOptions o = CompileOptions.defaults(true).withMaxSpecialPrimes(Math.max(1, k));
+        List<int[]> one = new ArrayList<>();
+        one.add(new int[]{k, alpha});
+        return best(SelectionEvidence.defaults(logN, depth, o), one, true, Double.NEGATIVE_INFINITY)
+                .map(c -> build(logN, depth, c.spec(), c.spec().precision(), List.of()));
     }
 
     /** Smallest {@code q0} (at least {@code s}) such that no level overflows under the evidence's ranges. */

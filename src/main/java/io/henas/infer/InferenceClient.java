@@ -148,9 +148,17 @@ public final class InferenceClient {
         Files.write(file, b.toByteArray(), StandardOpenOption.TRUNCATE_EXISTING);
     }
 
-    /** Fresh evaluation keys for the server: public key, relinearization key and the plan's Galois keys. */
+    /**
+     * Fresh evaluation keys for the server: the public key, the relinearization key up to the highest level the plan
+     * relinearizes at (none if it never does) and one Galois key per rotation step up to the highest level the plan
+     * rotates by it ({@link io.henas.he.HePlan#galoisKeyLevels()}); their in-memory sizes are
+     * {@link io.henas.cost.MemoryModel}'s. Keys are generated one at a time.
+     */
     public EvaluationKeys evaluationKeys() {
-        return new KeyGenerator(params.rlwe(), new Sampler()).evaluationKeys(sk, model.plan().galoisSteps(), false);
+        KeyGenerator g = new KeyGenerator(params.rlwe(), new Sampler());
+        int relinLevel = model.plan().relinearizationKeyLevel();
+        return new EvaluationKeys(g.publicKey(sk), relinLevel < 0 ? null : g.relinKey(sk, relinLevel),
+                g.galoisKeys(sk, model.plan().galoisKeyLevels(), -1));
     }
 
     /** Packs an image (C-H-W) into the plan's input layout and encrypts each register at the top level. */

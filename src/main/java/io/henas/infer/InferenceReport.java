@@ -6,7 +6,8 @@ import java.util.OptionalDouble;
 
 /**
  * The outcome of {@link InferenceRun}: plaintext-simulation accuracy and, for encrypted runs, encrypted accuracy,
- * agreement, logit error, latency and sizes. {@link #toJson()} gives the {@code henas infer --json} keys.
+ * agreement, logit error, latency, the chain and key sizes (serialized, and in memory as generated next to the
+ * cost model's prediction). {@link #toJson()} gives the {@code henas infer --json} keys.
  *
  * @param model              model name
  * @param images             images evaluated
@@ -23,7 +24,14 @@ import java.util.OptionalDouble;
  * @param logN               ring degree exponent
  * @param logQp              total modulus bits
  * @param securityBits       estimated security
- * @param galoisKeyBytes     serialized Galois keys
+ * @param primeBits          data prime sizes, {@code q0} first
+ * @param specialPrimeBits   special prime sizes ({@code k} entries)
+ * @param digitSize          data primes per key-switching digit ({@code alpha})
+ * @param galoisKeyBytes     serialized Galois keys (-1 if not encrypted)
+ * @param relinKeyBytes      serialized relinearization key (0 if none, -1 if not encrypted)
+ * @param galoisKeyMemoryBytes in-memory bytes of the generated Galois keys (each up to its level; -1 if not encrypted)
+ * @param relinKeyMemoryBytes  in-memory bytes of the generated relinearization key (-1 if not encrypted)
+ * @param predictedKeyMemoryBytes the cost model's key memory ({@code io.henas.cost.MemoryModel}: Galois plus relin)
  * @param ciphertextBytes    one serialized input ciphertext
  * @param inputCiphertexts   ciphertexts per image
  * @param keygenSeconds      client key generation seconds (NaN if not encrypted)
@@ -36,11 +44,15 @@ public record InferenceReport(String model, int images, boolean encrypted, doubl
                               double encryptedAccuracy, double agreement, double maxRelLogitError,
                               double latencyMedianS, double latencyFirstS, OptionalDouble predictedLatencyS,
                               double simulationSeconds, int threads, int logN, int logQp, double securityBits,
-                              long galoisKeyBytes, long ciphertextBytes, int inputCiphertexts, double keygenSeconds,
+                              java.util.List<Integer> primeBits, java.util.List<Integer> specialPrimeBits, int digitSize,
+                              long galoisKeyBytes, long relinKeyBytes, long galoisKeyMemoryBytes,
+                              long relinKeyMemoryBytes, long predictedKeyMemoryBytes, long ciphertextBytes, int inputCiphertexts, double keygenSeconds,
                               double encryptSecondsMedian, double decryptSecondsMedian, boolean countsMatchCostModel,
                               Map<String, Long> operations) {
     public InferenceReport {
         operations = Map.copyOf(operations);
+        primeBits = java.util.List.copyOf(primeBits);
+        specialPrimeBits = java.util.List.copyOf(specialPrimeBits);
     }
 
     /** JSON form; NaN and absent values are written as null. */
@@ -63,7 +75,17 @@ public record InferenceReport(String model, int images, boolean encrypted, doubl
         m.put("logN", logN);
         m.put("log_qp", logQp);
         m.put("security_bits", securityBits);
-        m.put("galois_key_bytes", galoisKeyBytes);
+        m.put("primes", primeBits);
+        m.put("special_prime_bits", specialPrimeBits);
+        m.put("special_primes", specialPrimeBits.size());
+        m.put("digit_size", digitSize);
+        m.put("galois_key_bytes", b(galoisKeyBytes));
+        m.put("relin_key_bytes", b(relinKeyBytes));
+        m.put("key_bytes", galoisKeyBytes < 0 ? null : galoisKeyBytes + relinKeyBytes);
+        m.put("galois_key_memory_bytes", b(galoisKeyMemoryBytes));
+        m.put("relin_key_memory_bytes", b(relinKeyMemoryBytes));
+        m.put("key_memory_bytes", galoisKeyMemoryBytes < 0 ? null : galoisKeyMemoryBytes + relinKeyMemoryBytes);
+        m.put("predicted_key_memory_bytes", predictedKeyMemoryBytes);
         m.put("ciphertext_bytes", ciphertextBytes);
         m.put("input_ciphertexts", inputCiphertexts);
         m.put("keygen_s", n(keygenSeconds));
@@ -72,6 +94,10 @@ public record InferenceReport(String model, int images, boolean encrypted, doubl
         m.put("counts_match_cost_model", countsMatchCostModel);
         m.put("operations", new java.util.TreeMap<>(operations));
         return m;
+    }
+
+    private static Object b(long v) {
+        return v < 0 ? null : v;
     }
 
     private static Object n(double v) {

@@ -10,6 +10,7 @@ import java.util.OptionalDouble;
 import io.henas.ckks.Ciphertext;
 import io.henas.ckks.CkksIO;
 import io.henas.cost.CostModel;
+import io.henas.cost.MemoryModel;
 import io.henas.data.Dataset;
 import io.henas.export.ExportedModel;
 import io.henas.he.HeParameters;
@@ -18,6 +19,7 @@ import io.henas.he.OpKind;
 import io.henas.he.PlanBinding;
 import io.henas.he.PlanSimulator;
 import io.henas.rlwe.EvaluationKeys;
+import io.henas.rlwe.KeySwitchKey;
 
 /**
  * Runs an exported model on the first {@code images} images of a dataset: always the plaintext simulation of the
@@ -97,11 +99,13 @@ public final class InferenceRun {
         OptionalDouble predicted = cost == null ? OptionalDouble.empty()
                 : cost.estimate(m.name(), m.plan()).predictedLatencyS();
         int inputs = m.plan().inputLayout().regCount();
+        long predictedKeys = MemoryModel.galoisKeyBytes(m.plan()) + MemoryModel.relinearizationKeyBytes(m.plan());
         long ctBytes = (long) (p.dataPrimes()) * 2 * (1L << p.logN()) * 8;
         if (!encrypted) {
             return new InferenceReport(m.name(), images, false, plainCorrect / (double) images, Double.NaN, Double.NaN,
                     Double.NaN, Double.NaN, Double.NaN, predicted, simSeconds, threads, p.logN(), p.logQp(),
-                    p.securityBits(), -1, ctBytes, inputs, Double.NaN, Double.NaN, Double.NaN,
+                    p.securityBits(), p.primeBits(), p.specialPrimeBits(), p.digitSize(), -1, -1, -1, -1, predictedKeys,
+                    ctBytes, inputs, Double.NaN, Double.NaN, Double.NaN,
                     true, Map.of());
         }
         long k0 = System.nanoTime();
@@ -109,6 +113,13 @@ public final class InferenceRun {
         EvaluationKeys keys = client.evaluationKeys();
         double keygen = (System.nanoTime() - k0) / 1e9;
         long galoisBytes = CkksIO.toBytes(keys.galoisKeys(), m.ckksParameters()).length;
+        long relinBytes = keys.relinKey() == null ? 0 : CkksIO.toBytes(keys.relinKey(), m.ckksParameters()).length;
+        long galoisMemory = 0;
+        for (KeySwitchKey k : keys.galoisKeys().asMap().values()) {
+            galoisMemory += KeySwitchKey.byteSize(k.params(), k.level());
+        }
+        long relinMemory = keys.relinKey() == null ? 0
+                : KeySwitchKey.byteSize(keys.relinKey().key().params(), keys.relinKey().key().level());
         OpCounts expected = OpCounts.of(m.plan());
         boolean countsOk = true;
         double[] lat = new double[images];
@@ -156,7 +167,8 @@ public final class InferenceRun {
         }
         return new InferenceReport(m.name(), images, true, plainCorrect / (double) images,
                 encCorrect / (double) images, agree / (double) images, maxRel, median(lat), lat[0], predicted,
-                simSeconds, threads, p.logN(), p.logQp(), p.securityBits(), galoisBytes, ctBytes, inputs, keygen,
+                simSeconds, threads, p.logN(), p.logQp(), p.securityBits(), p.primeBits(), p.specialPrimeBits(),
+                p.digitSize(), galoisBytes, relinBytes, galoisMemory, relinMemory, predictedKeys, ctBytes, inputs, keygen,
                 median(enc), median(dec), countsOk, ops);
     }
 

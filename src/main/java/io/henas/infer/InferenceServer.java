@@ -43,12 +43,23 @@ public final class InferenceServer implements AutoCloseable {
         if (!keys.params().equals(p.rlwe())) {
             throw new IllegalArgumentException("parameter mismatch: model=" + p.id() + ", keys=" + keys.params().id());
         }
+        java.util.Map<Integer, Integer> levels = model.plan().galoisKeyLevels();
         for (int step : model.plan().galoisSteps()) {
             long g = io.henas.ring.Automorphism.rotationElement(p.logN(), step);
             if (keys.galoisKeys() == null || !keys.galoisKeys().has(g)) {
                 throw new IllegalArgumentException("the evaluation keys must hold the Galois key for rotation step "
                         + step + " (element " + g + "), but do not");
             }
+            int need = levels.getOrDefault(step, 0);
+            if (keys.galoisKeys().get(g).level() < need) {
+                throw new IllegalArgumentException("the Galois key for rotation step " + step + " must reach level "
+                        + need + ", but reaches " + keys.galoisKeys().get(g).level());
+            }
+        }
+        int relinLevel = model.plan().relinearizationKeyLevel();
+        if (keys.relinKey() != null && keys.relinKey().key().level() < relinLevel) {
+            throw new IllegalArgumentException("the relinearization key must reach level " + relinLevel
+                    + ", but reaches " + keys.relinKey().key().level());
         }
         if (keys.relinKey() == null && model.plan().instructionCount() > 0
                 && java.util.stream.IntStream.range(0, model.plan().instructionCount())

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import io.henas.cost.Calibration;
 import io.henas.cost.CalibrationCache;
 import io.henas.cost.CalibrationKey;
+import io.henas.cost.ChainShape;
 import io.henas.cost.CostModel;
 import io.henas.cost.CostReport;
 import io.henas.cost.OpMeasurer;
@@ -211,11 +212,11 @@ public final class HenasEvaluator {
                 // over the ring-degree limit: infeasible whatever its latency, so do not calibrate a ring for it
                 return new StagedEvaluator.Cost(Double.POSITIVE_INFINITY, plan.depth(), plan.logN());
             }
-            CostReport r = new CostModel(calibration(plan.logN())).estimate(c.label(), plan);
+            CostReport r = new CostModel(calibration(ChainShape.of(plan.parameters()))).estimate(c.label(), plan);
             return new StagedEvaluator.Cost(r.predictedLatencyS().orElseThrow(), r.depth(), r.logN());
         }
 
-        private synchronized Calibration calibration(int logN) {
+        private synchronized Calibration calibration(ChainShape logN) {
             CalibrationKey key = CalibrationKey.current(COST_THREADS);
             try {
                 var cached = CalibrationCache.load(cache, key);
@@ -231,7 +232,7 @@ public final class HenasEvaluator {
             log.accept("calibrating the CKKS evaluator at logN " + logN + " (once per machine; cached in " + cache + ")");
             long t0 = System.nanoTime();
             Calibration cal = CalibrationCache.ensure(cache, key, measurer, List.of(logN));
-            log.accept(String.format(java.util.Locale.ROOT, "calibrated logN %d in %.0f s", logN,
+            log.accept(String.format(java.util.Locale.ROOT, "calibrated %s in %.0f s", logN,
                     (System.nanoTime() - t0) / 1e9));
             return cal;
         }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.henas.cost.Calibration;
 import io.henas.cost.CalibrationKey;
 import io.henas.cost.Calibrator;
+import io.henas.cost.ChainShape;
 import io.henas.cost.CostModel;
 import io.henas.cost.CostReport;
 import io.henas.he.OpKind;
@@ -25,12 +26,12 @@ class EvaluatorOpMeasurerTest {
     @Test
     void calibratesTheRealEvaluator() {
         try (EvaluatorOpMeasurer m = new EvaluatorOpMeasurer(1)) {
-            Map<Integer, List<Integer>> levels = Map.of(13, Calibrator.sampleLevels(13, 3));
+            Map<ChainShape, List<Integer>> levels = Map.of(ChainShape.seal(13), Calibrator.sampleLevels(13, 3));
             Calibration c = Calibrator.calibrate(m, CalibrationKey.current(), levels);
             for (OpKind k : OpKind.values()) {
-                System.out.printf("%-15s %s us%n", k.key(), c.fits().get(13).get(k).micros());
+                System.out.printf("%-15s %s us%n", k.key(), c.fits().get(ChainShape.seal(13)).get(k).micros());
             }
-            int top = levels.get(13).getLast();
+            int top = levels.get(ChainShape.seal(13)).getLast();
             assertTrue(c.microseconds(13, top, OpKind.ROTATE) > c.microseconds(13, top, OpKind.ADD));
             assertTrue(c.microseconds(13, top, OpKind.RELINEARIZE) > c.microseconds(13, top, OpKind.MUL_PLAIN));
             assertTrue(c.microseconds(13, top, OpKind.ROTATE) > c.microseconds(13, 1, OpKind.ROTATE) * 0.9);

@@ -17,7 +17,8 @@ import io.henas.he.OpKind;
 
 class CalibrationCacheTest {
     static final CalibrationKey KEY = new CalibrationKey("Test CPU 9000", 2, "25.0.1", 1);
-    static final Map<Integer, List<Integer>> LEVELS = Map.of(13, List.of(0, 1, 2), 14, List.of(0, 3, 6, 9));
+    static final Map<ChainShape, List<Integer>> LEVELS = Map.of(ChainShape.seal(13), List.of(0, 1, 2),
+            ChainShape.seal(14), List.of(0, 3, 6, 9));
     /** Every op at every level, except rescale and drop at level 0 (of both ring degrees). */
     static final int MEASUREMENTS = OpKind.values().length * (3 + 4) - 2 * 2;
 
@@ -58,7 +59,7 @@ class CalibrationCacheTest {
     void cacheIsExtendedWhenARingDegreeIsMissing(@TempDir Path dir) {
         Path file = dir.resolve("c.json");
         FakeMeasurer m = new FakeMeasurer();
-        CalibrationCache.getOrCalibrate(file, KEY, m, Map.of(13, List.of(0, 1)));
+        CalibrationCache.getOrCalibrate(file, KEY, m, Map.of(ChainShape.seal(13), List.of(0, 1)));
         int before = m.calls.get();
         Calibration c = CalibrationCache.getOrCalibrate(file, KEY, m, LEVELS);
         assertTrue(m.calls.get() > before);
@@ -96,10 +97,10 @@ class CalibrationCacheTest {
 
     @Test
     void defaultLevelsStayWithinTheSecureDepth() {
-        Map<Integer, List<Integer>> d = Calibrator.defaultLevels(Calibrator.DEFAULT_LOG_N);
+        Map<ChainShape, List<Integer>> d = Calibrator.defaultLevels(Calibrator.seal(Calibrator.DEFAULT_LOG_N));
         for (int logN : Calibrator.DEFAULT_LOG_N) {
-            assertTrue(d.get(logN).getFirst() == 0);
-            assertTrue(d.get(logN).getLast() == Calibrator.maxDepth(logN));
+            assertTrue(d.get(ChainShape.seal(logN)).getFirst() == 0);
+            assertTrue(d.get(ChainShape.seal(logN)).getLast() == Calibrator.maxDepth(logN));
         }
         assertTrue(Calibrator.maxDepth(16) > Calibrator.maxDepth(13));
     }
@@ -110,13 +111,13 @@ class CalibrationCacheTest {
         Files.writeString(file, "{\"format\": 1, \"calibrations\": []}");
         assertTrue(CostModel.fromCache(file, 1).calibration().isEmpty());
         FakeMeasurer m = new FakeMeasurer();
-        Calibration c = CalibrationCache.ensure(file, KEY, m, List.of(13));
+        Calibration c = CalibrationCache.ensure(file, KEY, m, List.of(ChainShape.seal(13)));
         assertEquals(c, CalibrationCache.load(file, KEY).orElseThrow(), "the outdated file is replaced");
         int calls = m.calls.get();
-        CalibrationCache.ensure(file, KEY, m, List.of(13));
+        CalibrationCache.ensure(file, KEY, m, List.of(ChainShape.seal(13)));
         assertEquals(calls, m.calls.get(), "a ring degree already cached is not measured again");
-        CalibrationCache.ensure(file, KEY, m, List.of(13, 14));
+        CalibrationCache.ensure(file, KEY, m, List.of(ChainShape.seal(13), ChainShape.seal(14)));
         assertTrue(m.calls.get() > calls, "a missing ring degree is measured");
-        assertTrue(CalibrationCache.load(file, KEY).orElseThrow().covers(List.of(13, 14)));
+        assertTrue(CalibrationCache.load(file, KEY).orElseThrow().covers(List.of(ChainShape.seal(13), ChainShape.seal(14))));
     }
 }

@@ -39,8 +39,11 @@ class CostModelTest {
                 new Layer.Conv(10, 1, 1), new Layer.GlobalAvgPool());
     }
 
+    /** Calibrated for SEAL's shape at the default ring degrees and for the shape of {@code small()}'s plan. */
     static CostModel calibrated() {
-        Map<Integer, List<Integer>> levels = Calibrator.defaultLevels(Calibrator.DEFAULT_LOG_N);
+        List<ChainShape> shapes = new java.util.ArrayList<>(Calibrator.seal(Calibrator.DEFAULT_LOG_N));
+        shapes.add(ChainShape.of(HePlan.compile(small().lower(), CompileOptions.defaults(true)).parameters()));
+        Map<ChainShape, List<Integer>> levels = Calibrator.defaultLevels(shapes);
         return new CostModel(Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY, levels));
     }
 
@@ -53,7 +56,7 @@ class CostModelTest {
         for (int n = 0; n < plan.net().nodes().size(); n++) {
             for (OpKind k : OpKind.values()) {
                 for (int l = 0; l <= plan.depth(); l++) {
-                    want += c.count(n, k, l) * FakeMeasurer.us(plan.logN(), l, k) * 1e-6;
+                    want += c.count(n, k, l) * FakeMeasurer.us(ChainShape.of(plan.parameters()), l, k) * 1e-6;
                 }
             }
         }
@@ -69,13 +72,13 @@ class CostModelTest {
     void preEncodedPlaintextsLeaveEncodingOutOfTheLatency() {
         HePlan plan = HePlan.compile(small().lower(), CompileOptions.defaults(true));
         Calibration cal = Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY,
-                Calibrator.defaultLevels(Calibrator.DEFAULT_LOG_N));
+                Calibrator.defaultLevels(List.of(ChainShape.of(plan.parameters()))));
         double all = new CostModel(cal).estimate("s", plan).predictedLatencyS().getAsDouble();
         double pre = new CostModel(cal, true).estimate("s", plan).predictedLatencyS().getAsDouble();
         OpCounts c = OpCounts.of(plan);
         double enc = 0;
         for (int l = 0; l <= plan.depth(); l++) {
-            enc += c.totalAt(OpKind.ENCODE, l) * FakeMeasurer.us(plan.logN(), l, OpKind.ENCODE) * 1e-6;
+            enc += c.totalAt(OpKind.ENCODE, l) * FakeMeasurer.us(ChainShape.of(plan.parameters()), l, OpKind.ENCODE) * 1e-6;
         }
         assertTrue(enc > 0);
         assertEquals(all - enc, pre, all * 1e-9);
@@ -113,7 +116,7 @@ class CostModelTest {
     @Test
     void calibrationWithoutThePlansRingDegreeGivesNoLatency() {
         Calibration only15 = Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY,
-                java.util.Map.of(15, List.of(1, 2)));
+                java.util.Map.of(ChainShape.seal(15), List.of(1, 2)));
         CostReport r = new CostModel(only15).estimate(small(), true);
         assertEquals(13, r.logN());
         assertTrue(r.predictedLatencyS().isEmpty());
@@ -125,8 +128,17 @@ class CostModelTest {
         CostReport r = CostModel.uncalibrated().estimate(small(), true);
         long n = 1L << r.logN();
         long primes = r.primeBits().size();
-        assertEquals(primes * 2 * (primes + 1) * n * 8, r.relinKeyBytes());
-        assertEquals(r.relinKeyBytes() * r.galoisSteps().size(), r.galoisKeyBytes());
+        // SEAL's shape at N = 2^13: one digit per prime, one special prime; each key only up to the level it is used at
+        assertEquals(1, r.specialPrimeBits().size());
+        HePlan plan = HePlan.compile(small().lower(), CompileOptions.defaults(true));
+        int rl = plan.relinearizationKeyLevel();
+        assertEquals((rl + 1L) * 2 * (rl + 2) * n * 8, r.relinKeyBytes());
+        long galois = 0;
+        for (int level : plan.galoisKeyLevels().values()) {
+            galois += (level + 1L) * 2 * (level + 2) * n * 8;
+        }
+        assertEquals(galois, r.galoisKeyBytes());
+        assertTrue(r.galoisKeyBytes() < primes * 2 * (primes + 1) * n * 8 * r.galoisSteps().size());
         assertEquals(2 * primes * n * 8, r.ciphertextBytes());
     }
 

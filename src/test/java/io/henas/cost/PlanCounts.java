@@ -73,8 +73,8 @@ public final class PlanCounts {
         double mib = 1 << 20;
         return String.format("%s | %d | %d | %d | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f", id, p.logN(),
                 p.blocksPerCiphertext(), p.depth(), rot, hoisted, p.galoisSteps().length, mulPlain, mulConst,
-                MemoryModel.galoisKeyBytes(p) / mib, MemoryModel.leveledGaloisKeyBytes(p) / mib,
-                MemoryModel.leveledRelinearizationKeyBytes(p) / mib);
+                MemoryModel.topLevelGaloisKeyBytes(p) / mib, MemoryModel.galoisKeyBytes(p) / mib,
+                MemoryModel.relinearizationKeyBytes(p) / mib);
     }
 
     private static List<Integer> ints(String s) {
