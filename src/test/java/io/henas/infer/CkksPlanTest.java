@@ -105,7 +105,7 @@ class CkksPlanTest {
         NetWeights w = TestNets.randomWeights(net, TestNets.SEED);
         double[] x = TestNets.randomInput(net.node(0).shape(), TestNets.SEED + 2);
         double[] want = PlainForward.logits(net, w, x);
-        double[] got = encryptedLogits(plan, w, x);
+        double[] got = encryptedLogits(plan, NetFold.of(net).weights(w), x);
         double scale = 0;
         double err = 0;
         for (int i = 0; i < want.length; i++) {
