@@ -68,13 +68,12 @@ public record ChainShape(int logN, int specialPrimes, int digitSize) implements 
                 + s + "'");
     }
 
+    private static final java.util.Comparator<ChainShape> ORDER = java.util.Comparator.comparingInt(ChainShape::logN)
+            .thenComparingInt(ChainShape::specialPrimes).thenComparingInt(ChainShape::digitSize);
+
     @Override
     public int compareTo(ChainShape o) {
-        int c = Integer.compare(logN, o.logN);
-        if (c == 0) {
-            c = Integer.compare(specialPrimes, o.specialPrimes);
-        }
-        return c != 0 ? c : Integer.compare(digitSize, o.digitSize);
+        return ORDER.compare(this, o);
     }
 
     @Override

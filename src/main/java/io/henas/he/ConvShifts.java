@@ -26,13 +26,12 @@ final class ConvShifts {
 
     /** A shift: whole blocks (in {@code [0, P)}), rows ({@code W0} slots) and columns (slots). */
     record Shift(int block, int row, int col) implements Comparable<Shift> {
+        private static final java.util.Comparator<Shift> ORDER = java.util.Comparator.comparingInt(Shift::block)
+                .thenComparingInt(Shift::row).thenComparingInt(Shift::col);
+
         @Override
         public int compareTo(Shift o) {
-            int c = Integer.compare(block, o.block);
-            if (c == 0) {
-                c = Integer.compare(row, o.row);
-            }
-            return c != 0 ? c : Integer.compare(col, o.col);
+            return ORDER.compare(this, o);
         }
     }
 

@@ -160,18 +160,7 @@ public final class PlanBinding {
                 continue;
             }
             double val = fold[o] * wt.at(((o * inPer + (c.depthwise() ? 0 : i)) * k + p.ky()) * k + p.kx()) * ain[i];
-            for (int oy = 0; oy < out.height(); oy++) {
-                int iy = oy * c.stride() + p.ky() - pad;
-                if (iy < 0 || iy >= in.height()) {
-                    continue;
-                }
-                for (int ox = 0; ox < out.width(); ox++) {
-                    int ix = ox * c.stride() + p.kx() - pad;
-                    if (ix >= 0 && ix < in.width()) {
-                        v[(j * blockSize + ol.offset(oy, ox, w0) + p.diag() * blockSize) % slots] = val;
-                    }
-                }
-            }
+            fillKernelOffset(v, (j + p.diag()) * blockSize, ol, in, out, c.stride(), p.ky() - pad, p.kx() - pad, val);
         }
     }
 
@@ -220,6 +209,27 @@ public final class PlanBinding {
         }
     }
 
+    /**
+     * Writes {@code val} at every output pixel (oy, ox) of {@code out} (laid out by {@code ol}, starting at slot
+     * {@code base}, cyclically) whose input pixel {@code (oy * stride + dy, ox * stride + dx)} lies inside {@code in}:
+     * the slots one kernel offset of a convolution contributes to.
+     */
+    private void fillKernelOffset(double[] v, int base, Layout ol, Shape in, Shape out, int stride, int dy, int dx,
+                                  double val) {
+        for (int oy = 0; oy < out.height(); oy++) {
+            int iy = oy * stride + dy;
+            if (iy < 0 || iy >= in.height()) {
+                continue;
+            }
+            for (int ox = 0; ox < out.width(); ox++) {
+                int ix = ox * stride + dx;
+                if (ix >= 0 && ix < in.width()) {
+                    v[Math.floorMod(base + ol.offset(oy, ox, w0), slots)] = val;
+                }
+            }
+        }
+    }
+
     /** One slot shift of a {@link PackedConvLowering} convolution, pre-rotated by its giant step (see the record). */
     private void packedConvWeights(Plaintext.PackedConvWeights p, double[] v) {
         LoweredNet.Node n = net.node(p.node());
@@ -240,19 +250,8 @@ public final class PlanBinding {
         for (ConvShifts.Term t : terms) {
             int o = t.out();
             double val = fold[o] * wt.at(((o * in.channels() + t.in()) * k + t.ky()) * k + t.kx()) * ain[t.in()];
-            int base = ol.block(o) * blockSize + ol.sub(o) + giant;
-            for (int oy = 0; oy < out.height(); oy++) {
-                int iy = oy * c.stride() + t.ky() - pad;
-                if (iy < 0 || iy >= in.height()) {
-                    continue;
-                }
-                for (int ox = 0; ox < out.width(); ox++) {
-                    int ix = ox * c.stride() + t.kx() - pad;
-                    if (ix >= 0 && ix < in.width()) {
-                        v[Math.floorMod(base + ol.offset(oy, ox, w0), slots)] = val;
-                    }
-                }
-            }
+            fillKernelOffset(v, ol.block(o) * blockSize + ol.sub(o) + giant, ol, in, out, c.stride(), t.ky() - pad,
+                    t.kx() - pad, val);
         }
     }
 
