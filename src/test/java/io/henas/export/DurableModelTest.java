@@ -88,7 +88,7 @@ class DurableModelTest {
 
     @Test
     void committedVersionOneModelLoadsRunsAndUpgrades() throws IOException {
-        Path old = Path.of("experiments/fashion-best/model.henas");
+        Path old = Path.of("src/test/resources/io/henas/export/fashion-best-v1.henas");
         ExportedModel m = ExportedModel.read(old);
         assertEquals(1, m.formatVersion());
         Map.Entry<ModelSource, Map<String, Object>> src = ExportedModel.readSource(old);

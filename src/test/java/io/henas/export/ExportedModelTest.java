@@ -117,7 +117,7 @@ class ExportedModelTest {
 
     @Test
     void committedFashionModelStillLoadsWithBlockPacking() throws IOException {
-        Path f = Path.of("experiments/fashion-best/model.henas");
+        Path f = Path.of("src/test/resources/io/henas/export/fashion-best-v1.henas");
         ExportedModel m = ExportedModel.read(f);
         assertEquals(Packing.BLOCKS, m.plan().packing());
         @SuppressWarnings("unchecked")

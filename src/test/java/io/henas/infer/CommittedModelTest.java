@@ -16,11 +16,11 @@ import io.henas.he.PlanSimulator;
 import io.henas.he.TestNets;
 
 /**
- * The committed fashion-best model carries a fixed SEAL-shape chain ({@code k = alpha = 1}) from before hybrid key
+ * fashion-best as exported before hybrid key switching (format 1, kept as a test fixture) carries a fixed SEAL-shape chain ({@code k = alpha = 1}) from before hybrid key
  * switching: it still loads with the same parameters and plan, and runs under encryption with leveled keys.
  */
 class CommittedModelTest {
-    static final Path MODEL = Path.of("experiments/fashion-best/model.henas");
+    static final Path MODEL = Path.of("src/test/resources/io/henas/export/fashion-best-v1.henas");
 
     @Test
     void loadsWithItsFixedSealChain() throws IOException {
