@@ -191,7 +191,8 @@ final class SearchCommand implements Callable<Integer> {
         SearchConfig config = SearchConfig.builder(dir).population(pop).generations(gens).seed(s).resume(resume)
                 .threads(threads).constraints(HenasEvaluator.constraints(space))
                 .depthObjective(settings.objectives().contains(Objective.DEPTH))
-                .provenance("space_file", file.toString()).rungs(HenasEvaluator.rungPlan(space, split)).build();
+                .provenance("space_file", file.toString()).rungs(HenasEvaluator.rungPlan(space, split))
+                .seedReferences(settings.seedReferences()).build();
         SearchResult result;
         Optional<ClusterConfig> clusterConfig = cluster.toConfig();
         if (clusterConfig.isEmpty()) {

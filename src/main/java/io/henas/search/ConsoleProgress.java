@@ -37,6 +37,13 @@ public final class ConsoleProgress implements ProgressListener {
 
     /** Rung results are printed always: there are few of them and each takes long. */
     @Override
+    public void onNote(String line) {
+        synchronized (out) {
+            out.println("  " + line);
+        }
+    }
+
+    @Override
     public void onRung(Trial t, RungResult g) {
         Evaluation e = g.evaluation();
         synchronized (out) {

@@ -122,7 +122,12 @@ final class EvolutionLoop<T> {
     private void evolve() throws InterruptedException {
         int n = config.population();
         List<Phenotype<IntegerGene, Vec<double[]>>> init = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        if (config.seedReferences()) {
+            for (int[] genes : seeds(n / 2)) {
+                init.add(Phenotype.of(codec.genotype(genes), 1));
+            }
+        }
+        while (init.size() < n) {
             init.add(Phenotype.of(randomValid(), 1));
         }
         ISeq<Phenotype<IntegerGene, Vec<double[]>>> pop = evaluate(ISeq.of(init), 1);
@@ -134,6 +139,41 @@ final class EvolutionLoop<T> {
             pop = survivors.select(pop.append(offspring), n, MAX);
             generationDone(g);
         }
+    }
+
+    /**
+     * The warm start: the gene vectors of the references that are points of the space, then one-gene mutants of them
+     * (round robin over the references) until {@code limit} vectors, all decoding to distinct architectures.
+     */
+    private List<int[]> seeds(int limit) {
+        List<int[]> refs = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        for (Candidate<T> r : space.references()) {
+            var found = ReferenceSeeds.find(space, r, config.seed());
+            if (found.isPresent() && keys.add(decodeOrThrow(codec.genotype(found.get())).key())) {
+                refs.add(found.get());
+                listener.onNote("seeded the first generation with reference " + r.label());
+            } else if (found.isEmpty()) {
+                listener.onNote("reference " + r.label() + " is not a point of the space; not seeded");
+            }
+        }
+        List<int[]> out = new ArrayList<>(refs.subList(0, Math.min(refs.size(), limit)));
+        if (refs.isEmpty() || out.size() >= limit) {
+            return out;
+        }
+        int perRef = (limit - out.size() + refs.size() - 1) / refs.size();
+        List<List<int[]>> mutants = new ArrayList<>();
+        for (int[] r : refs) {
+            mutants.add(ReferenceSeeds.mutants(space, r, perRef, RandomRegistry.random()));
+        }
+        for (int i = 0; out.size() < limit && i < perRef; i++) {
+            for (List<int[]> m : mutants) {
+                if (i < m.size() && out.size() < limit && keys.add(decodeOrThrow(codec.genotype(m.get(i))).key())) {
+                    out.add(m.get(i));
+                }
+            }
+        }
+        return out;
     }
 
     /** Replaces every unevaluated phenotype the space rejects by a fresh random valid one. */

@@ -14,6 +14,10 @@ public interface ProgressListener {
     default void onTrial(Trial trial) {
     }
 
+    /** A one-line remark about the run (e.g. which references seeded the first generation). */
+    default void onNote(String line) {
+    }
+
     /** After a trial's result on a rung above 0 is committed (multi-fidelity search; any thread). */
     default void onRung(Trial trial, RungResult result) {
     }

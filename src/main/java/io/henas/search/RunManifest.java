@@ -57,6 +57,8 @@ public final class RunManifest {
         ops.put("mutation", "random reset per gene, p=" + (Double.isNaN(config.mutationProbability())
                 ? "1/genes" : config.mutationProbability()));
         ops.put("random", "L64X256MixRandom(seed)");
+        ops.put("initial_population", config.seedReferences()
+                ? "references that are points of the space + one-gene mutants, the rest random" : "random");
         content.put("operators", ops);
         content.put("provenance", new LinkedHashMap<>(config.provenance()));
         content.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));

@@ -22,17 +22,19 @@ import java.util.Objects;
  * @param maxResamples         random gene vectors tried in a row before giving up on a space that rejects them all
  * @param provenance           extra manifest entries (dataset, budgets, space file ...)
  * @param rungs                the multi-fidelity schedule ({@link RungPlan#single()}: one proxy budget)
+ * @param seedReferences       the first generation starts from the references that are points of the space and
+ *                             one-gene mutants of them ({@link ReferenceSeeds}); the rest is random
  */
 public record SearchConfig(int population, int generations, long seed, Path outDir, boolean resume, int threads,
         Constraints constraints, boolean depthObjective, double crossoverProbability, double mutationProbability,
-        int maxResamples, Map<String, Object> provenance, RungPlan rungs) {
+        int maxResamples, Map<String, Object> provenance, RungPlan rungs, boolean seedReferences) {
 
     /** A single-rung configuration (as before multi-fidelity search). */
     public SearchConfig(int population, int generations, long seed, Path outDir, boolean resume, int threads,
             Constraints constraints, boolean depthObjective, double crossoverProbability, double mutationProbability,
             int maxResamples, Map<String, Object> provenance) {
         this(population, generations, seed, outDir, resume, threads, constraints, depthObjective, crossoverProbability,
-                mutationProbability, maxResamples, provenance, RungPlan.single());
+                mutationProbability, maxResamples, provenance, RungPlan.single(), false);
     }
 
     public SearchConfig {
@@ -83,6 +85,7 @@ public record SearchConfig(int population, int generations, long seed, Path outD
         b.maxResamples = maxResamples;
         b.provenance = new LinkedHashMap<>(provenance);
         b.rungs = rungs;
+        b.seedReferences = seedReferences;
         return b;
     }
 
@@ -101,6 +104,7 @@ public record SearchConfig(int population, int generations, long seed, Path outD
         private int maxResamples = 10_000;
         private Map<String, Object> provenance = new LinkedHashMap<>();
         private RungPlan rungs = RungPlan.single();
+        private boolean seedReferences;
 
         private Builder(Path outDir) {
             this.outDir = outDir;
@@ -119,10 +123,12 @@ public record SearchConfig(int population, int generations, long seed, Path outD
         public Builder maxResamples(int v) { maxResamples = v; return this; }
         public Builder provenance(String key, Object value) { provenance.put(key, value); return this; }
         public Builder rungs(RungPlan v) { rungs = v; return this; }
+        public Builder seedReferences(boolean v) { seedReferences = v; return this; }
 
         public SearchConfig build() {
             return new SearchConfig(population, generations, seed, outDir, resume, threads, constraints,
-                    depthObjective, crossoverProbability, mutationProbability, maxResamples, provenance, rungs);
+                    depthObjective, crossoverProbability, mutationProbability, maxResamples, provenance, rungs,
+                    seedReferences);
         }
     }
 }

@@ -16,9 +16,12 @@ import java.util.OptionalInt;
  * @param maxLogN          largest allowed ring degree log2 N, if set
  * @param maxLatencySeconds largest allowed predicted encrypted latency in seconds, if set
  * @param maxDepth         largest allowed multiplicative depth, if set
+ * @param seedReferences   {@code seed_references}: start the first generation from the space's references (those that
+ *                         are points of the space) and one-gene mutants of them instead of random candidates only
  */
 public record SearchSettings(int population, int generations, long seed, List<Objective> objectives,
-                             OptionalInt maxLogN, OptionalDouble maxLatencySeconds, OptionalInt maxDepth) {
+                             OptionalInt maxLogN, OptionalDouble maxLatencySeconds, OptionalInt maxDepth,
+                             boolean seedReferences) {
     public SearchSettings {
         objectives = List.copyOf(objectives);
         if (population < 2) {
@@ -41,9 +44,12 @@ public record SearchSettings(int population, int generations, long seed, List<Ob
         }
     }
 
-    /** Defaults: population 16, 4 generations, seed 42, objectives accuracy and latency, no constraints. */
+    /**
+     * Defaults: population 16, 4 generations, seed 42, objectives accuracy and latency, no constraints, a random first
+     * generation.
+     */
     public static SearchSettings defaults() {
         return new SearchSettings(16, 4, 42, List.of(Objective.ACCURACY, Objective.LATENCY), OptionalInt.empty(),
-                OptionalDouble.empty(), OptionalInt.empty());
+                OptionalDouble.empty(), OptionalInt.empty(), false);
     }
 }

@@ -31,7 +31,8 @@ public final class SpaceLoader {
     static final List<String> BUDGET_KEYS = List.of("epochs", "train_images", "validation_images", "test_images",
             "batch_size", "learning_rate", "seed");
     static final List<String> TRAIN_KEYS = List.of("proxy", "full", "rungs", "promote");
-    static final List<String> SEARCH_KEYS = List.of("population", "generations", "seed", "objectives", "constraints");
+    static final List<String> SEARCH_KEYS = List.of("population", "generations", "seed", "objectives", "constraints",
+            "seed_references");
     static final List<String> CONSTRAINT_KEYS = List.of("max_logn", "max_latency_s", "max_depth");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -364,6 +365,8 @@ public final class SpaceLoader {
                 maxDepth = OptionalInt.of((int) c.require("max_depth").integer(1, 1000));
             }
         }
-        return new SearchSettings(population, generations, seed, objectives, maxLogN, maxLatency, maxDepth);
+        boolean seedReferences = m.get("seed_references").map(YNode::bool).orElse(def.seedReferences());
+        return new SearchSettings(population, generations, seed, objectives, maxLogN, maxLatency, maxDepth,
+                seedReferences);
     }
 }
