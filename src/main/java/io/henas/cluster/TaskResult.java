@@ -20,11 +20,12 @@ import io.henas.search.Evaluation;
  * @param started  when the worker started it
  * @param finished when the worker finished it
  * @param worker   the worker member that ran it (host:port)
+ * @param keyBytes evaluation-key memory of the candidate's plan (-1 = unknown)
  * @param seal     the worker's seal over these fields and the task's nonce ({@link ClusterAuth}; "" without a secret)
  */
 record TaskResult(String key, String status, double accuracy, double latency, int depth, int logN,
-        double trainSeconds, String failureReason, Instant started, Instant finished, String worker, String seal)
-        implements Serializable {
+        double trainSeconds, String failureReason, Instant started, Instant finished, String worker, long keyBytes,
+        String seal) implements Serializable {
     TaskResult {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(status, "status");
@@ -38,14 +39,14 @@ record TaskResult(String key, String status, double accuracy, double latency, in
     private String[] payload(String taskNonce) {
         return new String[]{"result", taskNonce, key, status, Double.toString(accuracy), Double.toString(latency),
                 Integer.toString(depth), Integer.toString(logN), Double.toString(trainSeconds), failureReason,
-                started.toString(), finished.toString(), worker};
+                started.toString(), finished.toString(), worker, Long.toString(keyBytes)};
     }
 
     /** This result sealed by the worker for the task with {@code taskNonce}. */
     TaskResult sealedBy(ClusterAuth auth, String taskNonce) {
         String s = auth.enabled() ? auth.seal(payload(taskNonce)).text() : "";
         return new TaskResult(key, status, accuracy, latency, depth, logN, trainSeconds, failureReason, started,
-                finished, worker, s);
+                finished, worker, keyBytes, s);
     }
 
     /** Why the search cannot trust this result of the task with {@code taskNonce}, or null. */
@@ -55,11 +56,11 @@ record TaskResult(String key, String status, double accuracy, double latency, in
 
     static TaskResult of(String key, Evaluation e, Instant started, Instant finished, String worker) {
         return new TaskResult(key, e.status().name(), e.accuracy(), e.latencySeconds(), e.depth(), e.logN(),
-                e.trainSeconds(), e.failureReason(), started, finished, worker, "");
+                e.trainSeconds(), e.failureReason(), started, finished, worker, e.keyBytes(), "");
     }
 
     Evaluation evaluation() {
         return new Evaluation(Evaluation.Status.valueOf(status), accuracy, latency, depth, logN, trainSeconds,
-                failureReason);
+                failureReason, keyBytes);
     }
 }

@@ -11,17 +11,24 @@ import java.util.List;
  * @param maxLogN           largest allowed log2 ring degree ({@link Integer#MAX_VALUE} = none)
  * @param maxLatencySeconds largest allowed predicted latency ({@code +Infinity} = none)
  * @param maxDepth          largest allowed multiplicative depth ({@link Integer#MAX_VALUE} = none)
+ * @param maxKeyBytes       largest allowed evaluation-key memory in bytes ({@link Long#MAX_VALUE} = none)
  */
-public record Constraints(int maxLogN, double maxLatencySeconds, int maxDepth) {
+public record Constraints(int maxLogN, double maxLatencySeconds, int maxDepth, long maxKeyBytes) {
     /** No limits. */
     public static final Constraints NONE = new Constraints(Integer.MAX_VALUE, Double.POSITIVE_INFINITY,
-            Integer.MAX_VALUE);
+            Integer.MAX_VALUE, Long.MAX_VALUE);
 
     public Constraints {
-        if (maxLogN < 1 || maxDepth < 1 || !(maxLatencySeconds > 0)) {
+        if (maxLogN < 1 || maxDepth < 1 || !(maxLatencySeconds > 0) || maxKeyBytes < 1) {
             throw new IllegalArgumentException("constraints must be positive, but were max_logn=" + maxLogN
-                    + ", max_latency_s=" + maxLatencySeconds + ", max_depth=" + maxDepth);
+                    + ", max_latency_s=" + maxLatencySeconds + ", max_depth=" + maxDepth + ", max_key_bytes="
+                    + maxKeyBytes);
         }
+    }
+
+    /** No key-memory limit. */
+    public Constraints(int maxLogN, double maxLatencySeconds, int maxDepth) {
+        this(maxLogN, maxLatencySeconds, maxDepth, Long.MAX_VALUE);
     }
 
     /**
@@ -39,6 +46,9 @@ public record Constraints(int maxLogN, double maxLatencySeconds, int maxDepth) {
         if (e.depth() >= 0 && e.depth() > maxDepth) {
             v += (e.depth() - (double) maxDepth) / maxDepth;
         }
+        if (e.keyBytes() >= 0 && e.keyBytes() > maxKeyBytes) {
+            v += (e.keyBytes() - (double) maxKeyBytes) / maxKeyBytes;
+        }
         return v;
     }
 
@@ -54,6 +64,9 @@ public record Constraints(int maxLogN, double maxLatencySeconds, int maxDepth) {
         }
         if (e.depth() >= 0 && e.depth() > maxDepth) {
             parts.add("depth " + e.depth() + " must be <= max_depth " + maxDepth);
+        }
+        if (e.keyBytes() >= 0 && e.keyBytes() > maxKeyBytes) {
+            parts.add("key memory " + e.keyBytes() + " bytes must be <= max_key_bytes " + maxKeyBytes);
         }
         return String.join("; ", parts);
     }

@@ -13,9 +13,17 @@ import java.util.Objects;
  * @param logN           log2 of the ring degree the HE plan needs
  * @param trainSeconds   wall time of the proxy training
  * @param failureReason  why it failed or is infeasible ("" when OK)
+ * @param keyBytes       evaluation-key memory the plan needs (relinearization + Galois keys, each at the levels it is
+ *                       used), -1 = unknown
  */
 public record Evaluation(Status status, double accuracy, double latencySeconds, int depth, int logN,
-        double trainSeconds, String failureReason) {
+        double trainSeconds, String failureReason, long keyBytes) {
+
+    /** Without key memory (unknown). */
+    public Evaluation(Status status, double accuracy, double latencySeconds, int depth, int logN, double trainSeconds,
+            String failureReason) {
+        this(status, accuracy, latencySeconds, depth, logN, trainSeconds, failureReason, -1);
+    }
 
     /** Outcome of an evaluation. */
     public enum Status {
@@ -35,6 +43,9 @@ public record Evaluation(Status status, double accuracy, double latencySeconds, 
         }
         if (!Double.isNaN(latencySeconds) && latencySeconds < 0) {
             throw new IllegalArgumentException("latencySeconds must be >= 0, but was " + latencySeconds);
+        }
+        if (keyBytes < -1) {
+            throw new IllegalArgumentException("keyBytes must be >= 0 (or -1 = unknown), but was " + keyBytes);
         }
         if (depth < -1 || logN < -1) {
             throw new IllegalArgumentException("depth and logN must be >= 0 (or -1 = unknown), but were depth="
@@ -61,7 +72,12 @@ public record Evaluation(Status status, double accuracy, double latencySeconds, 
 
     /** The same measurements with another status and reason. */
     public Evaluation withStatus(Status newStatus, String reason) {
-        return new Evaluation(newStatus, accuracy, latencySeconds, depth, logN, trainSeconds, reason);
+        return new Evaluation(newStatus, accuracy, latencySeconds, depth, logN, trainSeconds, reason, keyBytes);
+    }
+
+    /** The same evaluation with the plan's key memory. */
+    public Evaluation withKeyBytes(long bytes) {
+        return new Evaluation(status, accuracy, latencySeconds, depth, logN, trainSeconds, failureReason, bytes);
     }
 
     /** OK and therefore eligible for the Pareto front. */

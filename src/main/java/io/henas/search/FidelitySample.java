@@ -134,7 +134,7 @@ public final class FidelitySample {
                 continue;
             }
             Evaluation costOnly = new Evaluation(Evaluation.Status.INFEASIBLE, Double.NaN, kc.latencySeconds(),
-                    kc.depth(), kc.logN(), Double.NaN, "unchecked");
+                    kc.depth(), kc.logN(), Double.NaN, "unchecked", kc.keyBytes());
             if (constraints.violation(costOnly) > 0) {
                 skipped++;
                 continue;

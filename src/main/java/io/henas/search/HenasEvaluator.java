@@ -14,6 +14,7 @@ import io.henas.cost.CalibrationKey;
 import io.henas.cost.ChainShape;
 import io.henas.cost.CostModel;
 import io.henas.cost.CostReport;
+import io.henas.cost.MemoryModel;
 import io.henas.cost.OpMeasurer;
 import io.henas.data.DataSplit;
 import io.henas.he.CompileOptions;
@@ -185,7 +186,8 @@ public final class HenasEvaluator {
     public static Constraints constraints(SearchSpace space) {
         var s = space.search();
         return new Constraints(s.maxLogN().orElse(Integer.MAX_VALUE),
-                s.maxLatencySeconds().orElse(Double.POSITIVE_INFINITY), s.maxDepth().orElse(Integer.MAX_VALUE));
+                s.maxLatencySeconds().orElse(Double.POSITIVE_INFINITY), s.maxDepth().orElse(Integer.MAX_VALUE),
+                s.maxKeyBytes().orElse(Long.MAX_VALUE));
     }
 
     /** Compiles the plan, calibrates its ring degree if needed, and predicts latency. */
@@ -210,10 +212,11 @@ public final class HenasEvaluator {
             HePlan plan = HePlan.compile(c.value().lower(), CompileOptions.defaults(merge));
             if (plan.logN() > maxLogN) {
                 // over the ring-degree limit: infeasible whatever its latency, so do not calibrate a ring for it
-                return new StagedEvaluator.Cost(Double.POSITIVE_INFINITY, plan.depth(), plan.logN());
+                return new StagedEvaluator.Cost(Double.POSITIVE_INFINITY, plan.depth(), plan.logN(),
+                        MemoryModel.relinearizationKeyBytes(plan) + MemoryModel.galoisKeyBytes(plan));
             }
             CostReport r = new CostModel(calibration(ChainShape.of(plan.parameters()))).estimate(c.label(), plan);
-            return new StagedEvaluator.Cost(r.predictedLatencyS().orElseThrow(), r.depth(), r.logN());
+            return new StagedEvaluator.Cost(r.predictedLatencyS().orElseThrow(), r.depth(), r.logN(), r.keyBytes());
         }
 
         private synchronized Calibration calibration(ChainShape logN) {

@@ -96,7 +96,8 @@ final class ReportPage {
 
     private static String models(List<Trial> ts, SearchResult r, String spaceFile, String run) {
         StringBuilder h = new StringBuilder("<table><tr><th>trial</th><th>architecture</th><th>accuracy by rung</th>"
-                + "<th>predicted latency (s)</th><th>depth</th><th>ring logN</th><th>how to get it</th></tr>\n");
+                + "<th>predicted latency (s)</th><th>depth</th><th>ring logN</th><th>key memory (MB)</th>"
+                + "<th>how to get it</th></tr>\n");
         for (Trial t : ts) {
             Evaluation e = t.evaluation();
             Map<Integer, RungResult> rs = r.rungResults().getOrDefault(t.id(), Map.of());
@@ -112,9 +113,10 @@ final class ReportPage {
                     + "</code><br><code>henas export " + esc(run) + " --pick " + t.id() + "</code>";
             h.append(String.format(Locale.ROOT, "<tr><td>%d<br><small>gen %d</small></td><td class=\"l\"><b>%s</b>"
                     + "<br>%s<code class=\"key\">%s</code></td><td class=\"l\">%s</td><td>%s</td><td>%s</td>"
-                    + "<td>%s</td><td class=\"l\">%s%s</td></tr>\n", t.id(), t.generation(), esc(t.label()),
+                    + "<td>%s</td><td>%s</td><td class=\"l\">%s%s</td></tr>\n", t.id(), t.generation(), esc(t.label()),
                     BlockDrawing.svg(t.key()), esc(t.key()), acc, num(e.latencySeconds(), "%.4g"),
-                    e.depth() < 0 ? "" : e.depth(), e.logN() < 0 ? "" : e.logN(), cmds,
+                    e.depth() < 0 ? "" : e.depth(), e.logN() < 0 ? "" : e.logN(),
+                    e.keyBytes() < 0 ? "" : String.format(Locale.ROOT, "%.1f", e.keyBytes() / 1e6), cmds,
                     e.failureReason().isEmpty() ? "" : "<br>" + esc(e.status() + ": " + e.failureReason())));
         }
         return h.append("</table>\n").toString();

@@ -49,6 +49,8 @@ public final class RunManifest {
         cons.put("max_latency_s", Double.isInfinite(config.constraints().maxLatencySeconds()) ? null
                 : config.constraints().maxLatencySeconds());
         cons.put("max_depth", config.constraints().maxDepth() == Integer.MAX_VALUE ? null : config.constraints().maxDepth());
+        cons.put("max_key_bytes", config.constraints().maxKeyBytes() == Long.MAX_VALUE ? null
+                : config.constraints().maxKeyBytes());
         content.put("constraints", cons);
         Map<String, Object> ops = new LinkedHashMap<>();
         ops.put("survivors", "NSGA2Selector.ofVec() over parents + offspring");

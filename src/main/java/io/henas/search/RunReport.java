@@ -48,6 +48,7 @@ final class RunReport {
         m.put("latency_s", e.latencySeconds());
         m.put("depth", e.depth() < 0 ? null : e.depth());
         m.put("log_n", e.logN() < 0 ? null : e.logN());
+        m.put("key_bytes", e.keyBytes() < 0 ? null : e.keyBytes());
         m.put("train_seconds", e.trainSeconds());
         m.put("failure_reason", e.failureReason());
         return m;
@@ -142,7 +143,8 @@ final class RunReport {
                     t.reference() ? "1" : "0", TrialStore.genotypeText(t.genes()), t.key(), t.label(),
                     e.status().name(), num(e.accuracy()), num(e.latencySeconds()), e.depth() < 0 ? "" : "" + e.depth(),
                     e.logN() < 0 ? "" : "" + e.logN(), num(e.trainSeconds()), e.failureReason(),
-                    t.started().toString(), t.finished().toString(), t.description());
+                    t.started().toString(), t.finished().toString(), t.description(),
+                    e.keyBytes() < 0 ? "" : Long.toString(e.keyBytes()));
             List<String> quoted = new ArrayList<>();
             for (String s : f) {
                 quoted.add(csv(s));

@@ -19,7 +19,7 @@ public final class Rungs {
                     trained.trainSeconds());
         }
         return new Evaluation(trained.status(), Double.NaN, costed.latencySeconds(), costed.depth(), costed.logN(),
-                trained.trainSeconds(), trained.failureReason());
+                trained.trainSeconds(), trained.failureReason(), costed.keyBytes());
     }
 
     /** The highest rung {@code t} trained on successfully (0 without higher results). */

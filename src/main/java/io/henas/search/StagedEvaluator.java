@@ -38,13 +38,19 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
      * @param latencySeconds predicted encrypted latency
      * @param depth          multiplicative depth
      * @param logN           log2 ring degree
+     * @param keyBytes       evaluation-key memory (relinearization + Galois keys), -1 = unknown
      */
-    public record Cost(double latencySeconds, int depth, int logN) {
+    public record Cost(double latencySeconds, int depth, int logN, long keyBytes) {
         public Cost {
-            if (!(latencySeconds >= 0) || depth < 0 || logN < 0) {
+            if (!(latencySeconds >= 0) || depth < 0 || logN < 0 || keyBytes < -1) {
                 throw new IllegalArgumentException("cost must be non-negative, but was latency=" + latencySeconds
-                        + ", depth=" + depth + ", logN=" + logN);
+                        + ", depth=" + depth + ", logN=" + logN + ", keyBytes=" + keyBytes);
             }
+        }
+
+        /** Without key memory (unknown). */
+        public Cost(double latencySeconds, int depth, int logN) {
+            this(latencySeconds, depth, logN, -1);
         }
     }
 
@@ -120,7 +126,7 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
             return Evaluation.failed("cost: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         Evaluation costOnly = new Evaluation(Evaluation.Status.INFEASIBLE, Double.NaN, c.latencySeconds(), c.depth(),
-                c.logN(), Double.NaN, "unchecked");
+                c.logN(), Double.NaN, "unchecked", c.keyBytes());
         if (constraints.violation(costOnly) > 0) {
             return costOnly.withStatus(Evaluation.Status.INFEASIBLE, constraints.describeViolation(costOnly)
                     + " (not trained)");
@@ -135,9 +141,10 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
         }
         if (!t.ok()) {
             return new Evaluation(Evaluation.Status.FAILED, Double.NaN, c.latencySeconds(), c.depth(), c.logN(),
-                    t.seconds(), t.failureReason());
+                    t.seconds(), t.failureReason(), c.keyBytes());
         }
-        return Evaluation.ok(t.accuracy(), c.latencySeconds(), c.depth(), c.logN(), t.seconds());
+        return Evaluation.ok(t.accuracy(), c.latencySeconds(), c.depth(), c.logN(), t.seconds())
+                .withKeyBytes(c.keyBytes());
     }
 
     /**

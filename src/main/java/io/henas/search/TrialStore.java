@@ -24,7 +24,7 @@ public final class TrialStore implements AutoCloseable {
     /** The columns of {@code trials}, in order (also the header of {@code trials.csv}). */
     public static final List<String> COLUMNS = List.of("trial_id", "generation", "reference", "genotype", "key",
             "label", "status", "accuracy", "latency_s", "depth", "log_n", "train_seconds", "failure_reason",
-            "started_at", "finished_at", "architecture");
+            "started_at", "finished_at", "architecture", "key_bytes");
 
     private final Path file;
     private final Connection db;
@@ -62,7 +62,8 @@ public final class TrialStore implements AutoCloseable {
                           failure_reason TEXT NOT NULL,
                           started_at TEXT NOT NULL,
                           finished_at TEXT NOT NULL,
-                          architecture TEXT NOT NULL)""");
+                          architecture TEXT NOT NULL,
+                          key_bytes INTEGER)""");
                 s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS generations (
@@ -73,7 +74,7 @@ public final class TrialStore implements AutoCloseable {
                           best_accuracy REAL,
                           fastest_latency_s REAL,
                           finished_at TEXT NOT NULL)""");
-                migrateToRungs(s);
+                migrate(s);
             }
             return new TrialStore(file, c);
         } catch (SQLException | java.io.IOException e) {
@@ -81,8 +82,11 @@ public final class TrialStore implements AutoCloseable {
         }
     }
 
-    /** Schema version in {@code PRAGMA user_version}: 0 = before rungs (issue 14), 2 = with {@code rung_results}. */
-    public static final int SCHEMA_VERSION = 2;
+    /**
+     * Schema version in {@code PRAGMA user_version}: 0 = before rungs (issue 14), 2 = with {@code rung_results}, 3 =
+     * with {@code trials.key_bytes} (evaluation-key memory; NULL in rows of older runs).
+     */
+    public static final int SCHEMA_VERSION = 3;
 
     /** The columns of {@code rung_results} (rungs 1 and up; rung 0 is the {@code trials} row), in order. */
     public static final List<String> RUNG_COLUMNS = List.of("trial_id", "rung", "train_images", "epochs", "status",
@@ -93,7 +97,7 @@ public final class TrialStore implements AutoCloseable {
      * {@code all_rungs} view (every rung of every trial, rung 0 from {@code trials}). Old runs have no rows there and
      * read as single-rung runs, so they still resume and report.
      */
-    private static void migrateToRungs(Statement s) throws SQLException {
+    private static void migrate(Statement s) throws SQLException {
         s.execute("""
                 CREATE TABLE IF NOT EXISTS rung_results (
                   trial_id INTEGER NOT NULL REFERENCES trials(trial_id),
@@ -112,6 +116,15 @@ public final class TrialStore implements AutoCloseable {
                   SELECT trial_id, 0 AS rung, status, accuracy, train_seconds, failure_reason FROM trials
                   UNION ALL
                   SELECT trial_id, rung, status, accuracy, train_seconds, failure_reason FROM rung_results""");
+        boolean hasKeyBytes = false;
+        try (ResultSet r = s.executeQuery("PRAGMA table_info(trials)")) {
+            while (r.next()) {
+                hasKeyBytes |= r.getString("name").equals("key_bytes");
+            }
+        }
+        if (!hasKeyBytes) {
+            s.execute("ALTER TABLE trials ADD COLUMN key_bytes INTEGER");
+        }
         try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
             int v = r.next() ? r.getInt(1) : 0;
             if (v < SCHEMA_VERSION) {
@@ -201,6 +214,11 @@ public final class TrialStore implements AutoCloseable {
             p.setString(14, t.started().toString());
             p.setString(15, t.finished().toString());
             p.setString(16, t.description());
+            if (e.keyBytes() >= 0) {
+                p.setLong(17, e.keyBytes());
+            } else {
+                p.setNull(17, java.sql.Types.INTEGER);
+            }
             p.executeUpdate();
         } catch (SQLException ex) {
             throw new TrialStoreException("cannot store trial " + t.id() + " (" + t.key() + ") in " + file + ": "
@@ -215,7 +233,8 @@ public final class TrialStore implements AutoCloseable {
                 ResultSet r = s.executeQuery("SELECT " + String.join(", ", COLUMNS) + " FROM trials ORDER BY trial_id")) {
             while (r.next()) {
                 Evaluation e = new Evaluation(Evaluation.Status.valueOf(r.getString(7)), getDouble(r, 8),
-                        getDouble(r, 9), getInt(r, 10), getInt(r, 11), getDouble(r, 12), r.getString(13));
+                        getDouble(r, 9), getInt(r, 10), getInt(r, 11), getDouble(r, 12), r.getString(13),
+                        r.getObject(17) == null ? -1 : r.getLong(17));
                 out.add(new Trial(r.getInt(1), r.getInt(2), r.getInt(3) != 0, parseGenotype(r.getString(4)),
                         r.getString(5), r.getString(6), r.getString(16), e, Instant.parse(r.getString(14)),
                         Instant.parse(r.getString(15))));

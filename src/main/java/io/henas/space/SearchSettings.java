@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The {@code search} section: population, generations, seed, objectives and constraints. A candidate that breaks a
@@ -16,12 +17,13 @@ import java.util.OptionalInt;
  * @param maxLogN          largest allowed ring degree log2 N, if set
  * @param maxLatencySeconds largest allowed predicted encrypted latency in seconds, if set
  * @param maxDepth         largest allowed multiplicative depth, if set
+ * @param maxKeyBytes      largest allowed evaluation-key memory in bytes, if set
  * @param seedReferences   {@code seed_references}: start the first generation from the space's references (those that
  *                         are points of the space) and one-gene mutants of them instead of random candidates only
  */
 public record SearchSettings(int population, int generations, long seed, List<Objective> objectives,
                              OptionalInt maxLogN, OptionalDouble maxLatencySeconds, OptionalInt maxDepth,
-                             boolean seedReferences) {
+                             OptionalLong maxKeyBytes, boolean seedReferences) {
     public SearchSettings {
         objectives = List.copyOf(objectives);
         if (population < 2) {
@@ -39,6 +41,9 @@ public record SearchSettings(int population, int generations, long seed, List<Ob
         if (maxLatencySeconds.isPresent() && !(maxLatencySeconds.getAsDouble() > 0)) {
             throw new IllegalArgumentException("max_latency_s must be > 0, but was " + maxLatencySeconds.getAsDouble());
         }
+        if (maxKeyBytes.isPresent() && maxKeyBytes.getAsLong() < 1) {
+            throw new IllegalArgumentException("max_key_bytes must be >= 1, but was " + maxKeyBytes.getAsLong());
+        }
         if (maxDepth.isPresent() && maxDepth.getAsInt() < 1) {
             throw new IllegalArgumentException("max_depth must be >= 1, but was " + maxDepth.getAsInt());
         }
@@ -50,6 +55,6 @@ public record SearchSettings(int population, int generations, long seed, List<Ob
      */
     public static SearchSettings defaults() {
         return new SearchSettings(16, 4, 42, List.of(Objective.ACCURACY, Objective.LATENCY), OptionalInt.empty(),
-                OptionalDouble.empty(), OptionalInt.empty(), false);
+                OptionalDouble.empty(), OptionalInt.empty(), OptionalLong.empty(), false);
     }
 }

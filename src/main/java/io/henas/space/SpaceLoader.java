@@ -33,7 +33,7 @@ public final class SpaceLoader {
     static final List<String> TRAIN_KEYS = List.of("proxy", "full", "rungs", "promote");
     static final List<String> SEARCH_KEYS = List.of("population", "generations", "seed", "objectives", "constraints",
             "seed_references");
-    static final List<String> CONSTRAINT_KEYS = List.of("max_logn", "max_latency_s", "max_depth");
+    static final List<String> CONSTRAINT_KEYS = List.of("max_logn", "max_latency_s", "max_depth", "max_key_bytes");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private SpaceLoader() {
@@ -347,6 +347,7 @@ public final class SpaceLoader {
         OptionalInt maxLogN = OptionalInt.empty();
         OptionalDouble maxLatency = OptionalDouble.empty();
         OptionalInt maxDepth = OptionalInt.empty();
+        java.util.OptionalLong maxKeyBytes = java.util.OptionalLong.empty();
         if (m.has("constraints")) {
             YMap c = m.require("constraints").map(CONSTRAINT_KEYS);
             Optional<YNode> logN = c.get("max_logn");
@@ -364,9 +365,12 @@ public final class SpaceLoader {
             if (c.has("max_depth")) {
                 maxDepth = OptionalInt.of((int) c.require("max_depth").integer(1, 1000));
             }
+            if (c.has("max_key_bytes")) {
+                maxKeyBytes = java.util.OptionalLong.of(c.require("max_key_bytes").integer(1, Long.MAX_VALUE));
+            }
         }
         boolean seedReferences = m.get("seed_references").map(YNode::bool).orElse(def.seedReferences());
         return new SearchSettings(population, generations, seed, objectives, maxLogN, maxLatency, maxDepth,
-                seedReferences);
+                maxKeyBytes, seedReferences);
     }
 }

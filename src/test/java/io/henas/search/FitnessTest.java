@@ -3,6 +3,7 @@ package io.henas.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,24 @@ class FitnessTest {
         assertEquals("accuracy must be in [0, 1], but was 1.5",
                 assertThrows(IllegalArgumentException.class, () -> Evaluation.ok(1.5, 1, 1, 13, 1)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Constraints(0, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Constraints(14, 1, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> ok.withKeyBytes(-2));
         assertThrows(IllegalArgumentException.class,
                 () -> new Evaluation(Evaluation.Status.FAILED, Double.NaN, Double.NaN, -1, -1, 0, ""));
+    }
+
+    @Test
+    void keyMemoryIsAConstraintWhenKnown() {
+        Constraints keys = new Constraints(15, 10.0, 20, 60_000_000L);
+        Evaluation small = Evaluation.ok(0.9, 1.0, 5, 13, 1).withKeyBytes(27_000_000L);
+        Evaluation big = Evaluation.ok(0.9, 1.0, 5, 13, 1).withKeyBytes(120_000_000L);
+        Evaluation unknown = Evaluation.ok(0.9, 1.0, 5, 13, 1);
+        assertEquals(0.0, keys.violation(small));
+        assertEquals(1.0, keys.violation(big), 1e-12);
+        assertEquals(0.0, keys.violation(unknown), "unknown key memory does not count");
+        assertEquals("key memory 120000000 bytes must be <= max_key_bytes 60000000", keys.describeViolation(big));
+        assertEquals(Evaluation.Status.INFEASIBLE, keys.apply(big).status());
+        assertEquals(120_000_000L, keys.apply(big).keyBytes(), "the measurement is kept");
+        assertTrue(Fitness.of(keys.apply(small), keys, false).dominance(Fitness.of(keys.apply(big), keys, false)) > 0);
     }
 }

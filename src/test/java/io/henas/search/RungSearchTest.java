@@ -246,6 +246,7 @@ class RungSearchTest {
         try (TrialStore s = TrialStore.open(db)) {
             assertEquals(TrialStore.SCHEMA_VERSION, s.schemaVersion());
             assertEquals(1, s.all().size());
+            assertEquals(-1, s.all().get(0).evaluation().keyBytes(), "rows before key_bytes read as unknown");
             assertEquals(List.of(), s.rungResults());
             Trial t = s.all().get(0);
             s.insertRung(new RungResult(0, 1, new RungPlan.Rung(10, 2), Rungs.onRung(t.evaluation(),

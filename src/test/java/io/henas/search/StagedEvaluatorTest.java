@@ -16,7 +16,7 @@ class StagedEvaluatorTest {
     void infeasibleCostIsNeverTrainedAndFailuresKeepTheCost() throws Exception {
         Set<String> trained = ConcurrentHashMap.newKeySet();
         StagedEvaluator<Integer> ev = new StagedEvaluator<>(
-                c -> new StagedEvaluator.Cost(c.value() * 0.5, c.value(), 13),
+                c -> new StagedEvaluator.Cost(c.value() * 0.5, c.value(), 13, c.value() * 1_000_000L),
                 c -> {
                     trained.add(c.key());
                     if (c.value() == 3) {
@@ -35,9 +35,11 @@ class StagedEvaluatorTest {
         assertEquals(Evaluation.Status.FAILED, fail.status());
         assertEquals("training: IllegalStateException: diverged", fail.failureReason());
         assertEquals(1.5, fail.latencySeconds());
+        assertEquals(3_000_000L, fail.keyBytes());
+        assertEquals(9_000_000L, slow.keyBytes(), "key memory is kept for infeasible candidates");
 
         Evaluation ok = ev.evaluate(new Candidate<>(List.of(2), "k2", "n", "d", 2));
-        assertEquals(Evaluation.ok(0.8, 1.0, 2, 13, 7.5), ok);
+        assertEquals(Evaluation.ok(0.8, 1.0, 2, 13, 7.5).withKeyBytes(2_000_000L), ok);
         assertEquals(Set.of("k3", "k2"), trained);
         assertEquals(2, ev.threadsPerEvaluation());
         assertEquals("fashion-mnist", ev.provenance().get("dataset"));

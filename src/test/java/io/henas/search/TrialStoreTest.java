@@ -19,7 +19,7 @@ class TrialStoreTest {
     void rowsSurviveReopeningWithUnknownValuesAsNaN() {
         Path db = dir.resolve("trials.db");
         Trial ok = new Trial(0, 1, false, List.of(2, 0, 1), "2-0-1", "net, \"a\"", "{\"layers\":[]}",
-                Evaluation.ok(0.875, 0.42, 5, 13, 12.5), Instant.parse("2026-11-21T06:00:00Z"),
+                Evaluation.ok(0.875, 0.42, 5, 13, 12.5).withKeyBytes(27_525_120L), Instant.parse("2026-11-21T06:00:00Z"),
                 Instant.parse("2026-11-21T06:00:12.5Z"));
         Trial infeasible = new Trial(1, 2, true, List.of(), "ref", "squeeze", "{}",
                 new Evaluation(Evaluation.Status.INFEASIBLE, Double.NaN, 9.5, 9, 15, Double.NaN, "too slow"),

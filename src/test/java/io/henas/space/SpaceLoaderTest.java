@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -54,14 +55,15 @@ class SpaceLoaderTest {
                   generations: 5
                   seed: -3
                   objectives: [latency, accuracy, depth]
-                  constraints: {max_logn: 14, max_latency_s: 2.5, max_depth: 9}
+                  constraints: {max_logn: 14, max_latency_s: 2.5, max_depth: 9, max_key_bytes: 60000000}
                   seed_references: true
                 he: {merge: false}
                 """, "settings.yaml");
         assertEquals(new TrainBudget(2, 3000, 500, 0, 32, 5e-3, 7), s.proxy());
         assertEquals(new TrainBudget(3, 60_000, 0, 10_000, 64, 1.0, 42), s.full());
         assertEquals(new SearchSettings(12, 5, -3, List.of(Objective.LATENCY, Objective.ACCURACY, Objective.DEPTH),
-                OptionalInt.of(14), OptionalDouble.of(2.5), OptionalInt.of(9), true), s.search());
+                OptionalInt.of(14), OptionalDouble.of(2.5), OptionalInt.of(9), OptionalLong.of(60_000_000L), true),
+                s.search());
         assertEquals(new HeSettings(false), s.he());
     }
 
