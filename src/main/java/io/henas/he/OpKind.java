@@ -2,7 +2,7 @@ package io.henas.he;
 
 /**
  * Cost-relevant CKKS operation types. An instruction maps to one kind, except MUL_PLAIN_ACC (a product and an
- * addition) and the instructions with a plaintext vector operand (MUL_PLAIN, MUL_PLAIN_ACC, ADD_PLAIN), which also
+ * addition), MUL_CONST_ACC (a constant product and an addition) and the instructions with a plaintext vector operand (MUL_PLAIN, MUL_PLAIN_ACC, ADD_PLAIN), which also
  * count one {@link #ENCODE} of that plaintext at the operand's level (an executor encodes plaintexts when used; one
  * that pre-encodes them ignores ENCODE). Calibration measures each kind per ring degree and level.
  */
@@ -30,6 +30,7 @@ public enum OpKind {
             case DROP_LEVEL -> ONE[DROP_LEVEL.ordinal()];
             case ADD -> ONE[ADD.ordinal()];
             case ADD_PLAIN -> ADD_ENC;
+            case MUL_CONST_ACC -> CONST_ADD;
         };
     }
 
@@ -38,4 +39,5 @@ public enum OpKind {
     private static final OpKind[] MUL_ADD = {MUL_PLAIN, ADD, ENCODE};
     private static final OpKind[] MUL_ENC = {MUL_PLAIN, ENCODE};
     private static final OpKind[] ADD_ENC = {ADD_PLAIN, ENCODE};
+    private static final OpKind[] CONST_ADD = {MUL_CONST, ADD};
 }
