@@ -62,9 +62,9 @@ final class CostCommand implements Callable<Integer> {
                     + " selector use hybrid key switching (default: ${DEFAULT-VALUE}).")
     int maxSpecialPrimes;
 
-    @Option(names = "--packing", defaultValue = "single", paramLabel = "single|batch",
+    @Option(names = "--packing", paramLabel = "single|batch",
             description = "single: one image per run, channels packed into slots (latency); batch: one value per"
-                    + " ciphertext for N/2 images, one per slot, no rotations (throughput) (default: ${DEFAULT-VALUE}).")
+                    + " ciphertext for N/2 images, one per slot, no rotations (throughput) (default: the file's he.packing, else single).")
     String packing;
 
     @Option(names = "--threads", defaultValue = "1",
@@ -97,15 +97,15 @@ final class CostCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--channels-per-ciphertext must be >= 0, but was "
                     + channelsPerCiphertext);
         }
-        Packing pk;
-        try {
-            pk = Packing.named(packing);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + e.getMessage());
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SearchSpace space = SpaceLoader.load(file);
+        Packing pk;
+        try {
+            pk = Packing.named(packing != null ? packing : space.he().packing());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((packing != null ? "--" : file + ": he.") + e.getMessage());
+        }
         Architecture arch = pick(space);
         boolean m = merge == null ? space.he().merge() : merge == OnOff.on;
         CompileOptions opts = CompileOptions.defaults(m).withMaxChannelsPerCiphertext(channelsPerCiphertext)
