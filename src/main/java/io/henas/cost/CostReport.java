@@ -99,7 +99,7 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
 
     /** Ciphertext x plaintext products, by a plaintext vector or a constant. */
     public long mulPlain() {
-        return total(OpKind.MUL_PLAIN) + total(OpKind.MUL_CONST);
+        return total(OpKind.MUL_PLAIN) + total(OpKind.MUL_CONST) + total(OpKind.MUL_CONST_ACC);
     }
 
     /** Additions of ciphertexts and of plaintexts. */
@@ -196,7 +196,7 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         for (LayerCost l : layers) {
             sb.append(String.format(Locale.ROOT, fmt, l.name(), l.levels(),
                     l.count(OpKind.ROTATE) + l.count(OpKind.ROTATE_HOISTED), l.count(OpKind.MUL_PLAIN)
-                            + l.count(OpKind.MUL_CONST), l.count(OpKind.MUL_CT), l.count(OpKind.RESCALE),
+                            + l.count(OpKind.MUL_CONST) + l.count(OpKind.MUL_CONST_ACC), l.count(OpKind.MUL_CT), l.count(OpKind.RESCALE),
                     l.count(OpKind.ADD) + l.count(OpKind.ADD_PLAIN), l.count(OpKind.ENCODE), ms(l.latencyS())));
         }
         sb.append(String.format(Locale.ROOT, fmt, "total", depth, rotations(), mulPlain(), total(OpKind.MUL_CT),

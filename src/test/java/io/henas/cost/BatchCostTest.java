@@ -41,11 +41,30 @@ class BatchCostTest {
         assertTrue(r.imagesPerSecond().isEmpty(), "no latency without a calibration");
         // 3 x 4 x 4 outputs of 3x3 taps (stride 2, pad 1: 9, 6 at the top/left border) + 3 x 48 dense products
         long conv = 3L * (9 * 9 + 6 * 6 + 1 * 4);
-        assertEquals(conv + 3 * 48, r.total(OpKind.MUL_CONST));
+        assertEquals(conv + 3 * 48, r.mulPlain());
+        assertEquals(3L * 16 + 3, r.total(OpKind.MUL_CONST), "one product starts each accumulator");
         assertEquals(r.peakMemoryBytes(), r.toJson().get("peak_memory_bytes"));
         assertTrue(r.peakMemoryBytes() <= (long) r.peakCiphertexts() * r.ciphertextBytes());
         CostReport single = CostModel.uncalibrated().estimate("c", HePlan.compile(net, CompileOptions.defaults(true)));
         assertEquals("single", single.packing());
         assertEquals(1, single.imagesPerRun());
+    }
+
+    @Test
+    void aCalibrationWithoutTheFusedKindStillCoversAndBoundsIt() {
+        ChainShape shape = ChainShape.seal(13);
+        Calibration full = Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY,
+                java.util.Map.of(shape, java.util.List.of(0, 1, 2)));
+        java.util.Map<OpKind, Calibration.Fit> old = new java.util.EnumMap<>(full.fits().get(shape));
+        old.remove(OpKind.MUL_CONST_ACC);
+        Calibration before = new Calibration(full.key(), full.created(), java.util.Map.of(shape, old));
+        assertTrue(before.covers(java.util.List.of(shape)));
+        assertEquals(before.microseconds(shape, 2, OpKind.MUL_CONST) + before.microseconds(shape, 2, OpKind.ADD),
+                before.microseconds(shape, 2, OpKind.MUL_CONST_ACC), 1e-9);
+        assertEquals(new FakeMeasurer().microseconds(shape, 2, OpKind.MUL_CONST_ACC),
+                full.microseconds(shape, 2, OpKind.MUL_CONST_ACC), 1e-6);
+        old.remove(OpKind.ADD);
+        assertTrue(!new Calibration(full.key(), full.created(), java.util.Map.of(shape, old))
+                .covers(java.util.List.of(shape)));
     }
 }
