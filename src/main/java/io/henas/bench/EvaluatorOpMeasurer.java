@@ -116,6 +116,11 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case RESCALE -> time(f, "rescale", samples);
             case ADD -> time(f, "add", samples);
             case MUL_CONST -> Timing.medianMicros(() -> f.evaluator.mulConst(f.a, 0.731), 5, 300, samples);
+            case MUL_CONST_ACC -> {
+                double ql = f.params.rlwe().q(f.a.level());
+                io.henas.ckks.Ciphertext acc = f.evaluator.mulConst(f.a, 0.5); // scale a.scale * q_level
+                yield Timing.medianMicros(() -> f.evaluator.mulConstAccInto(acc, f.a, 0.731, ql), 5, 300, samples);
+            }
             case ADD_PLAIN -> Timing.medianMicros(() -> f.evaluator.addPlain(f.a, f.pt), 5, 300, samples);
             case DROP_LEVEL -> Timing.medianMicros(() -> f.evaluator.dropToLevel(f.a, level - 1), 5, 300, samples);
             case ENCODE -> time(f, "encode", samples);

@@ -342,6 +342,47 @@ public final class Evaluator implements AutoCloseable {
         return out;
     }
 
+    /**
+     * {@code a * c} with the constant encoded as {@code round(c * constScale)}: the scale becomes
+     * {@code a.scale * constScale} (an integer multiply per RNS limb, no plaintext polynomial).
+     */
+    public Ciphertext mulConstScaled(Ciphertext a, double c, double constScale) {
+        checkParams(a, "a");
+        double v = c * constScale;
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
+        par.forEach(a.level() + 1, i -> {
+            long ci = ring.roundedResidue(v, i);
+            for (int k = 0; k < a.size(); k++) {
+                ring.mulScalarLimb(i, a.poly(k).limb(i), ci, out.poly(k).limb(i));
+            }
+        });
+        out.set(a.scale() * constScale, polys(out));
+        return out;
+    }
+
+    /**
+     * {@code acc += a * round(c * constScale)} in place (fused multiply-accumulate per RNS limb), for an accumulator
+     * at {@code a}'s level and size whose scale is {@code a.scale * constScale}.
+     *
+     * @throws IllegalArgumentException if the levels, sizes or scales differ
+     */
+    public void mulConstAccInto(Ciphertext acc, Ciphertext a, double c, double constScale) {
+        checkParams(a, "a");
+        checkParams(acc, "acc");
+        if (acc.level() != a.level() || acc.size() != a.size()) {
+            throw new IllegalArgumentException("accumulator must match the operand's level and size, but had level "
+                    + acc.level() + "/size " + acc.size() + " vs " + a.level() + "/" + a.size());
+        }
+        checkScale(acc.scale(), a.scale() * constScale);
+        double v = c * constScale;
+        par.forEach(a.level() + 1, i -> {
+            long ci = ring.roundedResidue(v, i);
+            for (int k = 0; k < a.size(); k++) {
+                ring.mulScalarAddLimb(i, a.poly(k).limb(i), ci, acc.poly(k).limb(i));
+            }
+        });
+    }
+
     static RnsPoly[] polys(Ciphertext c) {
         RnsPoly[] p = new RnsPoly[c.size()];
         for (int k = 0; k < p.length; k++) {

@@ -14,6 +14,7 @@ import io.henas.cost.CostModel;
 import io.henas.cost.CostReport;
 import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
+import io.henas.he.Packing;
 import io.henas.ir.Architecture;
 import io.henas.json.Json;
 import io.henas.space.SearchSpace;
@@ -61,6 +62,11 @@ final class CostCommand implements Callable<Integer> {
                     + " selector use hybrid key switching (default: ${DEFAULT-VALUE}).")
     int maxSpecialPrimes;
 
+    @Option(names = "--packing", paramLabel = "single|batch",
+            description = "single: one image per run, channels packed into slots (latency); batch: one value per"
+                    + " ciphertext for N/2 images, one per slot, no rotations (throughput) (default: the file's he.packing, else single).")
+    String packing;
+
     @Option(names = "--threads", defaultValue = "1",
             description = "Evaluator threads the latency is predicted for (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -94,11 +100,17 @@ final class CostCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SearchSpace space = SpaceLoader.load(file);
+        Packing pk;
+        try {
+            pk = Packing.named(packing != null ? packing : space.he().packing());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((packing != null ? "--" : file + ": he.") + e.getMessage());
+        }
         Architecture arch = pick(space);
         boolean m = merge == null ? space.he().merge() : merge == OnOff.on;
         CompileOptions opts = CompileOptions.defaults(m).withMaxChannelsPerCiphertext(channelsPerCiphertext)
                 .withPrecisionBits(precisionBits).withMaxSpecialPrimes(maxSpecialPrimes);
-        HePlan plan = HePlan.compile(arch.lower(), opts);
+        HePlan plan = HePlan.compile(arch.lower(), opts, pk);
         Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
         CostModel model = CostModel.fromCache(cacheFile, threads);
         ChainShape shape = ChainShape.of(plan.parameters());

@@ -55,6 +55,11 @@ final class ExportCommand implements Callable<Integer> {
             description = "Upper bound on channels per ciphertext, 0 = as many as fit (default: ${DEFAULT-VALUE}).")
     int maxChannels;
 
+    @Option(names = "--packing", defaultValue = "single", paramLabel = "single|batch",
+            description = "single: one image per run (latency); batch: one image per slot, N/2 images per run, no"
+                    + " rotations (throughput; run with 'infer --encrypted --batch') (default: ${DEFAULT-VALUE}).")
+    String packing;
+
     @Option(names = "--commit", description = "The henas commit to record (default: git rev-parse HEAD).")
     String commit;
 
@@ -111,7 +116,13 @@ final class ExportCommand implements Callable<Integer> {
         } else {
             inputs = CalibratedCompile.inputs(src.folded().net(), Optional.ofNullable(data), calibrationImages);
         }
-        HePlan plan = CalibratedCompile.compile(src.folded(), o, inputs);
+        io.henas.he.Packing pk;
+        try {
+            pk = io.henas.he.Packing.named(packing);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage());
+        }
+        HePlan plan = CalibratedCompile.compile(src.folded(), o, inputs, pk);
         ExportedModel m = ModelExporter.write(out, src, plan, extra);
         HeParameters p = m.heParameters();
         w.printf(java.util.Locale.ROOT, "%s %s to %s%n  plan: %s%n  parameters: logN=%d, primes %s + special %s, digit"

@@ -22,6 +22,7 @@ import io.henas.cost.ChainShape;
 import io.henas.cost.CostModel;
 import io.henas.data.Dataset;
 import io.henas.export.ExportedModel;
+import io.henas.infer.BatchInferenceRun;
 import io.henas.infer.CiphertextFiles;
 import io.henas.infer.InferenceClient;
 import io.henas.infer.InferenceReport;
@@ -52,6 +53,11 @@ final class InferCommand implements Callable<Integer> {
 
     @Option(names = "--encrypted", description = "Run under real CKKS encryption (default: plaintext simulation).")
     boolean encrypted;
+
+    @Option(names = "--batch", description = "With --encrypted, for a model exported with --packing batch: encrypt the"
+            + " first --images test images (at most N/2) as ONE batch, one image per slot, and report the batch latency"
+            + " and the amortized images per second.")
+    boolean batch;
 
     @Option(names = "--images", defaultValue = "200", description = "Test images (default: ${DEFAULT-VALUE}).")
     int images;
@@ -99,6 +105,22 @@ final class InferCommand implements Callable<Integer> {
         w.printf("%s: %s, logN=%d, log QP=%d, %.1f-bit security%n", m.name(), m.plan(), m.heParameters().logN(),
                 m.heParameters().logQp(), m.heParameters().securityBits());
         w.flush();
+        if (batch) {
+            if (!encrypted) {
+                throw new IllegalArgumentException("--batch needs --encrypted (the plaintext simulation of a batch model"
+                        + " runs without --batch)");
+            }
+            BatchInferenceRun.Report br = BatchInferenceRun.run(m, test, images, threads, cost);
+            Map<String, Object> bj = br.toJson();
+            bj.put("model_file", model.toString());
+            bj.put("plan_fingerprint", m.plan().fingerprint());
+            w.println(Json.pretty(bj));
+            w.flush();
+            if (json != null) {
+                Json.writeFile(json, bj);
+            }
+            return ExitCodes.OK;
+        }
         PrintStream progress = quiet || !encrypted ? null : new PrintStream(System.out, true);
         InferenceReport r = InferenceRun.run(m, test, images, encrypted, threads, cost, progress);
         Map<String, Object> j = r.toJson();
@@ -228,6 +250,10 @@ final class InferCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             ExportedModel m = ExportedModel.read(model);
+            if (m.plan().packing().batch()) {
+                throw new IllegalArgumentException(model + ": the file roles support single-image models only, but"
+                        + " this model is batch-packed (one image per slot): use 'henas infer MODEL --encrypted --batch'");
+            }
             InferenceClient c = InferenceClient.load(m, key);
             Dataset d = testData(m, data);
             if (images < 1 || images > d.size()) {

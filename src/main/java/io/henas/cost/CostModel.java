@@ -94,6 +94,8 @@ public final class CostModel {
 
     private CostReport estimate(String name, HePlan plan, long t0) {
         OpCounts counts = OpCounts.of(plan);
+        // the batch executor adds and multiplies constants per RNS limb: its ADD_PLAIN encodes nothing
+        boolean skipEncode = preEncoded || plan.packing().batch();
         // A calibration that did not measure this ring degree and key-switching shape gives no latency (not guessed).
         ChainShape shape = ChainShape.of(plan.parameters());
         Calibration cal = calibration != null && calibration.covers(List.of(shape)) ? calibration : null;
@@ -123,7 +125,7 @@ public final class CostModel {
                         long c = counts.count(id, k, l);
                         if (c > 0) {
                             ops.merge(k, c, Long::sum);
-                            if (cal != null && !(preEncoded && k == OpKind.ENCODE)) {
+                            if (cal != null && !(skipEncode && k == OpKind.ENCODE)) {
                                 seconds += c * cal.microseconds(shape, l, k) * 1e-6;
                             }
                         }
@@ -141,7 +143,8 @@ public final class CostModel {
                 cal == null ? 0 : cal.key().threads(), relin,
                 MemoryModel.galoisKeyBytes(plan), MemoryModel.ciphertextBytes(plan.logN(), plan.depth()),
                 plan.inputLayout().regCount(), MemoryModel.peakLiveRegisters(plan), plan.instructionCount(),
-                (System.nanoTime() - t0) / 1e6);
+                (System.nanoTime() - t0) / 1e6, plan.packing().batch() ? "batch" : "single",
+                plan.packing().batch() ? plan.slots() : 1, MemoryModel.peakCiphertextBytes(plan));
     }
 
     /** The layer a node belongs to in cost reports: {@code layers[3].squeeze.bn -> layers[3]}. */

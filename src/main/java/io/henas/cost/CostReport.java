@@ -39,13 +39,18 @@ import io.henas.he.OpKind;
  * @param peakCiphertexts       ciphertexts live at once during evaluation
  * @param instructions          plan instructions
  * @param compileMillis         wall time of compilation and costing
+ * @param packing               {@code single} (one image per run) or {@code batch} (one image per slot)
+ * @param imagesPerRun          images one run of the plan infers: {@code N/2} for the batch packing, else 1
+ * @param peakMemoryBytes       the most ciphertext bytes live at once, each register at its level
+ *                              ({@link MemoryModel#peakCiphertextBytes})
  */
 public record CostReport(String name, boolean merge, int depth, int logN, int logQp, List<Integer> primeBits,
                          List<Integer> specialPrimeBits, int digitSize, io.henas.he.PrecisionReport precision,
                          int scaleBits, double securityBits, List<Integer> galoisSteps,
                          int channelsPerCiphertext, List<LayerCost> layers, OptionalDouble predictedLatencyS,
                          int threads, long relinKeyBytes, long galoisKeyBytes, long ciphertextBytes, int inputCiphertexts,
-                         int peakCiphertexts, int instructions, double compileMillis) {
+                         int peakCiphertexts, int instructions, double compileMillis, String packing,
+                         int imagesPerRun, long peakMemoryBytes) {
     public CostReport {
         primeBits = List.copyOf(primeBits);
         specialPrimeBits = List.copyOf(specialPrimeBits);
@@ -76,6 +81,12 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         return layers.stream().mapToLong(l -> l.count(kind)).sum();
     }
 
+    /** Predicted images per second (amortized over a full run of {@link #imagesPerRun}), if calibrated. */
+    public OptionalDouble imagesPerSecond() {
+        return predictedLatencyS.isPresent() && predictedLatencyS.getAsDouble() > 0
+                ? OptionalDouble.of(imagesPerRun / predictedLatencyS.getAsDouble()) : OptionalDouble.empty();
+    }
+
     /** Relinearization plus Galois key bytes. */
     public long keyBytes() {
         return relinKeyBytes + galoisKeyBytes;
@@ -88,7 +99,7 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
 
     /** Ciphertext x plaintext products, by a plaintext vector or a constant. */
     public long mulPlain() {
-        return total(OpKind.MUL_PLAIN) + total(OpKind.MUL_CONST);
+        return total(OpKind.MUL_PLAIN) + total(OpKind.MUL_CONST) + total(OpKind.MUL_CONST_ACC);
     }
 
     /** Additions of ciphertexts and of plaintexts. */
@@ -127,6 +138,10 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         m.put("peak_ciphertexts", peakCiphertexts);
         m.put("peak_ciphertext_bytes", (long) peakCiphertexts * ciphertextBytes);
         m.put("instructions", instructions);
+        m.put("packing", packing);
+        m.put("images_per_run", imagesPerRun);
+        m.put("peak_memory_bytes", peakMemoryBytes);
+        m.put("images_per_second", imagesPerSecond().isPresent() ? imagesPerSecond().getAsDouble() : null);
         m.put("ops", opsJson(null));
         List<Object> ls = new ArrayList<>();
         for (LayerCost l : layers) {
@@ -161,7 +176,7 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
     /** A human-readable report: parameters, then one row per layer and a total. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s  (merge %s)%n", name, merge ? "on" : "off"));
+        sb.append(String.format(Locale.ROOT, "%s  (merge %s, packing %s)%n", name, merge ? "on" : "off", packing));
         sb.append(String.format(Locale.ROOT, "depth %d   logN %d   log QP %d   security %.1f bits   scale 2^%d%n", depth,
                 logN, logQp, securityBits, scaleBits));
         sb.append(String.format(Locale.ROOT, "primes %s + special %s   digits of %d prime%s   %d channels/ciphertext   "
@@ -172,13 +187,16 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         sb.append(String.format(Locale.ROOT, "keys %s (relin %s, Galois %s)   ciphertext %s   peak %d ciphertexts (%s)%n",
                 bytes(keyBytes()), bytes(relinKeyBytes), bytes(galoisKeyBytes), bytes(ciphertextBytes), peakCiphertexts,
                 bytes((long) peakCiphertexts * ciphertextBytes)));
+        sb.append(String.format(Locale.ROOT, "peak ciphertext memory %s at their levels   %d image%s per run%s%n",
+                bytes(peakMemoryBytes), imagesPerRun, imagesPerRun == 1 ? "" : "s", imagesPerSecond().isPresent()
+                        ? String.format(Locale.ROOT, "   %.1f images/s predicted", imagesPerSecond().getAsDouble()) : ""));
         String fmt = "%-26s %6s %9s %9s %8s %8s %9s %8s %12s%n";
         sb.append(String.format(Locale.ROOT, fmt, "layer", "levels", "rotations", "mul_plain", "mul_ct", "rescale", "add",
                 "encode", "latency ms"));
         for (LayerCost l : layers) {
             sb.append(String.format(Locale.ROOT, fmt, l.name(), l.levels(),
                     l.count(OpKind.ROTATE) + l.count(OpKind.ROTATE_HOISTED), l.count(OpKind.MUL_PLAIN)
-                            + l.count(OpKind.MUL_CONST), l.count(OpKind.MUL_CT), l.count(OpKind.RESCALE),
+                            + l.count(OpKind.MUL_CONST) + l.count(OpKind.MUL_CONST_ACC), l.count(OpKind.MUL_CT), l.count(OpKind.RESCALE),
                     l.count(OpKind.ADD) + l.count(OpKind.ADD_PLAIN), l.count(OpKind.ENCODE), ms(l.latencyS())));
         }
         sb.append(String.format(Locale.ROOT, fmt, "total", depth, rotations(), mulPlain(), total(OpKind.MUL_CT),

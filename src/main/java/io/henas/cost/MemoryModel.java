@@ -60,6 +60,53 @@ public final class MemoryModel {
         return 2L * (level + 1) * (1L << logN) * 8;
     }
 
+    /**
+     * The most ciphertext bytes live at once when executing {@code plan} in order (the liveness of
+     * {@link #peakLiveRegisters}): each live register counts {@code polys x (level + 1) x N x 8} bytes at its current
+     * level, 3 polynomials between a MUL_CT and its relinearization, 2 otherwise. Input ciphertexts count at the top
+     * level. Keys and cached plaintexts are not included.
+     */
+    public static long peakCiphertextBytes(HePlan plan) {
+        int regs = plan.registerCount();
+        boolean[] live = new boolean[regs];
+        long[] size = new long[regs];
+        long unit = (1L << plan.logN()) * 8;
+        long n = 0;
+        for (int k = 0; k < plan.inputLayout().regCount(); k++) {
+            int r = plan.inputLayout().regAt(k);
+            live[r] = true;
+            size[r] = 2L * (plan.depth() + 1) * unit;
+            n += size[r];
+        }
+        long peak = n;
+        for (int i = 0; i < plan.instructionCount(); i++) {
+            int d = plan.dst(i);
+            if (d >= 0) {
+                int level = plan.level(i);
+                int polys = 2;
+                switch (plan.op(i)) {
+                    case RESCALE -> level--;
+                    case DROP_LEVEL -> level -= plan.b(i);
+                    case MUL_CT -> polys = 3;
+                    default -> {
+                    }
+                }
+                long s = (long) polys * (level + 1) * unit;
+                n += (live[d] ? s - size[d] : s);
+                live[d] = true;
+                size[d] = s;
+                peak = Math.max(peak, n);
+            }
+            for (int r : new int[]{d, plan.a(i), reads(plan, i) ? plan.b(i) : -1, plan.scaleTarget(i)}) {
+                if (r >= 0 && live[r] && plan.lastUse(r) == i) {
+                    live[r] = false;
+                    n -= size[r];
+                }
+            }
+        }
+        return peak;
+    }
+
     /** The most registers live at once when executing {@code plan} in order, freeing at last use. */
     public static int peakLiveRegisters(HePlan plan) {
         boolean[] live = new boolean[plan.registerCount()];

@@ -46,7 +46,13 @@ public final class CalibratedCompile {
 
     /** The plan for {@code folded}: calibrated on {@code inputs}, or under the defaults when there are none. */
     public static HePlan compile(FoldedNet folded, CompileOptions o, List<double[]> inputs) {
-        return inputs.isEmpty() ? HePlan.compile(folded.net(), o)
-                : ParameterSelector.select(folded.net(), o, folded.weights(), inputs);
+        return compile(folded, o, inputs, io.henas.he.Packing.CURRENT);
+    }
+
+    /** As {@link #compile(FoldedNet, CompileOptions, List)} with the given packing (e.g. batch). */
+    public static HePlan compile(FoldedNet folded, CompileOptions o, List<double[]> inputs,
+                                 io.henas.he.Packing packing) {
+        return inputs.isEmpty() ? HePlan.compile(folded.net(), o, packing)
+                : ParameterSelector.select(folded.net(), o, folded.weights(), inputs, packing);
     }
 }

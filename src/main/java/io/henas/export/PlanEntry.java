@@ -110,12 +110,14 @@ final class PlanEntry {
             }
             for (int i = 0; i < plan.plaintexts().size(); i++) {
                 what = "plaintexts[" + i + "] (" + plan.plaintext(i).getClass().getSimpleName() + ")";
-                if (!(plan.plaintext(i) instanceof Plaintext.Scalar)) {
+                if (b.constant(i)) {
+                    b.scalar(i); // batch constants: one value, no slot vector
+                } else {
                     b.slots(i);
                 }
             }
             for (int i = 0; i < plan.instructionCount(); i++) {
-                if (plan.op(i) == OpCode.MUL_CONST) {
+                if (plan.op(i) == OpCode.MUL_CONST || plan.op(i) == OpCode.MUL_CONST_ACC) {
                     what = "instructions[" + i + "] (MUL_CONST of plaintexts[" + plan.b(i) + "])";
                     b.scalar(plan.b(i));
                 }

@@ -33,6 +33,8 @@ final class Emitter {
     private final Map<Double, Integer> scalars = new HashMap<>();
     private final TreeSet<Integer> steps = new TreeSet<>();
     private int curNode;
+    /** Batch packing: a square's scale class is determined by its operands' classes and level. */
+    private Map<List<Integer>, Integer> squareTags;
 
     Emitter(int slots) {
         this.slots = slots;
@@ -41,6 +43,15 @@ final class Emitter {
     /** The network node the following instructions belong to. */
     void node(int id) {
         curNode = id;
+    }
+
+    /**
+     * From now on a MUL_CT's scale class is a function of its operands' classes and level (not one class per
+     * product): the batch packing adds squares of equal-scale values (pooling) without scale fixes. The executors'
+     * scales agree: equal operand scales at one level give equal product scales.
+     */
+    void structuralSquares() {
+        squareTags = new HashMap<>();
     }
 
     /** Products emitted from now on land on register {@code r}'s scale after rescaling (-1: the plan's scale). */
@@ -100,16 +111,18 @@ final class Emitter {
             scaleRef = Arrays.copyOf(scaleRef, count * 2);
             code = Arrays.copyOf(code, count * 8);
         }
-        boolean product = op == OpCode.MUL_PLAIN || op == OpCode.MUL_CONST || op == OpCode.MUL_PLAIN_ACC;
+        boolean product = op == OpCode.MUL_PLAIN || op == OpCode.MUL_CONST || op == OpCode.MUL_PLAIN_ACC
+                || op == OpCode.MUL_CONST_ACC;
         scaleRef[count] = product ? target : -1;
         switch (op) {
             case MUL_PLAIN, MUL_CONST -> regTag[dst] = target < 0 ? -1 : regTag[target];
-            case MUL_PLAIN_ACC -> {
+            case MUL_PLAIN_ACC, MUL_CONST_ACC -> {
                 if (regTag[dst] != (target < 0 ? -1 : regTag[target])) {
                     throw new IllegalStateException("accumulator " + dst + " mixes scale targets");
                 }
             }
-            case MUL_CT -> regTag[dst] = dst;
+            case MUL_CT -> regTag[dst] = squareTags == null ? dst
+                    : squareTags.computeIfAbsent(List.of(regTag[a], regTag[b], depth), k -> (1 << 28) + squareTags.size());
             case ROTATE, ROTATE_HOISTED, DROP_LEVEL, ADD_PLAIN -> regTag[dst] = regTag[a];
             case ADD -> {
                 if (regTag[a] != regTag[b]) {

@@ -66,13 +66,13 @@ final class HeCompiler {
     private HeCompiler(LoweredNet net, CompileOptions opts, int logN, Packing packing) {
         int slots = 1 << (logN - 1);
         Shape in = net.node(0).shape();
-        int minBlock = minBlock(net);
+        int minBlock = packing.batch() ? 1 : minBlock(net);
         if (minBlock > slots) {
             throw new HeCompileException("the " + in.height() + "x" + in.width() + " input map needs blocks of " + minBlock
                     + " slots, but N = 2^" + logN + " has only " + slots + " slots per ciphertext");
         }
-        int p = slots / minBlock;
-        if (opts.maxChannelsPerCiphertext() > 0) {
+        int p = packing.batch() ? 1 : slots / minBlock;
+        if (opts.maxChannelsPerCiphertext() > 0 && !packing.batch()) {
             p = Math.min(p, Integer.highestOneBit(opts.maxChannelsPerCiphertext()));
         }
         Emitter em = new Emitter(slots);
@@ -97,13 +97,13 @@ final class HeCompiler {
     static HePlan compileInsecure(LoweredNet unfolded, CompileOptions opts, int logN, Packing packing) {
         LoweredNet net = NetFold.of(unfolded).net();
         HePlan p = new HeCompiler(net, opts, logN, packing).run();
-        return packing == Packing.BLOCKS ? p : cheaper(p, () -> new HeCompiler(net, opts, logN, Packing.BLOCKS).run());
+        return packing != Packing.MULTIPLEXED ? p : cheaper(p, () -> new HeCompiler(net, opts, logN, Packing.BLOCKS).run());
     }
 
     static HePlan compile(LoweredNet unfolded, CompileOptions opts, Packing packing) {
         LoweredNet net = NetFold.of(unfolded).net();
         HePlan p = compileWith(net, opts, packing);
-        return packing == Packing.BLOCKS ? p : cheaper(p, () -> compileWith(net, opts, Packing.BLOCKS));
+        return packing != Packing.MULTIPLEXED ? p : cheaper(p, () -> compileWith(net, opts, Packing.BLOCKS));
     }
 
     /**
@@ -137,6 +137,7 @@ final class HeCompiler {
                 case ROTATE_HOISTED -> 4.0 * l + 0.3 * l * (l + 1);
                 case MUL_PLAIN, MUL_PLAIN_ACC -> 0.5 * l;
                 case MUL_CONST, ADD, ADD_PLAIN, DROP_LEVEL -> 0.15 * l;
+                case MUL_CONST_ACC -> 0.3 * l;
                 case MUL_CT -> 0.6 * l;
                 case RESCALE -> 2.0 * l;
             };
@@ -145,7 +146,7 @@ final class HeCompiler {
     }
 
     private static HePlan compileWith(LoweredNet net, CompileOptions opts, Packing packing) {
-        int minBlock = minBlock(net);
+        int minBlock = packing.batch() ? 1 : minBlock(net);
         if (opts.logN() != 0) {
             HePlan plan = new HeCompiler(net, opts, opts.logN(), packing).run();
             if (!ParameterSelector.fits(opts.logN(), plan.depth(), minBlock, opts)) {
@@ -162,6 +163,9 @@ final class HeCompiler {
     }
 
     private HePlan run() {
+        if (ctx.packing().batch()) {
+            return new BatchLowering(ctx).run();
+        }
         LoweredNet net = ctx.net();
         for (LoweredNet.Node n : net.nodes()) {
             ctx.em().node(n.id());

@@ -41,7 +41,13 @@ public enum OpCode {
     /** {@code dst = a + b}, equal level and degree. */
     ADD,
     /** {@code dst = a + pt[b]}. */
-    ADD_PLAIN;
+    ADD_PLAIN,
+    /**
+     * {@code dst += a * scalar(pt[b])}: a fused ciphertext-by-constant product and addition into the degree-2
+     * accumulator {@code dst} (batch packing: one constant per weight, an integer multiply per RNS limb, reduced
+     * lazily). Appended last so the ordinals of stored plans are unchanged.
+     */
+    MUL_CONST_ACC;
 
     private static final OpCode[] VALUES = values();
 

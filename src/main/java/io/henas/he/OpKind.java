@@ -8,7 +8,12 @@ package io.henas.he;
  */
 public enum OpKind {
     ROTATE, HOIST, ROTATE_HOISTED, MUL_PLAIN, MUL_CONST, MUL_CT, RELINEARIZE, RESCALE, DROP_LEVEL, ADD, ADD_PLAIN,
-    ENCODE;
+    ENCODE,
+    /**
+     * A fused, in-place ciphertext-by-constant multiply-accumulate (batch packing). A calibration made before this kind
+     * existed lacks it; the cost model then prices it as {@link #MUL_CONST} plus {@link #ADD}.
+     */
+    MUL_CONST_ACC;
 
     /** The lower-case name used in JSON. */
     public String key() {
@@ -30,6 +35,7 @@ public enum OpKind {
             case DROP_LEVEL -> ONE[DROP_LEVEL.ordinal()];
             case ADD -> ONE[ADD.ordinal()];
             case ADD_PLAIN -> ADD_ENC;
+            case MUL_CONST_ACC -> ONE[MUL_CONST_ACC.ordinal()];
         };
     }
 

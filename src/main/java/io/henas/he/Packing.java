@@ -18,7 +18,14 @@ public enum Packing {
      * When that plan is not cheaper than the block-packed one by a static cost proxy (or needs far more Galois keys),
      * the compiler returns the block-packed plan, whose {@link HePlan#packing()} is then {@link #BLOCKS}.
      */
-    MULTIPLEXED(2);
+    MULTIPLEXED(2),
+    /**
+     * Version 3, throughput mode ({@link BatchLowering}): every register holds ONE value of the network (an input
+     * pixel, a neuron) for {@code N/2} images, one image per slot. Convolutions, dense layers, pooling and merged
+     * affines become ciphertext-by-constant products ({@link OpCode#MUL_CONST}, {@link OpCode#MUL_CONST_ACC}) and
+     * additions, activations squares: no rotation, no Galois key. Never chosen automatically (a user picks it).
+     */
+    BATCH(3);
 
     /** The packing new plans are compiled with. */
     public static final Packing CURRENT = MULTIPLEXED;
@@ -27,6 +34,25 @@ public enum Packing {
 
     Packing(int version) {
         this.version = version;
+    }
+
+    /** Whether plans of this packing hold one image per slot ({@link #BATCH}). */
+    public boolean batch() {
+        return this == BATCH;
+    }
+
+    /**
+     * The packing named {@code single} (the current single-image packing) or {@code batch}, as in {@code --packing}
+     * and {@code he.packing}.
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static Packing named(String name) {
+        return switch (name) {
+            case "single" -> CURRENT;
+            case "batch" -> BATCH;
+            default -> throw new IllegalArgumentException("packing must be single or batch, but was '" + name + "'");
+        };
     }
 
     /** The plan version number (as stored in exported models). */
@@ -45,6 +71,6 @@ public enum Packing {
                 return p;
             }
         }
-        throw new IllegalArgumentException("plan version must be 1 (blocks) or 2 (multiplexed), but was " + v);
+        throw new IllegalArgumentException("plan version must be 1 (blocks), 2 (multiplexed) or 3 (batch), but was " + v);
     }
 }

@@ -159,18 +159,24 @@ public final class ParameterSelector {
      * @throws HeCompileException if no secure ring holds the values at the required precision (naming why)
      */
     public static HePlan select(LoweredNet net, CompileOptions o, NetWeights weights, List<double[]> inputs) {
+        return select(net, o, weights, inputs, Packing.CURRENT);
+    }
+
+    /** As {@link #select(LoweredNet, CompileOptions, NetWeights, List)} for plans of the given packing. */
+    public static HePlan select(LoweredNet net, CompileOptions o, NetWeights weights, List<double[]> inputs,
+                                Packing packing) {
         CompileOptions base = o.withLogN(0);
-        int minBlock = HeCompiler.minBlock(net);
+        int minBlock = packing.batch() ? 1 : HeCompiler.minBlock(net);
         List<String> why = new ArrayList<>();
         for (int logN = o.logN() != 0 ? o.logN() : MIN_LOG_N; logN <= (o.logN() != 0 ? o.logN() : MAX_LOG_N); logN++) {
             if (minBlock > (1 << (logN - 1))) {
                 continue;
             }
-            HePlan probe = HeCompiler.compileInsecure(net, base, logN);
+            HePlan probe = HeCompiler.compileInsecure(net, base, logN, packing);
             PlanAnalysis a = PlanAnalysis.run(new PlanBinding(probe, weights), inputs);
             Optional<ChainSpec> c = chooseChain(a, o, why);
             if (c.isPresent()) {
-                return HePlan.compile(net, base.withChain(logN, c.get()));
+                return HePlan.compile(net, base.withChain(logN, c.get()), packing);
             }
         }
         throw new HeCompileException("no 128-bit-secure ring holds this network at the required precision: "

@@ -87,4 +87,32 @@ public sealed interface Plaintext {
     /** One constant for every slot (MUL_CONST), e.g. 1/k^2 of an unmerged pooling. */
     record Scalar(double value) implements Plaintext {
     }
+
+    /**
+     * Batch packing ({@link Packing#BATCH}): one weight of convolution or dense node {@code node} as a constant,
+     * {@code fold.a[out] * W * in.a[ch]}. Convolution: {@code in} is the weight's input index (within the group of a
+     * depthwise convolution) and {@code (ky, kx)} the kernel offset; dense: {@code in} is the flat input index and
+     * {@code ky = kx = 0}.
+     */
+    record BatchWeight(int node, int inAffine, int outFold, int out, int in, int ky, int kx) implements Plaintext {
+    }
+
+    /**
+     * Batch packing: the constant added to output neuron {@code (out, y, x)} of convolution or dense node
+     * {@code node}: {@code fold.a[out] * (bias + folded input offsets inside the map) + fold.c[out]}.
+     */
+    record BatchBias(int node, int inAffine, int outFold, int out, int y, int x) implements Plaintext {
+    }
+
+    /** Batch packing: the scale ({@code which = 'a'}) or offset ({@code 'c'}) of affine {@code affine} on a channel. */
+    record BatchAffine(int affine, int channel, char which) implements Plaintext {
+    }
+
+    /** Batch packing: merged activation shift {@code B'/A'} of activation node {@code node} on one channel. */
+    record BatchActShift(int node, int inAffine, int channel) implements Plaintext {
+    }
+
+    /** Batch packing: unmerged POLY2 coefficient {@code which} (a, b, c) of node {@code node} on one channel. */
+    record BatchPoly(int node, int channel, char which) implements Plaintext {
+    }
 }

@@ -25,6 +25,17 @@ public interface PlanBackend<C> {
 
     C mulConst(C a, int pt, C target);
 
+    /**
+     * {@code acc + a * scalar(pt)} (MUL_CONST_ACC); may update and return {@code acc}. Default: a MUL_CONST and an
+     * ADD, the product freed.
+     */
+    default C mulConstAcc(C acc, C a, int pt, C target) {
+        C p = mulConst(a, pt, target);
+        C s = add(acc, p);
+        free(p);
+        return s;
+    }
+
     /** Ciphertext product without relinearization. */
     C mulCt(C a, C b);
 

@@ -26,6 +26,8 @@ public final class PlanBinding {
     private final int blockSize;
     private final int w0;
     private final double[][][] affineValues;
+    /** The constants of a batch-packed plan (null for the single-image packings). */
+    private final BatchValues batch;
     private final Map<Integer, int[][]> tables = new HashMap<>();
     private final Map<List<Integer>, java.util.TreeMap<ConvShifts.Shift, List<ConvShifts.Term>>> shifts =
             new HashMap<>();
@@ -43,6 +45,7 @@ public final class PlanBinding {
         this.blockSize = plan.blockSize();
         this.w0 = plan.gridWidth();
         this.affineValues = new double[plan.affines().size()][][];
+        this.batch = plan.packing().batch() ? new BatchValues(this, weights) : null;
     }
 
     public HePlan plan() {
@@ -51,6 +54,9 @@ public final class PlanBinding {
 
     /** Packs an input map (C-H-W order): one slot vector per register of {@link HePlan#inputLayout()}, in order. */
     public double[][] packInput(double[] input) {
+        if (batch != null) {
+            return batch.pack(new double[][]{input}); // a batch of one: the image in slot 0
+        }
         Layout l = plan.inputLayout();
         Shape s = net.node(0).shape();
         if (input.length != s.size()) {
@@ -75,6 +81,9 @@ public final class PlanBinding {
      * @param regs the decoded slot vector of each register of {@link HePlan#outputLayout()}, in order
      */
     public double[] unpackOutput(double[][] regs) {
+        if (batch != null) {
+            return batch.unpack(regs, 1)[0];
+        }
         Layout l = plan.outputLayout();
         if (regs.length != l.regCount()) {
             throw new IllegalArgumentException("output needs " + l.regCount() + " registers, but had " + regs.length);
@@ -93,9 +102,45 @@ public final class PlanBinding {
         return out;
     }
 
+    /**
+     * Batch packing ({@link Packing#BATCH}): packs up to {@code N/2} images (each C-H-W), image {@code t} in slot
+     * {@code t} of every input register, one register per input value.
+     *
+     * @throws IllegalStateException if the plan is not batch-packed
+     * @throws IllegalArgumentException if there are no images, more than {@code N/2}, or one has the wrong size
+     */
+    public double[][] packBatch(double[][] images) {
+        return batchValues().pack(images);
+    }
+
+    /**
+     * Batch packing: the logits of images {@code 0..images-1} (each C-H-W of the output node) from the decoded output
+     * registers ({@link HePlan#outputLayout()} order), the pending affine applied.
+     */
+    public double[][] unpackBatch(double[][] regs, int images) {
+        return batchValues().unpack(regs, images);
+    }
+
+    /** Whether operand {@code pt} is one constant for all slots (encode it as a constant). */
+    public boolean constant(int pt) {
+        Plaintext p = plan.plaintext(pt);
+        return p instanceof Plaintext.Scalar || BatchValues.isBatch(p);
+    }
+
+    private BatchValues batchValues() {
+        if (batch == null) {
+            throw new IllegalStateException("the plan is packed " + plan.packing().name().toLowerCase(java.util.Locale.ROOT)
+                    + " (one image per ciphertext), not batch");
+        }
+        return batch;
+    }
+
     /** The constant of a MUL_CONST operand. */
     public double scalar(int pt) {
         Plaintext p = plan.plaintext(pt);
+        if (batch != null && BatchValues.isBatch(p)) {
+            return batch.value(pt);
+        }
         if (p instanceof Plaintext.Scalar s) {
             return s.value();
         }
@@ -129,6 +174,11 @@ public final class PlanBinding {
             case Plaintext.PolyCoef p -> perChannel(p.layout(), p.reg(),
                     w.get(net.node(p.node()).name(), String.valueOf(p.which())).data(), v);
             case Plaintext.Scalar p -> java.util.Arrays.fill(v, p.value());
+            case Plaintext.BatchWeight p -> java.util.Arrays.fill(v, batchValues().value(pt));
+            case Plaintext.BatchBias p -> java.util.Arrays.fill(v, batchValues().value(pt));
+            case Plaintext.BatchAffine p -> java.util.Arrays.fill(v, batchValues().value(pt));
+            case Plaintext.BatchActShift p -> java.util.Arrays.fill(v, batchValues().value(pt));
+            case Plaintext.BatchPoly p -> java.util.Arrays.fill(v, batchValues().value(pt));
         }
         return v;
     }
@@ -353,7 +403,7 @@ public final class PlanBinding {
     }
 
     /** Coefficients (A, B, C) per channel of activation node {@code node}, interleaved. */
-    private double[] actCoefficients(int node) {
+    double[] actCoefficients(int node) {
         LoweredNet.Node n = net.node(node);
         int ch = n.shape().channels();
         double[] out = new double[3 * ch];

@@ -148,6 +148,7 @@ public final class PlanRunner {
                 case MUL_PLAIN -> backend.mulPlain(x, b, t);
                 case MUL_PLAIN_ACC -> backend.mulPlainAcc((C) need(reg, dst, i), x, b, t);
                 case MUL_CONST -> backend.mulConst(x, b, t);
+                case MUL_CONST_ACC -> backend.mulConstAcc((C) need(reg, dst, i), x, b, t);
                 case MUL_CT -> backend.mulCt(x, (C) need(reg, b, i));
                 case RELINEARIZE -> backend.relinearize(x);
                 case RESCALE -> backend.rescale(x);

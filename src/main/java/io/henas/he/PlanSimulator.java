@@ -18,6 +18,8 @@ public final class PlanSimulator implements PlanBackend<PlanSimulator.Slots> {
     private int current;
     private int tags;
     private double maxAbs;
+    /** Batch packing: scale classes of squares by (operand classes, depth), as the compiler assigns them. */
+    private final java.util.Map<List<Integer>, Integer> squareTags = new java.util.HashMap<>();
 
     private PlanSimulator(PlanBinding binding) {
         this.plan = binding.plan();
@@ -104,6 +106,28 @@ public final class PlanSimulator implements PlanBackend<PlanSimulator.Slots> {
         return new Result(binding.unpackOutput(out), r.counts(), sim.maxAbs, r.peakLive());
     }
 
+    /**
+     * Runs a batch-packed plan ({@link Packing#BATCH}) on up to {@code N/2} images at once (image {@code t} in slot
+     * {@code t}); returns each image's logits and the run's counts.
+     */
+    public static BatchResult runBatch(PlanBinding binding, double[][] images) {
+        PlanSimulator sim = new PlanSimulator(binding);
+        List<Slots> in = new ArrayList<>();
+        for (double[] v : binding.packBatch(images)) {
+            in.add(new Slots(v, 0, 1, false, -1));
+        }
+        PlanRunner.Result<Slots> r = PlanRunner.run(binding.plan(), sim, in);
+        double[][] out = new double[r.outputs().size()][];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = r.outputs().get(k).v;
+        }
+        return new BatchResult(binding.unpackBatch(out, images.length), r.counts(), r.peakLive());
+    }
+
+    /** The result of one simulated batch: logits per image, the operations executed, the peak live registers. */
+    public record BatchResult(double[][] logits, OpCounts counts, int peakRegisters) {
+    }
+
     @Override
     public void before(int i) {
         current = i;
@@ -185,6 +209,20 @@ public final class PlanSimulator implements PlanBackend<PlanSimulator.Slots> {
     }
 
     @Override
+    public Slots mulConstAcc(Slots acc, Slots a, int pt, Slots target) {
+        operand(a);
+        need(a.degree == 1 && !a.size3, "product of an unrescaled operand");
+        need(acc.degree == 2 && acc.depth == a.depth && !acc.size3, "accumulator must be a degree-2 product at the"
+                + " operand's level");
+        need(acc.tag == (target == null ? -1 : target.tag), "accumulator mixes scale targets");
+        double c = binding.scalar(pt);
+        for (int t = 0; t < slots; t++) {
+            acc.v[t] += a.v[t] * c;
+        }
+        return make(acc.v, acc.depth, 2, false, acc.tag);
+    }
+
+    @Override
     public Slots mulCt(Slots a, Slots b) {
         operand(a);
         need(a.degree == 1 && b.degree == 1 && !a.size3 && !b.size3 && a.depth == b.depth, "ct x ct needs two"
@@ -194,7 +232,10 @@ public final class PlanSimulator implements PlanBackend<PlanSimulator.Slots> {
         for (int t = 0; t < slots; t++) {
             out[t] = a.v[t] * b.v[t];
         }
-        return make(out, a.depth, 2, true, 1_000_000 + tags++);
+        int tag = plan.packing().batch()
+                ? squareTags.computeIfAbsent(List.of(a.tag, b.tag, a.depth), k -> 1_000_000 + tags++)
+                : 1_000_000 + tags++;
+        return make(out, a.depth, 2, true, tag);
     }
 
     @Override

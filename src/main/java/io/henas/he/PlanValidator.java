@@ -78,7 +78,10 @@ final class PlanValidator {
             index(at + " layout", s.nodeLayout()[id], layouts.size(), "a layout");
             Layout l = layouts.get(s.nodeLayout()[id]);
             var shape = net.node(id).shape();
-            if (l.channels() != shape.channels() || l.height() != shape.height() || l.width() != shape.width()) {
+            boolean holds = s.packing().batch()
+                    ? l.channels() == shape.size() && l.height() == 1 && l.width() == 1
+                    : l.channels() == shape.channels() && l.height() == shape.height() && l.width() == shape.width();
+            if (!holds) {
                 throw new PlanFormatException(at + " layout must hold its " + shape + " map, but holds "
                         + l.channels() + "x" + l.height() + "x" + l.width());
             }
@@ -137,7 +140,7 @@ final class PlanValidator {
                                 + a + " was not");
                     }
                 }
-                case MUL_PLAIN, MUL_PLAIN_ACC, MUL_CONST, ADD_PLAIN ->
+                case MUL_PLAIN, MUL_PLAIN_ACC, MUL_CONST, MUL_CONST_ACC, ADD_PLAIN ->
                         index(at + ".b", b, s.plaintexts().size(), "a plaintext");
                 case MUL_CT, ADD -> {
                     read(at + ".b", b, defined);
@@ -157,7 +160,7 @@ final class PlanValidator {
                     newDepth = depthOf[a] + b;
                 }
             }
-            if (op == OpCode.MUL_PLAIN_ACC) {
+            if (op == OpCode.MUL_PLAIN_ACC || op == OpCode.MUL_CONST_ACC) {
                 read(at + ".dst", dst, defined);
             }
             index(at + ".dst", dst, regs, "a register");

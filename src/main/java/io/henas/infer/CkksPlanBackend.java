@@ -33,6 +33,8 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
     private long cached;
     private int current;
     private long encodes;
+    /** Batch packing: every operand is a constant, multiplied per RNS limb (never encoded as a polynomial). */
+    private final boolean batch;
 
     CkksPlanBackend(PlanBinding binding, Evaluator eval, long cacheBytes) {
         this.plan = binding.plan();
@@ -41,6 +43,7 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
         this.params = eval.params();
         this.encoder = new Encoder(params);
         this.cacheBytes = cacheBytes;
+        this.batch = plan.packing().batch();
     }
 
     /** Plaintext encodings performed so far (cache misses). */
@@ -115,7 +118,16 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
 
     @Override
     public Ciphertext mulConst(Ciphertext a, int pt, Ciphertext target) {
+        if (batch) {
+            return eval.mulConstScaled(a, binding.scalar(pt), productScale(a, target));
+        }
         return eval.mulPlain(a, plaintext(pt, true, a.level(), productScale(a, target)));
+    }
+
+    @Override
+    public Ciphertext mulConstAcc(Ciphertext acc, Ciphertext a, int pt, Ciphertext target) {
+        eval.mulConstAccInto(acc, a, binding.scalar(pt), productScale(a, target));
+        return acc;
     }
 
     @Override
@@ -153,6 +165,9 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
 
     @Override
     public Ciphertext addPlain(Ciphertext a, int pt) {
+        if (batch && binding.constant(pt)) {
+            return eval.addConst(a, binding.scalar(pt));
+        }
         return eval.addPlain(a, plaintext(pt, false, a.level(), a.scale()));
     }
 }

@@ -170,6 +170,29 @@ public final class InferenceClient {
         return out;
     }
 
+    /**
+     * Batch packing: packs up to {@code N/2} images (image {@code t} in slot {@code t} of every input register) and
+     * encrypts each register at the top level.
+     *
+     * @throws IllegalStateException if the model's plan is not batch-packed
+     */
+    public List<Ciphertext> encryptBatch(double[][] images) {
+        List<Ciphertext> out = new ArrayList<>();
+        for (double[] v : binding.packBatch(images)) {
+            out.add(encryptor.encrypt(encoder.encode(v, model.plan().depth(), params.defaultScale())));
+        }
+        return out;
+    }
+
+    /** Batch packing: decrypts the output ciphertexts and unpacks the logits of images {@code 0..images-1}. */
+    public double[][] decryptBatch(List<Ciphertext> outputs, int images) {
+        double[][] regs = new double[outputs.size()][];
+        for (int k = 0; k < regs.length; k++) {
+            regs[k] = encoder.decodeReal(decryptor.decrypt(outputs.get(k)));
+        }
+        return binding.unpackBatch(regs, images);
+    }
+
     /** Decrypts the output ciphertexts and unpacks the logits. */
     public double[] decrypt(List<Ciphertext> outputs) {
         double[][] regs = new double[outputs.size()][];

@@ -34,6 +34,19 @@ public final class InferenceRun {
     /** Plaintext simulation logits of each image, on {@code threads} threads (one binding each). */
     static double[][] simulate(ExportedModel m, Dataset d, int images, int threads) {
         double[][] out = new double[images][];
+        if (m.plan().packing().batch()) {
+            // one run simulates up to N/2 images (one per slot)
+            PlanBinding b = m.binding();
+            for (int from = 0; from < images; from += m.plan().slots()) {
+                int n = Math.min(m.plan().slots(), images - from);
+                double[][] x = new double[n][];
+                for (int i = 0; i < n; i++) {
+                    x[i] = d.image(from + i);
+                }
+                System.arraycopy(PlanSimulator.runBatch(b, x).logits(), 0, out, from, n);
+            }
+            return out;
+        }
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
                 new java.util.concurrent.atomic.AtomicReference<>();
@@ -87,6 +100,11 @@ public final class InferenceRun {
         if (d.imageSize() != m.folded().net().node(0).shape().size()) {
             throw new IllegalArgumentException("images must have " + m.folded().net().node(0).shape() + " = "
                     + m.folded().net().node(0).shape().size() + " values, but " + d.name() + " has " + d.imageSize());
+        }
+        if (encrypted && m.plan().packing().batch()) {
+            throw new IllegalArgumentException(m.name() + ": the model is batch-packed (one image per slot, "
+                    + m.plan().inputLayout().regCount() + " input ciphertexts per batch): run it with --encrypted"
+                    + " --batch");
         }
         long t0 = System.nanoTime();
         double[][] sim = simulate(m, d, images, threads);

@@ -339,6 +339,11 @@ public final class LayerwiseRun {
      * @throws IllegalStateException    if the executed counts differ from the plan's (a bug)
      */
     public static Report run(PlanBinding binding, List<double[]> inputs, Options o, Consumer<String> progress) {
+        if (binding.plan().packing().batch()) {
+            throw new IllegalArgumentException("layer-wise runs need a single-image plan (rotations, Galois key"
+                    + " segments), but the plan is batch-packed (one image per slot): use 'henas infer --encrypted"
+                    + " --batch'");
+        }
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("inputs must hold at least one input, but was empty");
         }

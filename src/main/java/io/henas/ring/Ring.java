@@ -246,6 +246,17 @@ public final class Ring {
         }
     }
 
+    /** {@code out = out + a * c mod m_i} for a scalar {@code c} in {@code [0, m_i)} (one Shoup product per slot). */
+    public void mulScalarAddLimb(int i, long[] a, long c, long[] out) {
+        final Modulus m = moduli[i];
+        final long q = m.value();
+        final long cs = m.shoup(c);
+        for (int k = 0; k < n; k++) {
+            long r = Modulus.csub(m.mulShoupLazy(a[k], c, cs), q);
+            out[k] = Modulus.csub(out[k] + r, q);
+        }
+    }
+
     /** {@code out = a + c mod m_i} for a scalar {@code c} in {@code [0, m_i)}. */
     public void addScalarLimb(int i, long[] a, long c, long[] out) {
         final long q = moduli[i].value();

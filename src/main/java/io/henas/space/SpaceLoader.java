@@ -123,8 +123,11 @@ public final class SpaceLoader {
             }
         }
         SearchSettings search = m.get("search").map(SpaceLoader::search).orElse(SearchSettings.defaults());
-        HeSettings he = m.get("he").map(n -> new HeSettings(n.map(List.of("merge")).get("merge")
-                .map(YNode::bool).orElse(true))).orElse(HeSettings.defaults());
+        HeSettings he = m.get("he").map(n -> {
+            YNode.YMap h = n.map(List.of("merge", "packing"));
+            return new HeSettings(h.get("merge").map(YNode::bool).orElse(true),
+                    h.get("packing").map(p -> p.oneOf(HeSettings.PACKINGS)).orElse("single"));
+        }).orElse(HeSettings.defaults());
         String sha = CanonicalKey.sha256(Json.write(root.normalized()));
         SearchSpace space = new SearchSpace(name, description, source, dataset, net, references, proxy, full, rungs,
                 promote, search, he, sha);

@@ -41,6 +41,9 @@ public final class SpaceWriter {
         budget(sb, "proxy", space.proxy());
         budget(sb, "full", space.full());
         sb.append("\nhe:\n  merge: ").append(space.he().merge()).append('\n');
+        if (!space.he().packing().equals("single")) {
+            sb.append("  packing: ").append(space.he().packing()).append('\n');
+        }
         return sb.toString();
     }
 

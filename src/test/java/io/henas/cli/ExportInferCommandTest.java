@@ -92,6 +92,45 @@ class ExportInferCommandTest {
     }
 
     @Test
+    void batchExportThenEncryptedBatchInferenceAndClearErrorsElsewhere() throws IOException {
+        Path model = dir.resolve("tiny-batch.henas");
+        Run e = run("export", trainDir().toString(), "--out", model.toString(), "--commit", "abc", "--packing", "batch",
+                "--calibration-images", "2");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("0 Galois keys"), e.out());
+        Path enc = dir.resolve("batch.json");
+        Run r = run("infer", model.toString(), "--encrypted", "--batch", "--images", "8", "--threads", "2",
+                "--json", enc.toString(), "--calibration", cache().toString());
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> k = Json.asObject(Json.readFile(enc), "batch");
+        for (String key : new String[]{"images", "batch_latency_s", "images_per_second", "encrypted_accuracy",
+                "agreement", "predicted_batch_latency_s", "logN", "security_bits", "peak_memory_bytes"}) {
+            assertTrue(k.containsKey(key), key + " missing: " + k);
+        }
+        assertEquals(8L, k.get("images"));
+        assertEquals(1.0, ((Number) k.get("agreement")).doubleValue());
+        assertEquals(true, k.get("counts_match_plan"));
+        assertTrue(((Number) k.get("security_bits")).doubleValue() >= 128);
+        assertTrue(((Number) k.get("max_relative_logit_error")).doubleValue() < 1e-2, k.toString());
+        // the plaintext simulation runs the batch plan (one run for all images)
+        assertEquals(0, run("infer", model.toString(), "--images", "5", "--quiet", "--calibration",
+                cache().toString()).code());
+        // single-image paths name the batch packing instead of running 784 ciphertexts per image
+        Run single = run("infer", model.toString(), "--encrypted", "--images", "1", "--calibration", cache().toString());
+        assertEquals(2, single.code());
+        assertTrue(single.err().contains("--encrypted --batch"), single.err());
+        Run keys = run("infer", "keygen", model.toString(), "--dir", dir.resolve("k").toString());
+        assertEquals(0, keys.code(), keys.err());
+        Run encFile = run("infer", "encrypt", model.toString(), "--key", dir.resolve("k/client.key").toString(),
+                "--out", dir.resolve("x.ct").toString());
+        assertEquals(2, encFile.code());
+        assertTrue(encFile.err().contains("batch-packed"), encFile.err());
+        Run bad = run("export", trainDir().toString(), "--out", dir.resolve("y.henas").toString(), "--packing", "wide");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--packing must be single or batch"), bad.err());
+    }
+
+    @Test
     void rolesRunSeparatelyThroughFiles() throws IOException {
         Path model = dir.resolve("tiny.henas");
         assertEquals(0, run("export", trainDir().toString(), "--out", model.toString()).code());

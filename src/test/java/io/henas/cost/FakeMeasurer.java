@@ -39,6 +39,7 @@ final class FakeMeasurer implements OpMeasurer {
             case ADD -> 2;
             case ADD_PLAIN -> 1.5;
             case ENCODE -> 30;
+            case MUL_CONST_ACC -> 4;
         };
         return ks * base * (level + 1) * (1 << (logN - 12));
     }

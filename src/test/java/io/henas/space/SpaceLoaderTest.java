@@ -68,6 +68,16 @@ class SpaceLoaderTest {
     }
 
     @Test
+    void hePackingIsSingleOrBatch() {
+        assertEquals("single", SpaceLoader.parse(MINIMAL, "a.yaml").he().packing());
+        assertEquals(new HeSettings(true, "batch"), SpaceLoader.parse(MINIMAL + "he: {packing: batch}\n", "b.yaml").he());
+        SpaceException bad = assertThrows(SpaceException.class,
+                () -> SpaceLoader.parse(MINIMAL + "he: {packing: wide}\n", "c.yaml"));
+        assertTrue(bad.getMessage().contains("packing"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("batch"), bad.getMessage());
+    }
+
+    @Test
     void budgetErrorsNameTheField() {
         SpaceException sum = assertThrows(SpaceException.class, () -> SpaceLoader.parse(MINIMAL + """
                 train:

@@ -1,0 +1,128 @@
+package io.henas.infer;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.henas.ckks.Ciphertext;
+import io.henas.cost.CostModel;
+import io.henas.cost.CostReport;
+import io.henas.cost.MemoryModel;
+import io.henas.data.Dataset;
+import io.henas.export.ExportedModel;
+import io.henas.he.HeParameters;
+import io.henas.he.OpCounts;
+import io.henas.he.PlanSimulator;
+import io.henas.rlwe.EvaluationKeys;
+
+/**
+ * Throughput mode: runs a batch-packed model ({@code he.packing: batch}) on the first {@code images <= N/2} test
+ * images as ONE encrypted batch (client keygen, encrypt, server evaluate, client decrypt in one process), and the
+ * plaintext simulation of the same batch; reports the batch latency, the amortized images per second, the accuracy
+ * and the agreement of encrypted and simulated predictions.
+ */
+public final class BatchInferenceRun {
+    private BatchInferenceRun() {
+    }
+
+    /**
+     * The results of one batch.
+     *
+     * @param predictedBatchLatencyS NaN when uncalibrated
+     */
+    public record Report(String name, int images, double batchLatencyS, double imagesPerSecond,
+                         double encryptedAccuracy, double plainAccuracy, double agreement, double maxRelError,
+                         double predictedBatchLatencyS, int logN, int logQp, double securityBits, long peakMemoryBytes,
+                         int inputCiphertexts, double encryptSeconds, double decryptSeconds, double keygenSeconds,
+                         int threads, boolean countsMatchPlan) {
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", name);
+            m.put("packing", "batch");
+            m.put("images", images);
+            m.put("batch_latency_s", batchLatencyS);
+            m.put("images_per_second", imagesPerSecond);
+            m.put("encrypted_accuracy", encryptedAccuracy);
+            m.put("plain_accuracy", plainAccuracy);
+            m.put("agreement", agreement);
+            m.put("max_relative_logit_error", maxRelError);
+            m.put("predicted_batch_latency_s", Double.isNaN(predictedBatchLatencyS) ? null : predictedBatchLatencyS);
+            m.put("logN", logN);
+            m.put("log_qp", logQp);
+            m.put("security_bits", securityBits);
+            m.put("peak_memory_bytes", peakMemoryBytes);
+            m.put("input_ciphertexts", inputCiphertexts);
+            m.put("encrypt_s", encryptSeconds);
+            m.put("decrypt_s", decryptSeconds);
+            m.put("keygen_s", keygenSeconds);
+            m.put("threads", threads);
+            m.put("counts_match_plan", countsMatchPlan);
+            return m;
+        }
+    }
+
+    /**
+     * Runs one batch.
+     *
+     * @param cost the cost model predicting the batch latency for {@code threads} (null: no prediction)
+     * @throws IllegalArgumentException if the model is not batch-packed, or {@code images} is not in
+     *                                  {@code [1, min(N/2, d.size())]}
+     */
+    public static Report run(ExportedModel m, Dataset d, int images, int threads, CostModel cost) {
+        if (!m.plan().packing().batch()) {
+            throw new IllegalArgumentException(m.name() + ": --batch needs a model exported with --packing batch, but"
+                    + " its plan is packed " + m.plan().packing().name().toLowerCase(java.util.Locale.ROOT)
+                    + " (one image per run)");
+        }
+        int max = Math.min(m.plan().slots(), d.size());
+        if (images < 1 || images > max) {
+            throw new IllegalArgumentException("--images must be in [1, " + max + "] (N/2 = " + m.plan().slots()
+                    + " slots, " + d.size() + " test images), but was " + images);
+        }
+        double[][] x = new double[images][];
+        for (int i = 0; i < images; i++) {
+            x[i] = d.image(i);
+        }
+        double[][] sim = PlanSimulator.runBatch(m.binding(), x).logits();
+        long k0 = System.nanoTime();
+        InferenceClient client = InferenceClient.generate(m);
+        EvaluationKeys keys = client.evaluationKeys();
+        double keygen = (System.nanoTime() - k0) / 1e9;
+        long e0 = System.nanoTime();
+        List<Ciphertext> in = client.encryptBatch(x);
+        double enc = (System.nanoTime() - e0) / 1e9;
+        InferenceServer.Evaluation ev;
+        try (InferenceServer server = new InferenceServer(m, keys, threads)) {
+            ev = server.evaluate(in);
+        }
+        long d0 = System.nanoTime();
+        double[][] got = client.decryptBatch(ev.outputs(), images);
+        double dec = (System.nanoTime() - d0) / 1e9;
+        int encCorrect = 0;
+        int plainCorrect = 0;
+        int agree = 0;
+        double maxRel = 0;
+        for (int i = 0; i < images; i++) {
+            int pe = InferenceClient.argmax(got[i]);
+            int ps = InferenceClient.argmax(sim[i]);
+            encCorrect += pe == d.label(i) ? 1 : 0;
+            plainCorrect += ps == d.label(i) ? 1 : 0;
+            agree += pe == ps ? 1 : 0;
+            double scale = 0;
+            double err = 0;
+            for (int j = 0; j < sim[i].length; j++) {
+                scale = Math.max(scale, Math.abs(sim[i][j]));
+                err = Math.max(err, Math.abs(sim[i][j] - got[i][j]));
+            }
+            maxRel = Math.max(maxRel, err / Math.max(scale, 1e-300));
+        }
+        HeParameters p = m.heParameters();
+        CostReport cr = cost == null ? null : cost.estimate(m.name(), m.plan());
+        double predicted = cr != null && cr.predictedLatencyS().isPresent() ? cr.predictedLatencyS().getAsDouble()
+                : Double.NaN;
+        return new Report(m.name(), images, ev.seconds(), images / ev.seconds(), encCorrect / (double) images,
+                plainCorrect / (double) images, agree / (double) images, maxRel, predicted, p.logN(), p.logQp(),
+                p.securityBits(), MemoryModel.peakCiphertextBytes(m.plan()), in.size(), enc, dec, keygen, threads,
+                ev.counts().equals(OpCounts.of(m.plan())));
+    }
+}
