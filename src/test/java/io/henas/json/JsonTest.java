@@ -49,7 +49,7 @@ class JsonTest {
     @Test
     void malformedInputNamesSourceAndOffset() {
         JsonException e = assertThrows(JsonException.class, () -> Json.parse("{\"a\": [1, 2,}", "f.json"));
-        assertTrue(e.getMessage().startsWith("f.json: malformed JSON at offset 12"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("f.json: malformed JSON at line 1 column 13 (offset 12)"), e.getMessage());
         assertThrows(JsonException.class, () -> Json.parse("{\"a\":1,\"a\":2}", "f"));
         assertThrows(JsonException.class, () -> Json.parse("[1] x", "f"));
         assertThrows(JsonException.class, () -> Json.parse("\"abc", "f"));
