@@ -40,7 +40,7 @@ public record RowResult(String name, Experiment.Role role, boolean merge, Ops co
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("depth", depth);
-            m.put("logN", logN);
+            m.put("log_n", logN);
             m.put("log_qp", logQp);
             m.put("security_bits", securityBits);
             m.put("rotations", rotations);

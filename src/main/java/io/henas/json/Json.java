@@ -20,6 +20,10 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -64,6 +68,11 @@ public final class Json {
                 .enable(DeserializationFeature.USE_LONG_FOR_INTS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .addModule(finite)
                 .build();
@@ -158,6 +167,33 @@ public final class Json {
     /** A value (a record ...) as plain maps, lists, strings, numbers, with snake_case keys. */
     public static Map<String, Object> toTree(Object value) {
         return asObject(MAPPER.convertValue(value, Object.class), typeName(value));
+    }
+
+    /**
+     * {@code m.get(key)} for a snake_case {@code key}, falling back to the camelCase spelling older henas versions
+     * wrote ({@code log_n} -> {@code logN}, {@code train_accuracy} -> {@code trainAccuracy}): for readers of files
+     * users keep (run directories, model files).
+     */
+    public static Object field(Map<String, Object> m, String key) {
+        if (m.containsKey(key)) {
+            return m.get(key);
+        }
+        return m.get(legacyName(key));
+    }
+
+    /** The camelCase spelling of a snake_case key ({@code test_accuracy -> testAccuracy}). */
+    public static String legacyName(String snake) {
+        StringBuilder sb = new StringBuilder(snake.length());
+        boolean up = false;
+        for (char c : snake.toCharArray()) {
+            if (c == '_') {
+                up = true;
+            } else {
+                sb.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return sb.toString();
     }
 
     /** The object at the top of a parsed document, or a {@link JsonException} naming {@code source}. */

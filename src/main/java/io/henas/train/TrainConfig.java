@@ -101,15 +101,15 @@ public record TrainConfig(Mode mode, int epochs, int batchSize, double learningR
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
         m.put("epochs", epochs);
-        m.put("batchSize", batchSize);
-        m.put("learningRate", learningRate);
+        m.put("batch_size", batchSize);
+        m.put("learning_rate", learningRate);
         m.put("seed", seed);
-        m.put("trainImages", trainImages);
-        m.put("evalImages", evalImages);
-        m.put("trainAccuracyImages", trainAccuracyImages);
-        m.put("poly2InitA", poly2InitA);
-        m.put("maxLoss", maxLoss);
-        m.put("evalEachEpoch", evalEachEpoch);
+        m.put("train_images", trainImages);
+        m.put("eval_images", evalImages);
+        m.put("train_accuracy_images", trainAccuracyImages);
+        m.put("poly2_init_a", poly2InitA);
+        m.put("max_loss", maxLoss);
+        m.put("eval_each_epoch", evalEachEpoch);
         return m;
     }
 }
