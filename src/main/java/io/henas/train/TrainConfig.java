@@ -74,8 +74,8 @@ public record TrainConfig(Mode mode, int epochs, int batchSize, double learningR
 
     /**
      * The one translation of a space file's training budget (the space package's {@code TrainBudget}: epochs, batch
-     * size, learning rate; the images are selected by the caller) into a config: a proxy (search candidate) measures train
-     * accuracy on {@value #BUDGET_PROXY_TRAIN_ACCURACY_IMAGES} images and no per-epoch curve; a full training on
+     * size, learning rate; the images are selected by the caller) into a config: a proxy (search candidate) measures
+     * train accuracy on {@value #BUDGET_PROXY_TRAIN_ACCURACY_IMAGES} images and no per-epoch curve; a full training on
      * {@value #FULL_TRAIN_ACCURACY_IMAGES} images with evaluation after every epoch.
      */
     public static TrainConfig ofBudget(Mode mode, int epochs, int batchSize, double learningRate, long seed) {
