@@ -12,7 +12,7 @@ import io.henas.compare.CompareRun;
 import io.henas.compare.Experiment;
 import io.henas.compare.ExperimentLoader;
 import io.henas.compare.Results;
-import io.henas.search.RunManifest;
+import io.henas.search.BuildInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -69,7 +69,7 @@ final class CompareCommand implements Callable<Integer> {
                 .collect(Collectors.toSet());
         CompareRun.Settings s = new CompareRun.Settings(dir, only, skipMeasure, skipTrain, threads,
                 calibration.auto(), calibration.cacheFile(),
-                Optional.ofNullable(data), RunManifest.gitCommit());
+                Optional.ofNullable(data), BuildInfo.commit());
         Results r = CompareRun.run(e, s, line -> {
             stderr.println(line);
             stderr.flush();

@@ -10,7 +10,7 @@ import io.henas.export.CalibratedCompile;
 import io.henas.export.ExportedModel;
 import io.henas.export.ModelExporter;
 import io.henas.export.ModelSource;
-import io.henas.search.RunManifest;
+import io.henas.search.BuildInfo;
 import io.henas.he.CompileOptions;
 import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
@@ -50,7 +50,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--no-merge", description = "Compile without coefficient merging.")
     boolean noMerge;
 
-    @Option(names = "--commit", description = "The henas commit to record (default: git rev-parse HEAD).")
+    @Option(names = "--commit", description = "The henas commit to record (default: the commit this henas was built from).")
     String commit;
 
     @Option(names = "--data", description = "The model's data for the calibration images (its dataset, from the"
@@ -81,14 +81,14 @@ final class ExportCommand implements Callable<Integer> {
             from.put("file", source.toString());
             from.put("created", old.getValue().get("created"));
             from.put("he", old.getValue().get("he"));
-            from.put("reexported_by", commit != null ? commit : RunManifest.gitCommit());
+            from.put("reexported_by", commit != null ? commit : BuildInfo.commit());
             extra.put("reexported_from", from);
             if (old.getValue().get("he") instanceof Map<?, ?> he && he.get("compile_options") instanceof Map<?, ?> co
                     && co.get("merge") instanceof Boolean mg && !noMerge && !mg) {
                 o = compile.options(false);
             }
         } else {
-            src = ModelSource.resolve(source, pick, commit != null ? commit : RunManifest.gitCommit());
+            src = ModelSource.resolve(source, pick, commit != null ? commit : BuildInfo.commit());
         }
         Optional<DataSpec> input = CliData.exportSpec(source, pick, oldManifest);
         List<double[]> inputs;

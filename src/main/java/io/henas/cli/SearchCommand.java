@@ -274,7 +274,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         Path model = kneeDir.resolve("model.henas");
         if (!Files.exists(model)) {
-            ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", io.henas.search.RunManifest.gitCommit());
+            ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", io.henas.search.BuildInfo.commit());
             java.util.List<double[]> calib = new java.util.ArrayList<>();
             for (int i = 0; i < Math.min(io.henas.export.CalibratedCompile.DEFAULT_IMAGES, split.train().size()); i++) {
                 calib.add(split.train().image(i));
