@@ -113,8 +113,8 @@ final class LevelOps {
     }
 
     /**
-     * Returns copies of {@code a} and {@code b} with equal level and scale, ready for {@link Evaluator#add}: if the scales
-     * differ, the operand with the higher level (or {@code a} if equal) is brought to the other's scale with
+     * Returns copies of {@code a} and {@code b} with equal level and scale, ready for {@link Evaluator#add}: if the
+     * scales differ, the operand with the higher level (or {@code a} if equal) is brought to the other's scale with
      * {@link #alignScale} (one level); then the higher one is dropped to the lower level.
      */
     Ciphertext[] align(Ciphertext a, Ciphertext b) {

@@ -146,7 +146,8 @@ final class BatchScheduler<T, W> {
             this.onResult = Objects.requireNonNull(onResult, "onResult");
             for (Candidate<T> c : batch) {
                 if (reported.contains(tag(c))) {
-                    throw new IllegalArgumentException("candidate " + c.key() + " was already evaluated by this backend");
+                    throw new IllegalArgumentException("candidate " + c.key() + " was already evaluated by this"
+                            + " backend");
                 }
                 if (open.putIfAbsent(tag(c), c) != null) {
                     throw new IllegalArgumentException("batch keys must be distinct, but " + c.key() + " repeats");

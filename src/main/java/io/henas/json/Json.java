@@ -70,7 +70,8 @@ public final class Json {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .withCoercionConfig(LogicalType.Textual, c -> c
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -78,7 +79,7 @@ public final class Json {
                 .build();
     }
 
-    /** Two-space indentation, {@code "key": value}, one array element per line, {@code {}} and {@code []} when empty. */
+    /** Two-space indentation, {@code "key": value}, one array element per line, {} and [] when empty. */
     private static DefaultPrettyPrinter prettyPrinter() {
         Separators s = Separators.createDefaultInstance()
                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
@@ -98,8 +99,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + typeName(value) + " as JSON: " + e.getOriginalMessage(),
-                    e);
+            throw new IllegalArgumentException("cannot write " + typeName(value) + " as JSON: "
+                    + e.getOriginalMessage(), e);
         }
     }
 
@@ -108,8 +109,8 @@ public final class Json {
         try {
             return PRETTY.writeValueAsString(value) + "\n";
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + typeName(value) + " as JSON: " + e.getOriginalMessage(),
-                    e);
+            throw new IllegalArgumentException("cannot write " + typeName(value) + " as JSON: "
+                    + e.getOriginalMessage(), e);
         }
     }
 
