@@ -18,6 +18,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -31,12 +33,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
 /**
  * henas' one configured Jackson mapper and the file helpers around it. Reading is strict: duplicate keys, trailing
  * tokens and nesting deeper than {@value #MAX_DEPTH} are rejected, integers come back as {@link Long} (a
- * {@link java.math.BigInteger} past 64 bits), other numbers as {@link Double}; every failure is a
+ * {@link java.math.BigInteger} past 64 bits), other numbers as {@link Double}; a record's components must all be
+ * present (a {@code double} component may be {@code null}: NaN, as written); every failure is a
  * {@link JsonException} naming the source (file) and the field path. Records are written and read with snake_case
  * property names ({@link #toValue}, {@link #toTree}); untyped documents are {@link Map} (insertion-ordered),
  * {@link List}, {@link String}, {@link Long}, {@link Double}, {@link Boolean} and {@code null}. Non-finite doubles are
@@ -62,12 +66,14 @@ public final class Json {
         finite.addSerializer(double.class, new FiniteDouble());
         finite.addSerializer(Float.class, new FiniteFloat());
         finite.addSerializer(double[].class, new FiniteDoubles());
+        finite.addDeserializer(double.class, new NanForNull());
         return JsonMapper.builder(factory)
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.USE_LONG_FOR_INTS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .withCoercionConfig(LogicalType.Textual, c -> c
@@ -223,6 +229,11 @@ public final class Json {
         String what = e.getOriginalMessage();
         int nl = what == null ? -1 : what.indexOf('\n');
         what = nl < 0 ? what : what.substring(0, nl);
+        // Jackson's hints on how to relax its configuration are not for henas users
+        for (String hint : new String[]{" (but could if coercion", "; `DeserializationFeature.", ", not marked as ignorable"}) {
+            int h = what == null ? -1 : what.indexOf(hint);
+            what = h < 0 ? what : what.substring(0, h);
+        }
         String kind = e instanceof JsonMappingException && !path.isEmpty() ? "invalid field '" + path + "'"
                 : "malformed JSON";
         JsonException x = new JsonException(source + ": " + kind + where + ": " + what);
@@ -255,6 +266,26 @@ public final class Json {
         @Override
         public void serialize(Double d, JsonGenerator g, SerializerProvider p) throws IOException {
             number(g, d);
+        }
+    }
+
+    /** A {@code double} read from JSON: {@code null} is NaN (non-finite doubles are written as null). */
+    private static final class NanForNull extends StdDeserializer<Double> {
+        NanForNull() {
+            super(double.class);
+        }
+
+        @Override
+        public Double deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (!p.currentToken().isNumeric()) {
+                return (Double) ctx.handleUnexpectedToken(double.class, p);
+            }
+            return p.getDoubleValue();
+        }
+
+        @Override
+        public Double getNullValue(DeserializationContext ctx) {
+            return Double.NaN;
         }
     }
 
