@@ -40,6 +40,7 @@ public final class Evaluator implements AutoCloseable {
     final KeySwitcher switcher;
     final ScratchPool pool;
     private final GaloisOps galois;
+    private final LevelOps levels;
 
     /** A single-threaded evaluator. {@code keys} may be null if no relinearization or rotation is needed. */
     public Evaluator(CkksParameters params, EvaluationKeys keys) {
@@ -66,6 +67,7 @@ public final class Evaluator implements AutoCloseable {
         // a hoisted decomposition (digits x targets) plus the key switch's own work arrays
         this.pool = new ScratchPool(n, (params.rlwe().digitCount(l - 1) + 1) * (targets + 1) + 8 * targets + 16);
         this.galois = new GaloisOps(this);
+        this.levels = new LevelOps(this);
     }
 
     /** The parameters. */
@@ -537,55 +539,12 @@ public final class Evaluator implements AutoCloseable {
 
     /** {@code out = rescale(a)} ({@code out} may be {@code a}). */
     public void rescaleInto(Ciphertext a, Ciphertext out) {
-        checkParams(a, "a");
-        final int l = a.level();
-        if (l == 0) {
-            throw new IllegalArgumentException("rescale needs level >= 1, but the ciphertext is at level 0");
-        }
-        final long ql = params.rlwe().q(l);
-        final boolean intoOut = out != a && out.size() == a.size() && out.level() == l - 1;
-        final int size = a.size();
-        final long[][] lasts = new long[size][];
-        final long[][][] dsts = new long[size][l][];
-        for (int k = 0; k < size; k++) {
-            lasts[k] = pool.take();
-            for (int i = 0; i < l; i++) {
-                dsts[k][i] = out == a ? a.poly(k).limb(i) : intoOut ? out.poly(k).limb(i) : new long[n];
-            }
-        }
-        par.forEach(size, k -> {
-            System.arraycopy(a.poly(k).limb(l), 0, lasts[k], 0, n);
-            ring.ntt(l).inverse(lasts[k]);
-        });
-        par.forEach(size * l, idx -> {
-            int k = idx / l;
-            int i = idx % l;
-            long[] t = pool.take();
-            ring.liftCenteredLimb(i, lasts[k], ql, t, true);
-            ring.ntt(i).forward(t);
-            ring.subMulConstLimb(i, a.poly(k).limb(i), t, params.rlwe().rescaleInv(l, i),
-                    params.rlwe().rescaleInvShoup(l, i), dsts[k][i], true);
-            pool.give(t);
-        });
-        RnsPoly[] res = new RnsPoly[size];
-        for (int k = 0; k < size; k++) {
-            res[k] = new RnsPoly(dsts[k], true);
-            pool.give(lasts[k]);
-        }
-        out.set(a.scale() / ql, res);
+        levels.rescaleInto(a, out);
     }
 
     /** A copy of {@code a} at the lower {@code level} (drops top primes; the scale is unchanged). */
     public Ciphertext dropToLevel(Ciphertext a, int level) {
-        checkParams(a, "a");
-        if (level < 0 || level > a.level()) {
-            throw new IllegalArgumentException("target level must be in [0, " + a.level() + "], but was " + level);
-        }
-        RnsPoly[] p = new RnsPoly[a.size()];
-        for (int k = 0; k < p.length; k++) {
-            p[k] = a.poly(k).copy(level + 1);
-        }
-        return new Ciphertext(params, a.scale(), p);
+        return levels.dropToLevel(a, level);
     }
 
     /**
@@ -596,29 +555,7 @@ public final class Evaluator implements AutoCloseable {
      * @throws IllegalArgumentException if the level is 0 or the factor would be below 2^20 (too imprecise)
      */
     public Ciphertext alignScale(Ciphertext a, double targetScale) {
-        checkParams(a, "a");
-        if (a.level() == 0) {
-            throw new IllegalArgumentException("alignScale needs level >= 1, but the ciphertext is at level 0");
-        }
-        double ql = params.rlwe().q(a.level());
-        double f = Math.rint(targetScale * ql / a.scale());
-        if (f < 0x1p20) {
-            throw new IllegalArgumentException("alignScale factor must be at least 2^20, but was " + f + " (target "
-                    + formatScale(targetScale) + ", from " + formatScale(a.scale()) + ")");
-        }
-        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
-        par.forEach(a.level() + 1, i -> {
-            long ci = ring.roundedResidue(f, i);
-            for (int k = 0; k < a.size(); k++) {
-                ring.mulScalarLimb(i, a.poly(k).limb(i), ci, out.poly(k).limb(i));
-            }
-        });
-        out.set(a.scale() * f, polys(out));
-        Ciphertext r = rescale(out);
-        if (scalesMatch(r.scale(), targetScale)) {
-            r.set(targetScale, polys(r));
-        }
-        return r;
+        return levels.alignScale(a, targetScale);
     }
 
     /**
@@ -627,19 +564,7 @@ public final class Evaluator implements AutoCloseable {
      * {@link #alignScale} (one level); then the higher one is dropped to the lower level.
      */
     public Ciphertext[] align(Ciphertext a, Ciphertext b) {
-        checkParams(a, "a");
-        checkParams(b, "b");
-        Ciphertext x = a;
-        Ciphertext y = b;
-        if (!scalesMatch(x.scale(), y.scale())) {
-            if (y.level() > x.level()) {
-                y = alignScale(y, x.scale());
-            } else {
-                x = alignScale(x, y.scale());
-            }
-        }
-        int level = Math.min(x.level(), y.level());
-        return new Ciphertext[]{dropToLevel(x, level), dropToLevel(y, level)};
+        return levels.align(a, b);
     }
 
     // ---------------------------------------------------------------- rotations

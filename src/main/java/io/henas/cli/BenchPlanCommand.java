@@ -21,6 +21,7 @@ import io.henas.space.SearchSpace;
 import io.henas.space.SpaceLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,8 +34,6 @@ import picocli.CommandLine.Spec;
         description = "Measure the encrypted latency of a fixed architecture's HE plan on real ciphertexts (random"
                 + " weights), end to end or layer by layer with per-layer keys.")
 final class BenchPlanCommand implements Callable<Integer> {
-    enum OnOff { on, off }
-
     @Parameters(index = "0", paramLabel = "FILE.yaml", description = "A space file of one fixed architecture.")
     Path file;
 
@@ -51,8 +50,8 @@ final class BenchPlanCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "1", description = "Timed runs per layer, median (default: ${DEFAULT-VALUE}).")
     int reps;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Evaluator threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ThreadsMixin threadsOption;
 
     @Option(names = "--key-memory-gb", defaultValue = "8", description = "Key memory per segment (default:"
             + " ${DEFAULT-VALUE}).")
@@ -74,6 +73,7 @@ final class BenchPlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        int threads = threadsOption.get();
         CliFiles.outputFile("--json", json);
         if (layerwise && endToEnd) {
             throw new IllegalArgumentException("--layerwise and --end-to-end exclude each other, but both were given");
@@ -89,7 +89,7 @@ final class BenchPlanCommand implements Callable<Integer> {
                     + space.genes().size() + " choices");
         }
         LoweredNet net = space.fixed().lower();
-        CompileOptions o = CompileOptions.defaults(merge == null ? space.he().merge() : merge == OnOff.on);
+        CompileOptions o = CompileOptions.defaults(OnOff.or(merge, space.he().merge()));
         HePlan plan = insecureLogN == null ? HePlan.compile(net, o) : HePlan.compileInsecure(net, o, insecureLogN);
         double[] x = RandomWeights.input(net.node(0).shape(), seed);
         NetWeights w = RandomWeights.of(plan.net(), x, seed + 1);

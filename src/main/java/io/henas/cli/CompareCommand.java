@@ -12,10 +12,10 @@ import io.henas.compare.CompareRun;
 import io.henas.compare.Experiment;
 import io.henas.compare.ExperimentLoader;
 import io.henas.compare.Results;
-import io.henas.cost.CalibrationCache;
-import io.henas.search.RunManifest;
+import io.henas.search.BuildInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -28,8 +28,6 @@ import picocli.CommandLine.Spec;
         description = "Compare fixed architectures under HE: cost, measured encrypted latency (layer by layer when the"
                 + " keys do not fit), Fashion-MNIST accuracy; writes results.json, table.md and latency.png.")
 final class CompareCommand implements Callable<Integer> {
-    enum CalibrateMode { auto, never }
-
     @Parameters(index = "0", paramLabel = "EXPERIMENT.yaml", description = "The experiment file.")
     Path file;
 
@@ -47,17 +45,11 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--skip-train", description = "Do not train or run the Fashion-MNIST models.")
     boolean skipTrain;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Evaluator threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ThreadsMixin threads;
 
-    @Option(names = "--calibrate", defaultValue = "auto", paramLabel = "auto|never",
-            description = "auto: calibrate the cost model at missing ring degrees (minutes per degree, cached);"
-                    + " never: report no prediction there (default: ${DEFAULT-VALUE}).")
-    CalibrateMode calibrate;
-
-    @Option(names = "--cache", paramLabel = "FILE", description = "Calibration cache (default: ~/.cache/henas/"
-            + "calibration.json).")
-    Path cache;
+    @Mixin
+    CalibrationMixin calibration;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX directory (default lookup as in"
             + " henas train).")
@@ -68,9 +60,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (threads < 1 || threads > 64) {
-            throw new IllegalArgumentException("--threads must be in [1, 64], but was " + threads);
-        }
+        int threads = this.threads.get();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Experiment e = ExperimentLoader.load(file);
@@ -78,8 +68,8 @@ final class CompareCommand implements Callable<Integer> {
         Set<String> only = rows == null ? Set.of() : Arrays.stream(rows).map(String::trim).filter(s -> !s.isEmpty())
                 .collect(Collectors.toSet());
         CompareRun.Settings s = new CompareRun.Settings(dir, only, skipMeasure, skipTrain, threads,
-                calibrate == CalibrateMode.auto, cache != null ? cache : CalibrationCache.defaultPath(),
-                Optional.ofNullable(data), RunManifest.gitCommit());
+                calibration.auto(), calibration.cacheFile(),
+                Optional.ofNullable(data), BuildInfo.commit());
         Results r = CompareRun.run(e, s, line -> {
             stderr.println(line);
             stderr.flush();

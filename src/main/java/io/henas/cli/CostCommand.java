@@ -20,6 +20,7 @@ import io.henas.json.Json;
 import io.henas.space.SearchSpace;
 import io.henas.space.SpaceLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -33,10 +34,6 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Compile an architecture to an HE plan and predict its depth, parameters, operation counts and "
                 + "encrypted latency.")
 final class CostCommand implements Callable<Integer> {
-    enum OnOff { on, off }
-
-    enum CalibrateMode { auto, never }
-
     @Parameters(index = "0", paramLabel = "FILE.yaml", description = "A space file of one fixed architecture.")
     Path file;
 
@@ -48,37 +45,20 @@ final class CostCommand implements Callable<Integer> {
             description = "Coefficient merging (default: the file's he.merge, else on).")
     OnOff merge;
 
-    @Option(names = "--channels-per-ciphertext", paramLabel = "K", defaultValue = "0",
-            description = "Channel maps packed per ciphertext: 0 = as many as fit (default), 1 = one channel per "
-                    + "ciphertext (HEMET's layout).")
-    int channelsPerCiphertext;
+    @Mixin
+    HeCompileMixin compile;
 
-    @Option(names = "--precision-bits", defaultValue = "" + CompileOptions.DEFAULT_PRECISION_BITS,
-            description = "Least bits of logit precision relative to the largest |logit| (default: ${DEFAULT-VALUE}).")
-    int precisionBits;
+    @Mixin
+    ThreadsMixin threads;
 
-    @Option(names = "--max-special-primes", defaultValue = "" + CompileOptions.DEFAULT_MAX_SPECIAL_PRIMES,
-            description = "Most special primes k for key switching; 1 = SEAL's (k = 1, digit size 1), more lets the"
-                    + " selector use hybrid key switching (default: ${DEFAULT-VALUE}).")
-    int maxSpecialPrimes;
+    @Mixin
+    CalibrationMixin calibration;
 
     @Option(names = "--packing", paramLabel = "single|batch",
             description = "single: one image per run, channels packed into slots (latency); batch: one value per"
-                    + " ciphertext for N/2 images, one per slot, no rotations (throughput) (default: the file's he.packing, else single).")
+                    + " ciphertext for N/2 images, one per slot, no rotations (throughput) (default: the file's"
+                    + " he.packing, else single).")
     String packing;
-
-    @Option(names = "--threads", defaultValue = "1",
-            description = "Evaluator threads the latency is predicted for (default: ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--calibrate", defaultValue = "auto", paramLabel = "auto|never",
-            description = "auto: measure the evaluator at the plan's ring degree if this machine's calibration cache "
-                    + "lacks it (once; cached); never: report no latency instead (default: ${DEFAULT-VALUE}).")
-    CalibrateMode calibrate;
-
-    @Option(names = "--cache", paramLabel = "FILE", description = "Calibration cache (default: ~/.cache/henas/"
-            + "calibration.json).")
-    Path cache;
 
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the report as JSON to OUT ('-' for "
             + "standard output instead of the table).")
@@ -90,13 +70,8 @@ final class CostCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CliFiles.outputFile("--json", json == null ? null : Path.of(json));
-        if (threads < 1 || threads > 64) {
-            throw new IllegalArgumentException("--threads must be in [1, 64], but was " + threads);
-        }
-        if (channelsPerCiphertext < 0) {
-            throw new IllegalArgumentException("--channels-per-ciphertext must be >= 0, but was "
-                    + channelsPerCiphertext);
-        }
+        int threads = this.threads.get();
+        CompileOptions opts = compile.options(true); // validated before any file is read
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SearchSpace space = SpaceLoader.load(file);
@@ -107,14 +82,12 @@ final class CostCommand implements Callable<Integer> {
             throw new IllegalArgumentException((packing != null ? "--" : file + ": he.") + e.getMessage());
         }
         Architecture arch = pick(space);
-        boolean m = merge == null ? space.he().merge() : merge == OnOff.on;
-        CompileOptions opts = CompileOptions.defaults(m).withMaxChannelsPerCiphertext(channelsPerCiphertext)
-                .withPrecisionBits(precisionBits).withMaxSpecialPrimes(maxSpecialPrimes);
+        opts = compile.options(OnOff.or(merge, space.he().merge()));
         HePlan plan = HePlan.compile(arch.lower(), opts, pk);
-        Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
+        Path cacheFile = calibration.cacheFile();
         CostModel model = CostModel.fromCache(cacheFile, threads);
         ChainShape shape = ChainShape.of(plan.parameters());
-        if (calibrate == CalibrateMode.auto && model.calibration().map(c -> !c.covers(List.of(shape))).orElse(true)) {
+        if (calibration.auto() && model.calibration().map(c -> !c.covers(List.of(shape))).orElse(true)) {
             err.println("calibrating the CKKS evaluator at logN " + plan.logN() + (shape.isSeal() ? "" : " (k = "
                     + shape.specialPrimes() + " special primes, digits of " + shape.digitSize() + " primes)") + " with "
                     + threads + " thread(s) (once per machine; cached in " + cacheFile + ") ...");

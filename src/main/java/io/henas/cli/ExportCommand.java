@@ -2,17 +2,15 @@ package io.henas.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import io.henas.data.DataSpec;
 import io.henas.export.CalibratedCompile;
 import io.henas.export.ExportedModel;
 import io.henas.export.ModelExporter;
 import io.henas.export.ModelSource;
-import io.henas.search.RunManifest;
+import io.henas.search.BuildInfo;
 import io.henas.he.CompileOptions;
 import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
@@ -23,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -51,16 +50,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--no-merge", description = "Compile without coefficient merging.")
     boolean noMerge;
 
-    @Option(names = "--max-channels", defaultValue = "0",
-            description = "Upper bound on channels per ciphertext, 0 = as many as fit (default: ${DEFAULT-VALUE}).")
-    int maxChannels;
-
-    @Option(names = "--packing", defaultValue = "single", paramLabel = "single|batch",
-            description = "single: one image per run (latency); batch: one image per slot, N/2 images per run, no"
-                    + " rotations (throughput; run with 'infer --encrypted --batch') (default: ${DEFAULT-VALUE}).")
-    String packing;
-
-    @Option(names = "--commit", description = "The henas commit to record (default: git rev-parse HEAD).")
+    @Option(names = "--commit", description = "The henas commit to record (default: the commit this henas was built from).")
     String commit;
 
     @Option(names = "--data", description = "The model's data for the calibration images (its dataset, from the"
@@ -73,20 +63,18 @@ final class ExportCommand implements Callable<Integer> {
                     + " gaps); 0 = the documented defaults (default: ${DEFAULT-VALUE}).")
     int calibrationImages;
 
-    @Option(names = "--precision-bits", defaultValue = "" + CompileOptions.DEFAULT_PRECISION_BITS,
-            description = "Least bits of logit precision relative to the largest |logit| (default: ${DEFAULT-VALUE}).")
-    int precisionBits;
+    @Option(names = "--packing", defaultValue = "single", paramLabel = "single|batch",
+            description = "single: one image per run (latency); batch: one image per slot, N/2 images per run, no"
+                    + " rotations (throughput; run with 'infer --encrypted --batch') (default: ${DEFAULT-VALUE}).")
+    String packing;
 
-    @Option(names = "--max-special-primes", defaultValue = "" + CompileOptions.DEFAULT_MAX_SPECIAL_PRIMES,
-            description = "Most special primes k for key switching; 1 = SEAL's (k = 1, digit size 1), more enables"
-                    + " hybrid key switching (default: ${DEFAULT-VALUE}).")
-    int maxSpecialPrimes;
+    @Mixin
+    HeCompileMixin compile;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
-        CompileOptions o = CompileOptions.defaults(!noMerge).withMaxChannelsPerCiphertext(maxChannels)
-                .withPrecisionBits(precisionBits).withMaxSpecialPrimes(maxSpecialPrimes);
+        CompileOptions o = compile.options(!noMerge);
         ModelSource src;
         Map<String, Object> extra = new LinkedHashMap<>();
         Map<String, Object> oldManifest = null;
@@ -98,15 +86,14 @@ final class ExportCommand implements Callable<Integer> {
             from.put("file", source.toString());
             from.put("created", old.getValue().get("created"));
             from.put("he", old.getValue().get("he"));
-            from.put("reexported_by", commit != null ? commit : RunManifest.gitCommit());
+            from.put("reexported_by", commit != null ? commit : BuildInfo.commit());
             extra.put("reexported_from", from);
             if (old.getValue().get("he") instanceof Map<?, ?> he && he.get("compile_options") instanceof Map<?, ?> co
                     && co.get("merge") instanceof Boolean mg && !noMerge && !mg) {
-                o = CompileOptions.defaults(false).withMaxChannelsPerCiphertext(maxChannels)
-                        .withPrecisionBits(precisionBits).withMaxSpecialPrimes(maxSpecialPrimes);
+                o = compile.options(false);
             }
         } else {
-            src = ModelSource.resolve(source, pick, commit != null ? commit : RunManifest.gitCommit());
+            src = ModelSource.resolve(source, pick, commit != null ? commit : BuildInfo.commit());
         }
         Optional<DataSpec> input = CliData.exportSpec(source, pick, oldManifest);
         List<double[]> inputs;

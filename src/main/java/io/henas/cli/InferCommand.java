@@ -17,7 +17,6 @@ import io.henas.ckks.Ciphertext;
 import io.henas.cost.Calibration;
 import io.henas.cost.CalibrationCache;
 import io.henas.cost.CalibrationKey;
-import io.henas.cost.Calibrator;
 import io.henas.cost.ChainShape;
 import io.henas.cost.CostModel;
 import io.henas.data.Dataset;
@@ -32,6 +31,7 @@ import io.henas.json.Json;
 import io.henas.rlwe.EvaluationKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -67,8 +67,8 @@ final class InferCommand implements Callable<Integer> {
             + " directory if installed, else the shipped subset), preprocessed as the model declares.")
     Path data;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Evaluator threads (default: ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ThreadsMixin threadsOption;
 
     @Option(names = "--json", paramLabel = "OUT", description = "Write the results as JSON.")
     Path json;
@@ -94,9 +94,7 @@ final class InferCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Missing required parameter: FILE.henas (or a subcommand: keygen, encrypt, eval, decrypt)");
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, but was " + threads);
-        }
+        int threads = threadsOption.get();
         CliFiles.outputFile("--json", json);
         PrintWriter w = spec.commandLine().getOut();
         ExportedModel m = ExportedModel.read(model);

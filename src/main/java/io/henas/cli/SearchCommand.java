@@ -255,8 +255,8 @@ final class SearchCommand implements Callable<Integer> {
             Architecture arch = space.decode(knee.genes().stream().mapToInt(Integer::intValue).toArray());
             TrainBudget b = space.full();
             DataSplit.Selection sel = split.select(b.trainImages(), b.validationImages(), b.testImages());
-            TrainConfig cfg = new TrainConfig(TrainConfig.Mode.FULL, b.epochs(), b.batchSize(), b.learningRate(),
-                    b.seed(), 0, 0, 10_000, 0.05, 1e3, true);
+            TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.FULL, b.epochs(), b.batchSize(), b.learningRate(),
+                    b.seed());
             System.err.printf(Locale.ROOT, "knee: trial %d %s (proxy acc %.4f, predicted %.3f s): full training on %d "
                             + "images for %d epochs%n", knee.id(), knee.label(), knee.evaluation().accuracy(),
                     knee.evaluation().latencySeconds(), sel.train().size(), b.epochs());
@@ -275,7 +275,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         Path model = kneeDir.resolve("model.henas");
         if (!Files.exists(model)) {
-            ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", io.henas.search.RunManifest.gitCommit());
+            ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", io.henas.search.BuildInfo.commit());
             java.util.List<double[]> calib = new java.util.ArrayList<>();
             for (int i = 0; i < Math.min(io.henas.export.CalibratedCompile.DEFAULT_IMAGES, split.train().size()); i++) {
                 calib.add(split.train().image(i));

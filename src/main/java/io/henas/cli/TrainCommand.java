@@ -115,8 +115,7 @@ final class TrainCommand implements Callable<Integer> {
             stderr.println("preprocessing: " + spec.preprocessing());
         }
         int e = epochs != null ? epochs : b.epochs();
-        TrainConfig cfg = new TrainConfig(TrainConfig.Mode.FULL, e, b.batchSize(), b.learningRate(), b.seed(), 0, 0,
-                10_000, 0.05, 1e3, true);
+        TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.FULL, e, b.batchSize(), b.learningRate(), b.seed());
         stderr.println("training " + arch.name() + " (" + arch.parameterCount() + " parameters) on "
                 + train.size() + " images for " + e + " epochs, evaluating on " + eval.size());
         TrainResult r = Trainer.train(arch, cfg, train, eval, line -> {

@@ -1,27 +1,18 @@
 package io.henas.cluster;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import com.hazelcast.cluster.InitialMembershipEvent;
@@ -45,7 +36,8 @@ import io.henas.search.EvaluationBackend;
  * as a Hazelcast <em>lite member</em>: it sees membership and member attributes directly and submits to chosen
  * members, but holds no partitions and runs no evaluations itself (its cores stay with the search loop and SQLite).
  *
- * <p>Scheduling: each eligible worker (same {@link NodeIdentity}) gets at most its slot count of evaluations at once
+ * <p>Scheduling ({@link BatchScheduler}, which knows nothing of Hazelcast; this class admits members and ships tasks):
+ * each eligible worker (same {@link NodeIdentity}) gets at most its slot count of evaluations at once
  * ({@code henas.slots}, else {@code max(1, cores / threadsPerEvaluation)}); candidates wait in a queue and go to the
  * least-loaded worker as slots free up, so faster machines take more.
  *
@@ -67,16 +59,13 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
     private final JobSpec job;
     private final String jobId = UUID.randomUUID().toString();
     /** Times one candidate may lose its worker before the batch gives up. */
-    static final int MAX_LOSSES = 10;
+    static final int MAX_LOSSES = BatchScheduler.MAX_LOSSES;
     private final Consumer<String> log;
 
     private final Map<UUID, Member> eligible = new ConcurrentHashMap<>();
     private final Map<UUID, String> refused = new ConcurrentHashMap<>();
     private final ClusterAuth auth;
-    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
-    private final AtomicLong attempts = new AtomicLong();
-    private volatile int reruns;
+    private final BatchScheduler<T, Member> scheduler;
 
     private ClusterBackend(ClusterConfig config, NodeIdentity identity, JobSpec job, Consumer<String> log) {
         this.config = config;
@@ -84,6 +73,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         this.job = job;
         this.log = log;
         this.auth = new ClusterAuth(config.secret());
+        this.scheduler = new BatchScheduler<>(new HazelcastWorkers(), config.workerWait(), config.taskTimeout(), log);
         Map<String, String> attrs = HazelcastSetup.sealed(config, auth, Map.of(NodeIdentity.ATTR_ROLE,
                 NodeIdentity.ROLE_SEARCH, NodeIdentity.ATTR_VERSION, identity.version(), NodeIdentity.ATTR_DATASET,
                 identity.datasetSha256()));
@@ -105,7 +95,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
                 Member m = event.getMember();
                 if (eligible.remove(m.getUuid()) != null) {
                     log.accept("worker " + HazelcastSetup.address(m) + " left the cluster");
-                    events.add(new MemberGone(m.getUuid()));
+                    scheduler.post(new BatchScheduler.WorkerGone(m.getUuid()));
                 }
             }
         });
@@ -152,7 +142,6 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         }
         eligible.put(m.getUuid(), m);
         log.accept("worker " + where + " joined (" + slots(m) + " slots)");
-        events.add(new MemberJoined(m.getUuid()));
     }
 
     private boolean listed(Member m) {
@@ -204,7 +193,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
 
     /** Evaluations re-run (or started twice) because a worker left or timed out, since this backend started. */
     public int reruns() {
-        return reruns;
+        return scheduler.reruns();
     }
 
     /** Manifest entries describing the cluster (name, member list, eligible workers now, factory). */
@@ -235,14 +224,14 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
 
     @Override
     public void evaluateAll(List<Candidate<T>> batch, Consumer<Outcome<T>> onResult) throws InterruptedException {
-        new Batch(batch, 0, onResult).run();
+        scheduler.run(batch, 0, onResult);
     }
 
     /** Workers train each candidate on the given rung's budget (multi-fidelity search, issue 14). */
     @Override
     public void evaluateAll(List<Candidate<T>> batch, int rung, Consumer<Outcome<T>> onResult)
             throws InterruptedException {
-        new Batch(batch, rung, onResult).run();
+        scheduler.run(batch, rung, onResult);
     }
 
     @Override
@@ -250,148 +239,30 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         hz.getLifecycleService().shutdown();
     }
 
-    // ---- events from Hazelcast threads to the batch loop -------------------------------------------------------
-
-    private sealed interface Event permits Done, Failed, MemberGone, MemberJoined {
-    }
-
-    private record Done(long attempt, TaskResult result) implements Event {
-    }
-
-    private record Failed(long attempt, Throwable error) implements Event {
-    }
-
-    private record MemberGone(UUID member) implements Event {
-    }
-
-    private record MemberJoined(UUID member) implements Event {
-    }
-
-    private record Attempt<T>(long id, Candidate<T> candidate, Member member, long startNanos, Future<TaskResult> future) {
-    }
-
-    /** One {@link #evaluateAll} call: the queue, the running attempts and the loop that reacts to events. */
-    private final class Batch {
-        private final Consumer<Outcome<T>> onResult;
-        private final Map<String, Candidate<T>> open = new LinkedHashMap<>();
-        private final Deque<Candidate<T>> queue = new ArrayDeque<>();
-        private final Map<Long, Attempt<T>> running = new HashMap<>();
-        private final Set<String> speculated = new HashSet<>();
-        private final Map<String, Integer> losses = new HashMap<>();
-        private long noWorkerSince = -1;
-        private long lastWaitLog = -1;
-
-        private final int rung;
-
-        Batch(List<Candidate<T>> batch, int rung, Consumer<Outcome<T>> onResult) {
-            if (rung < 0) {
-                throw new IllegalArgumentException("rung must be >= 0, but was " + rung);
-            }
-            this.rung = rung;
-            this.onResult = Objects.requireNonNull(onResult, "onResult");
-            for (Candidate<T> c : batch) {
-                if (reported.contains(tag(c))) {
-                    throw new IllegalArgumentException("candidate " + c.key() + " was already evaluated by this backend");
-                }
-                if (open.putIfAbsent(tag(c), c) != null) {
-                    throw new IllegalArgumentException("batch keys must be distinct, but " + c.key() + " repeats");
-                }
-                queue.add(c);
-            }
+    /** The scheduler's view of the cluster: eligible members, their slots, and tasks shipped with Hazelcast. */
+    private final class HazelcastWorkers implements BatchScheduler.Workers<T, Member> {
+        @Override
+        public Collection<Member> eligible() {
+            return eligible.values();
         }
 
-        /** The key results of this batch travel under: the candidate key, with {@code @rungR} above rung 0. */
-        private String tag(Candidate<T> c) {
-            return EvaluationTask.resultKey(c.key(), rung);
+        @Override
+        public Object id(Member m) {
+            return m.getUuid();
         }
 
-        void run() throws InterruptedException {
-            try {
-                while (!open.isEmpty()) {
-                    dispatch();
-                    checkTimeouts();
-                    Event e = events.poll(200, TimeUnit.MILLISECONDS);
-                    while (e != null) {
-                        handle(e);
-                        e = events.poll();
-                    }
-                }
-            } finally {
-                for (Attempt<T> a : running.values()) {
-                    a.future().cancel(true);
-                }
-                running.clear();
-            }
+        @Override
+        public int slots(Member m) {
+            return ClusterBackend.this.slots(m);
         }
 
-        private void dispatch() {
-            while (!queue.isEmpty()) {
-                Candidate<T> c = queue.peek();
-                Member target = leastLoaded(tag(c));
-                if (target == null) {
-                    break;
-                }
-                queue.poll();
-                if (!submit(c, target)) {
-                    break;
-                }
-            }
-            if (!queue.isEmpty() && eligible.isEmpty()) {
-                long now = System.nanoTime();
-                if (noWorkerSince < 0) {
-                    noWorkerSince = now;
-                }
-                if (now - noWorkerSince > config.workerWait().toNanos()) {
-                    throw new IllegalStateException("no eligible worker in cluster '" + config.clusterName()
-                            + "' for " + config.workerWait().toSeconds() + " s (" + open.size()
-                            + " candidates waiting; members " + config.members() + refusedText()
-                            + "); start workers with: henas worker --cluster " + address());
-                }
-                if (lastWaitLog < 0 || now - lastWaitLog > TimeUnit.SECONDS.toNanos(30)) {
-                    lastWaitLog = now;
-                    log.accept("waiting for an eligible worker (" + open.size() + " candidates queued" + refusedText()
-                            + ")");
-                }
-            } else {
-                noWorkerSince = -1;
-            }
+        @Override
+        public String address(Member m) {
+            return HazelcastSetup.address(m);
         }
 
-        private String refusedText() {
-            return refused.isEmpty() ? "" : "; refused: " + refused.size() + " (" + refused.values().iterator().next()
-                    + ")";
-        }
-
-        /** The eligible worker with a free slot and the lowest load, avoiding one already running {@code key}. */
-        private Member leastLoaded(String key) {
-            Map<UUID, Integer> busy = new HashMap<>();
-            Set<UUID> hasKey = new HashSet<>();
-            for (Attempt<T> a : running.values()) {
-                busy.merge(a.member().getUuid(), 1, Integer::sum);
-                if (tag(a.candidate()).equals(key)) {
-                    hasKey.add(a.member().getUuid());
-                }
-            }
-            Member best = null;
-            double bestLoad = Double.MAX_VALUE;
-            for (Member m : eligible.values()) {
-                int used = busy.getOrDefault(m.getUuid(), 0);
-                int slots = slots(m);
-                if (used >= slots || hasKey.contains(m.getUuid())) {
-                    continue;
-                }
-                double load = (double) used / slots;
-                if (load < bestLoad) {
-                    bestLoad = load;
-                    best = m;
-                }
-            }
-            return best;
-        }
-
-        /** Ships {@code c} to {@code m}; false (and {@code c} queued again) if {@code m} just left. */
-        private boolean submit(Candidate<T> c, Member m) {
-            long id = attempts.incrementAndGet();
+        @Override
+        public Future<?> submit(long attempt, Candidate<T> c, int rung, Member m) {
             EvaluationTask task = new EvaluationTask(jobId, job, identity, c, auth, rung);
             Future<TaskResult> f;
             try {
@@ -402,131 +273,56 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
                 }
                 if (isMemberLoss(e)) {
                     eligible.remove(m.getUuid());
-                    queue.addFirst(c);
-                    return false;
+                    return null;
                 }
                 throw e;
             }
-            running.put(id, new Attempt<>(id, c, m, System.nanoTime(), f));
-            if (f instanceof CompletionStage<?> stage) {
-                @SuppressWarnings("unchecked")
-                CompletionStage<TaskResult> s = (CompletionStage<TaskResult>) stage;
-                s.whenComplete((r, err) -> {
-                    String forged = err == null ? r.check(auth, task.nonce()) : null;
-                    events.add(err != null ? new Failed(id, unwrap(err)) : forged == null ? new Done(id, r)
-                            : new Failed(id, new WorkerRefusedException("refusing the result of " + c.label()
-                                    + " from " + HazelcastSetup.address(m) + ": " + forged)));
-                });
-            } else {
+            if (!(f instanceof CompletionStage<?> stage)) {
                 throw new IllegalStateException("Hazelcast returned a " + f.getClass().getName()
                         + " that is not a CompletionStage; this Hazelcast version is not supported");
             }
-            return true;
+            @SuppressWarnings("unchecked")
+            CompletionStage<TaskResult> s = (CompletionStage<TaskResult>) stage;
+            s.whenComplete((r, err) -> {
+                // the worker's seal is checked before the result is used
+                String forged = err == null ? r.check(auth, task.nonce()) : null;
+                scheduler.post(err != null ? new BatchScheduler.Failed(attempt, unwrap(err))
+                        : forged == null ? new BatchScheduler.Done(attempt, r)
+                        : new BatchScheduler.Failed(attempt, new WorkerRefusedException("refusing the result of "
+                                + c.label() + " from " + HazelcastSetup.address(m) + ": " + forged)));
+            });
+            return f;
         }
 
-        private void checkTimeouts() {
-            if (config.taskTimeout().isZero()) {
-                return;
-            }
-            long now = System.nanoTime();
-            for (Attempt<T> a : List.copyOf(running.values())) {
-                String key = tag(a.candidate());
-                if (now - a.startNanos() > config.taskTimeout().toNanos() && open.containsKey(key)
-                        && speculated.add(key)) {
-                    reruns++;
-                    log.accept("evaluation of " + a.candidate().label() + " on " + HazelcastSetup.address(a.member())
-                            + " exceeded " + config.taskTimeout().toSeconds() + " s; also starting it elsewhere");
-                    queue.addFirst(a.candidate());
-                }
-            }
-        }
-
-        private void handle(Event e) throws InterruptedException {
-            switch (e) {
-                case Done d -> {
-                    Attempt<T> a = running.remove(d.attempt());
-                    String key = d.result().key();
-                    Candidate<T> c = open.remove(key);
-                    if (c == null || !reported.add(key)) {
-                        return; // a late duplicate (or from an earlier batch)
-                    }
-                    queue.removeIf(q -> tag(q).equals(key));
-                    for (Attempt<T> other : List.copyOf(running.values())) {
-                        if (tag(other.candidate()).equals(key)) {
-                            running.remove(other.id());
-                            other.future().cancel(true);
-                        }
-                    }
-                    if (a == null) {
-                        log.accept("accepting the result of " + c.label() + " from " + d.result().worker()
-                                + " although its worker was given up");
-                    }
-                    deliver(new Outcome<>(c, d.result().evaluation(), d.result().started(), d.result().finished()));
-                }
-                case Failed f -> {
-                    Attempt<T> a = running.remove(f.attempt());
-                    if (a == null || !open.containsKey(tag(a.candidate()))) {
-                        return;
-                    }
-                    Throwable err = f.error();
-                    String where = HazelcastSetup.address(a.member());
-                    if (err instanceof WorkerRefusedException) {
-                        eligible.remove(a.member().getUuid());
-                        if (refused.put(a.member().getUuid(), err.getMessage()) == null) {
-                            log.accept(err.getMessage());
-                        }
-                        requeue(a.candidate(), where + " refused it");
-                    } else if (isMemberLoss(err) || err instanceof CancellationException
-                            || err instanceof InterruptedException || err instanceof RejectedExecutionException) {
-                        requeue(a.candidate(), where + " stopped it: " + err.getClass().getSimpleName());
-                    } else if (err instanceof Error fatal) {
-                        throw fatal;
-                    } else {
-                        throw new ClusterEvaluationException("evaluating " + a.candidate().label() + " ("
-                                + a.candidate().key() + ") on worker " + where + " failed: " + err, err);
-                    }
-                }
-                case MemberGone g -> {
-                    for (Attempt<T> a : List.copyOf(running.values())) {
-                        if (a.member().getUuid().equals(g.member())) {
-                            running.remove(a.id());
-                            if (open.containsKey(tag(a.candidate()))) {
-                                requeue(a.candidate(), HazelcastSetup.address(a.member()) + " left");
-                            }
-                        }
-                    }
-                }
-                case MemberJoined j -> {
-                    // dispatch() picks the new worker up
-                }
+        @Override
+        public void refuse(Member m, String why) {
+            eligible.remove(m.getUuid());
+            if (refused.put(m.getUuid(), why) == null) {
+                log.accept(why);
             }
         }
 
-        private void requeue(Candidate<T> c, String why) {
-            String key = tag(c);
-            boolean elsewhere = running.values().stream().anyMatch(a -> tag(a.candidate()).equals(key));
-            if (elsewhere || queue.stream().anyMatch(q -> tag(q).equals(key))) {
-                return;
-            }
-            int lost = losses.merge(key, 1, Integer::sum);
-            if (lost > MAX_LOSSES) {
-                throw new ClusterEvaluationException("evaluating " + c.label() + " (" + key + ") was lost " + lost
-                        + " times, last because " + why + "; giving up (resume the search when the workers are "
-                        + "stable)", null);
-            }
-            reruns++;
-            log.accept("re-running " + c.label() + " (" + why + ")");
-            queue.addFirst(c);
+        @Override
+        public boolean isLoss(Throwable t) {
+            return isMemberLoss(t);
         }
 
-        private void deliver(Outcome<T> o) {
-            try {
-                onResult.accept(o);
-            } catch (Error | RuntimeException e) {
-                // unwrapped: a store failure (full disk, corrupt database) keeps its type and maps to exit 2
-                throw e;
-            }
+        @Override
+        public String noWorkers(int waiting) {
+            return "no eligible worker in cluster '" + config.clusterName() + "' for " + config.workerWait().toSeconds()
+                    + " s (" + waiting + " candidates waiting; members " + config.members() + refusedText()
+                    + "); start workers with: henas worker --cluster " + ClusterBackend.this.address();
         }
+
+        @Override
+        public String waitingDetail() {
+            return refusedText();
+        }
+    }
+
+    private String refusedText() {
+        return refused.isEmpty() ? "" : "; refused: " + refused.size() + " (" + refused.values().iterator().next()
+                + ")";
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -62,8 +62,8 @@ final class FashionRun {
             Architecture arch = space.fixed();
             DataSplit.Selection sel = split.select(budget.trainImages(), budget.validationImages(),
                     budget.testImages());
-            TrainConfig cfg = new TrainConfig(TrainConfig.Mode.FULL, budget.epochs(), budget.batchSize(),
-                    budget.learningRate(), budget.seed(), 0, 0, 10_000, 0.05, 1e3, true);
+            TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.FULL, budget.epochs(), budget.batchSize(),
+                    budget.learningRate(), budget.seed());
             log.accept("  fashion: training " + arch.name() + " on " + sel.train().size() + " images for "
                     + budget.epochs() + " epochs (" + split.source() + ")");
             try (TrainResult r = Trainer.train(arch, cfg, sel.train(), sel.eval(),

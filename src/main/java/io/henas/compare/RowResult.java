@@ -40,7 +40,7 @@ public record RowResult(String name, Experiment.Role role, boolean merge, Ops co
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("depth", depth);
-            m.put("logN", logN);
+            m.put("log_n", logN);
             m.put("log_qp", logQp);
             m.put("security_bits", securityBits);
             m.put("rotations", rotations);
@@ -128,7 +128,7 @@ public record RowResult(String name, Experiment.Role role, boolean merge, Ops co
         m.put("accuracy", trained.map(x -> (Object) x.accuracy()).orElse(null));
         m.put("encrypted_accuracy", trained.map(x -> (Object) x.encryptedAccuracy()).orElse(null));
         m.put("fashion_encrypted_latency_s", trained.map(x -> (Object) x.encryptedLatencyS()).orElse(null));
-        m.put("logN_insecure", logNInsecure.isPresent() ? logNInsecure.getAsInt() : null);
+        m.put("log_n_insecure", logNInsecure.isPresent() ? logNInsecure.getAsInt() : null);
         m.put("smaller_ring_without_bound", logNInsecure.isPresent() ? logNInsecure.getAsInt() < cost.logN() : null);
         m.put("hemet_layout", hemet.map(h -> (Object) h.toJson()).orElse(null));
         m.put("fashion", trained.map(x -> (Object) x.toJson()).orElse(null));

@@ -1,7 +1,6 @@
 package io.henas.cost;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +22,10 @@ import io.henas.he.OpKind;
 public record Calibration(CalibrationKey key, String created, Map<ChainShape, Map<OpKind, Fit>> fits) {
     /**
      * JSON format version of the cache file; 2 measures level 0 (format 1 extrapolated it, predicting level-0 rotations
-     * ~6x too slow); 3 keys fits by {@link ChainShape} ({@code "14/k3/a2"}; format 2's ring degrees are read as SEAL
-     * shapes, which is what format 2 measured).
+     * ~6x too slow); 3 keys fits by {@link ChainShape} ({@code "14/k3/a2"}); 4 names every key in snake_case
+     * ({@code key.cpu_model}, {@code micros}). Older formats count as outdated: measured again.
      */
-    public static final int FORMAT = 3;
-    /** The older format still read ({@code fits} keyed by ring degree, SEAL key switching). */
-    public static final int FORMAT_SEAL_ONLY = 2;
+    public static final int FORMAT = 4;
 
     public Calibration {
         TreeMap<ChainShape, Map<OpKind, Fit>> copy = new TreeMap<>();
@@ -48,6 +45,11 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
             levels = List.copyOf(levels);
             micros = List.copyOf(micros);
             coefficients = List.copyOf(coefficients);
+            if (micros.stream().anyMatch(d -> !Double.isFinite(d))
+                    || coefficients.stream().anyMatch(d -> !Double.isFinite(d))) {
+                throw new IllegalArgumentException("a fit must hold finite numbers, but had " + micros + " and "
+                        + coefficients);
+            }
             if (levels.size() != micros.size() || levels.isEmpty() || coefficients.isEmpty()) {
                 throw new IllegalArgumentException("a fit needs as many levels as timings (>= 1) and coefficients, but had "
                         + levels.size() + " levels, " + micros.size() + " timings, " + coefficients.size()
@@ -117,129 +119,90 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
         return true;
     }
 
+    /** The JSON form of one entry of the cache file (snake_case: {@code cpu_model}, {@code micros} ...). */
+    record Stored(int format, CalibrationKey key, String created, Map<String, Map<String, Fit>> fits) {
+    }
+
     public Map<String, Object> toJson() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("format", FORMAT);
-        root.put("key", key.toJson());
-        root.put("created", created);
-        Map<String, Object> byN = new LinkedHashMap<>();
+        Map<String, Map<String, Fit>> byShape = new LinkedHashMap<>();
         fits.forEach((n, m) -> {
-            Map<String, Object> ops = new LinkedHashMap<>();
-            m.forEach((k, f) -> {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("levels", f.levels());
-                e.put("us", f.micros());
-                e.put("coefficients", f.coefficients());
-                ops.put(k.key(), e);
-            });
-            byN.put(n.key(), ops);
+            Map<String, Fit> ops = new LinkedHashMap<>();
+            m.forEach((k, f) -> ops.put(k.key(), f));
+            byShape.put(n.key(), ops);
         });
-        root.put("fits", byN);
-        return root;
+        return io.henas.json.Json.toTree(new Stored(FORMAT, key, created, byShape));
     }
 
     /**
      * Reads {@link #toJson()}'s form.
      *
-     * @throws IOException naming {@code source} and the field if anything is missing or malformed
+     * @throws OutdatedException if it was written in another format (an older henas): recalibrate
+     * @throws IOException       naming {@code source} and the field if anything is missing or malformed
      */
     public static Calibration fromJson(Object json, String source) throws IOException {
+        Map<String, Object> root;
         try {
-            Map<String, Object> root = obj(json, source, "root");
-            if (!(root.get("format") instanceof Number fmt)
-                    || fmt.intValue() != FORMAT && fmt.intValue() != FORMAT_SEAL_ONLY) {
-                throw new IOException(source + ": format must be " + FORMAT + " (or " + FORMAT_SEAL_ONLY + "), but was "
-                        + root.get("format"));
-            }
-            boolean sealOnly = fmt.intValue() == FORMAT_SEAL_ONLY;
-            Map<String, Object> k = obj(root.get("key"), source, "key");
-            CalibrationKey key = new CalibrationKey(str(k.get("cpu"), source, "key.cpu"),
-                    num(k.get("cores"), source, "key.cores").intValue(), str(k.get("jdk"), source, "key.jdk"),
-                    num(k.get("threads"), source, "key.threads").intValue(),
-                    k.containsKey("evaluator") ? num(k.get("evaluator"), source, "key.evaluator").intValue() : 1);
-            Map<ChainShape, Map<OpKind, Fit>> fits = new TreeMap<>();
-            for (Map.Entry<String, Object> e : obj(root.get("fits"), source, "fits").entrySet()) {
-                ChainShape logN;
-                try {
-                    logN = ChainShape.parse(e.getKey());
-                } catch (IllegalArgumentException x) {
-                    throw new IOException(source + ": fits keys must be chain shapes ('14' or '14/k3/a2'), but was '"
-                            + e.getKey() + "'");
-                }
-                if (sealOnly && !logN.isSeal()) {
-                    throw new IOException(source + ": format " + FORMAT_SEAL_ONLY + " fits keys must be ring degrees, but"
-                            + " was '" + e.getKey() + "'");
-                }
-                Map<OpKind, Fit> ops = new EnumMap<>(OpKind.class);
-                for (Map.Entry<String, Object> o : obj(e.getValue(), source, "fits." + logN.key()).entrySet()) {
-                    String path = "fits." + logN.key() + "." + o.getKey();
-                    OpKind kind = null;
-                    for (OpKind c : OpKind.values()) {
-                        if (c.key().equals(o.getKey())) {
-                            kind = c;
-                        }
-                    }
-                    if (kind == null) {
-                        throw new IOException(source + ": " + path + " is not an operation kind");
-                    }
-                    Map<String, Object> f = obj(o.getValue(), source, path);
-                    ops.put(kind, new Fit(ints(f.get("levels"), source, path + ".levels"),
-                            doubles(f.get("us"), source, path + ".us"),
-                            doubles(f.get("coefficients"), source, path + ".coefficients")));
-                }
-                fits.put(logN, ops);
-            }
-            return new Calibration(key, str(root.get("created"), source, "created"), fits);
+            root = io.henas.json.Json.asObject(json, source);
         } catch (IllegalArgumentException e) {
-            throw new IOException(source + ": " + e.getMessage(), e);
+            throw new IOException(e.getMessage(), e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> obj(Object v, String source, String path) throws IOException {
-        if (v instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
+        checkFormat(root.get("format"), source);
+        Stored stored;
+        try {
+            stored = io.henas.json.Json.toValue(root, source, Stored.class);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        throw new IOException(source + ": " + path + " must be an object, but was " + v);
-    }
-
-    private static String str(Object v, String source, String path) throws IOException {
-        if (v instanceof String s) {
-            return s;
+        if (stored.key() == null || stored.created() == null || stored.fits() == null) {
+            throw new IOException(source + ": key, created and fits are required, but " + (stored.key() == null ? "key"
+                    : stored.created() == null ? "created" : "fits") + " was missing");
         }
-        throw new IOException(source + ": " + path + " must be a string, but was " + v);
-    }
-
-    private static Number num(Object v, String source, String path) throws IOException {
-        if (v instanceof Number n) {
-            return n;
-        }
-        throw new IOException(source + ": " + path + " must be a number, but was " + v);
-    }
-
-    private static List<Integer> ints(Object v, String source, String path) throws IOException {
-        List<Integer> out = new ArrayList<>();
-        if (!(v instanceof List<?> l)) {
-            throw new IOException(source + ": " + path + " must be an array, but was " + v);
-        }
-        for (Object o : l) {
-            out.add(num(o, source, path).intValue());
-        }
-        return out;
-    }
-
-    private static List<Double> doubles(Object v, String source, String path) throws IOException {
-        List<Double> out = new ArrayList<>();
-        if (!(v instanceof List<?> l)) {
-            throw new IOException(source + ": " + path + " must be an array, but was " + v);
-        }
-        for (Object o : l) {
-            double d = num(o, source, path).doubleValue();
-            if (!Double.isFinite(d)) {
-                throw new IOException(source + ": " + path + " must hold finite numbers, but had " + d);
+        Map<ChainShape, Map<OpKind, Fit>> fits = new TreeMap<>();
+        for (Map.Entry<String, Map<String, Fit>> e : stored.fits().entrySet()) {
+            ChainShape shape;
+            try {
+                shape = ChainShape.parse(e.getKey());
+            } catch (IllegalArgumentException x) {
+                throw new IOException(source + ": fits keys must be chain shapes ('14' or '14/k3/a2'), but was '"
+                        + e.getKey() + "'");
             }
-            out.add(d);
+            Map<OpKind, Fit> ops = new EnumMap<>(OpKind.class);
+            for (Map.Entry<String, Fit> o : e.getValue().entrySet()) {
+                OpKind kind = null;
+                for (OpKind c : OpKind.values()) {
+                    if (c.key().equals(o.getKey())) {
+                        kind = c;
+                    }
+                }
+                if (kind == null || o.getValue() == null) {
+                    throw new IOException(source + ": fits." + shape.key() + "." + o.getKey() + " is not an operation"
+                            + " kind with a fit");
+                }
+                ops.put(kind, o.getValue());
+            }
+            fits.put(shape, ops);
         }
-        return out;
+        return new Calibration(stored.key(), stored.created(), fits);
+    }
+
+    /** Throws unless {@code format} is {@link #FORMAT}: {@link OutdatedException} for an older one. */
+    static void checkFormat(Object format, String source) throws IOException {
+        if (format instanceof Number f && f.doubleValue() == FORMAT) {
+            return;
+        }
+        if (format instanceof Number f && f.doubleValue() < FORMAT && f.doubleValue() >= 1) {
+            throw new OutdatedException(source + ": calibration format " + f + " was written by an older henas (this"
+                    + " one reads format " + FORMAT + ")");
+        }
+        throw new IOException(source + ": format must be " + FORMAT + ", but was " + format);
+    }
+
+    /** A calibration written by an older henas (another format): it counts as no calibration and is measured again. */
+    public static final class OutdatedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        OutdatedException(String message) {
+            super(message);
+        }
     }
 }

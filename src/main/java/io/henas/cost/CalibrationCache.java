@@ -13,7 +13,7 @@ import io.henas.json.JsonException;
 
 /**
  * The calibration cache: one JSON file (default {@code ~/.cache/henas/calibration.json}) holding calibrations keyed by
- * {@link CalibrationKey} ({@code {"format": 3, "calibrations": [...]}}). An entry is reused while its key equals the
+ * {@link CalibrationKey} ({@code {"format": 4, "calibrations": [...]}}). An entry is reused while its key equals the
  * current one and it covers the ring degrees asked for; otherwise the operations are measured again and the entry for
  * that key replaced (entries for other keys are kept).
  */
@@ -42,11 +42,7 @@ public final class CalibrationCache {
         }
         try {
             Map<String, Object> root = Json.asObject(Json.readFile(file), file.toString());
-            if (!(root.get("format") instanceof Number f)
-                    || f.intValue() != Calibration.FORMAT && f.intValue() != Calibration.FORMAT_SEAL_ONLY) {
-                throw new IOException(file + ": format must be " + Calibration.FORMAT + " (or "
-                        + Calibration.FORMAT_SEAL_ONLY + "), but was " + root.get("format"));
-            }
+            Calibration.checkFormat(root.get("format"), file.toString());
             if (!(root.get("calibrations") instanceof List<?> list)) {
                 throw new IOException(file + ": calibrations must be an array, but was " + root.get("calibrations"));
             }
@@ -140,6 +136,9 @@ public final class CalibrationCache {
     private static Optional<Calibration> loadOrEmpty(Path file, CalibrationKey key) {
         try {
             return load(file, key);
+        } catch (Calibration.OutdatedException e) {
+            System.err.println("henas: calibration cache outdated (" + e.getMessage() + "): recalibrating");
+            return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

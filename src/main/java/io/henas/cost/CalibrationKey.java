@@ -3,8 +3,6 @@ package io.henas.cost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -64,15 +62,5 @@ public record CalibrationKey(String cpuModel, int cores, String jdk, int threads
             // fall through: no cpuinfo on this OS
         }
         return "unknown-" + System.getProperty("os.arch");
-    }
-
-    Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpu", cpuModel);
-        m.put("cores", cores);
-        m.put("jdk", jdk);
-        m.put("threads", threads);
-        m.put("evaluator", evaluator);
-        return m;
     }
 }

@@ -113,7 +113,7 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         m.put("name", name);
         m.put("merge", merge);
         m.put("depth", depth);
-        m.put("logN", logN);
+        m.put("log_n", logN);
         m.put("log_qp", logQp);
         m.put("primes", primeBits);
         m.put("special_prime_bits", specialPrimeBits);

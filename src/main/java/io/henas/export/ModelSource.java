@@ -57,7 +57,7 @@ public record ModelSource(String name, FoldedNet folded, Map<String, Object> arc
                 dir.resolve(TrainOutput.METRICS).toString());
         if (!"OK".equals(metrics.get("status"))) {
             throw new IOException(dir.resolve(TrainOutput.METRICS) + ": status must be OK, but was "
-                    + metrics.get("status") + " (" + metrics.get("failureReason") + ")");
+                    + metrics.get("status") + " (" + Json.field(metrics, "failure_reason") + ")");
         }
         FoldedNet folded = WeightsJson.read(dir.resolve(TrainOutput.FOLDED));
         Map<String, Object> arch = null;
@@ -72,9 +72,9 @@ public record ModelSource(String name, FoldedNet folded, Map<String, Object> arc
         if (metrics.get("config") instanceof Map<?, ?> c && c.get("seed") instanceof Number s) {
             seed = s.longValue();
         }
-        String dataset = metrics.get("trainData") + " / " + metrics.get("evalData");
-        Provenance p = new Provenance(commit, spaceHash, seed, dataset, acc(metrics.get("trainAccuracy")),
-                acc(metrics.get("testAccuracy")), dir.toAbsolutePath().normalize().toString());
+        String dataset = Json.field(metrics, "train_data") + " / " + Json.field(metrics, "eval_data");
+        Provenance p = new Provenance(commit, spaceHash, seed, dataset, acc(Json.field(metrics, "train_accuracy")),
+                acc(Json.field(metrics, "test_accuracy")), dir.toAbsolutePath().normalize().toString());
         String name = metrics.get("architecture") instanceof String s ? s : dir.getFileName().toString();
         return new ModelSource(name, folded, arch, p, metrics, Files.readAllBytes(dir.resolve(TrainOutput.MODEL)));
     }

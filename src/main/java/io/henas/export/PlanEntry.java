@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.henas.he.CompileOptions;
+import io.henas.json.Json;
 import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
 import io.henas.he.OpCode;
@@ -135,14 +136,16 @@ final class PlanEntry {
         if (!(prec instanceof Map<?, ?> pm)) {
             throw new IllegalArgumentException("he.parameters.precision must be an object, but was " + prec);
         }
-        return new HeParameters(integer(m, "logN"), ints(m, "primes"), ints(m, "special_prime_bits"),
+        return new HeParameters(integer(m, "log_n"), ints(m, "primes"), ints(m, "special_prime_bits"),
                 integer(m, "digit_size"), integer(m, "scale_bits"), integer(m, "log_qp"), number(m, "security_bits"),
                 ints(m, "galois_steps"), PrecisionReport.fromJson((Map<String, Object>) pm));
     }
 
     private static int integer(Map<String, Object> m, String k) {
-        if (!(m.get(k) instanceof Long l) || l != l.intValue()) {
-            throw new IllegalArgumentException("he.parameters." + k + " must be an integer, but was " + m.get(k));
+        // model files of format 1 and 2 spell log_n "logN"
+        Object v = Json.field(m, k);
+        if (!(v instanceof Long l) || l != l.intValue()) {
+            throw new IllegalArgumentException("he.parameters." + k + " must be an integer, but was " + v);
         }
         return l.intValue();
     }
@@ -173,7 +176,9 @@ final class PlanEntry {
     static Map<String, Object> normalize(Map<String, Object> m) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (var e : m.entrySet()) {
-            out.put(e.getKey(), norm(e.getValue()));
+            // model files written before snake_case keys spell log_n "logN"
+            String k = e.getKey().equals("logN") && !m.containsKey("log_n") ? "log_n" : e.getKey();
+            out.put(k, norm(e.getValue()));
         }
         return out;
     }

@@ -1,8 +1,11 @@
 package io.henas.export;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import io.henas.json.Json;
 
 /**
  * Where an exported model comes from.
@@ -15,6 +18,7 @@ import java.util.Objects;
  * @param testAccuracy  test accuracy in plaintext (NaN if not measured)
  * @param source        the directory or run it was exported from
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Provenance(String commit, String spaceHash, long seed, String dataset, double trainAccuracy,
                          double testAccuracy, String source) {
     public Provenance {
@@ -24,41 +28,17 @@ public record Provenance(String commit, String spaceHash, long seed, String data
         Objects.requireNonNull(source, "source");
     }
 
-    /** JSON form (NaN accuracies become null). */
+    /** JSON form (snake_case component names; NaN accuracies become null). */
     public Map<String, Object> toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("commit", commit);
-        m.put("space_hash", spaceHash);
-        m.put("seed", seed);
-        m.put("dataset", dataset);
-        m.put("train_accuracy", Double.isNaN(trainAccuracy) ? null : trainAccuracy);
-        m.put("test_accuracy", Double.isNaN(testAccuracy) ? null : testAccuracy);
-        m.put("source", source);
-        return m;
+        return Json.toTree(this);
     }
 
-    /** Reads {@link #toJson()}'s form. */
+    /** Reads {@link #toJson()}'s form (keys of a newer henas are ignored; null accuracies are NaN). */
     static Provenance fromJson(Map<String, Object> m, String src) throws ExportFormatException {
-        return new Provenance(str(m, "commit", src), str(m, "space_hash", src), num(m, "seed", src).longValue(),
-                str(m, "dataset", src), acc(m, "train_accuracy", src), acc(m, "test_accuracy", src),
-                str(m, "source", src));
-    }
-
-    private static String str(Map<String, Object> m, String k, String src) throws ExportFormatException {
-        if (m.get(k) instanceof String s) {
-            return s;
+        try {
+            return Json.toValue(m, src + ": provenance", Provenance.class);
+        } catch (IllegalArgumentException e) {
+            throw new ExportFormatException(e.getMessage(), e);
         }
-        throw new ExportFormatException(src + ": provenance." + k + " must be a string, but was " + m.get(k));
-    }
-
-    private static Number num(Map<String, Object> m, String k, String src) throws ExportFormatException {
-        if (m.get(k) instanceof Number n) {
-            return n;
-        }
-        throw new ExportFormatException(src + ": provenance." + k + " must be a number, but was " + m.get(k));
-    }
-
-    private static double acc(Map<String, Object> m, String k, String src) throws ExportFormatException {
-        return m.get(k) == null ? Double.NaN : num(m, k, src).doubleValue();
     }
 }

@@ -95,7 +95,7 @@ public record CompileOptions(boolean merge, int maxChannelsPerCiphertext, int lo
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("merge", merge);
         m.put("max_channels_per_ciphertext", maxChannelsPerCiphertext);
-        m.put("logN", logN);
+        m.put("log_n", logN);
         m.put("precision_bits", precisionBits);
         m.put("magnitude_bits", magnitudeBits);
         m.put("max_special_primes", maxSpecialPrimes);
@@ -116,13 +116,15 @@ public record CompileOptions(boolean merge, int maxChannelsPerCiphertext, int lo
         int k = m.get("max_special_primes") == null ? DEFAULT_MAX_SPECIAL_PRIMES : intOf(m, "max_special_primes");
         ChainSpec c = m.get("chain") instanceof java.util.Map<?, ?> cm
                 ? ChainSpec.fromJson((java.util.Map<String, Object>) cm) : null;
-        return new CompileOptions(merge, intOf(m, "max_channels_per_ciphertext"), intOf(m, "logN"),
+        return new CompileOptions(merge, intOf(m, "max_channels_per_ciphertext"), intOf(m, "log_n"),
                 intOf(m, "precision_bits"), intOf(m, "magnitude_bits"), k, c);
     }
 
     static int intOf(java.util.Map<String, Object> m, String k) {
-        if (!(m.get(k) instanceof Number n) || n.doubleValue() != n.intValue()) {
-            throw new IllegalArgumentException("compile options: " + k + " must be an integer, but was " + m.get(k));
+        // model files of earlier versions spell log_n "logN"
+        Object v = m.containsKey(k) || !k.equals("log_n") ? m.get(k) : m.get("logN");
+        if (!(v instanceof Number n) || n.doubleValue() != n.intValue()) {
+            throw new IllegalArgumentException("compile options: " + k + " must be an integer, but was " + v);
         }
         return n.intValue();
     }

@@ -102,7 +102,7 @@ public record HeParameters(int logN, List<Integer> primeBits, List<Integer> spec
     /** JSON form (for export manifests and reports). */
     public java.util.Map<String, Object> toJson() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("logN", logN);
+        m.put("log_n", logN);
         m.put("primes", primeBits);
         m.put("special_prime_bits", specialPrimeBits);
         m.put("special_primes", specialPrimes());

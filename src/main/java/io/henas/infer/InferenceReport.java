@@ -72,7 +72,7 @@ public record InferenceReport(String model, int images, boolean encrypted, doubl
                 ? Math.abs(predictedLatencyS.getAsDouble() - latencyMedianS) / latencyMedianS : null);
         m.put("simulation_s", simulationSeconds);
         m.put("threads", threads);
-        m.put("logN", logN);
+        m.put("log_n", logN);
         m.put("log_qp", logQp);
         m.put("security_bits", securityBits);
         m.put("primes", primeBits);

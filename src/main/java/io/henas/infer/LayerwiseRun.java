@@ -161,7 +161,7 @@ public final class LayerwiseRun {
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mode", mode.key());
-            m.put("logN", parameters.logN());
+            m.put("log_n", parameters.logN());
             m.put("log_qp", parameters.logQp());
             m.put("security_bits", parameters.securityBits());
             m.put("threads", threads);

@@ -6,33 +6,118 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+
 /**
- * JSON values are plain Java: {@link Map} (insertion-ordered {@link LinkedHashMap} when parsed), {@link List},
- * {@link String}, {@link Number} ({@link Long} for integers, {@link Double} otherwise when parsed), {@link Boolean}
- * and {@code null}. Non-finite doubles are written as {@code null} (JSON has no NaN).
+ * henas' one configured Jackson mapper and the file helpers around it. Reading is strict: duplicate keys, trailing
+ * tokens and nesting deeper than {@value #MAX_DEPTH} are rejected, integers come back as {@link Long} (a
+ * {@link java.math.BigInteger} past 64 bits), other numbers as {@link Double}; a record's components must all be
+ * present (a {@code double} component may be {@code null}: NaN, as written); every failure is a
+ * {@link JsonException} naming the source (file) and the field path. Records are written and read with snake_case
+ * property names ({@link #toValue}, {@link #toTree}); untyped documents are {@link Map} (insertion-ordered),
+ * {@link List}, {@link String}, {@link Long}, {@link Double}, {@link Boolean} and {@code null}. Non-finite doubles are
+ * written as {@code null} (JSON has no NaN).
  */
 public final class Json {
+    /** Deepest nesting of arrays and objects accepted when reading. */
+    public static final int MAX_DEPTH = 512;
+
+    private static final ObjectMapper MAPPER = build();
+    private static final ObjectWriter PRETTY = MAPPER.writer(prettyPrinter());
+
     private Json() {
+    }
+
+    private static ObjectMapper build() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        SimpleModule finite = new SimpleModule("henas-finite-doubles");
+        finite.addSerializer(Double.class, new FiniteDouble());
+        finite.addSerializer(double.class, new FiniteDouble());
+        finite.addSerializer(Float.class, new FiniteFloat());
+        finite.addSerializer(double[].class, new FiniteDoubles());
+        finite.addDeserializer(double.class, new NanForNull());
+        return JsonMapper.builder(factory)
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .withCoercionConfig(LogicalType.Textual, c -> c
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .addModule(finite)
+                .build();
+    }
+
+    /** Two-space indentation, {@code "key": value}, one array element per line, {} and [] when empty. */
+    private static DefaultPrettyPrinter prettyPrinter() {
+        Separators s = Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("")
+                .withArrayEmptySeparator("");
+        DefaultIndenter indent = new DefaultIndenter("  ", "\n");
+        return new DefaultPrettyPrinter(s).withObjectIndenter(indent).withArrayIndenter(indent);
+    }
+
+    /** The configured mapper (snake_case, strict), for callers that bind records directly. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
     }
 
     /** Compact JSON. */
     public static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value, -1, 0);
-        return sb.toString();
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + typeName(value) + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
     }
 
     /** Indented JSON (2 spaces) with a trailing newline, for files people read. */
     public static String pretty(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value, 2, 0);
-        return sb.append('\n').toString();
+        try {
+            return PRETTY.writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + typeName(value) + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
     }
 
     /** Writes {@link #pretty} to {@code file} atomically (temporary file, then rename). */
@@ -50,21 +135,72 @@ public final class Json {
         }
     }
 
-    /** Parses a whole document; {@code source} names it in error messages. */
+    /** Parses a whole document into plain Java values; {@code source} names it in error messages. */
     public static Object parse(String text, String source) {
-        Parser p = new Parser(text, source);
-        p.ws();
-        Object v = p.value(0);
-        p.ws();
-        if (p.pos != text.length()) {
-            throw p.error("unexpected trailing characters");
-        }
-        return v;
+        return read(text, source, Object.class);
     }
 
     /** Reads and parses a file. */
     public static Object readFile(Path file) throws IOException {
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /** Parses a whole document into a {@code type} (a record, with snake_case keys). */
+    public static <T> T read(String text, String source, Class<T> type) {
+        try {
+            return MAPPER.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw error(source, e);
+        }
+    }
+
+    /** Reads a file into a {@code type} (a record, with snake_case keys). */
+    public static <T> T readFile(Path file, Class<T> type) throws IOException {
+        return read(Files.readString(file, StandardCharsets.UTF_8), file.toString(), type);
+    }
+
+    /** A parsed document (maps, lists ...) bound to a {@code type}; errors name {@code source} and the field. */
+    public static <T> T toValue(Object tree, String source, Class<T> type) {
+        try {
+            return MAPPER.convertValue(tree, type);
+        } catch (IllegalArgumentException e) {
+            if (e.getCause() instanceof JsonProcessingException p) {
+                throw error(source, p);
+            }
+            throw new JsonException(source + ": " + e.getMessage());
+        }
+    }
+
+    /** A value (a record ...) as plain maps, lists, strings, numbers, with snake_case keys. */
+    public static Map<String, Object> toTree(Object value) {
+        return asObject(MAPPER.convertValue(value, Object.class), typeName(value));
+    }
+
+    /**
+     * {@code m.get(key)} for a snake_case {@code key}, falling back to the camelCase spelling older henas versions
+     * wrote ({@code log_n} -> {@code logN}, {@code train_accuracy} -> {@code trainAccuracy}): for readers of files
+     * users keep (run directories, model files).
+     */
+    public static Object field(Map<String, Object> m, String key) {
+        if (m.containsKey(key)) {
+            return m.get(key);
+        }
+        return m.get(legacyName(key));
+    }
+
+    /** The camelCase spelling of a snake_case key ({@code test_accuracy -> testAccuracy}). */
+    public static String legacyName(String snake) {
+        StringBuilder sb = new StringBuilder(snake.length());
+        boolean up = false;
+        for (char c : snake.toCharArray()) {
+            if (c == '_') {
+                up = true;
+            } else {
+                sb.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return sb.toString();
     }
 
     /** The object at the top of a parsed document, or a {@link JsonException} naming {@code source}. */
@@ -76,300 +212,106 @@ public final class Json {
         throw new JsonException(source + ": expected a JSON object, but was " + kind(v));
     }
 
+    private static JsonException error(String source, JsonProcessingException e) {
+        StringBuilder path = new StringBuilder();
+        if (e instanceof JsonMappingException m) {
+            for (JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    path.append('[').append(r.getIndex()).append(']');
+                }
+            }
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + " column "
+                + at.getColumnNr() + " (offset " + at.getCharOffset() + ")";
+        String what = e.getOriginalMessage();
+        int nl = what == null ? -1 : what.indexOf('\n');
+        what = nl < 0 ? what : what.substring(0, nl);
+        // Jackson's hints on how to relax its configuration are not for henas users
+        for (String hint : new String[]{" (but could if coercion", "; `DeserializationFeature.", ", not marked as ignorable"}) {
+            int h = what == null ? -1 : what.indexOf(hint);
+            what = h < 0 ? what : what.substring(0, h);
+        }
+        String kind = e instanceof JsonMappingException && !path.isEmpty() ? "invalid field '" + path + "'"
+                : "malformed JSON";
+        JsonException x = new JsonException(source + ": " + kind + where + ": " + what);
+        x.initCause(e);
+        return x;
+    }
+
+    private static String typeName(Object v) {
+        return v == null ? "null" : v.getClass().getSimpleName();
+    }
+
     private static String kind(Object v) {
         return v == null ? "null" : v instanceof List ? "an array" : v instanceof String ? "a string"
                 : v instanceof Number ? "a number" : v instanceof Boolean ? "a boolean" : v.getClass().getSimpleName();
     }
 
-    private static void write(StringBuilder sb, Object v, int indent, int depth) {
-        switch (v) {
-            case null -> sb.append("null");
-            case String s -> quote(sb, s);
-            case Double d -> number(sb, d);
-            case Float f -> number(sb, f.doubleValue());
-            case Number n -> sb.append(n);
-            case Boolean b -> sb.append(b);
-            case Map<?, ?> m -> {
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    sb.append(first ? "" : ",");
-                    first = false;
-                    newline(sb, indent, depth + 1);
-                    quote(sb, String.valueOf(e.getKey()));
-                    sb.append(indent >= 0 ? ": " : ":");
-                    write(sb, e.getValue(), indent, depth + 1);
-                }
-                if (!m.isEmpty()) {
-                    newline(sb, indent, depth);
-                }
-                sb.append('}');
-            }
-            case Iterable<?> it -> {
-                sb.append('[');
-                boolean first = true;
-                for (Object o : it) {
-                    sb.append(first ? "" : ",");
-                    first = false;
-                    newline(sb, indent, depth + 1);
-                    write(sb, o, indent, depth + 1);
-                }
-                if (!first) {
-                    newline(sb, indent, depth);
-                }
-                sb.append(']');
-            }
-            case double[] a -> {
-                List<Object> l = new ArrayList<>(a.length);
-                for (double d : a) {
-                    l.add(d);
-                }
-                write(sb, l, indent, depth);
-            }
-            case long[] a -> {
-                List<Object> l = new ArrayList<>(a.length);
-                for (long x : a) {
-                    l.add(x);
-                }
-                write(sb, l, indent, depth);
-            }
-            case int[] a -> {
-                List<Object> l = new ArrayList<>(a.length);
-                for (int x : a) {
-                    l.add(x);
-                }
-                write(sb, l, indent, depth);
-            }
-            default -> throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
-        }
-    }
-
-    private static void number(StringBuilder sb, double d) {
-        if (!Double.isFinite(d)) {
-            sb.append("null");
-        } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            sb.append((long) d).append(".0");
+    private static void number(JsonGenerator g, double d) throws IOException {
+        if (Double.isFinite(d)) {
+            g.writeNumber(d);
         } else {
-            sb.append(d);
+            g.writeNull();
         }
     }
 
-    private static void newline(StringBuilder sb, int indent, int depth) {
-        if (indent >= 0) {
-            sb.append('\n');
-            sb.append(" ".repeat(indent * depth));
+    private static final class FiniteDouble extends StdSerializer<Double> {
+        FiniteDouble() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double d, JsonGenerator g, SerializerProvider p) throws IOException {
+            number(g, d);
         }
     }
 
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+    /** A {@code double} read from JSON: {@code null} is NaN (non-finite doubles are written as null). */
+    private static final class NanForNull extends StdDeserializer<Double> {
+        NanForNull() {
+            super(double.class);
         }
-        sb.append('"');
+
+        @Override
+        public Double deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (!p.currentToken().isNumeric()) {
+                return (Double) ctx.handleUnexpectedToken(double.class, p);
+            }
+            return p.getDoubleValue();
+        }
+
+        @Override
+        public Double getNullValue(DeserializationContext ctx) {
+            return Double.NaN;
+        }
     }
 
-    private static final class Parser {
-        private static final int MAX_DEPTH = 512;
-        private final String s;
-        private final String source;
-        private int pos;
-
-        Parser(String s, String source) {
-            this.s = s;
-            this.source = source;
+    private static final class FiniteFloat extends StdSerializer<Float> {
+        FiniteFloat() {
+            super(Float.class);
         }
 
-        JsonException error(String what) {
-            return new JsonException(source + ": malformed JSON at offset " + pos + ": " + what);
+        @Override
+        public void serialize(Float f, JsonGenerator g, SerializerProvider p) throws IOException {
+            number(g, f.doubleValue());
+        }
+    }
+
+    private static final class FiniteDoubles extends StdSerializer<double[]> {
+        FiniteDoubles() {
+            super(double[].class);
         }
 
-        void ws() {
-            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-                pos++;
+        @Override
+        public void serialize(double[] a, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeStartArray(a, a.length);
+            for (double d : a) {
+                number(g, d);
             }
-        }
-
-        Object value(int depth) {
-            if (depth > MAX_DEPTH) {
-                throw error("nested deeper than " + MAX_DEPTH);
-            }
-            if (pos >= s.length()) {
-                throw error("unexpected end of input");
-            }
-            char c = s.charAt(pos);
-            return switch (c) {
-                case '{' -> object(depth);
-                case '[' -> array(depth);
-                case '"' -> string();
-                case 't' -> literal("true", Boolean.TRUE);
-                case 'f' -> literal("false", Boolean.FALSE);
-                case 'n' -> literal("null", null);
-                default -> {
-                    if (c == '-' || (c >= '0' && c <= '9')) {
-                        yield number();
-                    }
-                    throw error("unexpected character '" + c + "'");
-                }
-            };
-        }
-
-        Object literal(String word, Object v) {
-            if (!s.startsWith(word, pos)) {
-                throw error("expected " + word);
-            }
-            pos += word.length();
-            return v;
-        }
-
-        Map<String, Object> object(int depth) {
-            pos++;
-            Map<String, Object> m = new LinkedHashMap<>();
-            ws();
-            if (pos < s.length() && s.charAt(pos) == '}') {
-                pos++;
-                return m;
-            }
-            while (true) {
-                ws();
-                if (pos >= s.length() || s.charAt(pos) != '"') {
-                    throw error("expected a string key");
-                }
-                String k = string();
-                ws();
-                expect(':');
-                ws();
-                if (m.containsKey(k)) {
-                    throw error("duplicate key '" + k + "'");
-                }
-                m.put(k, value(depth + 1));
-                ws();
-                if (pos < s.length() && s.charAt(pos) == ',') {
-                    pos++;
-                    continue;
-                }
-                expect('}');
-                return m;
-            }
-        }
-
-        List<Object> array(int depth) {
-            pos++;
-            List<Object> l = new ArrayList<>();
-            ws();
-            if (pos < s.length() && s.charAt(pos) == ']') {
-                pos++;
-                return l;
-            }
-            while (true) {
-                ws();
-                l.add(value(depth + 1));
-                ws();
-                if (pos < s.length() && s.charAt(pos) == ',') {
-                    pos++;
-                    continue;
-                }
-                expect(']');
-                return Collections.unmodifiableList(l);
-            }
-        }
-
-        void expect(char c) {
-            if (pos >= s.length() || s.charAt(pos) != c) {
-                throw error("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        String string() {
-            pos++;
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                if (pos >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(pos++);
-                if (c == '"') {
-                    return sb.toString();
-                }
-                if (c == '\\') {
-                    if (pos >= s.length()) {
-                        throw error("unterminated escape");
-                    }
-                    char e = s.charAt(pos++);
-                    switch (e) {
-                        case '"', '\\', '/' -> sb.append(e);
-                        case 'n' -> sb.append('\n');
-                        case 'r' -> sb.append('\r');
-                        case 't' -> sb.append('\t');
-                        case 'b' -> sb.append('\b');
-                        case 'f' -> sb.append('\f');
-                        case 'u' -> {
-                            if (pos + 4 > s.length()) {
-                                throw error("short \\u escape");
-                            }
-                            try {
-                                sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                            } catch (NumberFormatException ex) {
-                                throw error("bad \\u escape");
-                            }
-                            pos += 4;
-                        }
-                        default -> throw error("bad escape \\" + e);
-                    }
-                } else if (c < 0x20) {
-                    throw error("control character in string");
-                } else {
-                    sb.append(c);
-                }
-            }
-        }
-
-        Number number() {
-            int start = pos;
-            if (s.charAt(pos) == '-') {
-                pos++;
-            }
-            boolean integral = true;
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c >= '0' && c <= '9') {
-                    pos++;
-                } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                    integral = false;
-                    pos++;
-                } else {
-                    break;
-                }
-            }
-            String t = s.substring(start, pos);
-            try {
-                if (integral) {
-                    try {
-                        return Long.parseLong(t);
-                    } catch (NumberFormatException tooBig) {
-                        return Double.parseDouble(t);
-                    }
-                }
-                return Double.parseDouble(t);
-            } catch (NumberFormatException e) {
-                pos = start;
-                throw error("bad number '" + t + "'");
-            }
+            g.writeEndArray();
         }
     }
 }

@@ -1,6 +1,6 @@
 /**
- * Minimal JSON for henas' own files (manifests, metrics, calibration caches, reports): a writer for maps, lists,
- * strings, numbers, booleans and null, and a strict parser that reports the offset of the first error.
- * May depend on: the JDK only.
+ * henas' JSON configuration: the one Jackson mapper (strict reading: no duplicate keys, no trailing tokens, bounded
+ * nesting, integers as long; snake_case names for records; non-finite doubles as null) and atomic file writing.
+ * Every JSON file henas writes goes through {@link io.henas.json.Json}. May depend on: the JDK and Jackson.
  */
 package io.henas.json;

@@ -115,8 +115,8 @@ public final class HenasEvaluator {
 
     private static StagedEvaluator.Training train(Candidate<Architecture> c, TrainBudget b, DataSplit.Selection sel,
                                                   long runSeed) {
-        TrainConfig cfg = new TrainConfig(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
-                StagedEvaluator.seedFor(runSeed, c.key()), 0, 0, 1_000, 0.05, 1e3, false);
+        TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
+                StagedEvaluator.seedFor(runSeed, c.key()));
         try (TrainResult r = Trainer.train(c.value(), cfg, sel.train(), sel.eval())) {
             return r.ok() ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds())
                     : StagedEvaluator.Training.failed(r.failureReason(), r.seconds());

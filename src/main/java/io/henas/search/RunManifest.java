@@ -1,7 +1,6 @@
 package io.henas.search;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.henas.json.Json;
 
@@ -36,7 +34,8 @@ public final class RunManifest {
         Map<String, Object> old = read(file);
         this.content = new LinkedHashMap<>();
         content.put("tool", "henas search");
-        content.put("git_commit", gitCommit());
+        content.put("git_commit", BuildInfo.commit());
+        content.put("git_dirty", BuildInfo.dirty());
         content.put("space", space.name());
         content.put("space_sha256", space.sha256());
         content.put("seed", config.seed());
@@ -112,23 +111,6 @@ public final class RunManifest {
         }
     }
 
-    /** {@code git rev-parse HEAD} in the working directory, or "unknown". */
-    public static String gitCommit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "unknown";
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return p.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? out : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
-    }
 
     /** The CPU model from /proc/cpuinfo, or the architecture. */
     static String cpuModel() {

@@ -86,6 +86,7 @@ final class RunReport {
     static Map<String, Object> paretoJson(String spaceName, SearchConfig config, SearchResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("space", spaceName);
+        m.put("git_commit", BuildInfo.commit());
         m.put("objectives", config.depthObjective()
                 ? List.of("accuracy (max)", "latency_s (min)", "depth (min)")
                 : List.of("accuracy (max)", "latency_s (min)"));

@@ -1,17 +1,9 @@
 package io.henas.train;
 
-import java.util.Collection;
-import java.util.Map;
-
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -24,7 +16,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * mobile-style candidates too slow for the proxy budget. This layer computes the k^2 taps as strided views and
  * broadcast multiply-adds.
  */
-public final class DepthwiseLayer extends BaseLayer {
+public final class DepthwiseLayer extends ShapeFixedLayer {
     private static final long serialVersionUID = 1L;
     public static final String W = "W";
     public static final String B = "b";
@@ -87,18 +79,13 @@ public final class DepthwiseLayer extends BaseLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                       Collection<TrainingListener> listeners, int layerIndex,
-                                                       INDArray layerParamsView, boolean initializeParams,
-                                                       DataType networkDataType) {
-        Depthwise layer = new Depthwise(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> table = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(table);
-        layer.setConf(conf);
-        return layer;
+    org.deeplearning4j.nn.layers.BaseLayer<?> runtimeLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new Depthwise(conf, dataType);
+    }
+
+    @Override
+    long parameterCount() {
+        return (long) channels * kernel * kernel + channels;
     }
 
     @Override
@@ -109,28 +96,6 @@ public final class DepthwiseLayer extends BaseLayer {
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         return InputType.convolutional(outHeight(), outWidth(), channels);
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        // fixed at construction from the IR
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        long n = (long) channels * kernel * kernel + channels;
-        return new LayerMemoryReport.Builder(layerName, DepthwiseLayer.class, inputType, getOutputType(0, inputType))
-                .standardMemory(n, 2 * n).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
     }
 
     @Override

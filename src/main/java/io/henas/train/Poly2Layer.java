@@ -1,17 +1,9 @@
 package io.henas.train;
 
-import java.util.Collection;
-import java.util.Map;
-
 import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -28,7 +20,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * plain x^2 stack collapses or explodes beyond two layers, while {@code a*x^2 + x} with small {@code a} trains
  * stably. Fields carry shaded-Jackson {@code @JsonProperty} so DL4J's JSON configuration round-trips them.
  */
-public final class Poly2Layer extends BaseLayer {
+public final class Poly2Layer extends ShapeFixedLayer {
     private static final long serialVersionUID = 1L;
     /** Parameter names, also the keys in {@code ir.NetWeights}. */
     public static final String A = "a";
@@ -73,18 +65,13 @@ public final class Poly2Layer extends BaseLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                                                       Collection<TrainingListener> listeners, int layerIndex,
-                                                       INDArray layerParamsView, boolean initializeParams,
-                                                       DataType networkDataType) {
-        Poly2 layer = new Poly2(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> table = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(table);
-        layer.setConf(conf);
-        return layer;
+    org.deeplearning4j.nn.layers.BaseLayer<?> runtimeLayer(NeuralNetConfiguration conf, DataType dataType) {
+        return new Poly2(conf, dataType);
+    }
+
+    @Override
+    long parameterCount() {
+        return 3L * channels;
     }
 
     @Override
@@ -95,28 +82,6 @@ public final class Poly2Layer extends BaseLayer {
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         return inputType;
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        // channels and format are fixed at construction from the IR
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        long n = 3L * channels;
-        return new LayerMemoryReport.Builder(layerName, Poly2Layer.class, inputType, inputType)
-                .standardMemory(n, 2 * n).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
     }
 
     @Override

@@ -25,6 +25,15 @@ public record TrainConfig(Mode mode, int epochs, int batchSize, double learningR
     /** Training mode. */
     public enum Mode { PROXY, FULL }
 
+    /** Initial {@code a} of poly2 activations unless a caller sets another ({@link #withPoly2InitA}). */
+    public static final double DEFAULT_POLY2_INIT_A = 0.05;
+    /** A batch loss above this fails the run as diverged. */
+    public static final double DEFAULT_MAX_LOSS = 1e3;
+    /** Training images the train accuracy is measured on after a full training. */
+    public static final int FULL_TRAIN_ACCURACY_IMAGES = 10_000;
+    /** Training images the train accuracy is measured on after a budgeted proxy training (a search candidate). */
+    public static final int BUDGET_PROXY_TRAIN_ACCURACY_IMAGES = 1_000;
+
     public TrainConfig {
         java.util.Objects.requireNonNull(mode, "mode");
         if (epochs < 1 || epochs > 1000) {
@@ -53,12 +62,27 @@ public record TrainConfig(Mode mode, int epochs, int batchSize, double learningR
      * batch 64, Adam 2e-3, train accuracy on 2,000 images.
      */
     public static TrainConfig proxy(int epochs, int trainImages, int evalImages, long seed) {
-        return new TrainConfig(Mode.PROXY, epochs, 64, 2e-3, seed, trainImages, evalImages, 2000, 0.05, 1e3, false);
+        return new TrainConfig(Mode.PROXY, epochs, 64, 2e-3, seed, trainImages, evalImages, 2000, DEFAULT_POLY2_INIT_A,
+                DEFAULT_MAX_LOSS, false);
     }
 
     /** Full training: all images, batch 64, Adam 1e-3, accuracy measured after every epoch. */
     public static TrainConfig full(int epochs, long seed) {
-        return new TrainConfig(Mode.FULL, epochs, 64, 1e-3, seed, 0, 0, 10_000, 0.05, 1e3, true);
+        return new TrainConfig(Mode.FULL, epochs, 64, 1e-3, seed, 0, 0, FULL_TRAIN_ACCURACY_IMAGES,
+                DEFAULT_POLY2_INIT_A, DEFAULT_MAX_LOSS, true);
+    }
+
+    /**
+     * The one translation of a space file's training budget (the space package's {@code TrainBudget}: epochs, batch
+     * size, learning rate; the images are selected by the caller) into a config: a proxy (search candidate) measures
+     * train accuracy on {@value #BUDGET_PROXY_TRAIN_ACCURACY_IMAGES} images and no per-epoch curve; a full training on
+     * {@value #FULL_TRAIN_ACCURACY_IMAGES} images with evaluation after every epoch.
+     */
+    public static TrainConfig ofBudget(Mode mode, int epochs, int batchSize, double learningRate, long seed) {
+        boolean full = mode == Mode.FULL;
+        return new TrainConfig(mode, epochs, batchSize, learningRate, seed, 0, 0,
+                full ? FULL_TRAIN_ACCURACY_IMAGES : BUDGET_PROXY_TRAIN_ACCURACY_IMAGES, DEFAULT_POLY2_INIT_A,
+                DEFAULT_MAX_LOSS, full);
     }
 
     public TrainConfig withEpochs(int e) {
@@ -101,15 +125,15 @@ public record TrainConfig(Mode mode, int epochs, int batchSize, double learningR
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("mode", mode.name().toLowerCase(java.util.Locale.ROOT));
         m.put("epochs", epochs);
-        m.put("batchSize", batchSize);
-        m.put("learningRate", learningRate);
+        m.put("batch_size", batchSize);
+        m.put("learning_rate", learningRate);
         m.put("seed", seed);
-        m.put("trainImages", trainImages);
-        m.put("evalImages", evalImages);
-        m.put("trainAccuracyImages", trainAccuracyImages);
-        m.put("poly2InitA", poly2InitA);
-        m.put("maxLoss", maxLoss);
-        m.put("evalEachEpoch", evalEachEpoch);
+        m.put("train_images", trainImages);
+        m.put("eval_images", evalImages);
+        m.put("train_accuracy_images", trainAccuracyImages);
+        m.put("poly2_init_a", poly2InitA);
+        m.put("max_loss", maxLoss);
+        m.put("eval_each_epoch", evalEachEpoch);
         return m;
     }
 }

@@ -66,25 +66,25 @@ public record TrainResult(Status status, String failureReason, String architectu
     public Map<String, Object> metrics() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", status.name());
-        m.put("failureReason", failureReason);
+        m.put("failure_reason", failureReason);
         m.put("architecture", architecture);
         m.put("parameters", parameters);
-        m.put("trainData", trainData);
-        m.put("evalData", evalData);
-        m.put("trainImages", trainImages);
-        m.put("evalImages", evalImages);
-        m.put("trainAccuracy", trainAccuracy);
-        m.put("testAccuracy", evalAccuracy);
-        m.put("epochLoss", epochLoss);
-        m.put("lossCurve", lossCurve);
-        m.put("lossCurveEvery", lossCurveEvery);
-        m.put("epochTestAccuracy", epochEvalAccuracy);
+        m.put("train_data", trainData);
+        m.put("eval_data", evalData);
+        m.put("train_images", trainImages);
+        m.put("eval_images", evalImages);
+        m.put("train_accuracy", trainAccuracy);
+        m.put("test_accuracy", evalAccuracy);
+        m.put("epoch_loss", epochLoss);
+        m.put("loss_curve", lossCurve);
+        m.put("loss_curve_every", lossCurveEvery);
+        m.put("epoch_test_accuracy", epochEvalAccuracy);
         m.put("seconds", seconds);
-        m.put("trainSeconds", trainSeconds);
-        m.put("imagesPerSecond", imagesPerSecond);
+        m.put("train_seconds", trainSeconds);
+        m.put("images_per_second", imagesPerSecond);
         m.put("config", config.toMap());
         if (folded != null) {
-            m.put("heRemaining", folded.remaining());
+            m.put("he_remaining", folded.remaining());
         }
         return m;
     }

@@ -51,6 +51,7 @@ class ExportInferCommandTest {
         LoweredNet net = a.lower();
         Path d = Files.createDirectories(dir.resolve("train-out"));
         WeightsJson.write(d.resolve(TrainOutput.FOLDED), new FoldedNet(net, TestNets.randomWeights(net, 3), List.of()));
+        // metrics with the camelCase keys henas wrote before snake_case: readers of run directories stay tolerant
         Json.writeFile(d.resolve(TrainOutput.METRICS), Map.of("status", "OK", "architecture", "tiny",
                 "trainAccuracy", 0.1, "testAccuracy", 0.1, "trainData", "t", "evalData", "e",
                 "config", Map.of("seed", 5)));
@@ -82,7 +83,7 @@ class ExportInferCommandTest {
         assertEquals(0, r.code(), r.err());
         Map<String, Object> k = Json.asObject(Json.readFile(enc), "enc");
         for (String key : new String[]{"images", "plain_accuracy", "encrypted_accuracy", "agreement",
-                "max_rel_logit_error", "latency_s_median", "predicted_latency_s", "logN", "log_qp", "security_bits",
+                "max_rel_logit_error", "latency_s_median", "predicted_latency_s", "log_n", "log_qp", "security_bits",
                 "galois_key_bytes", "ciphertext_bytes"}) {
             assertTrue(k.containsKey(key), key + " missing: " + k);
         }

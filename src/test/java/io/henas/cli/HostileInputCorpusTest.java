@@ -375,7 +375,7 @@ class HostileInputCorpusTest {
         files.add(resealedManifest("plan-parameters-digits", mm -> ((Map<String, Object>) he(mm).get("parameters"))
                 .put("digits", 7L)));
         files.add(resealedManifest("plan-parameters-logn", mm -> ((Map<String, Object>) he(mm).get("parameters"))
-                .put("logN", 99L)));
+                .put("log_n", 99L)));
         files.add(resealedManifest("plan-parameters-steps", mm -> ((Map<String, Object>) he(mm).get("parameters"))
                 .put("galois_steps", List.of("x"))));
         return files;

@@ -56,7 +56,7 @@ class OwnDataCliTest {
         Run t = run("train", yaml.toString(), "--data", data.toString(), "--epochs", "1", "--out", out.toString());
         assertEquals(0, t.code(), t.err());
         Map<String, Object> metrics = Json.asObject(Json.readFile(out.resolve("metrics.json")), "metrics");
-        double acc = ((Number) metrics.get("testAccuracy")).doubleValue();
+        double acc = ((Number) metrics.get("test_accuracy")).doubleValue();
         assertTrue(acc > 1.0 / classes + 0.1, set + ": one epoch must learn above chance (1/" + classes + "), but"
                 + " test accuracy was " + acc);
         DataSpec declared = CliData.spec(SpaceLoader.load(yaml).datasetInfo());

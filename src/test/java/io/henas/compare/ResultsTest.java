@@ -53,9 +53,9 @@ class ResultsTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = (List<Map<String, Object>>) back.get("rows");
         assertEquals(5, rows.size());
-        for (String k : List.of("name", "role", "merge", "depth", "logN", "log_qp", "security_bits", "rotations",
+        for (String k : List.of("name", "role", "merge", "depth", "log_n", "log_qp", "security_bits", "rotations",
                 "mul_plain", "mul_ct", "rescales", "predicted_latency_s", "measured_latency_s", "measurement_mode",
-                "accuracy", "fashion_encrypted_latency_s", "logN_insecure", "smaller_ring_without_bound", "hemet_layout")) {
+                "accuracy", "fashion_encrypted_latency_s", "log_n_insecure", "smaller_ring_without_bound", "hemet_layout")) {
             assertTrue(rows.getFirst().containsKey(k), "row key " + k);
         }
         assertNull(rows.get(4).get("measured_latency_s"));

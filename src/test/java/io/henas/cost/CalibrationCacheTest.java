@@ -71,9 +71,9 @@ class CalibrationCacheTest {
         Path file = dir.resolve("c.json");
         int f = Calibration.FORMAT;
         Files.writeString(file, "{\"format\": " + f + ", \"calibrations\": [{\"format\": " + f
-                + ", \"key\": {\"cpu\": 3}}]}");
+                + ", \"key\": {\"cpu_model\": 3}}]}");
         IOException e = assertThrows(IOException.class, () -> CalibrationCache.load(file, KEY));
-        assertTrue(e.getMessage().contains("key.cpu"), e.getMessage());
+        assertTrue(e.getMessage().contains("key.cpu_model"), e.getMessage());
         Files.writeString(file, "not json");
         assertThrows(IOException.class, () -> CalibrationCache.load(file, KEY));
         FakeMeasurer m = new FakeMeasurer();

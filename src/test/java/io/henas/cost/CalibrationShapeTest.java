@@ -58,18 +58,26 @@ class CalibrationShapeTest {
     }
 
     @Test
-    void aFormat2CacheIsReadAsSealTimings(@TempDir Path dir) throws IOException {
+    void aCacheOfAnOlderFormatCountsAsOutdatedAndIsRecalibrated(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("c.json");
-        Calibration c = Calibrator.calibrate(new FakeMeasurer(), CalibrationCacheTest.KEY,
-                Map.of(ChainShape.seal(13), List.of(0, 1, 2)));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> entry = (Map<String, Object>) (Map<?, ?>) c.toJson();
-        entry.put("format", Calibration.FORMAT_SEAL_ONLY);
-        Json.writeFile(file, Map.of("format", Calibration.FORMAT_SEAL_ONLY, "calibrations", List.of(entry)));
-        Calibration read = CalibrationCache.load(file, CalibrationCacheTest.KEY).orElseThrow();
-        assertTrue(read.covers(List.of(ChainShape.seal(13))));
-        assertFalse(read.covers(List.of(new ChainShape(13, 2, 2))));
+        // format 3 as henas wrote it before snake_case keys ("cpu", "us")
+        Map<String, Object> fit = Map.of("levels", List.of(0L, 1L), "us", List.of(1.0, 2.0), "coefficients",
+                List.of(0.5, 0.5));
+        Map<String, Object> entry = Map.of("format", 3L, "key", Map.of("cpu", KEY_CPU, "cores", 2L, "jdk", "25.0.1",
+                "threads", 1L, "evaluator", (long) CalibrationCacheTest.KEY.evaluator()), "created", "2026-01-01T00:00:00Z",
+                "fits", Map.of("13", Map.of("add", fit)));
+        Json.writeFile(file, Map.of("format", 3L, "calibrations", List.of(entry)));
+        assertThrows(Calibration.OutdatedException.class, () -> CalibrationCache.load(file, CalibrationCacheTest.KEY));
+        assertTrue(CostModel.fromCache(file, 1).calibration().isEmpty(), "outdated: no calibration, a warning");
+        FakeMeasurer m = new FakeMeasurer();
+        Calibration c = CalibrationCache.ensure(file, CalibrationCacheTest.KEY, m, List.of(ChainShape.seal(13)));
+        assertTrue(m.calls.get() > 0, "recalibrated");
+        assertEquals(c, CalibrationCache.load(file, CalibrationCacheTest.KEY).orElseThrow());
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"cpu_model\"") && text.contains("\"micros\"") && !text.contains("\"us\""), text);
     }
+
+    private static final String KEY_CPU = CalibrationCacheTest.KEY.cpuModel();
 
     @Test
     void theCostModelPricesAHybridPlanWithItsShapesTimings() {

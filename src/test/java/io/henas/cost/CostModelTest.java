@@ -88,7 +88,7 @@ class CostModelTest {
     void reportHasTheCliKeysAndLayerLevels() {
         CostReport r = calibrated().estimate(small(), true);
         Map<String, Object> j = r.toJson();
-        for (String k : List.of("depth", "logN", "log_qp", "security_bits", "predicted_latency_s", "key_bytes", "ops")) {
+        for (String k : List.of("depth", "log_n", "log_qp", "security_bits", "predicted_latency_s", "key_bytes", "ops")) {
             assertTrue(j.containsKey(k), k);
         }
         @SuppressWarnings("unchecked")

@@ -74,7 +74,7 @@ class ExportedModelTest {
         assertTrue(he.containsKey("primes") && he.containsKey("plan_fingerprint"), he.toString());
         @SuppressWarnings("unchecked")
         Map<String, Object> params = (Map<String, Object>) he.get("parameters");
-        for (String k : new String[]{"logN", "primes", "scale_bits", "log_qp", "galois_steps", "security_bits"}) {
+        for (String k : new String[]{"log_n", "primes", "scale_bits", "log_qp", "galois_steps", "security_bits"}) {
             assertTrue(params.containsKey(k), k);
         }
     }
@@ -192,9 +192,9 @@ class ExportedModelTest {
         ExportTestModels.exportSecure(f, 7);
         Map<String, byte[]> e = entries(f);
         String m = new String(e.get(ExportedModel.MANIFEST), StandardCharsets.UTF_8);
-        String logn = "\"logN\": " + ExportedModel.read(f).heParameters().logN();
+        String logn = "\"log_n\": " + ExportedModel.read(f).heParameters().logN();
         assertTrue(m.contains(logn), m);
-        e.put(ExportedModel.MANIFEST, m.replace(logn, "\"logN\": 12").getBytes(StandardCharsets.UTF_8));
+        e.put(ExportedModel.MANIFEST, m.replace(logn, "\"log_n\": 12").getBytes(StandardCharsets.UTF_8));
         Path t = dir.resolve("params.henas");
         rezip(e, t);
         assertThrows(ExportFormatException.class, () -> ExportedModel.read(t));

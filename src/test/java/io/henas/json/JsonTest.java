@@ -49,11 +49,53 @@ class JsonTest {
     @Test
     void malformedInputNamesSourceAndOffset() {
         JsonException e = assertThrows(JsonException.class, () -> Json.parse("{\"a\": [1, 2,}", "f.json"));
-        assertTrue(e.getMessage().startsWith("f.json: malformed JSON at offset 12"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("f.json: malformed JSON at line 1 column 13 (offset 12)"), e.getMessage());
         assertThrows(JsonException.class, () -> Json.parse("{\"a\":1,\"a\":2}", "f"));
         assertThrows(JsonException.class, () -> Json.parse("[1] x", "f"));
         assertThrows(JsonException.class, () -> Json.parse("\"abc", "f"));
         assertThrows(JsonException.class, () -> Json.parse("[".repeat(10_000), "f"));
         assertThrows(JsonException.class, () -> Json.parse("-", "f"));
+    }
+
+    record Sample(int logN, long seed, double trainAccuracy, String name) {
+    }
+
+    @Test
+    void recordsUseSnakeCaseAndNullIsNaN() {
+        Map<String, Object> tree = Json.toTree(new Sample(13, 1L << 40, Double.NaN, "x"));
+        assertEquals(List.of("log_n", "seed", "train_accuracy", "name"), List.copyOf(tree.keySet()));
+        assertEquals(null, tree.get("train_accuracy"));
+        Sample back = Json.read(Json.write(tree), "s.json", Sample.class);
+        assertTrue(Double.isNaN(back.trainAccuracy()));
+        assertEquals(1L << 40, back.seed());
+    }
+
+    @Test
+    void recordErrorsNameTheSourceAndTheField() {
+        JsonException missing = assertThrows(JsonException.class,
+                () -> Json.read("{\"log_n\": 13, \"seed\": 1, \"train_accuracy\": 0.5}", "m.json", Sample.class));
+        assertTrue(missing.getMessage().startsWith("m.json: ") && missing.getMessage().contains("name"),
+                missing.getMessage());
+        JsonException fraction = assertThrows(JsonException.class, () -> Json.read(
+                "{\"log_n\": 13.5, \"seed\": 1, \"train_accuracy\": 0.5, \"name\": \"x\"}", "f.json", Sample.class));
+        assertTrue(fraction.getMessage().contains("'log_n'"), fraction.getMessage());
+        JsonException text = assertThrows(JsonException.class, () -> Json.read(
+                "{\"log_n\": \"13\", \"seed\": 1, \"train_accuracy\": 0.5, \"name\": \"x\"}", "t.json", Sample.class));
+        assertTrue(text.getMessage().contains("'log_n'"), text.getMessage());
+        JsonException number = assertThrows(JsonException.class, () -> Json.read(
+                "{\"log_n\": 13, \"seed\": 1, \"train_accuracy\": 0.5, \"name\": 7}", "n.json", Sample.class));
+        assertTrue(number.getMessage().contains("'name'"), number.getMessage());
+        JsonException unknown = assertThrows(JsonException.class, () -> Json.read(
+                "{\"log_n\": 13, \"seed\": 1, \"train_accuracy\": 0.5, \"name\": \"x\", \"extra\": 1}", "u.json",
+                Sample.class));
+        assertTrue(unknown.getMessage().contains("extra"), unknown.getMessage());
+    }
+
+    @Test
+    void legacyCamelCaseKeysAreFoundBySnakeCaseName() {
+        assertEquals("logN", Json.legacyName("log_n"));
+        assertEquals("testAccuracy", Json.legacyName("test_accuracy"));
+        assertEquals(13L, Json.field(Map.of("logN", 13L), "log_n"));
+        assertEquals(14L, Json.field(Map.of("logN", 13L, "log_n", 14L), "log_n"));
     }
 }

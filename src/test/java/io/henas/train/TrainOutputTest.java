@@ -34,8 +34,8 @@ class TrainOutputTest {
 
         Map<String, Object> m = Json.asObject(Json.readFile(tmp.resolve(TrainOutput.METRICS)), "metrics");
         assertEquals("OK", m.get("status"));
-        assertEquals(r.evalAccuracy(), ((Number) m.get("testAccuracy")).doubleValue());
-        assertEquals(r.lossCurve().size(), ((List<?>) m.get("lossCurve")).size());
+        assertEquals(r.evalAccuracy(), ((Number) m.get("test_accuracy")).doubleValue());
+        assertEquals(r.lossCurve().size(), ((List<?>) m.get("loss_curve")).size());
 
         // the DL4J zip restores to the same logits (custom poly2/square layers and log-std batch-norm round-trip)
         ComputationGraph back = ModelSerializer.restoreComputationGraph(tmp.resolve(TrainOutput.MODEL).toFile());
@@ -71,8 +71,9 @@ class TrainOutputTest {
         assertFalse(Files.exists(tmp.resolve(TrainOutput.MODEL)));
         Map<String, Object> m = Json.asObject(Json.readFile(tmp.resolve(TrainOutput.METRICS)), "metrics");
         assertEquals("FAILED", m.get("status"));
-        assertTrue(((String) m.get("failureReason")).startsWith("loss diverged"));
-        assertEquals(null, m.get("testAccuracy"));
+        assertTrue(((String) m.get("failure_reason")).startsWith("loss diverged"));
+        assertEquals(null, m.get("test_accuracy"));
+        assertTrue(m.containsKey("test_accuracy"));
     }
 
     @Test
