@@ -32,7 +32,7 @@ public final class InferenceRun {
     }
 
     /** Plaintext simulation logits of each image, on {@code threads} threads (one binding each). */
-    static double[][] simulate(ExportedModel m, Dataset d, int images, int threads) {
+    public static double[][] simulate(ExportedModel m, Dataset d, int images, int threads) {
         double[][] out = new double[images][];
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
