@@ -18,6 +18,13 @@ import io.henas.infer.InferenceClient;
 
 /** A small served model, its test images, and raw HTTP helpers shared by the serve tests. */
 final class ServeTesting {
+    /** Helidon's start and stop lines (JUL INFO) would fill the test log: warnings only. */
+    private static final java.util.logging.Logger HELIDON = java.util.logging.Logger.getLogger("io.helidon");
+
+    static {
+        HELIDON.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private ServeTesting() {
     }
 
