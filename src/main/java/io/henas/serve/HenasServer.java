@@ -59,6 +59,11 @@ public final class HenasServer implements AutoCloseable {
     private final Sessions sessions;
     private final PlaintextCache cache = new PlaintextCache(PLAINTEXT_CACHE_BYTES);
     private final Semaphore busy;
+    /**
+     * Evaluations run on platform threads, not on Helidon's virtual request threads: the evaluator's limb pool parks
+     * and unparks its caller many times per query, which costs a virtual thread a trip through the scheduler.
+     */
+    private final java.util.concurrent.ExecutorService evaluations;
     private final AtomicInteger liveEvaluators = new AtomicInteger();
     private final long maxQueryBytes;
     private final long maxUploadBytes;
@@ -74,6 +79,8 @@ public final class HenasServer implements AutoCloseable {
         this.config = config;
         this.sessions = new Sessions(config.maxSessions(), config.maxKeyBytes());
         this.busy = new Semaphore(config.maxConcurrent());
+        this.evaluations = java.util.concurrent.Executors.newFixedThreadPool(config.maxConcurrent(),
+                Thread.ofPlatform().daemon().name("henas-serve-eval-", 0).factory());
         long perImage = model.plan().inputLayout().regCount() * (CiphertextFiles.maxCiphertextBytes(params) + 4) + 4;
         this.maxQueryBytes = config.maxBatch() * perImage + 1024;
         this.maxUploadBytes = Math.min(config.maxKeyBytes(), Integer.MAX_VALUE - 64);
@@ -96,17 +103,35 @@ public final class HenasServer implements AutoCloseable {
         if (config.tls() != null) {
             b.tls(Tls.builder().sslContext(config.tls()).build());
         }
+        if (config.port() != 0) {
+            // Helidon logs a failed bind and returns a stopped server: check first, for a one-line message
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress(address, config.port()));
+            } catch (IOException e) {
+                throw cannotListen(config, e);
+            }
+        }
         try {
             this.web = b.build().start();
         } catch (RuntimeException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof BindException) {
-                    throw new IOException("--port " + config.port() + ": cannot listen on " + config.bind() + ":"
-                            + config.port() + " (" + c.getMessage() + "; is another server using it?)", e);
+                    throw cannotListen(config, c);
                 }
             }
             throw e;
         }
+        if (!web.isRunning() || web.port() < 0) {
+            web.stop();
+            throw cannotListen(config, new BindException("the web server did not start"));
+        }
+    }
+
+    private static IOException cannotListen(ServeConfig config, Throwable cause) {
+        return new IOException("--port " + config.port() + " / --bind " + config.bind() + ": cannot listen on "
+                + config.bind() + ":" + config.port() + " (" + cause.getMessage() + "; is another server using it?)",
+                cause);
     }
 
     /**
@@ -152,6 +177,7 @@ public final class HenasServer implements AutoCloseable {
     @Override
     public void close() {
         web.stop();
+        evaluations.shutdown();
         sessions.clear();
     }
 
@@ -249,31 +275,40 @@ public final class HenasServer implements AutoCloseable {
                     throw new ServeException(429, "session " + id + " is busy with another query (waited "
                             + config.requestTimeout().toSeconds() + " s)");
                 }
-                List<List<Ciphertext>> out = new java.util.ArrayList<>();
-                double seconds = 0;
+                List<InferenceServer.Evaluation> out;
                 try {
                     beforeEvaluate.run();
-                    for (int i = 0; i < in.size(); i++) {
-                        InferenceServer.Evaluation e;
-                        try {
-                            e = s.server().evaluate(in.get(i));
-                        } catch (IllegalArgumentException bad) {
-                            throw new ServeException(400, "query: image " + i + ": " + bad.getMessage());
-                        }
-                        out.add(e.outputs());
-                        seconds += e.seconds();
+                    out = evaluations.submit(() -> evaluate(s.server(), in)).get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
                     }
+                    throw new IllegalStateException(e.getCause());
                 } finally {
                     s.lock.unlock();
                 }
+                double seconds = out.stream().mapToDouble(InferenceServer.Evaluation::seconds).sum();
                 res.header(EVAL_SECONDS_HEADER, Double.toString(seconds));
-                send(res, 200, CiphertextFiles.toBytes(params, out), BINARY);
+                send(res, 200, CiphertextFiles.toBytes(params, out.stream().map(InferenceServer.Evaluation::outputs)
+                        .toList()), BINARY);
             } finally {
                 s.release();
             }
         } finally {
             busy.release();
         }
+    }
+
+    private static List<InferenceServer.Evaluation> evaluate(InferenceServer server, List<List<Ciphertext>> in) {
+        List<InferenceServer.Evaluation> out = new java.util.ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            try {
+                out.add(server.evaluate(in.get(i)));
+            } catch (IllegalArgumentException bad) {
+                throw new ServeException(400, "query: image " + i + ": " + bad.getMessage());
+            }
+        }
+        return out;
     }
 
     private void deleteSession(ServerRequest req, ServerResponse res) {
