@@ -92,6 +92,12 @@ public final class HenasServer implements AutoCloseable {
             throw new IOException("--bind " + config.bind() + ": must be an address of this machine, but is unknown",
                     e);
         }
+        // Helidon would install a JVM-wide deserialization filter that rejects what it does not know (and so break
+        // Hazelcast's cluster tasks in the same JVM): leave the JVM's serialization settings as they are
+        io.helidon.common.SerializationConfig.builder()
+                .onNoConfig(io.helidon.common.SerializationConfig.Action.IGNORE)
+                .onWrongConfig(io.helidon.common.SerializationConfig.Action.IGNORE)
+                .build().configure();
         var b = WebServer.builder()
                 .address(address)
                 .port(config.port())

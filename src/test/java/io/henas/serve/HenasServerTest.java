@@ -165,6 +165,16 @@ class HenasServerTest {
     }
 
     @Test
+    void startingAServerLeavesTheJvmDeserializationFilterAlone() throws IOException {
+        java.io.ObjectInputFilter before = java.io.ObjectInputFilter.Config.getSerialFilter();
+        try (HenasServer s = HenasServer.start(model, ServeTesting.config(1, 1, 1000))) {
+            assertTrue(s.port() > 0);
+        }
+        assertEquals(before, java.io.ObjectInputFilter.Config.getSerialFilter(),
+                "Helidon must not install a JVM-wide filter (Hazelcast's tasks in the same JVM would be rejected)");
+    }
+
+    @Test
     void tooLargeBodiesGet413() throws IOException {
         try (HenasServer s = HenasServer.start(model, ServeTesting.config(1, 4, 1000))) {
             ServeTesting.Answer a = ServeTesting.call(s, "POST", "/v1/sessions", new byte[2000]);
