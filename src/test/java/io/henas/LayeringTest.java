@@ -42,8 +42,9 @@ class LayeringTest {
                     "ring")),
             Map.entry("compare", Set.of("json", "space", "ir", "data", "train", "export", "he", "cost", "infer", "bench",
                     "ckks", "rlwe", "ring")),
+            Map.entry("serve", Set.of("json", "export", "infer", "ckks", "rlwe")),
             Map.entry("cli", Set.of("json", "ring", "rlwe", "ckks", "ir", "data", "he", "cost", "space", "train", "export",
-                    "infer", "bench", "search", "cluster", "compare")));
+                    "infer", "bench", "search", "cluster", "compare", "serve")));
 
     /** Packages that may import nothing but the JDK ({@code java.*}). */
     static final Set<String> JDK_ONLY = Set.of("ring", "rlwe", "ckks", "ir", "data");

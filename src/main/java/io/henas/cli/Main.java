@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "henas", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Search for neural networks that run fast under CKKS homomorphic encryption.",
         subcommands = {BenchCommand.class, CostCommand.class, TrainCommand.class, SearchCommand.class,
-                ExportCommand.class, InferCommand.class, CompareCommand.class,
+                ExportCommand.class, InferCommand.class, ServeCommand.class, ClientCommand.class, CompareCommand.class,
                 io.henas.cluster.WorkerCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error (a bug)", "2:bad input (arguments, files, configuration)",

@@ -48,16 +48,32 @@ public final class CiphertextFiles {
 
     private static void writeTo(Path file, CkksParameters params, List<List<Ciphertext>> images) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
-            out.write(CT_MAGIC.getBytes(StandardCharsets.US_ASCII));
-            out.writeUTF(params.id());
-            out.writeInt(images.size());
-            for (List<Ciphertext> cts : images) {
-                out.writeInt(cts.size());
-                for (Ciphertext c : cts) {
-                    byte[] b = CkksIO.toBytes(c);
-                    out.writeInt(b.length);
-                    out.write(b);
-                }
+            writeBatch(out, params, images);
+        }
+    }
+
+    /** The bytes of a ciphertext file holding {@code images} (the body of a {@code henas serve} query). */
+    public static byte[] toBytes(CkksParameters params, List<List<Ciphertext>> images) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            writeBatch(out, params, images);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    private static void writeBatch(DataOutputStream out, CkksParameters params, List<List<Ciphertext>> images)
+            throws IOException {
+        out.write(CT_MAGIC.getBytes(StandardCharsets.US_ASCII));
+        out.writeUTF(params.id());
+        out.writeInt(images.size());
+        for (List<Ciphertext> cts : images) {
+            out.writeInt(cts.size());
+            for (Ciphertext c : cts) {
+                byte[] b = CkksIO.toBytes(c);
+                out.writeInt(b.length);
+                out.write(b);
             }
         }
     }
@@ -69,14 +85,32 @@ public final class CiphertextFiles {
      */
     public static List<List<Ciphertext>> read(Path file, CkksParameters params) throws IOException {
         FileChecks.regularFile(file, "ciphertext file");
-        long fileSize = Files.size(file);
+        return readBatch(new BufferedInputStream(Files.newInputStream(file)), Files.size(file), params, file.toString());
+    }
+
+    /**
+     * Reads the bytes of a ciphertext file ({@link #toBytes}); {@code source} names them in messages.
+     *
+     * @throws IOException naming {@code source} if they are malformed or belong to other parameters (the message
+     *                     then contains {@value #PARAMETERS_MISMATCH})
+     */
+    public static List<List<Ciphertext>> fromBytes(byte[] bytes, CkksParameters params, String source)
+            throws IOException {
+        return readBatch(new java.io.ByteArrayInputStream(bytes), bytes.length, params, source);
+    }
+
+    /** Words in the message of a file or body made for other parameters. */
+    public static final String PARAMETERS_MISMATCH = "parameters must be the model's";
+
+    private static List<List<Ciphertext>> readBatch(java.io.InputStream raw, long fileSize, CkksParameters params,
+                                                    String file) throws IOException {
         long maxCt = maxCiphertextBytes(params);
-        try (CountingInput counting = new CountingInput(new BufferedInputStream(Files.newInputStream(file)));
+        try (CountingInput counting = new CountingInput(raw);
              DataInputStream in = new DataInputStream(counting)) {
             magic(in, CT_MAGIC, file);
             String id = in.readUTF();
             if (!id.equals(params.id())) {
-                throw new IOException(file + ": ciphertext parameters must be the model's " + params.id() + ", but were "
+                throw new IOException(file + ": ciphertext " + PARAMETERS_MISMATCH + " " + params.id() + ", but were "
                         + id);
             }
             int n = count(in.readInt(), file, "image count");
@@ -122,6 +156,55 @@ public final class CiphertextFiles {
         }
     }
 
+    /** The bytes of an evaluation-key file ({@link #writeKeys}): the body of a {@code henas serve} session upload. */
+    public static byte[] keysToBytes(CkksParameters params, EvaluationKeys keys) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            out.write(KEYS_MAGIC.getBytes(StandardCharsets.US_ASCII));
+            CkksIO.writeEvaluationKeys(keys, params, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    /**
+     * The 64-bit parameter id in the header of evaluation-key bytes ({@link #keysToBytes}: the file magic, then the
+     * CKKS object header: int magic, unsigned short version, byte type, long parameter id).
+     *
+     * @throws IOException if the bytes are too short or do not start with the key file magic
+     */
+    public static long keysParameterId(byte[] bytes, String source) throws IOException {
+        int at = KEYS_MAGIC.length() + 4 + 2 + 1;
+        if (bytes.length < at + 8 || !KEYS_MAGIC.equals(new String(bytes, 0, KEYS_MAGIC.length(),
+                StandardCharsets.US_ASCII))) {
+            throw new IOException(source + ": must start with " + KEYS_MAGIC + " and a CKKS object header (a henas"
+                    + " evaluation-key file), but does not");
+        }
+        return java.nio.ByteBuffer.wrap(bytes, at, 8).getLong();
+    }
+
+    /** Reads evaluation keys from the bytes of a key file; {@code source} names them in messages. */
+    public static EvaluationKeys keysFromBytes(byte[] bytes, CkksParameters params, String source)
+            throws IOException {
+        keysParameterId(bytes, source);
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            in.skipNBytes(KEYS_MAGIC.length());
+            EvaluationKeys k = CkksIO.readEvaluationKeys(in, params);
+            if (in.read() >= 0) {
+                throw new IOException(source + ": must end after the evaluation keys, but has more bytes");
+            }
+            return k;
+        } catch (EOFException e) {
+            throw new IOException(source + ": truncated evaluation keys (the data ended inside them)", e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(source)) {
+                throw e;
+            }
+            throw new IOException(source + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads evaluation keys written by {@link #writeKeys}. */
     public static EvaluationKeys readKeys(Path file, CkksParameters params) throws IOException {
         FileChecks.regularFile(file, "evaluation key file");
@@ -147,7 +230,7 @@ public final class CiphertextFiles {
      * The largest serialized ciphertext the parameters allow (three polynomials at the top level plus a generous
      * header allowance); a length field above it is refused before anything is allocated.
      */
-    static long maxCiphertextBytes(CkksParameters params) {
+    public static long maxCiphertextBytes(CkksParameters params) {
         return 3L * params.n() * (params.maxLevel() + 1) * Long.BYTES + 4096;
     }
 
@@ -185,7 +268,7 @@ public final class CiphertextFiles {
         }
     }
 
-    private static void magic(DataInputStream in, String magic, Path file) throws IOException {
+    private static void magic(DataInputStream in, String magic, Object file) throws IOException {
         byte[] m = new byte[magic.length()];
         in.readFully(m);
         if (!magic.equals(new String(m, StandardCharsets.US_ASCII))) {
@@ -193,7 +276,7 @@ public final class CiphertextFiles {
         }
     }
 
-    private static int count(int n, Path file, String what) throws IOException {
+    private static int count(int n, Object file, String what) throws IOException {
         if (n < 0 || n > MAX_COUNT) {
             throw new IOException(file + ": " + what + " must be in [0, " + MAX_COUNT + "], but was " + n);
         }

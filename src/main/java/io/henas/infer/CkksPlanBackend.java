@@ -17,7 +17,7 @@ import io.henas.he.PlanBinding;
  * plan's scale discipline (see {@code he.OpCode}): a product's plaintext (or constant) is encoded at
  * {@code q_level * target / inputScale}, so the RESCALE that follows lands exactly on the target scale; ADD_PLAIN
  * operands are encoded at the register's scale. Encoded plaintexts are cached (they are identical for every input,
- * since the scales are) while they fit {@code cacheBytes}. Holds only the evaluator (evaluation keys). Not
+ * since the scales are) in a {@link PlaintextCache} while they fit its budget. Holds only the evaluator (evaluation keys). Not
  * thread-safe.
  */
 final class CkksPlanBackend implements PlanBackend<Ciphertext> {
@@ -26,32 +26,32 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
     private final Evaluator eval;
     private final Encoder encoder;
     private final CkksParameters params;
-    private final Map<Key, Plaintext> cache = new HashMap<>();
+    private final PlaintextCache cache;
     /** Reused product buffers of MUL_PLAIN_ACC, by level and size (no megabyte allocation per accumulation). */
     private final Map<Integer, Ciphertext> scratch = new HashMap<>();
-    private final long cacheBytes;
-    private long cached;
     private int current;
     private long encodes;
     /** Batch packing: every operand is a constant, multiplied per RNS limb (never encoded as a polynomial). */
     private final boolean batch;
 
     CkksPlanBackend(PlanBinding binding, Evaluator eval, long cacheBytes) {
+        this(binding, eval, new PlaintextCache(cacheBytes));
+    }
+
+    /** As above with a cache that may be shared with other backends of the same binding (thread-safe). */
+    CkksPlanBackend(PlanBinding binding, Evaluator eval, PlaintextCache cache) {
         this.plan = binding.plan();
         this.binding = binding;
         this.eval = eval;
         this.params = eval.params();
         this.encoder = new Encoder(params);
-        this.cacheBytes = cacheBytes;
+        this.cache = cache;
         this.batch = plan.packing().batch();
     }
 
     /** Plaintext encodings performed so far (cache misses). */
     long encodes() {
         return encodes;
-    }
-
-    private record Key(int pt, boolean constant, int level, double scale) {
     }
 
     @Override
@@ -70,7 +70,7 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
     }
 
     private Plaintext plaintext(int pt, boolean constant, int level, double scale) {
-        Key key = new Key(pt, constant, level, scale);
+        PlaintextCache.Key key = new PlaintextCache.Key(pt, constant, level, scale);
         Plaintext p = cache.get(key);
         if (p != null) {
             return p;
@@ -78,11 +78,7 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
         encodes++;
         p = constant ? encoder.encodeConstant(binding.scalar(pt), level, scale)
                 : encoder.encode(binding.slots(pt), level, scale);
-        long bytes = (long) (level + 1) * params.n() * Long.BYTES;
-        if (cached + bytes <= cacheBytes) {
-            cache.put(key, p);
-            cached += bytes;
-        }
+        cache.offer(key, p, (long) (level + 1) * params.n() * Long.BYTES);
         return p;
     }
 

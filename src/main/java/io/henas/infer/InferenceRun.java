@@ -32,7 +32,7 @@ public final class InferenceRun {
     }
 
     /** Plaintext simulation logits of each image, on {@code threads} threads (one binding each). */
-    static double[][] simulate(ExportedModel m, Dataset d, int images, int threads) {
+    public static double[][] simulate(ExportedModel m, Dataset d, int images, int threads) {
         double[][] out = new double[images][];
         if (m.plan().packing().batch()) {
             // one run simulates up to N/2 images (one per slot)

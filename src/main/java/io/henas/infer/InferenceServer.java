@@ -36,6 +36,14 @@ public final class InferenceServer implements AutoCloseable {
 
     /** As above, caching encoded plaintexts up to {@code cacheBytes} (0: encode on every use). */
     public InferenceServer(ExportedModel model, EvaluationKeys keys, int threads, long cacheBytes) {
+        this(model, keys, threads, new PlaintextCache(cacheBytes));
+    }
+
+    /**
+     * As above, with a plaintext cache that may be shared by several servers of the same model (one per client
+     * session of {@code henas serve}): the encodings do not depend on the keys.
+     */
+    public InferenceServer(ExportedModel model, EvaluationKeys keys, int threads, PlaintextCache cache) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
         }
@@ -69,7 +77,7 @@ public final class InferenceServer implements AutoCloseable {
         }
         this.model = model;
         this.evaluator = new Evaluator(p, keys, threads);
-        this.backend = new CkksPlanBackend(model.binding(), evaluator, cacheBytes);
+        this.backend = new CkksPlanBackend(model.binding(), evaluator, cache);
     }
 
     /**

@@ -25,7 +25,9 @@ import io.henas.rlwe.SecretKey;
  * server types transitively through henas classes never meets {@link SecretKey}, and no server constructor takes one.
  */
 class ServerHoldsNoSecretKeyTest {
-    static final List<Class<?>> SERVER_TYPES = List.of(InferenceServer.class, CkksPlanBackend.class);
+    /** The evaluator types, and the HTTP server holding one per session ({@code henas serve}). */
+    static final List<Class<?>> SERVER_TYPES = List.of(InferenceServer.class, CkksPlanBackend.class,
+            io.henas.serve.HenasServer.class);
 
     /** Every class reachable through declared instance fields of {@code root}, with the path that reaches it. */
     static List<String> reachable(Class<?> root, Class<?> target) {
