@@ -115,7 +115,7 @@ public final class CompareRun {
             OptionalInt insecure = insecureLogN(plan.net(), plan.options());
             boolean selected = s.rows().isEmpty() || s.rows().contains(row.name());
             List<String> errors = new ArrayList<>();
-            Optional<RowResult.Measured> measured = cachedMeasurement(e, row, s);
+            Optional<RowResult.Measured> measured = cachedMeasurement(e, row, plan, s);
             if (measured.isEmpty() && !s.skipMeasure() && selected) {
                 try {
                     measured = Optional.of(measure(e, row, plan, cost, s, log));
@@ -189,17 +189,21 @@ public final class CompareRun {
                 e.measure().keyMemoryBytes(), false);
     }
 
-    private static Path cacheFile(Experiment e, Experiment.Row row, Settings s) {
+    /**
+     * The cached measurement of a row's plan: keyed by the plan's fingerprint (its program and modulus chain), so a
+     * compiler or parameter-selection change measures again instead of reusing a measurement of another plan.
+     */
+    private static Path cacheFile(Experiment e, Experiment.Row row, HePlan plan, Settings s) {
         Experiment.Measure m = e.measure();
         String key = ExperimentLoader.sha256(row.architecture().sha256() + "|merge=" + row.merge() + "|mode="
                 + m.mode() + "|reps=" + m.reps() + "|keys=" + m.keyMemoryBytes() + "|seed=" + m.seed() + "|threads="
-                + s.threads()).substring(0, 16);
+                + s.threads() + "|plan=" + plan.fingerprint()).substring(0, 16);
         return s.out().resolve("cache").resolve("measure-" + row.architecture().name() + "-" + key + ".json");
     }
 
-    static Optional<RowResult.Measured> cachedMeasurement(Experiment e, Experiment.Row row, Settings s)
+    static Optional<RowResult.Measured> cachedMeasurement(Experiment e, Experiment.Row row, HePlan plan, Settings s)
             throws IOException {
-        Path f = cacheFile(e, row, s);
+        Path f = cacheFile(e, row, plan, s);
         if (!Files.isRegularFile(f)) {
             return Optional.empty();
         }
@@ -211,9 +215,9 @@ public final class CompareRun {
     /** Measures a row's plan with random weights on a seeded CIFAR-shaped input (cached). */
     static RowResult.Measured measure(Experiment e, Experiment.Row row, HePlan plan, CostReport cost, Settings s,
                                       Consumer<String> log) throws IOException {
-        Optional<RowResult.Measured> cached = cachedMeasurement(e, row, s);
+        Optional<RowResult.Measured> cached = cachedMeasurement(e, row, plan, s);
         if (cached.isPresent()) {
-            log.accept(row.name() + ": cached measurement " + cacheFile(e, row, s));
+            log.accept(row.name() + ": cached measurement " + cacheFile(e, row, plan, s));
             return cached.get();
         }
         double[] x = RandomWeights.input(plan.net().node(0).shape(), e.measure().seed());
@@ -226,7 +230,7 @@ public final class CompareRun {
         json.put("segments", withPredictions(r, cost));
         json.put("predicted_latency_s", cost.predictedLatencyS().isPresent() ? cost.predictedLatencyS().getAsDouble()
                 : null);
-        Path f = cacheFile(e, row, s);
+        Path f = cacheFile(e, row, plan, s);
         Files.createDirectories(f.getParent());
         Json.writeFile(f, json);
         return new RowResult.Measured(r.mode().key(), r.latencySeconds(), r.maxAbsError(), json);

@@ -52,11 +52,6 @@ final class FashionRun {
         Path home = dir.resolve("fashion").resolve(space.name() + "-" + key(space, budget));
         Path trainDir = home.resolve("train");
         String tag = "merge-" + (merge ? "on" : "off");
-        Path result = home.resolve("encrypted-" + tag + "-" + images + ".json");
-        if (Files.isRegularFile(result)) {
-            log.accept("  fashion: cached " + result);
-            return RowResult.Trained.fromJson(Json.asObject(Json.readFile(result), result.toString()));
-        }
         DataSplit split = Datasets.fashionMnist(data);
         if (!ModelSource.isTrainDir(trainDir) || !Files.isRegularFile(trainDir.resolve(TrainOutput.MODEL))) {
             Architecture arch = space.fixed();
@@ -79,12 +74,17 @@ final class FashionRun {
         }
         ModelSource src = ModelSource.fromTrainDir(trainDir, commit, space.sha256());
         Path modelFile = home.resolve("model-" + tag + ".henas");
-        ExportedModel model;
-        if (Files.isRegularFile(modelFile)) {
-            model = ExportedModel.read(modelFile);
-        } else {
-            HePlan plan = io.henas.export.CalibratedCompile.compile(src.folded(), CompileOptions.defaults(merge),
-                    calibrationInputs(split.train()));
+        // the plan of today's compiler: an export or result of an earlier plan is redone, never reused
+        HePlan plan = io.henas.export.CalibratedCompile.compile(src.folded(), CompileOptions.defaults(merge),
+                calibrationInputs(split.train()));
+        String fp = plan.fingerprint().substring(0, 12);
+        Path result = home.resolve("encrypted-" + tag + "-" + images + "-" + fp + ".json");
+        if (Files.isRegularFile(result)) {
+            log.accept("  fashion: cached " + result);
+            return RowResult.Trained.fromJson(Json.asObject(Json.readFile(result), result.toString()));
+        }
+        ExportedModel model = Files.isRegularFile(modelFile) ? ExportedModel.read(modelFile) : null;
+        if (model == null || !model.plan().fingerprint().equals(plan.fingerprint())) {
             model = ModelExporter.write(modelFile, src, plan);
         }
         double accuracy = src.provenance().testAccuracy();
