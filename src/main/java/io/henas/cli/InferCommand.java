@@ -230,7 +230,8 @@ final class InferCommand implements Callable<Integer> {
 
     /** {@code henas infer encrypt}: client encryption of test images. */
     @Command(name = "encrypt", mixinStandardHelpOptions = true,
-            description = "Client: encrypt the first N test images into a ciphertext file.")
+            description = "Client: encrypt the first N test images into a ciphertext file (a batch-packed model: one"
+                    + " batch of N <= N/2 images, one per slot).")
     static final class Encrypt implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -248,12 +249,25 @@ final class InferCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             ExportedModel m = ExportedModel.read(model);
-            if (m.plan().packing().batch()) {
-                throw new IllegalArgumentException(model + ": the file roles support single-image models only, but"
-                        + " this model is batch-packed (one image per slot): use 'henas infer MODEL --encrypted --batch'");
-            }
             InferenceClient c = InferenceClient.load(m, key);
             Dataset d = testData(m, data);
+            if (m.plan().packing().batch()) {
+                int max = Math.min(m.plan().slots(), d.size());
+                if (images < 1 || images > max) {
+                    throw new IllegalArgumentException("--images must be in [1, " + max + "] (one batch: N/2 = "
+                            + m.plan().slots() + " slots, " + d.size() + " test images), but was " + images);
+                }
+                double[][] x = new double[images][];
+                for (int i = 0; i < images; i++) {
+                    x[i] = d.image(i);
+                }
+                List<Ciphertext> cts = c.encryptBatch(x);
+                CiphertextFiles.writeBatch(out, m.ckksParameters(), new CiphertextFiles.Batch(images, cts));
+                spec.commandLine().getOut().printf("wrote %d image(s) as one encrypted batch of %d ciphertexts to %s"
+                        + " (%d bytes)%n", images, cts.size(), out, Files.size(out));
+                spec.commandLine().getOut().flush();
+                return ExitCodes.OK;
+            }
             if (images < 1 || images > d.size()) {
                 throw new IllegalArgumentException("--images must be in [1, " + d.size() + "], but was " + images);
             }
@@ -290,9 +304,24 @@ final class InferCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             ExportedModel m = ExportedModel.read(model);
             EvaluationKeys k = CiphertextFiles.readKeys(keys, m.ckksParameters());
+            PrintWriter w = spec.commandLine().getOut();
+            if (m.plan().packing().batch()) {
+                CiphertextFiles.Batch b = CiphertextFiles.readBatch(in, m.ckksParameters());
+                InferenceServer.Evaluation e;
+                try (InferenceServer s = new InferenceServer(m, k, threads)) {
+                    e = s.evaluate(b.ciphertexts());
+                } catch (IllegalArgumentException bad) {
+                    throw new IllegalArgumentException(in + ": the batch: " + bad.getMessage(), bad);
+                }
+                CiphertextFiles.writeBatch(out, m.ckksParameters(), new CiphertextFiles.Batch(b.images(),
+                        e.outputs()));
+                w.printf(java.util.Locale.ROOT, "batch of %d image(s): %.3f s (%.1f images/s), %s%nwrote the encrypted"
+                        + " batch result to %s%n", b.images(), e.seconds(), b.images() / e.seconds(), e.counts(), out);
+                w.flush();
+                return ExitCodes.OK;
+            }
             List<List<Ciphertext>> inputs = CiphertextFiles.read(in, m.ckksParameters());
             List<List<Ciphertext>> outputs = new ArrayList<>();
-            PrintWriter w = spec.commandLine().getOut();
             try (InferenceServer s = new InferenceServer(m, k, threads)) {
                 for (int i = 0; i < inputs.size(); i++) {
                     InferenceServer.Evaluation e;
@@ -336,14 +365,26 @@ final class InferCommand implements Callable<Integer> {
             CliFiles.outputFile("--json", json);
             ExportedModel m = ExportedModel.read(model);
             InferenceClient c = InferenceClient.load(m, key);
-            List<List<Ciphertext>> outputs = CiphertextFiles.read(in, m.ckksParameters());
+            double[][] all;
+            if (m.plan().packing().batch()) {
+                CiphertextFiles.Batch b = CiphertextFiles.readBatch(in, m.ckksParameters());
+                checkResult(in, 0, b.ciphertexts(), m);
+                all = c.decryptBatch(b.ciphertexts(), b.images());
+            } else {
+                List<List<Ciphertext>> outputs = CiphertextFiles.read(in, m.ckksParameters());
+                all = new double[outputs.size()][];
+                for (int i = 0; i < outputs.size(); i++) {
+                    checkResult(in, i, outputs.get(i), m);
+                    all[i] = c.decrypt(outputs.get(i));
+                }
+            }
+            List<double[]> outputs = List.of(all);
             Dataset d = testData(m, data);
             List<Object> preds = new ArrayList<>();
             int correct = 0;
             PrintWriter w = spec.commandLine().getOut();
             for (int i = 0; i < outputs.size(); i++) {
-                checkResult(in, i, outputs.get(i), m);
-                double[] logits = c.decrypt(outputs.get(i));
+                double[] logits = outputs.get(i);
                 int p = InferenceClient.argmax(logits);
                 int label = i < d.size() ? d.label(i) : -1;
                 correct += p == label ? 1 : 0;
@@ -356,6 +397,7 @@ final class InferCommand implements Callable<Integer> {
                 w.printf("image %d: class %d (label %d)%n", i + 1, p, label);
             }
             Map<String, Object> j = new LinkedHashMap<>();
+            j.put("packing", m.plan().packing().batch() ? "batch" : "single");
             j.put("images", outputs.size());
             j.put("encrypted_accuracy", outputs.isEmpty() ? null : correct / (double) outputs.size());
             j.put("predictions", preds);

@@ -191,6 +191,7 @@ final class SearchCommand implements Callable<Integer> {
         SearchConfig config = SearchConfig.builder(dir).population(pop).generations(gens).seed(s).resume(resume)
                 .threads(threads).constraints(HenasEvaluator.constraints(space))
                 .depthObjective(settings.objectives().contains(Objective.DEPTH))
+                .speed(HenasEvaluator.speed(space))
                 .provenance("space_file", file.toString()).rungs(HenasEvaluator.rungPlan(space, split))
                 .seedReferences(settings.seedReferences()).build();
         SearchResult result;
@@ -281,7 +282,7 @@ final class SearchCommand implements Callable<Integer> {
                 calib.add(split.train().image(i));
             }
             HePlan plan = io.henas.export.CalibratedCompile.compile(src.folded(), CompileOptions.defaults(
-                    space.he().merge()), calib);
+                    space.he().merge()), calib, HenasEvaluator.packing(space));
             ExportedModel m = input.kind() == DataKind.FASHION_MNIST && input.preprocessing().isIdentity()
                     ? ModelExporter.write(model, src, plan)
                     : ModelExporter.write(model, src, plan, java.util.Map.of(DataSpec.MANIFEST_KEY, input.toJson()));

@@ -22,12 +22,15 @@ import io.henas.rlwe.EvaluationKeys;
  * <ul>
  *   <li>ciphertext batches ({@value #CT_MAGIC}): magic, parameter id (UTF), image count, then per image the number
  *       of ciphertexts and each ciphertext as a length-prefixed {@link CkksIO} record;</li>
+ *   <li>a batch of images of a batch-packed model ({@value #BATCH_MAGIC}): magic, parameter id (UTF), the number of
+ *       images in the batch (in [1, N/2]: one per slot), the number of ciphertexts, and each ciphertext as above;</li>
  *   <li>evaluation keys: {@link CkksIO#writeEvaluationKeys} after the magic {@value #KEYS_MAGIC}.</li>
  * </ul>
  */
 public final class CiphertextFiles {
     static final String CT_MAGIC = "HENAS-CIPHERTEXTS-V1";
     static final String KEYS_MAGIC = "HENAS-EVAL-KEYS-V1";
+    static final String BATCH_MAGIC = "HENAS-CT-BATCH-V1";
     private static final int MAX_COUNT = 1 << 20;
 
     private CiphertextFiles() {
@@ -48,7 +51,7 @@ public final class CiphertextFiles {
 
     private static void writeTo(Path file, CkksParameters params, List<List<Ciphertext>> images) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
-            writeBatch(out, params, images);
+            writeImages(out, params, images);
         }
     }
 
@@ -56,26 +59,129 @@ public final class CiphertextFiles {
     public static byte[] toBytes(CkksParameters params, List<List<Ciphertext>> images) {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(b)) {
-            writeBatch(out, params, images);
+            writeImages(out, params, images);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return b.toByteArray();
     }
 
-    private static void writeBatch(DataOutputStream out, CkksParameters params, List<List<Ciphertext>> images)
+    private static void writeImages(DataOutputStream out, CkksParameters params, List<List<Ciphertext>> images)
             throws IOException {
         out.write(CT_MAGIC.getBytes(StandardCharsets.US_ASCII));
         out.writeUTF(params.id());
         out.writeInt(images.size());
         for (List<Ciphertext> cts : images) {
-            out.writeInt(cts.size());
-            for (Ciphertext c : cts) {
-                byte[] b = CkksIO.toBytes(c);
-                out.writeInt(b.length);
-                out.write(b);
+            writeEntry(out, cts);
+        }
+    }
+
+    private static void writeEntry(DataOutputStream out, List<Ciphertext> cts) throws IOException {
+        out.writeInt(cts.size());
+        for (Ciphertext c : cts) {
+            byte[] b = CkksIO.toBytes(c);
+            out.writeInt(b.length);
+            out.write(b);
+        }
+    }
+
+    /**
+     * One encrypted batch of a batch-packed model: {@code images} images, one per slot, in the registers
+     * {@code ciphertexts} (the plan's inputs, or its outputs).
+     */
+    public record Batch(int images, List<Ciphertext> ciphertexts) {
+        public Batch {
+            ciphertexts = List.copyOf(ciphertexts);
+            if (images < 1) {
+                throw new IllegalArgumentException("a batch must hold at least 1 image, but held " + images);
             }
         }
+    }
+
+    /** Writes one batch (atomically). */
+    public static void writeBatch(Path file, CkksParameters params, Batch batch) throws IOException {
+        if (batch.images() > params.n() / 2) {
+            throw new IllegalArgumentException("a batch holds at most N/2 = " + params.n() / 2 + " images, but held "
+                    + batch.images());
+        }
+        Path tmp = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid()
+                + ".tmp");
+        try {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+                out.write(BATCH_MAGIC.getBytes(StandardCharsets.US_ASCII));
+                out.writeUTF(params.id());
+                out.writeInt(batch.images());
+                writeEntry(out, batch.ciphertexts());
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads a file written by {@link #writeBatch}.
+     *
+     * @throws IOException naming the file if it is malformed, belongs to other parameters, or is a per-image file
+     */
+    public static Batch readBatch(Path file, CkksParameters params) throws IOException {
+        FileChecks.regularFile(file, "ciphertext batch file");
+        long fileSize = Files.size(file);
+        String name = file.toString();
+        try (CountingInput counting = new CountingInput(new BufferedInputStream(Files.newInputStream(file)));
+             DataInputStream in = new DataInputStream(counting)) {
+            magic(in, BATCH_MAGIC, name);
+            parameterId(in, params, name);
+            int images = in.readInt();
+            if (images < 1 || images > params.n() / 2) {
+                throw new IOException(name + ": batch image count must be in [1, " + params.n() / 2 + "] (N/2 slots),"
+                        + " but was " + images);
+            }
+            List<Ciphertext> cts = readEntry(in, counting, fileSize, params, name, "the batch");
+            if (in.read() >= 0) {
+                throw new IOException(name + ": must end after its batch, but has more bytes");
+            }
+            return new Batch(images, cts);
+        } catch (EOFException e) {
+            throw new IOException(name + ": truncated ciphertext batch file", e);
+        } catch (java.io.UTFDataFormatException e) {
+            throw new IOException(name + ": the parameter id must be modified UTF-8, but is not (" + e.getMessage()
+                    + ")", e);
+        }
+    }
+
+    private static void parameterId(DataInputStream in, CkksParameters params, String file) throws IOException {
+        String id = in.readUTF();
+        if (!id.equals(params.id())) {
+            throw new IOException(file + ": ciphertext " + PARAMETERS_MISMATCH + " " + params.id() + ", but were "
+                    + id);
+        }
+    }
+
+    /** One length-prefixed list of ciphertexts ({@code what}: "image 3", "the batch" in error messages). */
+    private static List<Ciphertext> readEntry(DataInputStream in, CountingInput counting, long fileSize,
+                                              CkksParameters params, String file, String what) throws IOException {
+        long maxCt = maxCiphertextBytes(params);
+        int k = count(in.readInt(), file, "ciphertexts of " + what);
+        List<Ciphertext> cts = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            int len = in.readInt();
+            long remaining = fileSize - counting.count();
+            if (len < 0 || len > maxCt || len > remaining) {
+                throw new IOException(file + ": " + what + " ciphertext " + j + " length must be in [0, "
+                        + Math.min(maxCt, remaining) + "] (the parameters' largest ciphertext and the bytes"
+                        + " left in the file), but was " + Integer.toUnsignedString(len));
+            }
+            byte[] b = new byte[len];
+            in.readFully(b);
+            try {
+                cts.add(CkksIO.ciphertextFromBytes(b, params));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(file + ": " + what + " ciphertext " + j + ": " + e.getMessage(), e);
+            }
+        }
+        return cts;
     }
 
     /**
@@ -85,7 +191,8 @@ public final class CiphertextFiles {
      */
     public static List<List<Ciphertext>> read(Path file, CkksParameters params) throws IOException {
         FileChecks.regularFile(file, "ciphertext file");
-        return readBatch(new BufferedInputStream(Files.newInputStream(file)), Files.size(file), params, file.toString());
+        return readImages(new BufferedInputStream(Files.newInputStream(file)), Files.size(file), params,
+                file.toString());
     }
 
     /**
@@ -96,45 +203,22 @@ public final class CiphertextFiles {
      */
     public static List<List<Ciphertext>> fromBytes(byte[] bytes, CkksParameters params, String source)
             throws IOException {
-        return readBatch(new java.io.ByteArrayInputStream(bytes), bytes.length, params, source);
+        return readImages(new java.io.ByteArrayInputStream(bytes), bytes.length, params, source);
     }
 
     /** Words in the message of a file or body made for other parameters. */
     public static final String PARAMETERS_MISMATCH = "parameters must be the model's";
 
-    private static List<List<Ciphertext>> readBatch(java.io.InputStream raw, long fileSize, CkksParameters params,
-                                                    String file) throws IOException {
-        long maxCt = maxCiphertextBytes(params);
+    private static List<List<Ciphertext>> readImages(java.io.InputStream raw, long fileSize, CkksParameters params,
+                                                     String file) throws IOException {
         try (CountingInput counting = new CountingInput(raw);
              DataInputStream in = new DataInputStream(counting)) {
             magic(in, CT_MAGIC, file);
-            String id = in.readUTF();
-            if (!id.equals(params.id())) {
-                throw new IOException(file + ": ciphertext " + PARAMETERS_MISMATCH + " " + params.id() + ", but were "
-                        + id);
-            }
+            parameterId(in, params, file);
             int n = count(in.readInt(), file, "image count");
             List<List<Ciphertext>> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                int k = count(in.readInt(), file, "ciphertexts of image " + i);
-                List<Ciphertext> cts = new ArrayList<>();
-                for (int j = 0; j < k; j++) {
-                    int len = in.readInt();
-                    long remaining = fileSize - counting.count();
-                    if (len < 0 || len > maxCt || len > remaining) {
-                        throw new IOException(file + ": image " + i + " ciphertext " + j + " length must be in [0, "
-                                + Math.min(maxCt, remaining) + "] (the parameters' largest ciphertext and the bytes"
-                                + " left in the file), but was " + Integer.toUnsignedString(len));
-                    }
-                    byte[] b = new byte[len];
-                    in.readFully(b);
-                    try {
-                        cts.add(CkksIO.ciphertextFromBytes(b, params));
-                    } catch (IOException | RuntimeException e) {
-                        throw new IOException(file + ": image " + i + " ciphertext " + j + ": " + e.getMessage(), e);
-                    }
-                }
-                out.add(cts);
+                out.add(readEntry(in, counting, fileSize, params, file, "image " + i));
             }
             if (in.read() >= 0) {
                 throw new IOException(file + ": must end after its " + n + " image(s), but has more bytes");

@@ -56,7 +56,10 @@ public final class ConsoleProgress implements ProgressListener {
         }
     }
 
-    /** E.g. {@code   trial 37 (gen 3) OK acc=0.812 latency=1.23 s depth=6 logN=14 train=28.1 s}. */
+    /**
+     * E.g. {@code   trial 37 (gen 3) OK acc=0.812 latency=1.23 s depth=6 logN=14 train=28.1 s}; a batch-packed trial
+     * adds {@code batch=8192 img/s=412.3} (latency is then that of the whole batch).
+     */
     public static String trialLine(Trial t) {
         Evaluation e = t.evaluation();
         String s = String.format(Locale.ROOT, "  trial %d (%s) %s acc=%s latency=%s depth=%s logN=%s train=%s",
@@ -65,6 +68,9 @@ public final class ConsoleProgress implements ProgressListener {
                 Double.isNaN(e.latencySeconds()) ? "-" : String.format(Locale.ROOT, "%.3g s", e.latencySeconds()),
                 e.depth() < 0 ? "-" : e.depth(), e.logN() < 0 ? "-" : e.logN(),
                 Double.isNaN(e.trainSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f s", e.trainSeconds()));
+        if (e.imagesPerRun() > 1 && Double.isFinite(e.imagesPerSecond())) {
+            s += String.format(Locale.ROOT, " batch=%d img/s=%.4g", e.imagesPerRun(), e.imagesPerSecond());
+        }
         return e.failureReason().isEmpty() ? s : s + "  (" + e.failureReason() + ")";
     }
 

@@ -44,7 +44,7 @@ public final class CostFirstBackend<T> implements EvaluationBackend<T> {
                 continue;
             }
             Evaluation costOnly = new Evaluation(Evaluation.Status.INFEASIBLE, Double.NaN, k.latencySeconds(),
-                    k.depth(), k.logN(), Double.NaN, "unchecked", k.keyBytes());
+                    k.depth(), k.logN(), Double.NaN, "unchecked", k.keyBytes(), k.imagesPerRun());
             if (constraints.violation(costOnly) > 0) {
                 onResult.accept(new Outcome<>(c, costOnly.withStatus(Evaluation.Status.INFEASIBLE,
                         constraints.describeViolation(costOnly) + " (not trained)"), t0, Instant.now()));
@@ -61,9 +61,9 @@ public final class CostFirstBackend<T> implements EvaluationBackend<T> {
             Evaluation t = o.evaluation();
             Evaluation merged = t.status() == Evaluation.Status.OK
                     ? Evaluation.ok(t.accuracy(), k.latencySeconds(), k.depth(), k.logN(), t.trainSeconds())
-                            .withKeyBytes(k.keyBytes())
+                            .withKeyBytes(k.keyBytes()).withImagesPerRun(k.imagesPerRun())
                     : new Evaluation(t.status(), t.accuracy(), k.latencySeconds(), k.depth(), k.logN(),
-                    t.trainSeconds(), t.failureReason(), k.keyBytes());
+                    t.trainSeconds(), t.failureReason(), k.keyBytes(), k.imagesPerRun());
             onResult.accept(new Outcome<>(o.candidate(), merged, o.started(), o.finished()));
         });
     }

@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param failureReason  why it failed or is infeasible ("" when OK)
  * @param keyBytes       evaluation-key memory the plan needs (relinearization + Galois keys, each at the levels it is
  *                       used), -1 = unknown
+ * @param imagesPerRun   images one run of the plan classifies: 1 with single packing, N/2 with batch packing (then
+ *                       {@code latencySeconds} is the latency of the whole batch); 1 in trials of older runs
  */
 public record Evaluation(Status status, double accuracy, double latencySeconds, int depth, int logN,
-        double trainSeconds, String failureReason, long keyBytes) {
+        double trainSeconds, String failureReason, long keyBytes, int imagesPerRun) {
+
+    /** One image per run (single packing). */
+    public Evaluation(Status status, double accuracy, double latencySeconds, int depth, int logN, double trainSeconds,
+            String failureReason, long keyBytes) {
+        this(status, accuracy, latencySeconds, depth, logN, trainSeconds, failureReason, keyBytes, 1);
+    }
 
     /** Without key memory (unknown). */
     public Evaluation(Status status, double accuracy, double latencySeconds, int depth, int logN, double trainSeconds,
@@ -43,6 +51,9 @@ public record Evaluation(Status status, double accuracy, double latencySeconds, 
         }
         if (!Double.isNaN(latencySeconds) && latencySeconds < 0) {
             throw new IllegalArgumentException("latencySeconds must be >= 0, but was " + latencySeconds);
+        }
+        if (imagesPerRun < 1) {
+            throw new IllegalArgumentException("imagesPerRun must be >= 1, but was " + imagesPerRun);
         }
         if (keyBytes < -1) {
             throw new IllegalArgumentException("keyBytes must be >= 0 (or -1 = unknown), but was " + keyBytes);
@@ -72,12 +83,29 @@ public record Evaluation(Status status, double accuracy, double latencySeconds, 
 
     /** The same measurements with another status and reason. */
     public Evaluation withStatus(Status newStatus, String reason) {
-        return new Evaluation(newStatus, accuracy, latencySeconds, depth, logN, trainSeconds, reason, keyBytes);
+        return new Evaluation(newStatus, accuracy, latencySeconds, depth, logN, trainSeconds, reason, keyBytes,
+                imagesPerRun);
     }
 
     /** The same evaluation with the plan's key memory. */
     public Evaluation withKeyBytes(long bytes) {
-        return new Evaluation(status, accuracy, latencySeconds, depth, logN, trainSeconds, failureReason, bytes);
+        return new Evaluation(status, accuracy, latencySeconds, depth, logN, trainSeconds, failureReason, bytes,
+                imagesPerRun);
+    }
+
+    /** The same evaluation with {@code n} images per run of the plan. */
+    public Evaluation withImagesPerRun(int n) {
+        return new Evaluation(status, accuracy, latencySeconds, depth, logN, trainSeconds, failureReason, keyBytes, n);
+    }
+
+    /** Predicted amortized seconds per image: the latency of one run over the images it classifies (NaN unknown). */
+    public double secondsPerImage() {
+        return latencySeconds / imagesPerRun;
+    }
+
+    /** Predicted amortized throughput: images per run over the latency of one run (NaN unknown). */
+    public double imagesPerSecond() {
+        return imagesPerRun / latencySeconds;
     }
 
     /** OK and therefore eligible for the Pareto front. */

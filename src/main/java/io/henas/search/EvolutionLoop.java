@@ -241,7 +241,7 @@ final class EvolutionLoop<T> {
         if (t == null) {
             throw new IllegalStateException("no evaluation recorded for " + key);
         }
-        return Fitness.of(top(t).evaluation(), config.constraints(), config.depthObjective());
+        return Fitness.of(top(t).evaluation(), config.constraints(), config.depthObjective(), config.speed());
     }
 
     /** The trial as seen on the highest rung it trained on successfully (itself without such rungs). */
@@ -310,7 +310,7 @@ final class EvolutionLoop<T> {
             for (Candidate<T> c : pool) {
                 Evaluation e = rungEvaluation(c.key(), prev);
                 byKey.put(c.key(), c);
-                entries.add(new Promotion.Entry(c.key(), e.accuracy(), e.latencySeconds()));
+                entries.add(new Promotion.Entry(c.key(), e.accuracy(), config.speed().cost(e)));
             }
             List<Candidate<T>> promoted = Promotion.select(entries, plan.promoted(entries.size())).stream()
                     .map(byKey::get).toList();
@@ -377,7 +377,7 @@ final class EvolutionLoop<T> {
         for (Trial t : committed.values()) {
             all.add(top(t));
         }
-        List<Trial> front = ParetoFront.of(all);
+        List<Trial> front = ParetoFront.of(all, config.speed());
         double bestAcc = Double.NaN, fastest = Double.NaN;
         for (Trial t : all) {
             if (!t.reference() && t.evaluation().feasible()) {

@@ -19,7 +19,9 @@ import io.henas.cost.OpMeasurer;
 import io.henas.data.DataSplit;
 import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
+import io.henas.he.Packing;
 import io.henas.ir.Architecture;
+import io.henas.space.Objective;
 import io.henas.space.SearchSpace;
 import io.henas.space.TrainBudget;
 import io.henas.train.TrainConfig;
@@ -60,14 +62,27 @@ public final class HenasEvaluator {
     public static final int THREADS_PER_TRAINING = 2;
 
     /**
-     * The HE cost stage: compiles the plan with the space's merge setting and predicts its latency with this machine's
-     * calibration, measuring a ring degree the first time it is needed. Candidates above the space's max_logn are
-     * reported with infinite latency and not calibrated for.
+     * The HE cost stage: compiles the plan with the space's merge setting and packing ({@code he.packing}; batch
+     * whenever the space optimises throughput) and predicts the latency of one run with this machine's calibration,
+     * measuring a ring degree the first time it is needed; a batch plan's cost also carries its N/2 images per run.
+     * Candidates above the space's max_logn are reported with infinite latency and not calibrated for.
      */
     public static StagedEvaluator.CostStage<Architecture> costStage(SearchSpace space, Path calibration,
                                                                     Supplier<OpMeasurer> measurer,
                                                                     Consumer<String> log) {
-        return new CostStage(space.he().merge(), constraints(space).maxLogN(), calibration, measurer, log);
+        return new CostStage(space.he().merge(), packing(space), constraints(space).maxLogN(), calibration, measurer,
+                log);
+    }
+
+    /** The packing the space's candidates are compiled with ({@code he.packing}, which throughput makes batch). */
+    public static Packing packing(SearchSpace space) {
+        return Packing.named(space.he().packing());
+    }
+
+    /** The speed objective of the space's search: throughput if its objectives list it, else latency. */
+    public static SpeedObjective speed(SearchSpace space) {
+        return space.search().objectives().contains(Objective.THROUGHPUT) ? SpeedObjective.THROUGHPUT
+                : SpeedObjective.LATENCY;
     }
 
     /** The images of the space's {@code train.proxy} budget (selected once: it copies the pixels). */
@@ -178,6 +193,7 @@ public final class HenasEvaluator {
             prov.put("promote", space.promote());
         }
         prov.put("he_merge", space.he().merge());
+        prov.put("he_packing", space.he().packing());
         prov.put("latency_threads", COST_THREADS);
         return prov;
     }
@@ -193,14 +209,17 @@ public final class HenasEvaluator {
     /** Compiles the plan, calibrates its ring degree if needed, and predicts latency. */
     static final class CostStage implements StagedEvaluator.CostStage<Architecture> {
         private final boolean merge;
+        private final Packing packing;
         private final int maxLogN;
         private final Path cache;
         private final Supplier<OpMeasurer> measurerFactory;
         private final Consumer<String> log;
         private OpMeasurer measurer;
 
-        CostStage(boolean merge, int maxLogN, Path cache, Supplier<OpMeasurer> measurer, Consumer<String> log) {
+        CostStage(boolean merge, Packing packing, int maxLogN, Path cache, Supplier<OpMeasurer> measurer,
+                  Consumer<String> log) {
             this.merge = merge;
+            this.packing = packing;
             this.maxLogN = maxLogN;
             this.cache = cache;
             this.measurerFactory = measurer;
@@ -209,14 +228,18 @@ public final class HenasEvaluator {
 
         @Override
         public StagedEvaluator.Cost cost(Candidate<Architecture> c) {
-            HePlan plan = HePlan.compile(c.value().lower(), CompileOptions.defaults(merge));
+            // single packing compiles exactly as before batch packing existed (latency runs replay identically)
+            HePlan plan = packing == Packing.CURRENT ? HePlan.compile(c.value().lower(), CompileOptions.defaults(merge))
+                    : HePlan.compile(c.value().lower(), CompileOptions.defaults(merge), packing);
+            int images = plan.packing().batch() ? plan.slots() : 1;
             if (plan.logN() > maxLogN) {
                 // over the ring-degree limit: infeasible whatever its latency, so do not calibrate a ring for it
                 return new StagedEvaluator.Cost(Double.POSITIVE_INFINITY, plan.depth(), plan.logN(),
-                        MemoryModel.relinearizationKeyBytes(plan) + MemoryModel.galoisKeyBytes(plan));
+                        MemoryModel.relinearizationKeyBytes(plan) + MemoryModel.galoisKeyBytes(plan), images);
             }
             CostReport r = new CostModel(calibration(ChainShape.of(plan.parameters()))).estimate(c.label(), plan);
-            return new StagedEvaluator.Cost(r.predictedLatencyS().orElseThrow(), r.depth(), r.logN(), r.keyBytes());
+            return new StagedEvaluator.Cost(r.predictedLatencyS().orElseThrow(), r.depth(), r.logN(), r.keyBytes(),
+                    r.imagesPerRun());
         }
 
         private synchronized Calibration calibration(ChainShape logN) {

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The two reported objectives, accuracy (max) and predicted latency (min): the non-dominated set, its knee and its
- * hypervolume.
+ * The two reported objectives, accuracy (max) and predicted latency (min) - or, in a throughput run, seconds per image
+ * (min, the inverse of images/s; see {@link SpeedObjective#cost}): the non-dominated set, its knee and its
+ * hypervolume. The methods without a {@link SpeedObjective} use latency.
  */
 public final class ParetoFront {
     private ParetoFront() {
@@ -18,13 +19,18 @@ public final class ParetoFront {
      * ascending (so accuracy ascending too). Of exact ties the lowest id is kept.
      */
     public static List<Trial> of(List<Trial> trials) {
+        return of(trials, SpeedObjective.LATENCY);
+    }
+
+    /** As {@link #of(List)} with {@code speed}'s cost in place of latency (fastest = lowest cost first). */
+    public static List<Trial> of(List<Trial> trials, SpeedObjective speed) {
         List<Trial> ok = new ArrayList<>();
         for (Trial t : trials) {
             if (!t.reference() && t.evaluation().feasible()) {
                 ok.add(t);
             }
         }
-        ok.sort(Comparator.comparingDouble((Trial t) -> t.evaluation().latencySeconds())
+        ok.sort(Comparator.comparingDouble((Trial t) -> speed.cost(t.evaluation()))
                 .thenComparing(Comparator.comparingDouble((Trial t) -> t.evaluation().accuracy()).reversed())
                 .thenComparingInt(Trial::id));
         List<Trial> front = new ArrayList<>();
@@ -46,6 +52,11 @@ public final class ParetoFront {
      * space, ties to the more accurate. Empty for an empty front.
      */
     public static Optional<Trial> knee(List<Trial> front) {
+        return knee(front, SpeedObjective.LATENCY);
+    }
+
+    /** As {@link #knee(List)} with {@code speed}'s cost in place of latency. */
+    public static Optional<Trial> knee(List<Trial> front, SpeedObjective speed) {
         if (front.isEmpty()) {
             return Optional.empty();
         }
@@ -54,8 +65,8 @@ public final class ParetoFront {
         for (Trial t : front) {
             aMin = Math.min(aMin, t.evaluation().accuracy());
             aMax = Math.max(aMax, t.evaluation().accuracy());
-            lMin = Math.min(lMin, t.evaluation().latencySeconds());
-            lMax = Math.max(lMax, t.evaluation().latencySeconds());
+            lMin = Math.min(lMin, speed.cost(t.evaluation()));
+            lMax = Math.max(lMax, speed.cost(t.evaluation()));
         }
         double aSpan = aMax - aMin > 0 ? aMax - aMin : 1;
         double lSpan = lMax - lMin > 0 ? lMax - lMin : 1;
@@ -65,13 +76,13 @@ public final class ParetoFront {
         if (front.size() >= 3) {
             Trial fast = front.get(0);
             Trial acc = front.get(front.size() - 1);
-            double x0 = (fast.evaluation().latencySeconds() - lMin) / lSpan;
+            double x0 = (speed.cost(fast.evaluation()) - lMin) / lSpan;
             double y0 = (fast.evaluation().accuracy() - aMin) / aSpan;
-            double x1 = (acc.evaluation().latencySeconds() - lMin) / lSpan;
+            double x1 = (speed.cost(acc.evaluation()) - lMin) / lSpan;
             double y1 = (acc.evaluation().accuracy() - aMin) / aSpan;
             double dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy);
             for (Trial t : front) {
-                double x = (t.evaluation().latencySeconds() - lMin) / lSpan;
+                double x = (speed.cost(t.evaluation()) - lMin) / lSpan;
                 double y = (t.evaluation().accuracy() - aMin) / aSpan;
                 double above = (dx * (y - y0) - dy * (x - x0)) / len; // > 0 above the chord (towards the ideal)
                 if (above > bestScore + 1e-12) {
@@ -84,7 +95,7 @@ public final class ParetoFront {
             }
         }
         for (Trial t : front) {
-            double x = (t.evaluation().latencySeconds() - lMin) / lSpan;
+            double x = (speed.cost(t.evaluation()) - lMin) / lSpan;
             double y = (t.evaluation().accuracy() - aMin) / aSpan;
             double score = -Math.hypot(x, 1 - y);
             if (score >= bestScore) {

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Chooses which candidates of a rung go on to the next: whole non-dominated fronts of (accuracy max, predicted latency
- * min) in order, and from the first front that does not fit entirely, points spread evenly along it by latency (its
+ * min; seconds per image in a throughput run) in order, and from the first front that does not fit entirely, points spread evenly along it by latency (its
  * fastest and its most accurate point first). So the fastest model of a rung is always promoted, not only the most
  * accurate ones.
  */
@@ -14,8 +14,13 @@ public final class Promotion {
     private Promotion() {
     }
 
-    /** One candidate's result on a rung. */
-    public record Entry(String key, double accuracy, double latencySeconds) {
+    /**
+     * One candidate's result on a rung.
+     *
+     * @param cost the run's minimised speed cost ({@link SpeedObjective#cost}): predicted latency, or seconds per
+     *             image in a throughput run
+     */
+    public record Entry(String key, double accuracy, double cost) {
     }
 
     /**
@@ -58,7 +63,7 @@ public final class Promotion {
                 left.removeAll(front);
                 continue;
             }
-            front.sort(Comparator.comparingDouble((Integer i) -> entries.get(i).latencySeconds())
+            front.sort(Comparator.comparingDouble((Integer i) -> entries.get(i).cost())
                     .thenComparingInt(i -> i));
             for (int pick : spread(front.size(), need)) {
                 chosen[front.get(pick)] = true;
@@ -94,7 +99,7 @@ public final class Promotion {
     }
 
     private static boolean dominates(Entry a, Entry b) {
-        return a.accuracy() >= b.accuracy() && a.latencySeconds() <= b.latencySeconds()
-                && (a.accuracy() > b.accuracy() || a.latencySeconds() < b.latencySeconds());
+        return a.accuracy() >= b.accuracy() && a.cost() <= b.cost()
+                && (a.accuracy() > b.accuracy() || a.cost() < b.cost());
     }
 }

@@ -30,16 +30,17 @@ final class ReportCharts {
     record Written(List<String> files) {
     }
 
-    static Written write(Path dir, String spaceName, SearchResult r, boolean paretoPlotted) {
+    static Written write(Path dir, String spaceName, SearchResult r, boolean paretoPlotted, SpeedObjective speed) {
         System.setProperty("java.awt.headless", "true");
         List<String> files = new ArrayList<>();
         if (paretoPlotted) {
             files.add(SearchRunner.PLOT);
         }
-        double[][] hv = hypervolumes(r);
+        double[][] hv = hypervolumes(r, speed);
         if (hv[0].length > 0) {
             XYChart c = new XYChartBuilder().width(700).height(450).title("Hypervolume per generation: " + spaceName)
-                    .xAxisTitle("generation").yAxisTitle("hypervolume (accuracy x seconds)").build();
+                    .xAxisTitle("generation").yAxisTitle(speed == SpeedObjective.LATENCY
+                    ? "hypervolume (accuracy x seconds)" : "hypervolume (accuracy x seconds per image)").build();
             c.getStyler().setLegendVisible(false);
             XYSeries s = c.addSeries("hypervolume", hv[0], hv[1]);
             s.setMarker(SeriesMarkers.CIRCLE);
@@ -84,19 +85,24 @@ final class ReportCharts {
      * the highest rung it reached), against the reference point (accuracy 0, 1.1 x the largest feasible latency).
      */
     static double[][] hypervolumes(SearchResult r) {
+        return hypervolumes(r, SpeedObjective.LATENCY);
+    }
+
+    /** As {@link #hypervolumes(SearchResult)} in (accuracy, {@code speed}'s cost): seconds per image for throughput. */
+    static double[][] hypervolumes(SearchResult r, SpeedObjective speed) {
         List<Trial> ok = r.trials().stream().filter(t -> !t.reference() && t.evaluation().feasible()).toList();
         if (ok.isEmpty()) {
             return new double[][] {{}, {}};
         }
-        double refLat = 1.1 * ok.stream().mapToDouble(t -> t.evaluation().latencySeconds()).max().orElse(1);
+        double refLat = 1.1 * ok.stream().mapToDouble(t -> speed.cost(t.evaluation())).max().orElse(1);
         int gens = ok.stream().mapToInt(Trial::generation).max().orElse(0);
         double[] x = new double[gens], y = new double[gens];
         for (int g = 1; g <= gens; g++) {
             final int gg = g;
-            List<Trial> front = ParetoFront.of(ok.stream().filter(t -> t.generation() <= gg).toList());
+            List<Trial> front = ParetoFront.of(ok.stream().filter(t -> t.generation() <= gg).toList(), speed);
             x[g - 1] = g;
             y[g - 1] = ParetoFront.hypervolume(front.stream().mapToDouble(t -> t.evaluation().accuracy()).toArray(),
-                    front.stream().mapToDouble(t -> t.evaluation().latencySeconds()).toArray(), 0, refLat);
+                    front.stream().mapToDouble(t -> speed.cost(t.evaluation())).toArray(), 0, refLat);
         }
         return new double[][] {x, y};
     }

@@ -29,6 +29,13 @@ final class ReportPage {
                 + "rejected by the codec.", r.trials().size(), ok, r.generations(), config.population(), config.seed(),
                 r.rejected()));
         h.append("</p>\n");
+        SpeedObjective speed = config.speed();
+        h.append("<p>Objectives: ").append(esc(String.join(", ", RunReport.objectives(config)))).append(". ")
+                .append(speed == SpeedObjective.LATENCY ? "Latency is the predicted encrypted latency of one image "
+                        + "(one run of the plan)." : "Throughput mode: candidates are compiled with batch packing "
+                        + "(one image per slot, N/2 images per run); throughput is the images of one run over its "
+                        + "predicted latency (amortized images/s), ranked as seconds per image. Latency columns are "
+                        + "the latency of a whole batch run.").append("</p>\n");
         if (r.rungs().multiFidelity()) {
             h.append("<p>Multi-fidelity: rungs ");
             for (int i = 0; i < r.rungs().size(); i++) {
@@ -37,9 +44,10 @@ final class ReportPage {
                         g.trainImages(), g.epochs(), g.epochs() == 1 ? "" : "s"));
             }
             h.append(String.format(Locale.ROOT, "; after each rung the best %.0f%% of a generation's candidates by "
-                    + "non-dominated rank (accuracy vs predicted latency) are promoted. %s. Accuracies of a model on "
+                    + "non-dominated rank (accuracy vs predicted %s) are promoted. %s. Accuracies of a model on "
                     + "different rungs are not comparable with each other; the front uses each model's highest rung."
-                    + "</p>\n", 100 * r.rungs().promote(), rungCounts(r)));
+                    + "</p>\n", 100 * r.rungs().promote(), speed == SpeedObjective.LATENCY ? "latency" : "throughput",
+                    rungCounts(r)));
         }
         h.append("<div class=\"plots\">");
         for (String img : charts.files()) {
@@ -52,16 +60,23 @@ final class ReportPage {
                 + "front points, in objective space normalised to [0, 1] over the front. <code>henas search</code> "
                 + "trains it on the space's full budget into <a href=\"knee/\">knee/</a> (full test accuracy in "
                 + "<a href=\"knee/metrics.json\">knee/metrics.json</a>).</p>\n");
-        h.append(r.knee().map(k -> models(List.of(k), r, spaceFile, run)).orElse("<p>No feasible trial.</p>\n"));
-        h.append("<h2>Pareto front (accuracy vs predicted latency), fastest first</h2>\n")
-                .append(models(r.front(), r, spaceFile, run));
+        h.append(r.knee().map(k -> models(List.of(k), r, spaceFile, run, speed))
+                .orElse("<p>No feasible trial.</p>\n"));
+        h.append(speed == SpeedObjective.LATENCY ? "<h2>Pareto front (accuracy vs predicted latency), fastest first</h2>\n"
+                : "<h2>Pareto front (accuracy vs predicted images/s), most images/s first</h2>\n")
+                .append(models(r.front(), r, spaceFile, run, speed));
         if (!r.references().isEmpty()) {
-            h.append("<h2>Reference architectures</h2>\n").append(models(r.references(), r, spaceFile, run));
-            for (Map<String, Object> c : RunReport.comparisons(r)) {
+            h.append("<h2>Reference architectures</h2>\n").append(models(r.references(), r, spaceFile, run, speed));
+            for (Map<String, Object> c : RunReport.comparisons(r, speed)) {
                 Object id = c.get("fastest_front_trial_at_least_as_accurate");
                 h.append("<p>").append(esc((String) c.get("reference"))).append(": ");
                 if (id == null) {
                     h.append("no front trial is as accurate.");
+                } else if (speed == SpeedObjective.THROUGHPUT) {
+                    h.append(String.format(Locale.ROOT, "trial %s is at least as accurate (%.4f vs %.4f) at %.2fx its "
+                            + "predicted throughput (%.4g vs %.4g images/s).", id, (Double) c.get("its_accuracy"),
+                            (Double) c.get("reference_accuracy"), (Double) c.get("throughput_ratio"),
+                            (Double) c.get("its_images_per_second"), (Double) c.get("reference_images_per_second")));
                 } else {
                     h.append(String.format(Locale.ROOT, "trial %s is at least as accurate (%.4f vs %.4f) at %.1f%% of "
                             + "its predicted latency (%.4g s vs %.4g s).", id, (Double) c.get("its_accuracy"),
@@ -94,9 +109,12 @@ final class ReportPage {
         return "Search trials: " + String.join(", ", parts);
     }
 
-    private static String models(List<Trial> ts, SearchResult r, String spaceFile, String run) {
+    private static String models(List<Trial> ts, SearchResult r, String spaceFile, String run,
+                                 SpeedObjective speed) {
+        boolean tput = speed == SpeedObjective.THROUGHPUT;
         StringBuilder h = new StringBuilder("<table><tr><th>trial</th><th>architecture</th><th>accuracy by rung</th>"
-                + "<th>predicted latency (s)</th><th>depth</th><th>ring logN</th><th>key memory (MB)</th>"
+                + (tput ? "<th>predicted images/s</th><th>images per run</th><th>predicted batch latency (s)</th>"
+                : "<th>predicted latency (s)</th>") + "<th>depth</th><th>ring logN</th><th>key memory (MB)</th>"
                 + "<th>how to get it</th></tr>\n");
         for (Trial t : ts) {
             Evaluation e = t.evaluation();
@@ -110,11 +128,14 @@ final class ReportPage {
             String cmds = t.reference() ? "reference: <code>henas train " + esc(spaceFile) + " --run " + esc(run)
                     + " --pick " + t.id() + "</code>"
                     : "<code>henas train " + esc(spaceFile) + " --run " + esc(run) + " --pick " + t.id()
-                    + "</code><br><code>henas export " + esc(run) + " --pick " + t.id() + "</code>";
+                    + "</code><br><code>henas export " + esc(run) + " --pick " + t.id()
+                    + (tput ? " --packing batch" : "") + "</code>";
+            String speedCells = tput ? num(e.imagesPerSecond(), "%.4g") + "</td><td>" + e.imagesPerRun() + "</td><td>"
+                    + num(e.latencySeconds(), "%.4g") : num(e.latencySeconds(), "%.4g");
             h.append(String.format(Locale.ROOT, "<tr><td>%d<br><small>gen %d</small></td><td class=\"l\"><b>%s</b>"
                     + "<br>%s<code class=\"key\">%s</code></td><td class=\"l\">%s</td><td>%s</td><td>%s</td>"
                     + "<td>%s</td><td>%s</td><td class=\"l\">%s%s</td></tr>\n", t.id(), t.generation(), esc(t.label()),
-                    BlockDrawing.svg(t.key()), esc(t.key()), acc, num(e.latencySeconds(), "%.4g"),
+                    BlockDrawing.svg(t.key()), esc(t.key()), acc, speedCells,
                     e.depth() < 0 ? "" : e.depth(), e.logN() < 0 ? "" : e.logN(),
                     e.keyBytes() < 0 ? "" : String.format(Locale.ROOT, "%.1f", e.keyBytes() / 1e6), cmds,
                     e.failureReason().isEmpty() ? "" : "<br>" + esc(e.status() + ": " + e.failureReason())));

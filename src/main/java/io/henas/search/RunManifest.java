@@ -43,6 +43,10 @@ public final class RunManifest {
         content.put("generations", config.generations());
         content.put("threads", parallelism);
         content.put("depth_objective", config.depthObjective());
+        content.put("objectives", RunReport.objectives(config));
+        if (config.speed() == SpeedObjective.THROUGHPUT) {
+            content.put("packing", "batch");
+        }
         Map<String, Object> cons = new LinkedHashMap<>();
         cons.put("max_logn", config.constraints().maxLogN() == Integer.MAX_VALUE ? null : config.constraints().maxLogN());
         cons.put("max_latency_s", Double.isInfinite(config.constraints().maxLatencySeconds()) ? null

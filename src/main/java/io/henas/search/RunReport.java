@@ -29,12 +29,17 @@ final class RunReport {
         Path dir = r.outDir();
         Json.writeFile(dir.resolve(SearchRunner.PARETO), paretoJson(spaceName, config, r));
         writeCsv(dir.resolve(SearchRunner.TRIALS_CSV), r.trials());
-        boolean plotted = writePlot(dir.resolve(SearchRunner.PLOT), spaceName, r);
-        ReportCharts.Written charts = ReportCharts.write(dir, spaceName, r, plotted);
+        boolean plotted = writePlot(dir.resolve(SearchRunner.PLOT), spaceName, r, config.speed());
+        ReportCharts.Written charts = ReportCharts.write(dir, spaceName, r, plotted, config.speed());
         write(dir.resolve(SearchRunner.REPORT), ReportPage.html(spaceName, config, r, charts));
     }
 
     static Map<String, Object> trialJson(Trial t) {
+        return trialJson(t, SpeedObjective.LATENCY);
+    }
+
+    /** The trial's row; in a throughput run also its images per run and predicted images per second. */
+    static Map<String, Object> trialJson(Trial t, SpeedObjective speed) {
         Map<String, Object> m = new LinkedHashMap<>();
         Evaluation e = t.evaluation();
         m.put("trial_id", t.id());
@@ -49,14 +54,18 @@ final class RunReport {
         m.put("depth", e.depth() < 0 ? null : e.depth());
         m.put("log_n", e.logN() < 0 ? null : e.logN());
         m.put("key_bytes", e.keyBytes() < 0 ? null : e.keyBytes());
+        if (speed == SpeedObjective.THROUGHPUT) {
+            m.put("images_per_run", e.imagesPerRun());
+            m.put("images_per_second", e.imagesPerSecond());
+        }
         m.put("train_seconds", e.trainSeconds());
         m.put("failure_reason", e.failureReason());
         return m;
     }
 
     /** {@link #trialJson(Trial)} plus, in a multi-fidelity run, the rung it reached and every rung's result. */
-    static Map<String, Object> trialJson(Trial t, SearchResult r) {
-        Map<String, Object> m = trialJson(t);
+    static Map<String, Object> trialJson(Trial t, SearchResult r, SpeedObjective speed) {
+        Map<String, Object> m = trialJson(t, speed);
         if (!r.rungs().multiFidelity()) {
             return m;
         }
@@ -87,12 +96,17 @@ final class RunReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("space", spaceName);
         m.put("git_commit", BuildInfo.commit());
-        m.put("objectives", config.depthObjective()
-                ? List.of("accuracy (max)", "latency_s (min)", "depth (min)")
-                : List.of("accuracy (max)", "latency_s (min)"));
-        m.put("front_objectives", List.of("accuracy (max)", "latency_s (min)"));
+        SpeedObjective speed = config.speed();
+        m.put("objectives", objectives(config));
+        m.put("front_objectives", List.of("accuracy (max)", speed.described()));
+        if (speed == SpeedObjective.THROUGHPUT) {
+            m.put("packing", "batch");
+            m.put("throughput_definition", "images per run (N/2, one image per slot) / predicted latency of one run;"
+                    + " ranked as seconds per image (min)");
+        }
         m.put("knee_definition", "max distance above the line joining the front's extremes in normalised "
-                + "(latency, accuracy) space");
+                + (speed == SpeedObjective.LATENCY ? "(latency, accuracy)" : "(seconds per image, accuracy)")
+                + " space");
         m.put("generations", r.generations());
         m.put("trials", r.trials().size());
         m.put("rejected_by_codec", r.rejected());
@@ -102,11 +116,20 @@ final class RunReport {
             m.put("promote", r.rungs().promote());
             m.put("front_definition", "each model on the highest rung it reached");
         }
-        m.put("knee", r.knee().map(t -> trialJson(t, r)).orElse(null));
-        m.put("front", r.front().stream().map(t -> trialJson(t, r)).toList());
-        m.put("references", r.references().stream().map(t -> trialJson(t, r)).toList());
-        m.put("reference_comparison", comparisons(r));
+        m.put("knee", r.knee().map(t -> trialJson(t, r, speed)).orElse(null));
+        m.put("front", r.front().stream().map(t -> trialJson(t, r, speed)).toList());
+        m.put("references", r.references().stream().map(t -> trialJson(t, r, speed)).toList());
+        m.put("reference_comparison", comparisons(r, speed));
         return m;
+    }
+
+    /** The objectives a run optimised, as listed in {@code pareto.json} and {@code manifest.json}. */
+    static List<String> objectives(SearchConfig config) {
+        List<String> o = new ArrayList<>(List.of("accuracy (max)", config.speed().described()));
+        if (config.depthObjective()) {
+            o.add("depth (min)");
+        }
+        return List.copyOf(o);
     }
 
     /**
@@ -114,6 +137,14 @@ final class RunReport {
      * its latency as a fraction of the reference's.
      */
     static List<Map<String, Object>> comparisons(SearchResult r) {
+        return comparisons(r, SpeedObjective.LATENCY);
+    }
+
+    /**
+     * As {@link #comparisons(SearchResult)}; in a throughput run the fastest front trial is the one with the most
+     * images/s, and its images/s are given beside the latencies ({@code throughput_ratio} = its / the reference's).
+     */
+    static List<Map<String, Object>> comparisons(SearchResult r, SpeedObjective speed) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Trial ref : r.references()) {
             Evaluation re = ref.evaluation();
@@ -131,6 +162,13 @@ final class RunReport {
             m.put("its_latency_s", match.map(t -> (Object) t.evaluation().latencySeconds()).orElse(null));
             m.put("latency_ratio", match.map(t -> (Object) (re.latencySeconds() > 0
                     ? t.evaluation().latencySeconds() / re.latencySeconds() : Double.NaN)).orElse(null));
+            if (speed == SpeedObjective.THROUGHPUT) {
+                m.put("reference_images_per_second", re.imagesPerSecond());
+                m.put("its_images_per_second", match.map(t -> (Object) t.evaluation().imagesPerSecond())
+                        .orElse(null));
+                m.put("throughput_ratio", match.map(t -> (Object) (t.evaluation().imagesPerSecond()
+                        / re.imagesPerSecond())).orElse(null));
+            }
             out.add(m);
         }
         return out;
@@ -145,7 +183,7 @@ final class RunReport {
                     e.status().name(), num(e.accuracy()), num(e.latencySeconds()), e.depth() < 0 ? "" : "" + e.depth(),
                     e.logN() < 0 ? "" : "" + e.logN(), num(e.trainSeconds()), e.failureReason(),
                     t.started().toString(), t.finished().toString(), t.description(),
-                    e.keyBytes() < 0 ? "" : Long.toString(e.keyBytes()));
+                    e.keyBytes() < 0 ? "" : Long.toString(e.keyBytes()), Integer.toString(e.imagesPerRun()));
             List<String> quoted = new ArrayList<>();
             for (String s : f) {
                 quoted.add(csv(s));
@@ -167,39 +205,39 @@ final class RunReport {
     }
 
     /** Writes the scatter plot; false if there is nothing feasible to plot. */
-    static boolean writePlot(Path file, String spaceName, SearchResult r) {
+    static boolean writePlot(Path file, String spaceName, SearchResult r, SpeedObjective speed) {
         List<Trial> ok = r.trials().stream().filter(t -> !t.reference() && t.evaluation().feasible()).toList();
         if (ok.isEmpty()) {
             return false;
         }
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(600).title("Pareto front: " + spaceName)
-                .xAxisTitle("predicted encrypted latency (s)").yAxisTitle(r.rungs().multiFidelity()
+                .xAxisTitle(speed.title()).yAxisTitle(r.rungs().multiFidelity()
                         ? "accuracy on the highest rung reached" : "proxy accuracy").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(7);
-        double lMin = ok.stream().mapToDouble(t -> t.evaluation().latencySeconds()).min().orElse(1);
-        double lMax = ok.stream().mapToDouble(t -> t.evaluation().latencySeconds()).max().orElse(1);
+        double lMin = ok.stream().mapToDouble(t -> speed.shown(t.evaluation())).min().orElse(1);
+        double lMax = ok.stream().mapToDouble(t -> speed.shown(t.evaluation())).max().orElse(1);
         if (lMin > 0 && lMax / lMin > 30) {
             chart.getStyler().setXAxisLogarithmic(true);
         }
-        XYSeries all = chart.addSeries("all trials (" + ok.size() + ")", lat(ok), acc(ok));
+        XYSeries all = chart.addSeries("all trials (" + ok.size() + ")", x(ok, speed), acc(ok));
         all.setMarker(SeriesMarkers.CIRCLE);
         all.setMarkerColor(new Color(150, 150, 150, 140));
-        XYSeries front = chart.addSeries("Pareto front (" + r.front().size() + ")", lat(r.front()), acc(r.front()));
+        XYSeries front = chart.addSeries("Pareto front (" + r.front().size() + ")", x(r.front(), speed), acc(r.front()));
         front.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         front.setMarker(SeriesMarkers.DIAMOND);
         front.setMarkerColor(new Color(200, 30, 30));
         front.setLineColor(new Color(200, 30, 30));
         r.knee().ifPresent(k -> {
-            XYSeries s = chart.addSeries("knee: trial " + k.id(), lat(List.of(k)), acc(List.of(k)));
+            XYSeries s = chart.addSeries("knee: trial " + k.id(), x(List.of(k), speed), acc(List.of(k)));
             s.setMarker(SeriesMarkers.SQUARE);
             s.setMarkerColor(new Color(20, 120, 20));
         });
         for (Trial ref : r.references()) {
             if (ref.evaluation().feasible() || (Double.isFinite(ref.evaluation().accuracy())
                     && Double.isFinite(ref.evaluation().latencySeconds()))) {
-                XYSeries s = chart.addSeries("reference: " + ref.label(), lat(List.of(ref)), acc(List.of(ref)));
+                XYSeries s = chart.addSeries("reference: " + ref.label(), x(List.of(ref), speed), acc(List.of(ref)));
                 s.setMarker(SeriesMarkers.TRIANGLE_UP);
                 s.setMarkerColor(new Color(30, 60, 200));
             }
@@ -212,8 +250,9 @@ final class RunReport {
         return true;
     }
 
-    private static double[] lat(List<Trial> ts) {
-        return ts.stream().mapToDouble(t -> t.evaluation().latencySeconds()).toArray();
+    /** The plot's x values: latency (s), or images/s in a throughput run. */
+    private static double[] x(List<Trial> ts, SpeedObjective speed) {
+        return ts.stream().mapToDouble(t -> speed.shown(t.evaluation())).toArray();
     }
 
     private static double[] acc(List<Trial> ts) {

@@ -11,15 +11,15 @@ public final class Rungs {
 
     /**
      * A rung's training outcome as an evaluation: its status, accuracy and training time with the trial's latency,
-     * depth and logN (the cost does not depend on the rung).
+     * depth, logN, key memory and images per run (the cost does not depend on the rung).
      */
     static Evaluation onRung(Evaluation costed, Evaluation trained) {
         if (trained.feasible()) {
             return Evaluation.ok(trained.accuracy(), costed.latencySeconds(), costed.depth(), costed.logN(),
-                    trained.trainSeconds());
+                    trained.trainSeconds()).withKeyBytes(costed.keyBytes()).withImagesPerRun(costed.imagesPerRun());
         }
         return new Evaluation(trained.status(), Double.NaN, costed.latencySeconds(), costed.depth(), costed.logN(),
-                trained.trainSeconds(), trained.failureReason(), costed.keyBytes());
+                trained.trainSeconds(), trained.failureReason(), costed.keyBytes(), costed.imagesPerRun());
     }
 
     /** The highest rung {@code t} trained on successfully (0 without higher results). */

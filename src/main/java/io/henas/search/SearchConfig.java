@@ -24,21 +24,24 @@ import java.util.Objects;
  * @param rungs                the multi-fidelity schedule ({@link RungPlan#single()}: one proxy budget)
  * @param seedReferences       the first generation starts from the references that are points of the space and
  *                             one-gene mutants of them ({@link ReferenceSeeds}); the rest is random
+ * @param speed                the speed objective beside accuracy: latency of one run, or throughput (images/s)
  */
 public record SearchConfig(int population, int generations, long seed, Path outDir, boolean resume, int threads,
         Constraints constraints, boolean depthObjective, double crossoverProbability, double mutationProbability,
-        int maxResamples, Map<String, Object> provenance, RungPlan rungs, boolean seedReferences) {
+        int maxResamples, Map<String, Object> provenance, RungPlan rungs, boolean seedReferences,
+        SpeedObjective speed) {
 
     /** A single-rung configuration (as before multi-fidelity search). */
     public SearchConfig(int population, int generations, long seed, Path outDir, boolean resume, int threads,
             Constraints constraints, boolean depthObjective, double crossoverProbability, double mutationProbability,
             int maxResamples, Map<String, Object> provenance) {
         this(population, generations, seed, outDir, resume, threads, constraints, depthObjective, crossoverProbability,
-                mutationProbability, maxResamples, provenance, RungPlan.single(), false);
+                mutationProbability, maxResamples, provenance, RungPlan.single(), false, SpeedObjective.LATENCY);
     }
 
     public SearchConfig {
         Objects.requireNonNull(rungs, "rungs");
+        Objects.requireNonNull(speed, "speed");
         Objects.requireNonNull(outDir, "outDir");
         Objects.requireNonNull(constraints, "constraints");
         provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
@@ -65,7 +68,7 @@ public record SearchConfig(int population, int generations, long seed, Path outD
     }
 
     /** Defaults: population 20, generations 10, seed 42, no resume, default threads, no constraints, two objectives,
-     * crossover 0.9, mutation 1/genes, 10000 resamples. */
+     * crossover 0.9, mutation 1/genes, 10000 resamples, latency objective. */
     public static Builder builder(Path outDir) {
         return new Builder(outDir);
     }
@@ -86,6 +89,7 @@ public record SearchConfig(int population, int generations, long seed, Path outD
         b.provenance = new LinkedHashMap<>(provenance);
         b.rungs = rungs;
         b.seedReferences = seedReferences;
+        b.speed = speed;
         return b;
     }
 
@@ -105,6 +109,7 @@ public record SearchConfig(int population, int generations, long seed, Path outD
         private Map<String, Object> provenance = new LinkedHashMap<>();
         private RungPlan rungs = RungPlan.single();
         private boolean seedReferences;
+        private SpeedObjective speed = SpeedObjective.LATENCY;
 
         private Builder(Path outDir) {
             this.outDir = outDir;
@@ -124,11 +129,12 @@ public record SearchConfig(int population, int generations, long seed, Path outD
         public Builder provenance(String key, Object value) { provenance.put(key, value); return this; }
         public Builder rungs(RungPlan v) { rungs = v; return this; }
         public Builder seedReferences(boolean v) { seedReferences = v; return this; }
+        public Builder speed(SpeedObjective v) { speed = v; return this; }
 
         public SearchConfig build() {
             return new SearchConfig(population, generations, seed, outDir, resume, threads, constraints,
                     depthObjective, crossoverProbability, mutationProbability, maxResamples, provenance, rungs,
-                    seedReferences);
+                    seedReferences, speed);
         }
     }
 }

@@ -22,7 +22,7 @@ public final class SearchRunner {
 
     /** Keys of {@link #settings}. */
     static final List<String> SETTING_KEYS = List.of("space", "space_sha256", "cardinalities", "seed", "population",
-            "depth_objective", "constraints", "crossover_probability", "mutation_probability", "rungs");
+            "depth_objective", "constraints", "crossover_probability", "mutation_probability", "rungs", "objective");
 
     private SearchRunner() {
     }
@@ -72,8 +72,8 @@ public final class SearchRunner {
             List<Trial> rung0 = store.all();
             Map<Integer, Map<Integer, RungResult>> rungs = Rungs.byTrial(store.rungResults());
             List<Trial> trials = Rungs.top(rung0, rungs);
-            List<Trial> front = ParetoFront.of(trials);
-            Optional<Trial> knee = ParetoFront.knee(front);
+            List<Trial> front = ParetoFront.of(trials, config.speed());
+            Optional<Trial> knee = ParetoFront.knee(front, config.speed());
             SearchResult result = new SearchResult(dir, trials, front, knee, loop.generationsDone(), loop.rejected(),
                     loop.cacheHits(), loop.evaluatedNow(), loop.elapsed(), rung0, rungs, config.rungs());
             RunReport.write(space.name(), config, result);
@@ -97,6 +97,8 @@ public final class SearchRunner {
         if (config.rungs().multiFidelity()) {
             m.put("rungs", config.rungs().toString());
         }
+        // runs older than the throughput objective lack it (they were latency runs): recorded on their next resume
+        m.put("objective", config.speed().key());
         return m;
     }
 

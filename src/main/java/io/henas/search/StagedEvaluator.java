@@ -39,13 +39,26 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
      * @param depth          multiplicative depth
      * @param logN           log2 ring degree
      * @param keyBytes       evaluation-key memory (relinearization + Galois keys), -1 = unknown
+     * @param imagesPerRun   images one run classifies (1 single packing, N/2 batch packing; {@code latencySeconds}
+     *                       is then the predicted latency of the whole batch)
      */
-    public record Cost(double latencySeconds, int depth, int logN, long keyBytes) {
+    public record Cost(double latencySeconds, int depth, int logN, long keyBytes, int imagesPerRun) {
         public Cost {
-            if (!(latencySeconds >= 0) || depth < 0 || logN < 0 || keyBytes < -1) {
+            if (!(latencySeconds >= 0) || depth < 0 || logN < 0 || keyBytes < -1 || imagesPerRun < 1) {
                 throw new IllegalArgumentException("cost must be non-negative, but was latency=" + latencySeconds
-                        + ", depth=" + depth + ", logN=" + logN + ", keyBytes=" + keyBytes);
+                        + ", depth=" + depth + ", logN=" + logN + ", keyBytes=" + keyBytes + ", imagesPerRun="
+                        + imagesPerRun);
             }
+        }
+
+        /** One image per run (single packing). */
+        public Cost(double latencySeconds, int depth, int logN, long keyBytes) {
+            this(latencySeconds, depth, logN, keyBytes, 1);
+        }
+
+        /** {@code e}'s cost: its latency, depth, ring, key memory and images per run. */
+        public static Cost of(Evaluation e) {
+            return new Cost(e.latencySeconds(), e.depth(), e.logN(), e.keyBytes(), e.imagesPerRun());
         }
 
         /** Without key memory (unknown). */
@@ -126,7 +139,7 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
             return Evaluation.failed("cost: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         Evaluation costOnly = new Evaluation(Evaluation.Status.INFEASIBLE, Double.NaN, c.latencySeconds(), c.depth(),
-                c.logN(), Double.NaN, "unchecked", c.keyBytes());
+                c.logN(), Double.NaN, "unchecked", c.keyBytes(), c.imagesPerRun());
         if (constraints.violation(costOnly) > 0) {
             return costOnly.withStatus(Evaluation.Status.INFEASIBLE, constraints.describeViolation(costOnly)
                     + " (not trained)");
@@ -141,10 +154,10 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
         }
         if (!t.ok()) {
             return new Evaluation(Evaluation.Status.FAILED, Double.NaN, c.latencySeconds(), c.depth(), c.logN(),
-                    t.seconds(), t.failureReason(), c.keyBytes());
+                    t.seconds(), t.failureReason(), c.keyBytes(), c.imagesPerRun());
         }
         return Evaluation.ok(t.accuracy(), c.latencySeconds(), c.depth(), c.logN(), t.seconds())
-                .withKeyBytes(c.keyBytes());
+                .withKeyBytes(c.keyBytes()).withImagesPerRun(c.imagesPerRun());
     }
 
     /**

@@ -24,7 +24,7 @@ public final class TrialStore implements AutoCloseable {
     /** The columns of {@code trials}, in order (also the header of {@code trials.csv}). */
     public static final List<String> COLUMNS = List.of("trial_id", "generation", "reference", "genotype", "key",
             "label", "status", "accuracy", "latency_s", "depth", "log_n", "train_seconds", "failure_reason",
-            "started_at", "finished_at", "architecture", "key_bytes");
+            "started_at", "finished_at", "architecture", "key_bytes", "images_per_run");
 
     private final Path file;
     private final Connection db;
@@ -63,7 +63,8 @@ public final class TrialStore implements AutoCloseable {
                           started_at TEXT NOT NULL,
                           finished_at TEXT NOT NULL,
                           architecture TEXT NOT NULL,
-                          key_bytes INTEGER)""");
+                          key_bytes INTEGER,
+                          images_per_run INTEGER)""");
                 s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS generations (
@@ -84,9 +85,11 @@ public final class TrialStore implements AutoCloseable {
 
     /**
      * Schema version in {@code PRAGMA user_version}: 0 = before rungs (issue 14), 2 = with {@code rung_results}, 3 =
-     * with {@code trials.key_bytes} (evaluation-key memory; NULL in rows of older runs).
+     * with {@code trials.key_bytes} (evaluation-key memory; NULL in rows of older runs), 4 = with
+     * {@code trials.images_per_run} (N/2 under batch packing; NULL in rows of older runs, read as 1: they were all
+     * single-packed).
      */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
 
     /** The columns of {@code rung_results} (rungs 1 and up; rung 0 is the {@code trials} row), in order. */
     public static final List<String> RUNG_COLUMNS = List.of("trial_id", "rung", "train_images", "epochs", "status",
@@ -116,14 +119,18 @@ public final class TrialStore implements AutoCloseable {
                   SELECT trial_id, 0 AS rung, status, accuracy, train_seconds, failure_reason FROM trials
                   UNION ALL
                   SELECT trial_id, rung, status, accuracy, train_seconds, failure_reason FROM rung_results""");
-        boolean hasKeyBytes = false;
+        boolean hasKeyBytes = false, hasImages = false;
         try (ResultSet r = s.executeQuery("PRAGMA table_info(trials)")) {
             while (r.next()) {
                 hasKeyBytes |= r.getString("name").equals("key_bytes");
+                hasImages |= r.getString("name").equals("images_per_run");
             }
         }
         if (!hasKeyBytes) {
             s.execute("ALTER TABLE trials ADD COLUMN key_bytes INTEGER");
+        }
+        if (!hasImages) {
+            s.execute("ALTER TABLE trials ADD COLUMN images_per_run INTEGER");
         }
         try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
             int v = r.next() ? r.getInt(1) : 0;
@@ -157,18 +164,20 @@ public final class TrialStore implements AutoCloseable {
     }
 
     /**
-     * Every stored rung result (rungs &gt;= 1), by trial id then rung. Latency, depth and logN are taken from the
-     * trial's row (the cost does not depend on the rung).
+     * Every stored rung result (rungs &gt;= 1), by trial id then rung. Latency, depth, logN, key memory and images per
+     * run are taken from the trial's row (the cost does not depend on the rung), as {@link Rungs#onRung} made them.
      */
     public synchronized List<RungResult> rungResults() {
         List<RungResult> out = new ArrayList<>();
         String sql = "SELECT g.trial_id, g.rung, g.train_images, g.epochs, g.status, g.accuracy, g.train_seconds, "
-                + "g.failure_reason, g.started_at, g.finished_at, t.latency_s, t.depth, t.log_n FROM rung_results g "
+                + "g.failure_reason, g.started_at, g.finished_at, t.latency_s, t.depth, t.log_n, t.key_bytes, "
+                + "t.images_per_run FROM rung_results g "
                 + "JOIN trials t ON t.trial_id = g.trial_id ORDER BY g.trial_id, g.rung";
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery(sql)) {
             while (r.next()) {
                 Evaluation e = new Evaluation(Evaluation.Status.valueOf(r.getString(5)), getDouble(r, 6),
-                        getDouble(r, 11), getInt(r, 12), getInt(r, 13), getDouble(r, 7), r.getString(8));
+                        getDouble(r, 11), getInt(r, 12), getInt(r, 13), getDouble(r, 7), r.getString(8),
+                        r.getObject(14) == null ? -1 : r.getLong(14), r.getObject(15) == null ? 1 : r.getInt(15));
                 out.add(new RungResult(r.getInt(1), r.getInt(2), new RungPlan.Rung(r.getInt(3), r.getInt(4)), e,
                         Instant.parse(r.getString(9)), Instant.parse(r.getString(10))));
             }
@@ -219,6 +228,7 @@ public final class TrialStore implements AutoCloseable {
             } else {
                 p.setNull(17, java.sql.Types.INTEGER);
             }
+            p.setInt(18, e.imagesPerRun());
             p.executeUpdate();
         } catch (SQLException ex) {
             throw new TrialStoreException("cannot store trial " + t.id() + " (" + t.key() + ") in " + file + ": "
@@ -234,7 +244,7 @@ public final class TrialStore implements AutoCloseable {
             while (r.next()) {
                 Evaluation e = new Evaluation(Evaluation.Status.valueOf(r.getString(7)), getDouble(r, 8),
                         getDouble(r, 9), getInt(r, 10), getInt(r, 11), getDouble(r, 12), r.getString(13),
-                        r.getObject(17) == null ? -1 : r.getLong(17));
+                        r.getObject(17) == null ? -1 : r.getLong(17), r.getObject(18) == null ? 1 : r.getInt(18));
                 out.add(new Trial(r.getInt(1), r.getInt(2), r.getInt(3) != 0, parseGenotype(r.getString(4)),
                         r.getString(5), r.getString(6), r.getString(16), e, Instant.parse(r.getString(14)),
                         Instant.parse(r.getString(15))));

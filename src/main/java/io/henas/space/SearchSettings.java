@@ -15,7 +15,8 @@ import java.util.OptionalLong;
  * @param seed             seed of the search's random generator
  * @param objectives       distinct objectives, at least one
  * @param maxLogN          largest allowed ring degree log2 N, if set
- * @param maxLatencySeconds largest allowed predicted encrypted latency in seconds, if set
+ * @param maxLatencySeconds largest allowed predicted encrypted latency in seconds, if set: of one run of the plan,
+ *                         so under the throughput objective (batch packing) of the whole batch of N/2 images
  * @param maxDepth         largest allowed multiplicative depth, if set
  * @param maxKeyBytes      largest allowed evaluation-key memory in bytes, if set
  * @param seedReferences   {@code seed_references}: start the first generation from the space's references (those that
@@ -34,6 +35,10 @@ public record SearchSettings(int population, int generations, long seed, List<Ob
         }
         if (objectives.isEmpty() || new HashSet<>(objectives).size() != objectives.size()) {
             throw new IllegalArgumentException("objectives must be a non-empty list without repeats, but was " + objectives);
+        }
+        if (objectives.contains(Objective.LATENCY) && objectives.contains(Objective.THROUGHPUT)) {
+            throw new IllegalArgumentException("objectives must not list both latency and throughput (a run "
+                    + "optimises one), but was " + objectives);
         }
         if (maxLogN.isPresent() && (maxLogN.getAsInt() < 10 || maxLogN.getAsInt() > 17)) {
             throw new IllegalArgumentException("max_logn must be in [10, 17], but was " + maxLogN.getAsInt());

@@ -64,6 +64,10 @@ public final class SearchSpace {
         this.full = Objects.requireNonNull(full);
         this.search = Objects.requireNonNull(search);
         this.he = Objects.requireNonNull(he);
+        if (search.objectives().contains(Objective.THROUGHPUT) && !he.packing().equals("batch")) {
+            throw new IllegalArgumentException("the throughput objective needs he.packing batch, but was "
+                    + he.packing());
+        }
         this.sha256 = Objects.requireNonNull(sha256);
         Map<String, Param.Choice<?>> byPath = new LinkedHashMap<>();
         for (Param<?> p : net.relevantParams()) {

@@ -123,11 +123,19 @@ public final class SpaceLoader {
             }
         }
         SearchSettings search = m.get("search").map(SpaceLoader::search).orElse(SearchSettings.defaults());
+        // the throughput objective implies batch packing: it is the default then, and single is a contradiction
+        boolean throughput = search.objectives().contains(Objective.THROUGHPUT);
+        String defaultPacking = throughput ? "batch" : "single";
         HeSettings he = m.get("he").map(n -> {
             YNode.YMap h = n.map(List.of("merge", "packing"));
-            return new HeSettings(h.get("merge").map(YNode::bool).orElse(true),
-                    h.get("packing").map(p -> p.oneOf(HeSettings.PACKINGS)).orElse("single"));
-        }).orElse(HeSettings.defaults());
+            Optional<YNode> pn = h.get("packing");
+            String packing = pn.map(p -> p.oneOf(HeSettings.PACKINGS)).orElse(defaultPacking);
+            if (throughput && !packing.equals("batch")) {
+                throw pn.orElseThrow().error("must be batch when search.objectives lists throughput (images/s is "
+                        + "the batch packing's objective), but was " + packing);
+            }
+            return new HeSettings(h.get("merge").map(YNode::bool).orElse(true), packing);
+        }).orElse(new HeSettings(true, defaultPacking));
         String sha = CanonicalKey.sha256(Json.write(root.normalized()));
         SearchSpace space = new SearchSpace(name, description, source, dataset, net, references, proxy, full, rungs,
                 promote, search, he, sha);
@@ -334,14 +342,18 @@ public final class SpaceLoader {
             YNode on = m.require("objectives");
             List<YNode> items = on.list();
             if (items.isEmpty()) {
-                throw on.error("must list at least one of [accuracy, latency, depth]");
+                throw on.error("must list at least one of " + Objective.keys());
             }
             List<Objective> list = new ArrayList<>();
             for (YNode item : items) {
-                Objective o = Objective.valueOf(item.oneOf(List.of("accuracy", "latency", "depth"))
-                        .toUpperCase(java.util.Locale.ROOT));
+                Objective o = Objective.valueOf(item.oneOf(Objective.keys()).toUpperCase(java.util.Locale.ROOT));
                 if (list.contains(o)) {
                     throw item.error("lists the objective " + o.key() + " twice");
+                }
+                if ((o == Objective.LATENCY && list.contains(Objective.THROUGHPUT))
+                        || (o == Objective.THROUGHPUT && list.contains(Objective.LATENCY))) {
+                    throw item.error("lists both latency and throughput, but a run optimises one of them (latency: "
+                            + "one image per run; throughput: batch packing, images/s amortized)");
                 }
                 list.add(o);
             }

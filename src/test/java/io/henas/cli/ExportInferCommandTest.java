@@ -120,12 +120,40 @@ class ExportInferCommandTest {
         Run single = run("infer", model.toString(), "--encrypted", "--images", "1", "--calibration", cache().toString());
         assertEquals(2, single.code());
         assertTrue(single.err().contains("--encrypted --batch"), single.err());
+        // the file roles: one batch file of 6 images, evaluated by the server, decrypted per image
         Run keys = run("infer", "keygen", model.toString(), "--dir", dir.resolve("k").toString());
         assertEquals(0, keys.code(), keys.err());
+        Path in = dir.resolve("x.ct");
         Run encFile = run("infer", "encrypt", model.toString(), "--key", dir.resolve("k/client.key").toString(),
-                "--out", dir.resolve("x.ct").toString());
-        assertEquals(2, encFile.code());
-        assertTrue(encFile.err().contains("batch-packed"), encFile.err());
+                "--images", "6", "--out", in.toString());
+        assertEquals(0, encFile.code(), encFile.err());
+        assertTrue(encFile.out().contains("wrote 6 image(s) as one encrypted batch"), encFile.out());
+        Path out = dir.resolve("y.ct");
+        Run ev = run("infer", "eval", model.toString(), "--keys", dir.resolve("k/eval.keys").toString(), "--in",
+                in.toString(), "--out", out.toString());
+        assertEquals(0, ev.code(), ev.err());
+        assertTrue(ev.out().contains("batch of 6 image(s)"), ev.out());
+        Path res = dir.resolve("res.json");
+        Run de = run("infer", "decrypt", model.toString(), "--key", dir.resolve("k/client.key").toString(), "--in",
+                out.toString(), "--json", res.toString());
+        assertEquals(0, de.code(), de.err());
+        Map<String, Object> j = Json.asObject(Json.readFile(res), "res");
+        assertEquals(6L, j.get("images"));
+        assertEquals("batch", j.get("packing"));
+        Path sim = dir.resolve("sim6.json");
+        assertEquals(0, run("infer", model.toString(), "--images", "6", "--quiet", "--json", sim.toString(),
+                "--calibration", cache().toString()).code());
+        assertEquals(((Number) Json.asObject(Json.readFile(sim), "sim").get("plain_accuracy")).doubleValue(),
+                ((Number) j.get("encrypted_accuracy")).doubleValue(), "the split roles predict as the simulation");
+        // a per-image file is not a batch file, and a batch may not exceed N/2 images
+        Run wrong = run("infer", "eval", model.toString(), "--keys", dir.resolve("k/eval.keys").toString(), "--in",
+                res.toString(), "--out", dir.resolve("z.ct").toString());
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("must start with HENAS-CT-BATCH-V1"), wrong.err());
+        Run tooMany = run("infer", "encrypt", model.toString(), "--key", dir.resolve("k/client.key").toString(),
+                "--images", "100000", "--out", dir.resolve("w.ct").toString());
+        assertEquals(2, tooMany.code());
+        assertTrue(tooMany.err().contains("--images must be in [1, "), tooMany.err());
         Run bad = run("export", trainDir().toString(), "--out", dir.resolve("y.henas").toString(), "--packing", "wide");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--packing must be single or batch"), bad.err());

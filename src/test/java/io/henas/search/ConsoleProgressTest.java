@@ -34,5 +34,8 @@ class ConsoleProgressTest {
                 Double.NaN, "latency too high"), true);
         assertEquals("  trial 3 (reference t3) INFEASIBLE acc=- latency=9.50 s depth=9 logN=15 train=-  "
                 + "(latency too high)", ConsoleProgress.trialLine(bad));
+        Trial batch = ParetoFrontTest.trial(4, Evaluation.ok(0.8, 20.0, 6, 14, 3).withImagesPerRun(8192), false);
+        assertEquals("  trial 4 (gen 1) OK acc=0.800 latency=20.0 s depth=6 logN=14 train=3.0 s batch=8192 "
+                + "img/s=409.6", ConsoleProgress.trialLine(batch));
     }
 }

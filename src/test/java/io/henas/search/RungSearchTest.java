@@ -247,6 +247,7 @@ class RungSearchTest {
             assertEquals(TrialStore.SCHEMA_VERSION, s.schemaVersion());
             assertEquals(1, s.all().size());
             assertEquals(-1, s.all().get(0).evaluation().keyBytes(), "rows before key_bytes read as unknown");
+            assertEquals(1, s.all().get(0).evaluation().imagesPerRun(), "rows before images_per_run: one image");
             assertEquals(List.of(), s.rungResults());
             Trial t = s.all().get(0);
             s.insertRung(new RungResult(0, 1, new RungPlan.Rung(10, 2), Rungs.onRung(t.evaluation(),
@@ -255,6 +256,7 @@ class RungSearchTest {
             assertEquals(0.7, g.evaluation().accuracy());
             assertEquals(1.5, g.evaluation().latencySeconds(), "latency joined from the trial");
             assertEquals(14, g.evaluation().logN());
+            assertEquals(1, g.evaluation().imagesPerRun());
             assertThrows(TrialStore.TrialStoreException.class, () -> s.insertRung(g));
         }
     }

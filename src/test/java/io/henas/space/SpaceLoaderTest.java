@@ -78,6 +78,29 @@ class SpaceLoaderTest {
     }
 
     @Test
+    void throughputObjectiveImpliesBatchPacking() {
+        SearchSpace t = SpaceLoader.parse(MINIMAL + "search: {objectives: [accuracy, throughput]}\n", "t.yaml");
+        assertEquals(List.of(Objective.ACCURACY, Objective.THROUGHPUT), t.search().objectives());
+        assertEquals(new HeSettings(true, "batch"), t.he(), "batch is the default under throughput");
+        assertEquals("batch", SpaceLoader.parse(MINIMAL + "search: {objectives: [accuracy, throughput]}\n"
+                + "he: {merge: false}\n", "t2.yaml").he().packing());
+        SpaceException single = assertThrows(SpaceException.class, () -> SpaceLoader.parse(MINIMAL
+                + "search: {objectives: [accuracy, throughput]}\nhe:\n  packing: single\n", "t3.yaml"));
+        assertEquals(7, single.line(), "the packing line");
+        assertTrue(single.getMessage().contains("must be batch when search.objectives lists throughput"),
+                single.getMessage());
+        SpaceException both = assertThrows(SpaceException.class, () -> SpaceLoader.parse(MINIMAL
+                + "search:\n  objectives: [accuracy, latency, throughput]\n", "t4.yaml"));
+        assertTrue(both.getMessage().contains("lists both latency and throughput"), both.getMessage());
+        SpaceException unknown = assertThrows(SpaceException.class, () -> SpaceLoader.parse(MINIMAL
+                + "search:\n  objectives: [accuracy, speed]\n", "t5.yaml"));
+        assertTrue(unknown.getMessage().contains("throughput"), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new SearchSettings(4, 1, 1,
+                List.of(Objective.LATENCY, Objective.THROUGHPUT), OptionalInt.empty(), OptionalDouble.empty(),
+                OptionalInt.empty(), OptionalLong.empty(), false));
+    }
+
+    @Test
     void budgetErrorsNameTheField() {
         SpaceException sum = assertThrows(SpaceException.class, () -> SpaceLoader.parse(MINIMAL + """
                 train:
