@@ -25,11 +25,8 @@ import io.henas.rlwe.KeySwitcher;
 public final class Evaluator implements AutoCloseable {
     /** Relative tolerance under which two scales count as equal. */
     public static final double SCALE_TOLERANCE = 1e-9;
-    /**
-     * Revision of this implementation's performance: raised whenever a change makes operations markedly faster or
-     * slower, so that timings measured with an older revision (e.g. a cost-model calibration) are not reused.
-     * 2: branch-free reductions, persistent pool, fused key switch. 3: vector NTT and limb products (ring).
-     */
+    /** Performance revision, raised when operations get markedly faster or slower so that older timings (calibrations)
+     *  are not reused. 2: branch-free reductions, persistent pool, fused key switch; 3: vector NTT, limb products. */
     public static final int PERFORMANCE_REVISION = 3;
 
     final CkksParameters params;
@@ -313,15 +310,7 @@ public final class Evaluator implements AutoCloseable {
 
     /** {@code a * c} for an integer constant: scale and level unchanged. */
     public Ciphertext mulConstInteger(Ciphertext a, long c) {
-        checkParams(a, "a");
-        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
-        par.forEach(a.level() + 1, i -> {
-            long ci = ring.modulus(i).reduceSigned(c);
-            for (int k = 0; k < a.size(); k++) {
-                ring.mulScalarLimb(i, a.poly(k).limb(i), ci, out.poly(k).limb(i));
-            }
-        });
-        return out;
+        return mulResidues(a, i -> ring.modulus(i).reduceSigned(c), a.scale());
     }
 
     /**
@@ -331,17 +320,7 @@ public final class Evaluator implements AutoCloseable {
      */
     public Ciphertext mulConst(Ciphertext a, double c) {
         checkParams(a, "a");
-        double ql = params.rlwe().q(a.level());
-        double v = c * ql;
-        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
-        par.forEach(a.level() + 1, i -> {
-            long ci = ring.roundedResidue(v, i);
-            for (int k = 0; k < a.size(); k++) {
-                ring.mulScalarLimb(i, a.poly(k).limb(i), ci, out.poly(k).limb(i));
-            }
-        });
-        out.set(a.scale() * ql, polys(out));
-        return out;
+        return mulConstScaled(a, c, params.rlwe().q(a.level()));
     }
 
     /**
@@ -349,16 +328,21 @@ public final class Evaluator implements AutoCloseable {
      * {@code a.scale * constScale} (an integer multiply per RNS limb, no plaintext polynomial).
      */
     public Ciphertext mulConstScaled(Ciphertext a, double c, double constScale) {
-        checkParams(a, "a");
         double v = c * constScale;
+        return mulResidues(a, i -> ring.roundedResidue(v, i), a.scale() * constScale);
+    }
+
+    /** {@code a} times one integer per RNS limb ({@code residue(i)} modulo prime i); the result has {@code scale}. */
+    private Ciphertext mulResidues(Ciphertext a, java.util.function.IntToLongFunction residue, double scale) {
+        checkParams(a, "a");
         Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
         par.forEach(a.level() + 1, i -> {
-            long ci = ring.roundedResidue(v, i);
+            long ci = residue.applyAsLong(i);
             for (int k = 0; k < a.size(); k++) {
                 ring.mulScalarLimb(i, a.poly(k).limb(i), ci, out.poly(k).limb(i));
             }
         });
-        out.set(a.scale() * constScale, polys(out));
+        out.set(scale, polys(out));
         return out;
     }
 
