@@ -300,32 +300,7 @@ final class BatchLowering {
         int[] b = side(n.inputs().get(1));
         int[] out = new int[a.length];
         for (int i = 0; i < a.length; i++) {
-            int x = a[i];
-            int y = b[i];
-            if (em.tag(x) != em.tag(y)) {
-                // different scales: bring the shallower side onto the other's scale with a product by 1
-                boolean fixX = em.depth(x) < em.depth(y);
-                int s = fixX ? x : y;
-                int o = fixX ? y : x;
-                int d = Math.max(em.depth(s), em.depth(o) - 1);
-                s = em.dropTo(s, d);
-                int f = em.newReg(d);
-                em.target(o);
-                em.emit(OpCode.MUL_CONST, f, s, em.scalar(1.0), d);
-                em.target(-1);
-                em.rescale(f);
-                if (fixX) {
-                    x = f;
-                } else {
-                    y = f;
-                }
-            }
-            int depth = Math.max(em.depth(x), em.depth(y));
-            x = em.dropTo(x, depth);
-            y = em.dropTo(y, depth);
-            int s = em.newReg(depth);
-            em.emit(OpCode.ADD, s, x, y, depth);
-            out[i] = s;
+            out[i] = em.addAligned(a[i], b[i]);
         }
         v.set(n.id(), values(out), v.identity(n.shape().channels()));
     }

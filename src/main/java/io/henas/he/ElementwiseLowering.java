@@ -225,32 +225,7 @@ final class ElementwiseLowering {
         Map<Integer, Integer> rename = new HashMap<>();
         for (int ri = 0; ri < lx.regCount(); ri++) {
             int a = lx.regAt(ri);
-            int b = pair.get(a);
-            if (em.tag(a) != em.tag(b)) {
-                // Different scales (e.g. two activation outputs): bring the shallower side onto the other's scale
-                // with a product by 1 (one level on that side, usually free because it was shallower anyway).
-                boolean fixA = em.depth(a) < em.depth(b);
-                int s = fixA ? a : b;
-                int o = fixA ? b : a;
-                int d = Math.max(em.depth(s), em.depth(o) - 1);
-                s = em.dropTo(s, d);
-                int f = em.newReg(d);
-                em.target(o);
-                em.emit(OpCode.MUL_CONST, f, s, em.scalar(1.0), d);
-                em.target(-1);
-                em.rescale(f);
-                if (fixA) {
-                    a = f;
-                } else {
-                    b = f;
-                }
-            }
-            int depth = Math.max(em.depth(a), em.depth(b));
-            a = em.dropTo(a, depth);
-            b = em.dropTo(b, depth);
-            int s = em.newReg(depth);
-            em.emit(OpCode.ADD, s, a, b, depth);
-            rename.put(lx.regAt(ri), s);
+            rename.put(a, em.addAligned(a, pair.get(a)));
         }
         v.set(n.id(), v.layout(lx.renamed(rename)), resultAffine);
     }

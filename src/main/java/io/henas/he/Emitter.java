@@ -184,6 +184,37 @@ final class Emitter {
         regDepth[r]++;
     }
 
+    /**
+     * {@code a + b} in a new register. Registers of different scales (e.g. two activation outputs) are aligned first:
+     * the shallower side is brought onto the other's scale by a product by 1 (one level on that side, usually free
+     * because it was shallower anyway); then both are dropped to the deeper level.
+     */
+    int addAligned(int a, int b) {
+        if (tag(a) != tag(b)) {
+            boolean fixA = depth(a) < depth(b);
+            int s = fixA ? a : b;
+            int o = fixA ? b : a;
+            int d = Math.max(depth(s), depth(o) - 1);
+            s = dropTo(s, d);
+            int f = newReg(d);
+            target(o);
+            emit(OpCode.MUL_CONST, f, s, scalar(1.0), d);
+            target(-1);
+            rescale(f);
+            if (fixA) {
+                a = f;
+            } else {
+                b = f;
+            }
+        }
+        int depth = Math.max(depth(a), depth(b));
+        a = dropTo(a, depth);
+        b = dropTo(b, depth);
+        int sum = newReg(depth);
+        emit(OpCode.ADD, sum, a, b, depth);
+        return sum;
+    }
+
     /** {@code r} itself if already at {@code depth}, else a DROP_LEVEL copy. */
     int dropTo(int r, int depth) {
         if (regDepth[r] == depth) {
