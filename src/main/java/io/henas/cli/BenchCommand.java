@@ -138,7 +138,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "1", description = "Evaluator threads (default: ${DEFAULT-VALUE}).")
         int threads;
 
-        @Option(names = "--force", description = "Measure again even if the cache has these ring degrees.")
+        @Option(names = "--force", description = "Measure again even if the cache has these ring degrees (with every"
+                + " key-switching shape of them the cache holds, e.g. 15/k3/a5).")
         boolean force;
 
         @Option(names = "--cache", paramLabel = "FILE", description = "Cache file (default: ~/.cache/henas/"
@@ -164,7 +165,7 @@ final class BenchCommand implements Runnable {
             io.henas.cost.Calibration cal;
             try (var measurer = new io.henas.bench.EvaluatorOpMeasurer(threads)) {
                 cal = force
-                        ? io.henas.cost.CalibrationCache.recalibrate(file, key, measurer, io.henas.cost.Calibrator.seal(logn))
+                        ? io.henas.cost.CalibrationCache.recalibrate(file, key, measurer, forcedShapes(file, key))
                         : io.henas.cost.CalibrationCache.ensure(file, key, measurer,
                                 io.henas.cost.Calibrator.seal(logn));
             }
@@ -173,6 +174,22 @@ final class BenchCommand implements Runnable {
                     cal.fits().keySet(), file, (System.nanoTime() - t0) / 1e9);
             out.flush();
             return 0;
+        }
+
+        /**
+         * What {@code --force} measures: SEAL's shape of each {@code --logn} degree and every other key-switching
+         * shape of those degrees already cached for {@code key} (the hybrid shapes the selector picked for earlier
+         * plans); otherwise a stale shape, e.g. one measured under load, would outlive a forced recalibration.
+         */
+        private java.util.Set<io.henas.cost.ChainShape> forcedShapes(Path file, io.henas.cost.CalibrationKey key) {
+            var shapes = new java.util.LinkedHashSet<>(io.henas.cost.Calibrator.seal(logn));
+            try {
+                io.henas.cost.CalibrationCache.load(file, key).ifPresent(c -> c.fits().keySet().stream()
+                        .filter(s -> logn.contains(s.logN())).forEach(shapes::add));
+            } catch (java.io.IOException | RuntimeException e) {
+                // an unreadable or outdated cache holds nothing to keep: the SEAL shapes are measured
+            }
+            return shapes;
         }
     }
 }

@@ -225,12 +225,29 @@ public final class Ring {
 
     /** {@code out = out + a * b mod m_i} pointwise for one limb. */
     public void mulAddLimb(int i, long[] a, long[] b, long[] out) {
+        mulAddLimb(i, a, b, out, out);
+    }
+
+    /**
+     * {@code out = c + a * b mod m_i} pointwise for one limb ({@code out} may be {@code c}); on the vector path when
+     * the limb allows it, with results equal to the scalar path's.
+     */
+    public void mulAddLimb(int i, long[] a, long[] b, long[] c, long[] out) {
+        if (vector[i]) {
+            RingVector.mulAdd(a, b, c, out, n, moduli[i].value());
+            return;
+        }
+        mulAddLimbScalar(i, a, b, c, out);
+    }
+
+    /** {@link #mulAddLimb(int, long[], long[], long[], long[])} on the scalar path (for A/B comparisons and tests). */
+    public void mulAddLimbScalar(int i, long[] a, long[] b, long[] c, long[] out) {
         final Modulus m = moduli[i];
         final long q = m.value();
         for (int k = 0; k < n; k++) {
             long x = a[k];
             long y = b[k];
-            long s = out[k] + m.reduceProduct(Math.unsignedMultiplyHigh(x, y), x * y);
+            long s = c[k] + m.reduceProduct(Math.unsignedMultiplyHigh(x, y), x * y);
             out[k] = Modulus.csub(s, q);
         }
     }

@@ -54,6 +54,17 @@ final class RingVector {
         }
     }
 
+    /** {@code out = c + a * b mod q} pointwise ({@code c} in {@code [0, q)}; {@code out} may be {@code c}). */
+    static void mulAdd(long[] a, long[] b, long[] c, long[] out, int n, long q) {
+        final boolean wide = q >= NttVector.NARROW;
+        LongVector vq = LongVector.broadcast(LS, q);
+        DoubleVector vqInv = DoubleVector.broadcast(DS, 1.0 / q);
+        for (int k = 0; k < n; k += LANES) {
+            LongVector p = mul(LongVector.fromArray(LS, a, k), LongVector.fromArray(LS, b, k), vq, vqInv, wide);
+            reduceOnce(p.add(LongVector.fromArray(LS, c, k)), vq).intoArray(out, k);
+        }
+    }
+
     /** {@code out0 = a0 * b mod q}, {@code out1 = a1 * b mod q} pointwise (b read once). */
     static void mul2(long[] a0, long[] a1, long[] b, long[] out0, long[] out1, int n, long q) {
         final boolean wide = q >= NttVector.NARROW;

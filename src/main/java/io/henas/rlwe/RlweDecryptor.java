@@ -37,8 +37,7 @@ public final class RlweDecryptor {
         int limbs = c[0].limbCount();
         par.forEach(limbs, i -> {
             long[] o = out.limb(i);
-            System.arraycopy(c[0].limb(i), 0, o, 0, o.length);
-            ring.mulAddLimb(i, c[1].limb(i), sk.poly().limb(i), o);
+            ring.mulAddLimb(i, c[1].limb(i), sk.poly().limb(i), c[0].limb(i), o);
             if (c.length == 3) {
                 ring.mulAddLimb(i, c[2].limb(i), s2.limb(i), o);
             }

@@ -3,6 +3,7 @@ package io.henas.ring;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.math.BigInteger;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,14 @@ class RingVectorTest {
                 ring.mulLimb(i, a, b, x);
                 ring.mulLimbScalar(i, a, b, y);
                 assertArrayEquals(y, x, bits + "-bit mul");
+                ring.mulAddLimb(i, a, b, c, x);
+                ring.mulAddLimbScalar(i, a, b, c, y);
+                assertArrayEquals(y, x, bits + "-bit mulAdd");
+                for (int k = 0; k < n; k++) { // and it is c + a*b mod q
+                    BigInteger expect = BigInteger.valueOf(a[k]).multiply(BigInteger.valueOf(b[k]))
+                            .add(BigInteger.valueOf(c[k])).mod(BigInteger.valueOf(q));
+                    assertEquals(expect.longValueExact(), y[k], bits + "-bit mulAdd value");
+                }
                 long[] x1 = new long[n];
                 long[] y1 = new long[n];
                 ring.mulLimb2(i, a, c, b, x, x1, true);
