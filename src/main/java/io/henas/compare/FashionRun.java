@@ -22,7 +22,7 @@ import io.henas.he.HePlan;
 import io.henas.infer.InferenceClient;
 import io.henas.infer.LayerwiseRun;
 import io.henas.ir.Architecture;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.space.SearchSpace;
 import io.henas.space.TrainBudget;
 import io.henas.train.TrainConfig;

@@ -20,7 +20,7 @@ import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
 import io.henas.ir.LoweredNet;
 import io.henas.ir.Shape;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.train.FoldedNet;
 import io.henas.train.TrainOutput;
 import io.henas.train.WeightsJson;
