@@ -81,7 +81,8 @@ final class FashionRun {
         Path result = home.resolve("encrypted-" + tag + "-" + images + "-" + fp + ".json");
         if (Files.isRegularFile(result)) {
             log.accept("  fashion: cached " + result);
-            return RowResult.Trained.fromJson(Json.asObject(Json.readFile(result), result.toString()));
+            return RowResult.Trained.fromJson(Json.asObject(Json.readFile(result), result.toString()),
+                    result.toString());
         }
         ExportedModel model = Files.isRegularFile(modelFile) ? ExportedModel.read(modelFile) : null;
         if (model == null || !model.plan().fingerprint().equals(plan.fingerprint())) {

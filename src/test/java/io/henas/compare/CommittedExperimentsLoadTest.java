@@ -76,11 +76,24 @@ class CommittedExperimentsLoadTest {
         List<Path> rows = files(n -> n.startsWith("encrypted-") && n.endsWith(".json"));
         assertFalse(rows.isEmpty());
         for (Path p : rows) {
-            RowResult.Trained t = RowResult.Trained.fromJson(object(p));
+            RowResult.Trained t = RowResult.Trained.fromJson(object(p), p.toString());
             assertTrue(t.images() > 0, p + ": images");
             assertFalse(t.mode().isBlank(), p + ": mode");
             assertTrue(t.accuracy() >= 0 && t.accuracy() <= 1, p + ": accuracy");
         }
+    }
+
+    @Test
+    void aTrainedRowRoundTripsAndAMissingFieldIsNamed() {
+        RowResult.Trained t = new RowResult.Trained(0.75, 0.5, 0.875, 8, 12.5, "end-to-end", "m.henas");
+        Map<String, Object> m = Json.asObject(Json.parse(Json.pretty(t.toJson()), "row.json"), "row.json");
+        assertEquals(List.of("accuracy", "encrypted_accuracy", "agreement", "images", "encrypted_latency_s", "mode",
+                "model"), List.copyOf(m.keySet()));
+        assertEquals(t, RowResult.Trained.fromJson(m, "row.json"));
+        m.remove("agreement");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RowResult.Trained.fromJson(m, "row.json"));
+        assertTrue(e.getMessage().contains("row.json") && e.getMessage().contains("agreement"), e.getMessage());
     }
 
     @Test
