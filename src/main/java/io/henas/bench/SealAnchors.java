@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * Stored Microsoft SEAL 4.4 single-thread timings (resource {@code seal-ckks-ops.json}, our own data: the quiet-machine

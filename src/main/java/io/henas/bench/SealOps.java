@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * Microsoft SEAL measured side by side: runs the {@code seal-ops} harness (a C++ program timing SEAL's CKKS ops the

@@ -9,7 +9,7 @@ import io.henas.bench.CkksBench;
 import io.henas.bench.SealOps;
 import io.henas.bench.SideBySide;
 import io.henas.bench.Timing;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

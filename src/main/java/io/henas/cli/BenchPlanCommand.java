@@ -16,7 +16,7 @@ import io.henas.infer.LayerwiseRun;
 import io.henas.infer.RandomWeights;
 import io.henas.ir.LoweredNet;
 import io.henas.ir.NetWeights;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.space.SearchSpace;
 import io.henas.space.SpaceLoader;
 import picocli.CommandLine.Command;

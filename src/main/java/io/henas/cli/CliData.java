@@ -17,7 +17,7 @@ import io.henas.data.Datasets;
 import io.henas.data.Preprocessing;
 import io.henas.export.ExportedModel;
 import io.henas.ir.Shape;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * {@code --data} for train, export and infer: what a space declares ({@code dataset:}, {@code input:},

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import io.henas.data.Dataset;
 import io.henas.export.ExportedModel;
 import io.henas.infer.InferenceRun;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.serve.ClientRun;
 import io.henas.serve.RemoteInference;
 import io.henas.serve.TlsFiles;

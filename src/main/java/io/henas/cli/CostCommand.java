@@ -16,7 +16,7 @@ import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
 import io.henas.he.Packing;
 import io.henas.ir.Architecture;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.space.SearchSpace;
 import io.henas.space.SpaceLoader;
 import picocli.CommandLine.Command;

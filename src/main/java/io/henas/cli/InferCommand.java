@@ -27,7 +27,7 @@ import io.henas.infer.InferenceClient;
 import io.henas.infer.InferenceReport;
 import io.henas.infer.InferenceRun;
 import io.henas.infer.InferenceServer;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.rlwe.EvaluationKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

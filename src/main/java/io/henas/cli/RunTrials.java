@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.henas.ir.Architecture;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.search.Trial;
 import io.henas.search.TrialStore;
 import io.henas.space.SearchSpace;

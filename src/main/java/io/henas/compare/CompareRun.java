@@ -32,7 +32,7 @@ import io.henas.infer.LayerwiseRun;
 import io.henas.infer.RandomWeights;
 import io.henas.ir.LoweredNet;
 import io.henas.ir.NetWeights;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.rlwe.Security;
 
 /**

@@ -22,7 +22,7 @@ import io.henas.he.HePlan;
 import io.henas.infer.InferenceClient;
 import io.henas.infer.LayerwiseRun;
 import io.henas.ir.Architecture;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.space.SearchSpace;
 import io.henas.space.TrainBudget;
 import io.henas.train.TrainConfig;
@@ -81,7 +81,8 @@ final class FashionRun {
         Path result = home.resolve("encrypted-" + tag + "-" + images + "-" + fp + ".json");
         if (Files.isRegularFile(result)) {
             log.accept("  fashion: cached " + result);
-            return RowResult.Trained.fromJson(Json.asObject(Json.readFile(result), result.toString()));
+            return RowResult.Trained.fromJson(Json.asObject(Json.readFile(result), result.toString()),
+                    result.toString());
         }
         ExportedModel model = Files.isRegularFile(modelFile) ? ExportedModel.read(modelFile) : null;
         if (model == null || !model.plan().fingerprint().equals(plan.fingerprint())) {

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * The rows of an experiment and the reductions derived from them. Reference baseline: the fastest baseline row by

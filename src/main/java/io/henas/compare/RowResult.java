@@ -6,8 +6,11 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import io.henas.cost.CostReport;
 import io.henas.he.OpKind;
+import io.henas.ir.Json;
 
 /**
  * Everything measured or predicted for one row of an experiment.
@@ -77,24 +80,17 @@ public record RowResult(String name, Experiment.Role role, boolean merge, Ops co
      * @param encryptedLatencyS   encrypted latency per image (sum of segment medians over the images)
      * @param mode                end-to-end or layerwise
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Trained(double accuracy, double encryptedAccuracy, double agreement, int images,
                           double encryptedLatencyS, String mode, String model) {
+        /** The cached row ({@code encrypted-*.json} without its measurement): this record with snake_case keys. */
         Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("accuracy", accuracy);
-            m.put("encrypted_accuracy", encryptedAccuracy);
-            m.put("agreement", agreement);
-            m.put("images", images);
-            m.put("encrypted_latency_s", encryptedLatencyS);
-            m.put("mode", mode);
-            m.put("model", model);
-            return m;
+            return Json.toTree(this);
         }
 
-        static Trained fromJson(Map<String, Object> m) {
-            return new Trained(num(m, "accuracy"), num(m, "encrypted_accuracy"), num(m, "agreement"),
-                    (int) num(m, "images"), num(m, "encrypted_latency_s"), String.valueOf(m.get("mode")),
-                    String.valueOf(m.get("model")));
+        /** Reads {@link #toJson()}'s keys (others, such as the measurement, are ignored); errors name {@code source}. */
+        static Trained fromJson(Map<String, Object> m, String source) {
+            return Json.toValue(m, source, Trained.class);
         }
     }
 

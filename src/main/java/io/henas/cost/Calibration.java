@@ -130,7 +130,7 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
             m.forEach((k, f) -> ops.put(k.key(), f));
             byShape.put(n.key(), ops);
         });
-        return io.henas.json.Json.toTree(new Stored(FORMAT, key, created, byShape));
+        return io.henas.ir.Json.toTree(new Stored(FORMAT, key, created, byShape));
     }
 
     /**
@@ -142,14 +142,14 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
     public static Calibration fromJson(Object json, String source) throws IOException {
         Map<String, Object> root;
         try {
-            root = io.henas.json.Json.asObject(json, source);
+            root = io.henas.ir.Json.asObject(json, source);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
         checkFormat(root.get("format"), source);
         Stored stored;
         try {
-            stored = io.henas.json.Json.toValue(root, source, Stored.class);
+            stored = io.henas.ir.Json.toValue(root, source, Stored.class);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

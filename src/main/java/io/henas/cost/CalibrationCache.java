@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.henas.he.OpKind;
-import io.henas.json.Json;
-import io.henas.json.JsonException;
+import io.henas.ir.Json;
+import io.henas.ir.JsonException;
 
 /**
  * The calibration cache: one JSON file (default {@code ~/.cache/henas/calibration.json}) holding calibrations keyed by

@@ -19,7 +19,7 @@ import io.henas.he.CompileOptions;
 import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
 import io.henas.he.PlanBinding;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.rlwe.Security;
 import io.henas.train.FoldedNet;
 import io.henas.train.WeightsJson;

@@ -22,7 +22,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * Bounded reading of a {@code .henas} zip container. Nothing is inflated before the manifest says how large it may be:

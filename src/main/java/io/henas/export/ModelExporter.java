@@ -20,7 +20,7 @@ import java.util.zip.ZipOutputStream;
 import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
 import io.henas.he.PlanCodec;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.ring.Primes;
 import io.henas.train.WeightsJson;
 

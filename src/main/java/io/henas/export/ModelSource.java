@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.henas.ir.NetWeights;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.train.FoldedNet;
 import io.henas.train.TrainOutput;
 import io.henas.train.WeightsJson;

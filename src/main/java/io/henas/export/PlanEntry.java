@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.henas.he.CompileOptions;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
 import io.henas.he.OpCode;

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * Where an exported model comes from.

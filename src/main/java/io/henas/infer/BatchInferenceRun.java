@@ -1,8 +1,10 @@
 package io.henas.infer;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import io.henas.ckks.Ciphertext;
 import io.henas.cost.CostModel;
@@ -13,6 +15,7 @@ import io.henas.export.ExportedModel;
 import io.henas.he.HeParameters;
 import io.henas.he.OpCounts;
 import io.henas.he.PlanSimulator;
+import io.henas.ir.Json;
 import io.henas.rlwe.EvaluationKeys;
 
 /**
@@ -30,34 +33,29 @@ public final class BatchInferenceRun {
      *
      * @param predictedBatchLatencyS NaN when uncalibrated
      */
-    public record Report(String name, int images, double batchLatencyS, double imagesPerSecond,
-                         double encryptedAccuracy, double plainAccuracy, double agreement, double maxRelError,
+    @JsonPropertyOrder({"model", "packing", "images", "batch_latency_s", "images_per_second", "encrypted_accuracy",
+            "plain_accuracy", "agreement", "max_relative_logit_error", "predicted_batch_latency_s", "log_n", "log_qp",
+            "security_bits", "peak_memory_bytes", "input_ciphertexts", "encrypt_s", "decrypt_s", "keygen_s",
+            "threads", "counts_match_plan"})
+    public record Report(@JsonProperty("model") String name, int images, double batchLatencyS, double imagesPerSecond,
+                         double encryptedAccuracy, double plainAccuracy, double agreement,
+                         @JsonProperty("max_relative_logit_error") double maxRelError,
                          double predictedBatchLatencyS, int logN, int logQp, double securityBits, long peakMemoryBytes,
-                         int inputCiphertexts, double encryptSeconds, double decryptSeconds, double keygenSeconds,
-                         int threads, boolean countsMatchPlan) {
+                         int inputCiphertexts, @JsonProperty("encrypt_s") double encryptSeconds,
+                         @JsonProperty("decrypt_s") double decryptSeconds,
+                         @JsonProperty("keygen_s") double keygenSeconds, int threads, boolean countsMatchPlan) {
+        /** Always {@code batch}: written so that a reader tells a batch report from a per-image one. */
+        @JsonProperty(value = "packing", access = JsonProperty.Access.READ_ONLY)
+        public String packing() {
+            return "batch";
+        }
+
+        /**
+         * The {@code infer --batch --json} document: this record with snake_case keys (Jackson; {@code log_n} was
+         * written {@code logN} by earlier versions), non-finite numbers (an uncalibrated prediction) as null.
+         */
         public Map<String, Object> toJson() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("model", name);
-            m.put("packing", "batch");
-            m.put("images", images);
-            m.put("batch_latency_s", batchLatencyS);
-            m.put("images_per_second", imagesPerSecond);
-            m.put("encrypted_accuracy", encryptedAccuracy);
-            m.put("plain_accuracy", plainAccuracy);
-            m.put("agreement", agreement);
-            m.put("max_relative_logit_error", maxRelError);
-            m.put("predicted_batch_latency_s", Double.isNaN(predictedBatchLatencyS) ? null : predictedBatchLatencyS);
-            m.put("logN", logN);
-            m.put("log_qp", logQp);
-            m.put("security_bits", securityBits);
-            m.put("peak_memory_bytes", peakMemoryBytes);
-            m.put("input_ciphertexts", inputCiphertexts);
-            m.put("encrypt_s", encryptSeconds);
-            m.put("decrypt_s", decryptSeconds);
-            m.put("keygen_s", keygenSeconds);
-            m.put("threads", threads);
-            m.put("counts_match_plan", countsMatchPlan);
-            return m;
+            return Json.toTree(this);
         }
     }
 

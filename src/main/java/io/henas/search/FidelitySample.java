@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 import org.apache.commons.math3.stat.correlation.KendallsCorrelation;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * Rank fidelity, measured: {@code K} random feasible candidates of a space are trained on every rung including the

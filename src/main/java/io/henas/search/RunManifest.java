@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * {@code manifest.json}: what is needed to reproduce a run (Tribuo-style provenance): git commit, space hash, seed,

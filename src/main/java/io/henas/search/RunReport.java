@@ -18,7 +18,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /** Writes {@code pareto.json}, {@code trials.csv}, {@code pareto.png} and {@code report.html} of a finished run. */
 final class RunReport {

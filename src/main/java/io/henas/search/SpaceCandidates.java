@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.henas.ir.Architecture;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.space.InvalidCandidateException;
 import io.henas.space.SearchSpace;
 

@@ -3,7 +3,7 @@ package io.henas.serve;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /** The serve package's only use of a JSON library (one place to port): one-line writing and object parsing. */
 final class ServeJson {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 import io.henas.ir.Architecture;
 import io.henas.ir.Shape;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.space.YNode.YMap;
 
 /**

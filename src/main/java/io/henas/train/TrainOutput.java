@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 import org.deeplearning4j.util.ModelSerializer;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * Writes a {@link TrainResult} to a directory:

@@ -13,7 +13,7 @@ import io.henas.ir.NetWeights;
 import io.henas.ir.Op;
 import io.henas.ir.Shape;
 import io.henas.ir.Tensor;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * JSON form of weights and folded networks (format {@value #FORMAT}):

@@ -20,7 +20,7 @@ import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
 import io.henas.ir.LoweredNet;
 import io.henas.ir.Shape;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.train.FoldedNet;
 import io.henas.train.TrainOutput;
 import io.henas.train.WeightsJson;
@@ -105,7 +105,7 @@ class ExportInferCommandTest {
         assertEquals(0, r.code(), r.err());
         Map<String, Object> k = Json.asObject(Json.readFile(enc), "batch");
         for (String key : new String[]{"images", "batch_latency_s", "images_per_second", "encrypted_accuracy",
-                "agreement", "predicted_batch_latency_s", "logN", "security_bits", "peak_memory_bytes"}) {
+                "agreement", "predicted_batch_latency_s", "log_n", "security_bits", "peak_memory_bytes"}) {
             assertTrue(k.containsKey(key), key + " missing: " + k);
         }
         assertEquals(8L, k.get("images"));

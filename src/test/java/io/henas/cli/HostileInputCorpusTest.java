@@ -44,7 +44,7 @@ import io.henas.ir.ActivationKind;
 import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
 import io.henas.ir.Shape;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.search.RunDirectoryLock;
 import io.henas.search.TrialStore;
 import io.henas.space.SpaceLoader;

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.henas.data.DataSpec;
 import io.henas.data.TinyData;
 import io.henas.export.ExportedModel;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.space.SpaceLoader;
 
 /**

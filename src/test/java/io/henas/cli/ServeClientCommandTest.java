@@ -27,7 +27,7 @@ import io.henas.ir.ActivationKind;
 import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
 import io.henas.ir.Shape;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.serve.HenasServer;
 import io.henas.serve.ServeConfig;
 

@@ -57,7 +57,7 @@ class CompareRunTest {
         assertTrue(Files.isRegularFile(dir.resolve("out/table.md")));
         assertTrue(Files.isRegularFile(dir.resolve("out/latency.png")));
         @SuppressWarnings("unchecked")
-        Map<String, Object> j = (Map<String, Object>) io.henas.json.Json.readFile(dir.resolve("out/results.json"));
+        Map<String, Object> j = (Map<String, Object>) io.henas.ir.Json.readFile(dir.resolve("out/results.json"));
         assertEquals(null, j.get("latency_reduction_best_variant"), "the baseline was not measured");
 
         // A second run skipping measurement reuses the cached one.

@@ -16,7 +16,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 class ResultsTest {
     @TempDir

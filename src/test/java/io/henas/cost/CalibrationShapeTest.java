@@ -20,7 +20,7 @@ import io.henas.he.HeParameters;
 import io.henas.he.HePlan;
 import io.henas.he.OpKind;
 import io.henas.he.ParameterSelector;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /** Calibrations are keyed by ring degree and key-switching shape (k, alpha): a SEAL timing never prices a hybrid chain. */
 class CalibrationShapeTest {

@@ -2,7 +2,7 @@ package io.henas.data;
 
 import java.util.Map;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /** Test helper: a JSON map written and parsed back (numbers come back as Long or Double, as from a file). */
 final class DataSpecJsonShim {

@@ -19,7 +19,7 @@ import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
 import io.henas.he.PlanSimulator;
 import io.henas.he.TestNets;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /**
  * Model files keep running the plan they were exported with: a version-2 file stores its plan, so it loads and

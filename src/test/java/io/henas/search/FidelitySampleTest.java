@@ -20,7 +20,7 @@ import io.henas.data.Datasets;
 import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
 import io.henas.ir.Architecture;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.henas.space.SearchSpace;
 import io.henas.space.SpaceLoader;
 

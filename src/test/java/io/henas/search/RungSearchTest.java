@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /** Multi-fidelity search: promotion by non-dominated rank, rungs in trials.db, resume across rungs. */
 class RungSearchTest {

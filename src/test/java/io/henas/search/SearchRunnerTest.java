@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 /** A whole run with references and constraints, and the run directory it leaves behind. */
 class SearchRunnerTest {

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.henas.json.Json;
+import io.henas.ir.Json;
 import io.jenetics.ext.moea.Vec;
 
 /**

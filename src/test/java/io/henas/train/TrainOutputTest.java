@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 import io.henas.data.Dataset;
 import io.henas.ir.PlainForward;
-import io.henas.json.Json;
+import io.henas.ir.Json;
 
 class TrainOutputTest {
     @TempDir

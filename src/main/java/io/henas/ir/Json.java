@@ -1,4 +1,4 @@
-package io.henas.json;
+package io.henas.ir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.henas.json;
+package io.henas.ir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

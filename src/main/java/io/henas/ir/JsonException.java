@@ -1,4 +1,4 @@
-package io.henas.json;
+package io.henas.ir;
 
 /** Malformed JSON: the message gives the source name and character offset. */
 public class JsonException extends IllegalArgumentException {
