@@ -215,10 +215,10 @@ final class SearchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** All generations recorded, the report written, and the knee exported (or not wanted). */
+    /** All generations recorded, the run marked finished after its report, and the knee exported (or not wanted). */
     private boolean finished(Path dir, int gens) {
         return RunDirectoryLock.generationsDone(dir.resolve(SearchRunner.TRIALS_DB)) >= gens
-                && Files.exists(dir.resolve(SearchRunner.PARETO))
+                && SearchRunner.finished(dir)
                 && (noKnee || Files.exists(dir.resolve("knee").resolve("model.henas")));
     }
 

@@ -34,6 +34,7 @@ class SearchRunDirectoryTest {
             }
         }
         Files.writeString(run.resolve("pareto.json"), "{}");
+        Files.writeString(run.resolve("manifest.json"), "{\"status\": \"finished\"}");
         long before = Files.getLastModifiedTime(run.resolve("trials.db")).toMillis();
         java.io.ByteArrayOutputStream errBytes = new java.io.ByteArrayOutputStream();
         PrintStream old = System.err;
