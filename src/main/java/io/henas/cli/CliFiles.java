@@ -29,4 +29,23 @@ final class CliFiles {
                     + " but is not");
         }
     }
+
+    /**
+     * An output directory such as {@code --out DIR}: used as it is when it exists, otherwise created, but only it: its
+     * parent must already exist (no directories are created that the user did not ask for).
+     */
+    static Path outputDirectory(String option, Path dir) throws java.io.IOException {
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        if (Files.exists(dir)) {
+            throw new IllegalArgumentException(option + " " + dir + ": must be a directory, but is a file");
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException(option + " " + dir + ": the directory " + parent + " must exist, but "
+                    + (Files.exists(parent) ? "is not a directory" : "does not (create it first)"));
+        }
+        return Files.createDirectory(dir);
+    }
 }

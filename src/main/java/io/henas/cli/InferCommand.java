@@ -216,7 +216,7 @@ final class InferCommand implements Callable<Integer> {
                     Files.delete(dir.resolve(f));
                 }
             }
-            Files.createDirectories(dir);
+            CliFiles.outputDirectory("--dir", dir);
             InferenceClient c = InferenceClient.generate(m);
             c.writeSecretKey(dir.resolve("client.key"));
             EvaluationKeys k = c.evaluationKeys();

@@ -134,10 +134,11 @@ final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume: " + dir + " must be a run directory, but "
                     + (Files.exists(dir) ? "is not a directory" : "does not exist"));
         }
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--out " + dir + ": must be a directory, but is a file");
+        if (out != null) {
+            CliFiles.outputDirectory("--out", dir);
+        } else {
+            Files.createDirectories(dir); // the default place under experiments/runs
         }
-        Files.createDirectories(dir);
         try (RunDirectoryLock lock = RunDirectoryLock.acquire(dir)) {
             return search(stdout, space, dir);
         }
@@ -214,10 +215,10 @@ final class SearchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** All generations recorded, the report written, and the knee exported (or not wanted). */
+    /** All generations recorded, the run marked finished after its report, and the knee exported (or not wanted). */
     private boolean finished(Path dir, int gens) {
         return RunDirectoryLock.generationsDone(dir.resolve(SearchRunner.TRIALS_DB)) >= gens
-                && Files.exists(dir.resolve(SearchRunner.PARETO))
+                && SearchRunner.finished(dir)
                 && (noKnee || Files.exists(dir.resolve("knee").resolve("model.henas")));
     }
 

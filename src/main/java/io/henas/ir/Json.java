@@ -230,7 +230,8 @@ public final class Json {
         int nl = what == null ? -1 : what.indexOf('\n');
         what = nl < 0 ? what : what.substring(0, nl);
         // Jackson's hints on how to relax its configuration are not for henas users
-        for (String hint : new String[]{" (but could if coercion", "; `DeserializationFeature.", ", not marked as ignorable"}) {
+        for (String hint : new String[]{" (but could if coercion", "; `DeserializationFeature.", ", not marked as ignorable",
+                ": enable `JsonReadFeature.", ": enable `JsonParser.Feature.", " (JSON String, Number, Array, Object or token"}) {
             int h = what == null ? -1 : what.indexOf(hint);
             what = h < 0 ? what : what.substring(0, h);
         }

@@ -104,6 +104,11 @@ public final class RunManifest {
         return (List<Object>) content.get("runs");
     }
 
+    /** Whether {@code file} records a finished run: its status is set to "finished" by the run's last write. */
+    static boolean recordsFinished(Path file) {
+        return "finished".equals(read(file).get("status"));
+    }
+
     private static Map<String, Object> read(Path file) {
         if (!Files.exists(file)) {
             return Map.of();

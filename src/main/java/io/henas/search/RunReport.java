@@ -242,11 +242,7 @@ final class RunReport {
                 s.setMarkerColor(new Color(30, 60, 200));
             }
         }
-        try (var out = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        writePng(file, chart);
         return true;
     }
 
@@ -263,11 +259,27 @@ final class RunReport {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    /** Atomically: a sibling temporary file moved into place, so a crash or a full disk never leaves half a report. */
+    /** Text, written {@linkplain #writeAtomically atomically}. */
     private static void write(Path file, String text) {
+        writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A chart as PNG, encoded in memory and then written {@linkplain #writeAtomically atomically}. */
+    static void writePng(Path file, org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try {
+            BitmapEncoder.saveBitmap(chart, bytes, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the chart for " + file + ": " + e.getMessage(), e);
+        }
+        writeAtomically(file, bytes.toByteArray());
+    }
+
+    /** Atomically: a sibling temporary file moved into place, so a crash or a full disk never leaves half a file. */
+    static void writeAtomically(Path file, byte[] content) {
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.write(tmp, content);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

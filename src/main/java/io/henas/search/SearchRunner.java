@@ -82,6 +82,14 @@ public final class SearchRunner {
         }
     }
 
+    /**
+     * Whether the run in {@code dir} finished: its report was written and then, as the run's last write, its
+     * {@code manifest.json} marked "finished" (a run killed while writing its report is not finished).
+     */
+    public static boolean finished(Path dir) {
+        return RunManifest.recordsFinished(dir.resolve(MANIFEST));
+    }
+
     /** The settings a run is tied to (stored in trials.db's meta table; resume must match them). */
     static Map<String, String> settings(CandidateSpace<?> space, SearchConfig config) {
         Map<String, String> m = new LinkedHashMap<>();

@@ -34,6 +34,7 @@ class SearchRunDirectoryTest {
             }
         }
         Files.writeString(run.resolve("pareto.json"), "{}");
+        Files.writeString(run.resolve("manifest.json"), "{\"status\": \"finished\"}");
         long before = Files.getLastModifiedTime(run.resolve("trials.db")).toMillis();
         java.io.ByteArrayOutputStream errBytes = new java.io.ByteArrayOutputStream();
         PrintStream old = System.err;
@@ -58,5 +59,26 @@ class SearchRunDirectoryTest {
             assertTrue(Files.readString(run.resolve(io.henas.search.RunDirectoryLock.FILE))
                     .contains("pid " + ProcessHandle.current().pid()));
         }
+    }
+
+    @Test
+    void anOutDirectoryWhoseParentIsMissingIsExitTwoNamingTheParentAndCreatesNothing() throws Exception {
+        Path missing = dir.resolve("no-such-parent");
+        java.io.ByteArrayOutputStream errBytes = new java.io.ByteArrayOutputStream();
+        PrintStream old = System.err;
+        int code;
+        try {
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            picocli.CommandLine cl = Main.commandLine();
+            cl.setOut(new PrintWriter(new StringWriter()));
+            code = Main.run(cl, "search", Path.of("search-spaces", "fashion-cnn.yaml").toString(), "--out",
+                    missing.resolve("run").toString(), "--no-knee", "--generations", "1");
+        } finally {
+            System.setErr(old);
+        }
+        String err = errBytes.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, err);
+        assertTrue(err.contains(missing.toString()) && err.contains("must exist"), err);
+        assertTrue(!Files.exists(missing), "created " + missing);
     }
 }

@@ -50,6 +50,10 @@ class JsonTest {
     void malformedInputNamesSourceAndOffset() {
         JsonException e = assertThrows(JsonException.class, () -> Json.parse("{\"a\": [1, 2,}", "f.json"));
         assertTrue(e.getMessage().startsWith("f.json: malformed JSON at line 1 column 13 (offset 12)"), e.getMessage());
+        for (String bad : new String[]{"{\"w\": NaN}", "{\"w\": Infinity}", "{'w': 1}", "{\"w\": 01}", "{w: 1}"}) {
+            String m = assertThrows(JsonException.class, () -> Json.parse(bad, "g.json")).getMessage();
+            assertTrue(m.startsWith("g.json: ") && !m.contains("enable") && !m.contains("Feature"), m);
+        }
         assertThrows(JsonException.class, () -> Json.parse("{\"a\":1,\"a\":2}", "f"));
         assertThrows(JsonException.class, () -> Json.parse("[1] x", "f"));
         assertThrows(JsonException.class, () -> Json.parse("\"abc", "f"));
