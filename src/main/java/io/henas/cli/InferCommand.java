@@ -206,25 +206,48 @@ final class InferCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             ExportedModel m = ExportedModel.read(model);
-            for (String f : new String[]{"client.key", "eval.keys"}) {
-                if (Files.exists(dir.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    if (!force) {
-                        throw new IllegalArgumentException(dir.resolve(f) + ": already exists; keygen does not replace"
-                                + " keys (results encrypted for the old key could no longer be decrypted): pass"
-                                + " --force to replace them, or choose another --dir");
-                    }
-                    Files.delete(dir.resolve(f));
-                }
-            }
+            Path key = dir.resolve("client.key");
+            Path keys = dir.resolve("eval.keys");
+            refuseToReplace(key, keys);
             CliFiles.outputDirectory("--dir", dir);
             InferenceClient c = InferenceClient.generate(m);
-            c.writeSecretKey(dir.resolve("client.key"));
             EvaluationKeys k = c.evaluationKeys();
-            CiphertextFiles.writeKeys(dir.resolve("eval.keys"), m.ckksParameters(), k);
+            // each file is written beside its place and moved there atomically: a crash or a full disk leaves the old
+            // file or none, never half a key
+            Path keyTmp = temporary(key);
+            Path keysTmp = temporary(keys);
+            try {
+                c.writeSecretKey(keyTmp);
+                CiphertextFiles.writeKeys(keysTmp, m.ckksParameters(), k);
+                refuseToReplace(key, keys); // another keygen may have written them meanwhile
+                java.nio.file.Files.move(keysTmp, keys, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                java.nio.file.Files.move(keyTmp, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                java.nio.file.Files.deleteIfExists(keyTmp);
+                java.nio.file.Files.deleteIfExists(keysTmp);
+            }
             spec.commandLine().getOut().printf("wrote %s (secret, client only) and %s (%d bytes, for the server)%n",
-                    dir.resolve("client.key"), dir.resolve("eval.keys"), Files.size(dir.resolve("eval.keys")));
+                    key, keys, Files.size(keys));
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
+        }
+
+        /** Without {@code --force}, existing key files are an error (their secret key would be lost). */
+        private void refuseToReplace(Path... files) {
+            for (Path f : files) {
+                if (!force && Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IllegalArgumentException(f + ": already exists; keygen does not replace keys (results"
+                            + " encrypted for the old key could no longer be decrypted): pass --force to replace"
+                            + " them, or choose another --dir");
+                }
+            }
+        }
+
+        /** A name beside {@code file} that does not exist yet (the writers create their file). */
+        private static Path temporary(Path file) {
+            return file.resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
         }
     }
 

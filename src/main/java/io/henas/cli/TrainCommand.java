@@ -86,8 +86,10 @@ final class TrainCommand implements Callable<Integer> {
             arch = RunTrials.architecture(space, file, run, pick);
             if (out == null) {
                 out = run.resolve("trained").resolve(Integer.toString(pick));
+                java.nio.file.Files.createDirectories(out); // the default place inside the run
+            } else {
+                CliFiles.outputDirectory("--out", out);
             }
-            java.nio.file.Files.createDirectories(out);
             java.nio.file.Files.writeString(out.resolve("architecture.yaml"), SpaceWriter.fixedYaml(arch, space));
             stderr.println("trial " + pick + " of " + run + ": " + arch.name() + " -> " + out.resolve("architecture.yaml"));
             if (architectureOnly) {
@@ -102,6 +104,8 @@ final class TrainCommand implements Callable<Integer> {
             if (out == null) {
                 throw new IllegalArgumentException("--out DIR is required (unless --run)");
             }
+            // only DIR itself is created, before any training: a missing parent is an error naming it
+            CliFiles.outputDirectory("--out", out);
             arch = space.fixed();
         }
         TrainBudget b = space.full();

@@ -65,7 +65,10 @@ final class BatchScheduler<T, W> {
         /** Whether {@code t} means the worker was lost (left, not a member, this member stopped). */
         boolean isLoss(Throwable t);
 
-        /** The message when no worker joined within the wait, for {@code waiting} queued candidates. */
+        /**
+         * The message when no worker joined within the wait, for {@code waiting} queued candidates (thrown as a
+         * {@link ClusterUnavailableException}).
+         */
         String noWorkers(int waiting);
 
         /** Extra text for the periodic "waiting for an eligible worker" line (e.g. refused members), or "". */
@@ -202,7 +205,7 @@ final class BatchScheduler<T, W> {
                     noWorkerSince = now;
                 }
                 if (now - noWorkerSince > workerWait.toNanos()) {
-                    throw new IllegalStateException(workers.noWorkers(open.size()));
+                    throw new ClusterUnavailableException(workers.noWorkers(open.size()));
                 }
                 if (lastWaitLog < 0 || now - lastWaitLog > TimeUnit.SECONDS.toNanos(30)) {
                     lastWaitLog = now;

@@ -19,7 +19,6 @@ import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
@@ -49,11 +48,16 @@ import io.henas.search.EvaluationBackend;
  * loaded, decoding fails, an {@link Error} in the evaluator) stops the batch with an exception; the search can then
  * be resumed. The backend keeps no state that resume depends on: {@code trials.db} stays the only record.
  *
+ * <p>When the search's own Hazelcast member is shut down without the search asking (any member can shut a Hazelcast
+ * cluster down, with or without the henas secret), it logs one line, forgets its workers (their running evaluations
+ * are queued again) and rejoins ({@link RejoiningMember}); the workers rejoin as well and are admitted afresh. If no
+ * eligible worker is back within {@link ClusterConfig#workerWait()}, the batch fails with a
+ * {@link ClusterUnavailableException}; every finished evaluation is already in {@code trials.db}.
+ *
  * @param <T> type of the candidate value (only its description is shipped)
  */
 public final class ClusterBackend<T> implements EvaluationBackend<T> {
-    private final HazelcastInstance hz;
-    private final IExecutorService executor;
+    private final RejoiningMember member;
     private final ClusterConfig config;
     private final NodeIdentity identity;
     private final JobSpec job;
@@ -77,8 +81,16 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         Map<String, String> attrs = HazelcastSetup.sealed(config, auth, Map.of(NodeIdentity.ATTR_ROLE,
                 NodeIdentity.ROLE_SEARCH, NodeIdentity.ATTR_VERSION, identity.version(), NodeIdentity.ATTR_DATASET,
                 identity.datasetSha256()));
-        this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config, attrs, true, Map.of(), 1));
-        this.executor = hz.getExecutorService(HazelcastSetup.EXECUTOR);
+        this.member = new RejoiningMember(() -> HazelcastSetup.config(config, attrs, true, Map.of(), 1), this::listen,
+                this::forgetWorkers, log, "the search's cluster member was shut down without the search asking"
+                        + " (another member may have shut the cluster down: Hazelcast lets any member do that, the"
+                        + " secret cannot stop it); rejoining cluster '" + config.clusterName() + "': evaluations"
+                        + " running on workers are re-run, finished ones are in trials.db");
+        member.start();
+    }
+
+    /** Admits the workers of (a new instance of) the cluster. */
+    private void listen(HazelcastInstance hz) {
         hz.getCluster().addMembershipListener(new InitialMembershipListener() {
             @Override
             public void init(InitialMembershipEvent event) {
@@ -99,6 +111,15 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
                 }
             }
         });
+    }
+
+    /** This member's instance shut down unasked: its workers are gone with it (they rejoin with new identities). */
+    private void forgetWorkers() {
+        for (UUID id : List.copyOf(eligible.keySet())) {
+            if (eligible.remove(id) != null) {
+                scheduler.post(new BatchScheduler.WorkerGone(id));
+            }
+        }
     }
 
     /**
@@ -207,9 +228,18 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         return m;
     }
 
-    /** This search member's {@code host:port}. */
+    /** This search member's {@code host:port} (while it rejoins: its configured bind address). */
     public String address() {
-        return HazelcastSetup.address(hz.getCluster().getLocalMember());
+        try {
+            return HazelcastSetup.address(member.instance().getCluster().getLocalMember());
+        } catch (HazelcastInstanceNotActiveException e) {
+            return config.bindAddress() + " (rejoining)";
+        }
+    }
+
+    /** Times this search's member rejoined after it was shut down unasked. */
+    int rejoins() {
+        return member.rejoins();
     }
 
     /** Sum of the eligible workers' slots (at least 1). */
@@ -236,7 +266,7 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
 
     @Override
     public void close() {
-        hz.getLifecycleService().shutdown();
+        member.close();
     }
 
     /** The scheduler's view of the cluster: eligible members, their slots, and tasks shipped with Hazelcast. */
@@ -266,10 +296,16 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
             EvaluationTask task = new EvaluationTask(jobId, job, identity, c, auth, rung);
             Future<TaskResult> f;
             try {
+                IExecutorService executor = member.instance().getExecutorService(HazelcastSetup.EXECUTOR);
                 f = executor.submitToMember(task, m);
             } catch (RuntimeException e) {
-                if (!hz.getLifecycleService().isRunning()) {
-                    throw new IllegalStateException("the search's cluster member stopped: " + e.getMessage(), e);
+                if (!member.running()) {
+                    if (member.stopping()) {
+                        throw new IllegalStateException("the search's cluster member stopped: " + e.getMessage(), e);
+                    }
+                    // rejoining: the candidate waits in the queue for the workers to come back
+                    eligible.remove(m.getUuid());
+                    return null;
                 }
                 if (isMemberLoss(e)) {
                     eligible.remove(m.getUuid());
@@ -311,12 +347,25 @@ public final class ClusterBackend<T> implements EvaluationBackend<T> {
         public String noWorkers(int waiting) {
             return "no eligible worker in cluster '" + config.clusterName() + "' for " + config.workerWait().toSeconds()
                     + " s (" + waiting + " candidates waiting; members " + config.members() + refusedText()
-                    + "); start workers with: henas worker --cluster " + ClusterBackend.this.address();
+                    + "); start workers with: " + config.workerHint() + rejoinFailure();
         }
 
         @Override
         public String waitingDetail() {
             return refusedText();
+        }
+    }
+
+    private String rejoinFailure() {
+        var s = member.stopped();
+        if (!s.isCompletedExceptionally()) {
+            return "";
+        }
+        try {
+            s.join();
+            return "";
+        } catch (CompletionException e) {
+            return "; " + e.getCause().getMessage();
         }
     }
 

@@ -3,7 +3,6 @@ package io.henas.cluster;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
@@ -11,21 +10,20 @@ import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.LifecycleEvent;
 
 /**
  * An evaluation member ({@code henas worker --cluster HOST[:PORT],...}): a full Hazelcast member that announces its
  * {@link NodeIdentity} and runs the {@link EvaluationTask}s a search ships to it. When a search member with another
  * identity is in the cluster (at join or later) the worker logs why, leaves the cluster and
  * {@link #awaitStop()} throws {@link WorkerRefusedException}; the search, for its part, never ships work to it.
+ * When its Hazelcast member is shut down without the worker asking (any member can shut a Hazelcast cluster down,
+ * with or without the henas secret), the worker logs one line and rejoins ({@link RejoiningMember}).
  */
 public final class ClusterWorker implements AutoCloseable {
-    private final HazelcastInstance hz;
+    private final RejoiningMember member;
     private final WorkerConfig config;
     private final Consumer<String> log;
-    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final ClusterAuth auth;
     private final WorkerRuntime runtime;
 
@@ -41,14 +39,17 @@ public final class ClusterWorker implements AutoCloseable {
         attrs.put(NodeIdentity.ATTR_CORES, Integer.toString(config.environment().cores()));
         attrs.put(NodeIdentity.ATTR_SLOTS, Integer.toString(config.slots()));
         int pool = config.slots() > 0 ? config.slots() : config.environment().cores();
-        this.hz = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config.cluster(),
-                HazelcastSetup.sealed(config.cluster(), auth, attrs), false,
-                Map.of(WorkerRuntime.CONTEXT_KEY, runtime), pool));
-        hz.getLifecycleService().addLifecycleListener(e -> {
-            if (e.getState() == LifecycleEvent.LifecycleState.SHUTDOWN) {
-                stopped.complete(null);
-            }
-        });
+        Map<String, String> sealed = HazelcastSetup.sealed(config.cluster(), auth, attrs);
+        this.member = new RejoiningMember(() -> HazelcastSetup.config(config.cluster(), sealed, false,
+                Map.of(WorkerRuntime.CONTEXT_KEY, runtime), pool), this::listen, () -> { }, log,
+                "this worker's cluster member was shut down without the worker asking (another member may have shut"
+                        + " the cluster down: Hazelcast lets any member do that, the secret cannot stop it); rejoining"
+                        + " cluster '" + config.cluster().clusterName() + "'");
+        member.start();
+    }
+
+    /** Watches the searches in (a new instance of) the cluster. */
+    private void listen(HazelcastInstance hz) {
         hz.getCluster().addMembershipListener(new InitialMembershipListener() {
             @Override
             public void init(InitialMembershipEvent event) {
@@ -68,9 +69,6 @@ public final class ClusterWorker implements AutoCloseable {
                 }
             }
         });
-        if (!hz.getLifecycleService().isRunning()) {
-            stopped.complete(null);
-        }
     }
 
     /**
@@ -92,23 +90,27 @@ public final class ClusterWorker implements AutoCloseable {
     public static void run(WorkerConfig config) throws InterruptedException {
         try (ClusterWorker w = start(config, line -> System.err.println("henas worker: " + line))) {
             w.log.accept("joined cluster '" + config.cluster().clusterName() + "' as " + w.address() + " ("
-                    + config.identity().brief() + "; " + w.hz.getCluster().getMembers().size()
+                    + config.identity().brief() + "; " + w.member.instance().getCluster().getMembers().size()
                     + " members); waiting for work");
             w.awaitStop();
         }
     }
 
     /**
-     * Blocks until this worker stops.
+     * Blocks until this worker stops (a shutdown it did not ask for is not a stop: it rejoins).
      *
-     * @throws WorkerRefusedException if it stopped because a search refused it
+     * @throws WorkerRefusedException      if it stopped because a search refused it
+     * @throws ClusterUnavailableException if it could not rejoin the cluster
      */
     public void awaitStop() throws InterruptedException {
         try {
-            stopped.get();
+            member.stopped().get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WorkerRefusedException r) {
                 throw new WorkerRefusedException(r.getMessage());
+            }
+            if (e.getCause() instanceof ClusterUnavailableException u) {
+                throw new ClusterUnavailableException(u.getMessage(), u);
             }
             throw new IllegalStateException(e.getCause());
         }
@@ -116,12 +118,17 @@ public final class ClusterWorker implements AutoCloseable {
 
     /** This member's {@code host:port}. */
     public String address() {
-        return HazelcastSetup.address(hz.getCluster().getLocalMember());
+        return HazelcastSetup.address(member.instance().getCluster().getLocalMember());
     }
 
-    /** Whether the member is still in the cluster. */
+    /** Whether the member is in the cluster now (false while it rejoins and after it stopped). */
     public boolean running() {
-        return hz.getLifecycleService().isRunning();
+        return member.running();
+    }
+
+    /** Times the worker rejoined after its member was shut down unasked. */
+    int rejoins() {
+        return member.rejoins();
     }
 
     private void check(Member m) {
@@ -144,21 +151,20 @@ public final class ClusterWorker implements AutoCloseable {
             return;
         }
         log.accept(reason + "; leaving the cluster");
-        stopped.completeExceptionally(new WorkerRefusedException(reason));
+        member.stopped().completeExceptionally(new WorkerRefusedException(reason));
         // leave from another thread: this is a Hazelcast event thread
-        Thread t = new Thread(() -> hz.getLifecycleService().terminate(), "henas-worker-refused");
+        Thread t = new Thread(member::terminate, "henas-worker-refused");
         t.setDaemon(true);
         t.start();
     }
 
     /** Leaves abruptly, without the graceful shutdown handshake, as a killed process would (for tests). */
     void kill() {
-        hz.getLifecycleService().terminate();
+        member.terminate();
     }
 
     @Override
     public void close() {
-        hz.getLifecycleService().shutdown();
-        stopped.complete(null);
+        member.close();
     }
 }

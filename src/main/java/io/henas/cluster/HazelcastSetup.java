@@ -36,7 +36,8 @@ final class HazelcastSetup {
         c.setLiteMember(lite);
         c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.phone.home.enabled", "false");
-        c.setProperty("hazelcast.shutdownhook.policy", "GRACEFUL");
+        // no Hazelcast shutdown hook: RejoiningMember's marks the member as stopping before it leaves gracefully
+        c.setProperty("hazelcast.shutdownhook.enabled", "false");
         c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         c.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(cluster.memberTimeout().toSeconds()));
         c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");

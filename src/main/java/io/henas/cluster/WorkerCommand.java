@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Join a henas cluster and evaluate candidates for searches started with --cluster.",
-                "Runs until stopped (Ctrl-C). Exits 2 if a search with another henas version or dataset refuses it."})
+                "Runs until stopped (Ctrl-C); rejoins when another member shuts the cluster down. Exits 2 if a search"
+                        + " with another henas version or dataset refuses it, or if it cannot rejoin."})
 public final class WorkerCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();

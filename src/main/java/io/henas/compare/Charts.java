@@ -1,7 +1,9 @@
 package io.henas.compare;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +17,8 @@ import org.knowm.xchart.style.Styler;
 
 /**
  * XChart figures of {@link Results}: {@code latency.png} (predicted and measured encrypted latency per row, bars)
- * and, when rows were trained, {@code accuracy-latency.png} (Fashion-MNIST accuracy against encrypted latency).
+ * and, when rows were trained, {@code accuracy-latency.png} (Fashion-MNIST accuracy against encrypted latency),
+ * each written atomically.
  */
 final class Charts {
     private Charts() {
@@ -57,9 +60,19 @@ final class Charts {
         return out;
     }
 
-    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
-        try (var out = java.nio.file.Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+    /**
+     * Encodes {@code chart} in memory, writes it beside {@code file} and moves it into place atomically, as the search
+     * report's charts are: a crash or a full disk leaves the old chart or none, never half a PNG.
+     */
+    static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
+        var png = new java.io.ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");
+        try {
+            Files.write(tmp, png.toByteArray());
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 }

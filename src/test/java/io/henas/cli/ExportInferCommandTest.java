@@ -1,6 +1,8 @@
 package io.henas.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -166,6 +168,21 @@ class ExportInferCommandTest {
         Path keys = dir.resolve("keys");
         Run k = run("infer", "keygen", model.toString(), "--dir", keys.toString());
         assertEquals(0, k.code(), k.err());
+        assertEquals(List.of("client.key", "eval.keys"), names(keys), "only the key files, no temporary left");
+        // keys are never replaced silently; --force replaces both (atomically: still exactly the two files)
+        byte[] secret = Files.readAllBytes(keys.resolve("client.key"));
+        Run again = run("infer", "keygen", model.toString(), "--dir", keys.toString());
+        assertEquals(ExitCodes.BAD_INPUT, again.code());
+        assertTrue(again.err().contains(keys.resolve("client.key") + ": already exists"), again.err());
+        assertArrayEquals(secret, Files.readAllBytes(keys.resolve("client.key")));
+        Run forced = run("infer", "keygen", model.toString(), "--dir", keys.toString(), "--force");
+        assertEquals(0, forced.code(), forced.err());
+        assertFalse(java.util.Arrays.equals(secret, Files.readAllBytes(keys.resolve("client.key"))));
+        assertEquals(List.of("client.key", "eval.keys"), names(keys));
+        if (Files.getFileStore(keys).supportsFileAttributeView("posix")) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(keys.resolve("client.key"))));
+        }
         Path in = dir.resolve("in.ct");
         Run en = run("infer", "encrypt", model.toString(), "--key", keys.resolve("client.key").toString(),
                 "--images", "2", "--out", in.toString());
@@ -202,5 +219,12 @@ class ExportInferCommandTest {
         Files.writeString(bad, "not a model");
         Run i = run("infer", bad.toString(), "--images", "1");
         assertEquals(ExitCodes.BAD_INPUT, i.code());
+    }
+
+    /** The sorted file names in {@code d} (hidden ones included). */
+    private static List<String> names(Path d) throws IOException {
+        try (var files = Files.list(d)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
     }
 }

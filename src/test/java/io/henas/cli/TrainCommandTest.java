@@ -1,6 +1,7 @@
 package io.henas.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -69,6 +70,32 @@ class TrainCommandTest {
         cl.setErr(new PrintWriter(se));
         int code = cl.execute("train", "search-spaces/quickstart.yaml", "--out", tmp.toString());
         assertEquals(ExitCodes.BAD_INPUT, code);
+    }
+
+    /** --out DIR creates only DIR (as search --out does): a missing parent or a file is exit 2 before any training. */
+    @Test
+    void outCreatesOnlyItsOwnDirectory() throws IOException {
+        Architecture a = new Architecture("cli-tiny", new Shape(1, 28, 28), 10, List.of(new Layer.Conv(4, 3, 2),
+                new Layer.BatchNorm(), new Layer.Activation(ActivationKind.POLY2), new Layer.AvgPool(2),
+                new Layer.Dense(10)));
+        Path yaml = tmp.resolve("tiny.yaml");
+        Files.writeString(yaml, SpaceWriter.fixedYaml(a, "fashion-mnist"));
+        CommandLine cl = Main.commandLine();
+        StringWriter so = new StringWriter();
+        StringWriter se = new StringWriter();
+        cl.setOut(new PrintWriter(so));
+        cl.setErr(new PrintWriter(se));
+        Path deep = tmp.resolve("no").resolve("such").resolve("out");
+        assertEquals(ExitCodes.BAD_INPUT, cl.execute("train", yaml.toString(), "--out", deep.toString()));
+        assertTrue(se.toString().contains("--out " + deep + ": the directory " + deep.getParent().toAbsolutePath()
+                + " must exist, but does not (create it first)"), se.toString());
+        assertFalse(Files.exists(tmp.resolve("no")), "no parent directory may be created");
+        assertFalse(se.toString().contains("training "), "the check comes before any training: " + se);
+
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertEquals(ExitCodes.BAD_INPUT, cl.execute("train", yaml.toString(), "--out", file.toString()));
+        assertTrue(se.toString().contains("--out " + file + ": must be a directory, but is a file"), se.toString());
+        assertEquals("", so.toString());
     }
 
     /** --run RUN --pick ID writes the trial's architecture (decoded from trials.db) and refuses another space's run. */

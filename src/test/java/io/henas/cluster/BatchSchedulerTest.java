@@ -224,7 +224,7 @@ class BatchSchedulerTest {
         FakeWorkers w = new FakeWorkers();
         BatchScheduler<String, Fake> s = new BatchScheduler<>(w, Duration.ofMillis(300), Duration.ZERO, x -> { });
         w.scheduler = s;
-        var e = assertThrows(IllegalStateException.class, () -> s.run(candidates(2), 0, o -> { }));
+        var e = assertThrows(ClusterUnavailableException.class, () -> s.run(candidates(2), 0, o -> { }));
         assertEquals("no worker for 2", e.getMessage());
     }
 }

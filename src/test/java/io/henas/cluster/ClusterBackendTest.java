@@ -263,7 +263,7 @@ class ClusterBackendTest {
         ClusterConfig c = cluster(p[1], p).toBuilder().workerWait(Duration.ofSeconds(2)).build();
         ClusterBackend<String> backend = backend(c, ClusterTesting.syntheticJob(10, 0));
         long t0 = System.nanoTime();
-        var e = assertThrows(IllegalStateException.class, () -> backend.evaluateAll(
+        var e = assertThrows(ClusterUnavailableException.class, () -> backend.evaluateAll(
                 List.of(new SyntheticSpace().decode(new int[]{0, 0, 0, 1})), o -> { }));
         assertTrue(e.getMessage().startsWith("no eligible worker in cluster 'henas-test-" + p[0] + "' for 2 s"),
                 e.getMessage());
