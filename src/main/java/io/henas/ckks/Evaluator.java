@@ -491,7 +491,7 @@ public final class Evaluator implements AutoCloseable {
         out.set(a.scale(), res);
     }
 
-    private RnsPoly pooled(int limbs) {
+    RnsPoly pooled(int limbs) {
         long[][] l = new long[limbs][];
         for (int i = 0; i < limbs; i++) {
             l[i] = pool.take();
@@ -499,7 +499,7 @@ public final class Evaluator implements AutoCloseable {
         return new RnsPoly(l, true);
     }
 
-    private void release(RnsPoly p) {
+    void release(RnsPoly p) {
         for (int i = 0; i < p.limbCount(); i++) {
             pool.give(p.limb(i));
         }

@@ -148,20 +148,33 @@ final class GaloisOps {
         return key;
     }
 
-    /** Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. */
+    /**
+     * Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. In place
+     * ({@code out == a}, as in {@code rotateInto(a, k, a)}) nothing is allocated: the key switch reads c1 completely
+     * before it writes its second output into c1's own limbs, and the first output goes to a pooled polynomial that
+     * is added to the permuted c0 and copied back limb by limb.
+     */
     private void finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g, Ciphertext out) {
         int[] perm = perms.computeIfAbsent(g, e -> Automorphism.nttPermutation(params.logN(), e));
         int limbs = a.level() + 1;
-        // the key switch writes its outputs before c0 is read: never write into a's own polynomials
-        RnsPoly[] res = out != a ? target(out, 2, limbs) : newPolys(2, limbs);
-        RnsPoly b = res[0];
-        RnsPoly ak = res[1];
+        boolean inPlace = out == a && d == null;
+        RnsPoly c0 = a.poly(0);
+        RnsPoly b;
+        RnsPoly ak;
+        if (inPlace) {
+            b = ev.pooled(limbs);
+            ak = a.poly(1);
+        } else {
+            // the key switch writes its outputs before c0 is read: never write into a's own polynomials
+            RnsPoly[] res = out != a ? target(out, 2, limbs) : newPolys(2, limbs);
+            b = res[0];
+            ak = res[1];
+        }
         if (d == null) {
             switcher.switchKey(a.poly(1), key, perm, b, ak, par, pool);
         } else {
             switcher.apply(d, key, perm, b, ak, par, pool);
         }
-        RnsPoly c0 = a.poly(0);
         par.forEach(limbs, i -> {
             long[] src = c0.limb(i);
             long[] dst = b.limb(i);
@@ -170,7 +183,15 @@ final class GaloisOps {
                 long s = dst[k] + src[perm[k]];
                 dst[k] = Modulus.csub(s, q);
             }
+            if (inPlace) {
+                System.arraycopy(dst, 0, src, 0, n);
+            }
         });
-        out.set(a.scale(), b, ak);
+        if (inPlace) {
+            ev.release(b);
+            out.set(a.scale(), c0, ak);
+        } else {
+            out.set(a.scale(), b, ak);
+        }
     }
 }

@@ -196,6 +196,7 @@ public final class KeySwitcher {
      * One key switch of {@code perm(c)} (perm may be null) without materializing the decomposition: for each target
      * prime, each digit is extended, transformed and multiplied into 128-bit accumulators while it is still in cache
      * (SEAL's loop order). Same result as {@code apply(decompose(c), key, perm, ...)}, less memory traffic.
+     * {@code outB} or {@code outA} may be {@code c} itself: {@code c} is read completely before any output is written.
      *
      * @throws IllegalArgumentException if the key's level is below {@code c}'s
      */

@@ -1,5 +1,6 @@
 package io.henas.ckks;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -194,6 +195,18 @@ class EvaluatorTest {
         }
         assertTrue(NaiveSlots.bits(want5, decrypt(out)) >= 22);
         assertTrue(NaiveSlots.bits(want5, decrypt(self)) >= 22);
+        // the key switch is deterministic: in place (pooled, no allocation), into a separate output and the
+        // allocating variant give the same residues, and repeated in-place calls reuse the pool consistently
+        Ciphertext fresh = ev.rotate(cx, 5);
+        Ciphertext again = cx.copy();
+        ev.rotateInto(again, 5, again);
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i <= cx.level(); i++) {
+                assertArrayEquals(fresh.poly(k).limb(i), out.poly(k).limb(i), "out poly " + k + " limb " + i);
+                assertArrayEquals(fresh.poly(k).limb(i), self.poly(k).limb(i), "self poly " + k + " limb " + i);
+                assertArrayEquals(fresh.poly(k).limb(i), again.poly(k).limb(i), "again poly " + k + " limb " + i);
+            }
+        }
         var e = assertThrows(IllegalStateException.class, () -> ev.rotate(cx, 3));
         assertTrue(e.getMessage().startsWith("rotation by 3 needs the Galois key for element 125"), e.getMessage());
     }
