@@ -35,8 +35,9 @@ final class FusedBatchRunner {
      * The fusable windows {@code [start, end)} of the plan, in order: maximal runs of MUL_CONST, MUL_CONST_ACC, RESCALE
      * and ADD_PLAIN where every accumulator is opened by a MUL_CONST in the run (on a register no product of the run
      * reads), accumulated by MUL_CONST_ACCs, then rescaled in place (and only then given in-place ADD_PLAINs), and no
-     * product reads a register the run writes (operand or scale target). Runs with fewer than two products are left
-     * out.
+     * product reads a register the run writes (operand or scale target). A run that ends at an accumulation reading
+     * one of its values ends before the product that opened that accumulator instead. Runs with fewer than two
+     * products are left out.
      */
     static List<int[]> windows(HePlan plan) {
         List<int[]> out = new ArrayList<>();
@@ -50,6 +51,7 @@ final class FusedBatchRunner {
             Set<Integer> open = new HashSet<>();
             Set<Integer> closed = new HashSet<>();
             Set<Integer> read = new HashSet<>();
+            Map<Integer, Integer> opener = new HashMap<>();
             int products = 0;
             int j = i;
             scan:
@@ -65,6 +67,7 @@ final class FusedBatchRunner {
                             break scan;
                         }
                         open.add(d);
+                        opener.put(d, j);
                         read.add(a);
                         products++;
                     }
@@ -90,6 +93,16 @@ final class FusedBatchRunner {
                     default -> {
                         break scan;
                     }
+                }
+            }
+            if (j < n && plan.op(j) == OpCode.MUL_CONST_ACC && open.contains(plan.dst(j))
+                    && opener.get(plan.dst(j)) > i) {
+                // an accumulation that cannot join (it reads a value of the window): end the window before the
+                // product that opened its accumulator, so that the next window takes that whole output
+                j = opener.get(plan.dst(j));
+                products = 0;
+                for (int k = i; k < j; k++) {
+                    products += plan.op(k) == OpCode.MUL_CONST || plan.op(k) == OpCode.MUL_CONST_ACC ? 1 : 0;
                 }
             }
             if (products >= 2) {
