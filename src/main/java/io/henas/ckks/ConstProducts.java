@@ -18,8 +18,9 @@ import io.henas.ring.Ring;
  * by the evaluator's threads; inside a tile each output's sum is kept in a small buffer that stays in the first-level
  * cache, and the blocks of the inputs, re-read by the outputs that share them, stay in the second-level cache (the
  * block length is chosen so that all the distinct inputs' blocks fit). The products are Shoup products left in
- * {@code [0, 2q)} and summed without reduction; each sum is reduced once at the end (or whenever more terms would
- * overflow 64 bits). The results are bit-identical to {@link Evaluator#mulConstScaled} followed by
+ * {@code [0, 2q)} (or, on 512-bit vectors for primes below 2^50, products with a double-precision quotient, in
+ * {@code [0, 3q)}: {@link ConstProductsSimd}) summed without reduction; each sum is reduced once at the end (or
+ * whenever more terms would overflow 64 bits). The results are bit-identical to {@link Evaluator#mulConstScaled} followed by
  * {@link Evaluator#mulConstAccInto} calls in any order (modular sums of the same residues).
  *
  * <p>The recorded operands must not change until {@link #run}: an operand may not be a pending output, and a
@@ -179,8 +180,11 @@ public final class ConstProducts {
             o.w = new long[o.ct.level() + 1][];
             o.ws = new long[o.ct.level() + 1][];
         }
+        int n = eval.n;
+        int block = blockLength(n, operands.size(), maxSize);
         eval.par.forEach(limbs, i -> {
             Modulus m = ring.modulus(i);
+            boolean shoup = !ConstProductsSimd.applies(m.value(), block); // the vector path needs no Shoup quotient
             for (Out o : list) {
                 if (i > o.ct.level()) {
                     continue;
@@ -190,14 +194,12 @@ public final class ConstProducts {
                 long[] ws = new long[t];
                 for (int k = 0; k < t; k++) {
                     w[k] = ring.roundedResidue(o.v[k], i);
-                    ws[k] = m.shoup(w[k]);
+                    ws[k] = shoup ? m.shoup(w[k]) : 0;
                 }
                 o.w[i] = w;
                 o.ws[i] = ws;
             }
         });
-        int n = eval.n;
-        int block = blockLength(n, operands.size(), maxSize);
         int blocks = n / block;
         eval.par.forEach(limbs * blocks, u -> {
             int i = u / blocks;
@@ -205,10 +207,12 @@ public final class ConstProducts {
             long[] sum = new long[block];
             Modulus m = ring.modulus(i);
             long q = m.value();
-            int cap = (int) Math.min(Integer.MAX_VALUE, Long.divideUnsigned(-1L, 2 * q) - 1);
+            boolean simd = ConstProductsSimd.applies(q, block);
+            // terms are below 2q (scalar Shoup products) or 3q (vector lanes); sums must stay below 2^64
+            int cap = (int) Math.min(Integer.MAX_VALUE, Long.divideUnsigned(-1L, (simd ? 3 : 2) * q) - 1);
             for (Out o : list) {
                 if (i <= o.ct.level()) {
-                    tile(o, i, k0, block, sum, m, q, cap);
+                    tile(o, i, k0, block, sum, m, q, cap, simd);
                 }
             }
         });
@@ -219,14 +223,14 @@ public final class ConstProducts {
     }
 
     /** One output's sum over coefficients {@code [k0, k0 + len)} of limb {@code i}, every polynomial. */
-    private static void tile(Out o, int i, int k0, int len, long[] sum, Modulus m, long q, int cap) {
+    private static void tile(Out o, int i, int k0, int len, long[] sum, Modulus m, long q, int cap, boolean simd) {
         long[] w = o.w[i];
         long[] ws = o.ws[i];
         int t = o.a.size();
         for (int p = 0; p < o.ct.size(); p++) {
             long[] dst = o.ct.poly(p).limb(i);
             int from;
-            int count; // terms (or the start content) summed in sum[], each below 2q
+            int count; // terms (or the start content) summed in sum[], each below 2q (3q on the vector path)
             if (o.fromContent) {
                 System.arraycopy(dst, k0, sum, 0, len);
                 from = 0;
@@ -235,8 +239,12 @@ public final class ConstProducts {
                 long[] a = o.a.get(0).poly(p).limb(i);
                 long c = w[0];
                 long cs = ws[0];
-                for (int j = 0; j < len; j++) {
-                    sum[j] = m.mulShoupLazy(a[k0 + j], c, cs);
+                if (simd) {
+                    ConstProductsSimd.first(a, k0, len, c, q, sum);
+                } else {
+                    for (int j = 0; j < len; j++) {
+                        sum[j] = m.mulShoupLazy(a[k0 + j], c, cs);
+                    }
                 }
                 from = 1;
                 count = 1;
@@ -251,6 +259,11 @@ public final class ConstProducts {
                 long[] a = o.a.get(s).poly(p).limb(i);
                 long c = w[s];
                 long cs = ws[s];
+                if (simd) {
+                    ConstProductsSimd.accumulate(a, k0, len, c, q, sum);
+                    count++;
+                    continue;
+                }
                 for (int j = 0; j < len; j++) {
                     long x = a[k0 + j];
                     sum[j] += x * c - Math.unsignedMultiplyHigh(x, cs) * q;
