@@ -31,6 +31,9 @@ import io.henas.rlwe.SecretKey;
  *   <li>ROTATE_HOISTED: the marginal cost of one rotation in a hoisted batch of 8 (4 from logN 16 on),
  *       {@code (T8 - T1) / 7};</li>
  *   <li>HOIST: the rest of a single rotation, {@code T(rotate) - T(rotate_hoisted)} (the shared decomposition);</li>
+ *   <li>MUL_CONST_ACC: the cost per product of a fused, blocked layer of multiply-accumulates as the batch run
+ *       executes them ({@link ConstProductsTiming}: 16 outputs over the same 16 inputs, one
+ *       {@link io.henas.ckks.ConstProducts} run, divided by its 256 products);</li>
  *   <li>MUL_CONST: {@code mulConst} by a real constant; ADD_PLAIN: {@code addPlain}; DROP_LEVEL: {@code dropToLevel}
  *       by one level; ENCODE: encoding a full slot vector at the level.</li>
  * </ul>
@@ -116,11 +119,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case RESCALE -> time(f, "rescale", samples);
             case ADD -> time(f, "add", samples);
             case MUL_CONST -> Timing.medianMicros(() -> f.evaluator.mulConst(f.a, 0.731), 5, 300, samples);
-            case MUL_CONST_ACC -> {
-                double ql = f.params.rlwe().q(f.a.level());
-                io.henas.ckks.Ciphertext acc = f.evaluator.mulConst(f.a, 0.5); // scale a.scale * q_level
-                yield Timing.medianMicros(() -> f.evaluator.mulConstAccInto(acc, f.a, 0.731, ql), 5, 300, samples);
-            }
+            case MUL_CONST_ACC -> ConstProductsTiming.calibrationMicrosPerProduct(f.evaluator, f.a, samples);
             case ADD_PLAIN -> Timing.medianMicros(() -> f.evaluator.addPlain(f.a, f.pt), 5, 300, samples);
             case DROP_LEVEL -> Timing.medianMicros(() -> f.evaluator.dropToLevel(f.a, level - 1), 5, 300, samples);
             case ENCODE -> time(f, "encode", samples);

@@ -26,8 +26,8 @@ public final class Evaluator implements AutoCloseable {
     /** Relative tolerance under which two scales count as equal. */
     public static final double SCALE_TOLERANCE = 1e-9;
     /** Performance revision, raised when operations get markedly faster or slower so that older timings (calibrations)
-     *  are not reused. 2: branch-free reductions, persistent pool, fused key switch; 3: vector NTT, limb products. */
-    public static final int PERFORMANCE_REVISION = 3;
+     *  are not reused. 2: branchless reductions, pool, fused key switch; 3: vector NTT; 4: fused batch MACs. */
+    public static final int PERFORMANCE_REVISION = 4;
 
     final CkksParameters params;
     final EvaluationKeys keys;

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.henas.ckks.Ciphertext;
 import io.henas.ckks.CkksParameters;
+import io.henas.ckks.ConstProducts;
 import io.henas.ckks.Encoder;
 import io.henas.ckks.Evaluator;
 import io.henas.ckks.Plaintext;
@@ -33,6 +34,8 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
     private long encodes;
     /** Batch packing: every operand is a constant, multiplied per RNS limb (never encoded as a polynomial). */
     private final boolean batch;
+    /** The fused products of batch windows, created on first use. */
+    private ConstProducts deferred;
 
     CkksPlanBackend(PlanBinding binding, Evaluator eval, long cacheBytes) {
         this(binding, eval, new PlaintextCache(cacheBytes));
@@ -124,6 +127,36 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
     public Ciphertext mulConstAcc(Ciphertext acc, Ciphertext a, int pt, Ciphertext target) {
         eval.mulConstAccInto(acc, a, binding.scalar(pt), productScale(a, target));
         return acc;
+    }
+
+    /**
+     * Records the batch MUL_CONST of the current instruction in the fused batch ({@link FusedBatchRunner}) and returns
+     * its output, written by {@link #runDeferred}.
+     */
+    Ciphertext deferMulConst(Ciphertext a, int pt, Ciphertext target) {
+        return deferred().product(a, binding.scalar(pt), productScale(a, target));
+    }
+
+    /** Records the batch MUL_CONST_ACC of the current instruction in the fused batch. */
+    void deferMulConstAcc(Ciphertext acc, Ciphertext a, int pt, Ciphertext target) {
+        deferred().accumulate(acc, a, binding.scalar(pt), productScale(a, target));
+    }
+
+    /** Computes every recorded product ({@link ConstProducts#run}). */
+    void runDeferred() {
+        if (deferred != null) {
+            deferred.run();
+        }
+    }
+
+    private ConstProducts deferred() {
+        if (!batch) {
+            throw new IllegalStateException("fused constant products need a batch-packed plan");
+        }
+        if (deferred == null) {
+            deferred = new ConstProducts(eval);
+        }
+        return deferred;
     }
 
     @Override

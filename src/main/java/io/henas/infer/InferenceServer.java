@@ -100,6 +100,15 @@ public final class InferenceServer implements AutoCloseable {
      * @throws IllegalArgumentException if the number, parameters or levels of the inputs are wrong
      */
     public Evaluation evaluate(List<Ciphertext> inputs) {
+        return evaluate(inputs, true);
+    }
+
+    /**
+     * Evaluates the plan; {@code fused}: a batch-packed plan's linear layers run as fused blocked products
+     * ({@link FusedBatchRunner}, the default), else every instruction runs on its own (same results, bit for bit).
+     * Plans packed one image per run always run instruction by instruction.
+     */
+    public Evaluation evaluate(List<Ciphertext> inputs, boolean fused) {
         int depth = model.plan().depth();
         for (int k = 0; k < inputs.size(); k++) {
             Ciphertext c = inputs.get(k);
@@ -118,6 +127,11 @@ public final class InferenceServer implements AutoCloseable {
             }
         }
         long t0 = System.nanoTime();
+        if (fused && model.plan().packing().batch()) {
+            FusedBatchRunner.Result r = FusedBatchRunner.run(model.plan(), backend, inputs);
+            double s = (System.nanoTime() - t0) / 1e9;
+            return new Evaluation(r.outputs(), r.counts(), s);
+        }
         PlanRunner.Result<Ciphertext> r = PlanRunner.run(model.plan(), backend, inputs);
         double s = (System.nanoTime() - t0) / 1e9;
         return new Evaluation(r.outputs(), r.counts(), s);
