@@ -45,6 +45,9 @@ import picocli.CommandLine.Spec;
         subcommands = {InferCommand.Keygen.class, InferCommand.Encrypt.class, InferCommand.Eval.class,
                 InferCommand.Decrypt.class})
 final class InferCommand implements Callable<Integer> {
+    /** Test images without --images (one image per run). */
+    static final int DEFAULT_IMAGES = 200;
+
     @Spec
     CommandSpec spec;
 
@@ -55,12 +58,13 @@ final class InferCommand implements Callable<Integer> {
     boolean encrypted;
 
     @Option(names = "--batch", description = "With --encrypted, for a model exported with --packing batch: encrypt the"
-            + " first --images test images (at most N/2) as ONE batch, one image per slot, and report the batch latency"
-            + " and the amortized images per second.")
+            + " first --images test images (at most N/2; default: that many) as ONE batch, one image per slot, and"
+            + " report the batch latency and the amortized images per second.")
     boolean batch;
 
-    @Option(names = "--images", defaultValue = "200", description = "Test images (default: ${DEFAULT-VALUE}).")
-    int images;
+    @Option(names = "--images", description = "Test images (default: 200; with --batch a full batch, N/2 or the"
+            + " test set if smaller).")
+    Integer images;
 
     @Option(names = "--data", description = "The model's test data (its dataset, recorded at export: Fashion-MNIST"
             + " or MNIST IDX files, CIFAR-10 binary, .npz or an image folder; Fashion-MNIST default: Debian package"
@@ -108,7 +112,8 @@ final class InferCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--batch needs --encrypted (the plaintext simulation of a batch model"
                         + " runs without --batch)");
             }
-            BatchInferenceRun.Report br = BatchInferenceRun.run(m, test, images, threads, cost);
+            int n = images != null ? images : Math.min(m.plan().slots(), test.size());
+            BatchInferenceRun.Report br = BatchInferenceRun.run(m, test, n, threads, cost);
             Map<String, Object> bj = br.toJson();
             bj.put("model_file", model.toString());
             bj.put("plan_fingerprint", m.plan().fingerprint());
@@ -120,7 +125,8 @@ final class InferCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         PrintStream progress = quiet || !encrypted ? null : new PrintStream(System.out, true);
-        InferenceReport r = InferenceRun.run(m, test, images, encrypted, threads, cost, progress);
+        int n = images != null ? images : DEFAULT_IMAGES;
+        InferenceReport r = InferenceRun.run(m, test, n, encrypted, threads, cost, progress);
         Map<String, Object> j = r.toJson();
         double trained = m.provenance().testAccuracy();
         j.put("trained_test_accuracy", Double.isNaN(trained) ? null : trained);
