@@ -115,6 +115,17 @@ class ExportInferCommandTest {
         assertEquals(true, k.get("counts_match_plan"));
         assertTrue(((Number) k.get("security_bits")).doubleValue() >= 128);
         assertTrue(((Number) k.get("max_relative_logit_error")).doubleValue() < 1e-2, k.toString());
+        // without --images a batch run takes a full batch: N/2 images, or the whole test set if smaller (the
+        // shipped subset has 1,000 test images, the installed dataset 10,000)
+        Path full = dir.resolve("full.json");
+        Run f = run("infer", model.toString(), "--encrypted", "--batch", "--threads", "2", "--json", full.toString(),
+                "--calibration", cache().toString());
+        assertEquals(0, f.code(), f.err());
+        Map<String, Object> fj = Json.asObject(Json.readFile(full), "full");
+        long half = 1L << (((Number) fj.get("log_n")).intValue() - 1);
+        long n = ((Number) fj.get("images")).longValue();
+        assertTrue(n == half || n == Math.min(half, 1000), n + " images, N/2 = " + half);
+        assertEquals(1.0, ((Number) fj.get("agreement")).doubleValue());
         // the plaintext simulation runs the batch plan (one run for all images)
         assertEquals(0, run("infer", model.toString(), "--images", "5", "--quiet", "--calibration",
                 cache().toString()).code());
