@@ -32,6 +32,20 @@ final class ConstProductsSimd {
 
     /** {@code sum[j] += x[k0 + j] * w mod q}, each term in {@code [0, 3q)}, for {@code j < len}. */
     static void accumulate(long[] x, int k0, int len, long w, long q, long[] sum) {
+        products(x, k0, len, w, q, sum, true);
+    }
+
+    /** {@code sum[j] = x[k0 + j] * w mod q} in {@code [0, 3q)}, for {@code j < len}. */
+    static void first(long[] x, int k0, int len, long w, long q, long[] sum) {
+        products(x, k0, len, w, q, sum, false);
+    }
+
+    /**
+     * The lazy products {@code x[k0 + j] * w mod q} in {@code [0, 3q)}: the quotient estimated in double precision
+     * (exact to within one for {@code q < 2^50}), the remainder computed in 64-bit wrap-around arithmetic; added to
+     * {@code sum} or stored in it.
+     */
+    private static void products(long[] x, int k0, int len, long w, long q, long[] sum, boolean add) {
         LongVector vw = LongVector.broadcast(LS, w);
         LongVector vq = LongVector.broadcast(LS, q);
         DoubleVector vwq = DoubleVector.broadcast(DS, (double) w / q);
@@ -40,20 +54,7 @@ final class ConstProductsSimd {
             LongVector t = ((DoubleVector) y.convert(VectorOperators.L2D, 0)).mul(vwq)
                     .convert(VectorOperators.D2L, 0).reinterpretAsLongs();
             LongVector r = y.mul(vw).sub(t.mul(vq)).add(vq);
-            LongVector.fromArray(LS, sum, j).add(r).intoArray(sum, j);
-        }
-    }
-
-    /** {@code sum[j] = x[k0 + j] * w mod q} in {@code [0, 3q)}, for {@code j < len}. */
-    static void first(long[] x, int k0, int len, long w, long q, long[] sum) {
-        LongVector vw = LongVector.broadcast(LS, w);
-        LongVector vq = LongVector.broadcast(LS, q);
-        DoubleVector vwq = DoubleVector.broadcast(DS, (double) w / q);
-        for (int j = 0; j < len; j += 8) {
-            LongVector y = LongVector.fromArray(LS, x, k0 + j);
-            LongVector t = ((DoubleVector) y.convert(VectorOperators.L2D, 0)).mul(vwq)
-                    .convert(VectorOperators.D2L, 0).reinterpretAsLongs();
-            y.mul(vw).sub(t.mul(vq)).add(vq).intoArray(sum, j);
+            (add ? LongVector.fromArray(LS, sum, j).add(r) : r).intoArray(sum, j);
         }
     }
 }
