@@ -178,23 +178,25 @@ final class RejoiningMember implements AutoCloseable {
 
     /** Leaves abruptly, without the graceful handshake, as a killed process would; no rejoin. */
     void terminate() {
-        stopping = true;
-        removeHook();
-        HazelcastInstance h = hz;
-        if (h != null) {
-            h.getLifecycleService().terminate();
-        }
-        stopped.complete(null);
+        leave(false);
     }
 
     /** Leaves gracefully; no rejoin. */
     @Override
     public void close() {
+        leave(true);
+    }
+
+    private void leave(boolean graceful) {
         stopping = true;
         removeHook();
         HazelcastInstance h = hz;
         if (h != null) {
-            h.getLifecycleService().shutdown();
+            if (graceful) {
+                h.getLifecycleService().shutdown();
+            } else {
+                h.getLifecycleService().terminate();
+            }
         }
         stopped.complete(null);
     }

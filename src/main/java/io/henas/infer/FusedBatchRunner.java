@@ -119,6 +119,11 @@ final class FusedBatchRunner {
 
     /** Runs the plan on {@code inputs} (one per input register, in input layout order). */
     static Result run(HePlan plan, CkksPlanBackend backend, List<Ciphertext> inputs) {
+        return run(plan, windows(plan), backend, inputs);
+    }
+
+    /** As {@link #run(HePlan, CkksPlanBackend, List)} with the plan's {@link #windows} computed once by the caller. */
+    static Result run(HePlan plan, List<int[]> windows, CkksPlanBackend backend, List<Ciphertext> inputs) {
         Layout in = plan.inputLayout();
         if (inputs.size() != in.regCount()) {
             throw new IllegalArgumentException("the plan needs " + in.regCount() + " input ciphertexts, but had "
@@ -130,7 +135,7 @@ final class FusedBatchRunner {
         }
         OpCounts counts = new OpCounts(plan.net().nodes().size(), plan.depth());
         int pos = 0;
-        for (int[] w : windows(plan)) {
+        for (int[] w : windows) {
             if (pos < w[0]) {
                 PlanRunner.Segment<Ciphertext> s = PlanRunner.runSegment(plan, backend, live, pos, w[0]);
                 live = new HashMap<>(s.registers());

@@ -23,6 +23,8 @@ public final class InferenceServer implements AutoCloseable {
     private final ExportedModel model;
     private final Evaluator evaluator;
     private final CkksPlanBackend backend;
+    /** The batch plan's fused windows ({@link FusedBatchRunner#windows}), found once per model. */
+    private final List<int[]> windows;
 
     /**
      * @param keys    the client's evaluation keys (must belong to the model's parameters and hold every Galois
@@ -78,6 +80,7 @@ public final class InferenceServer implements AutoCloseable {
         this.model = model;
         this.evaluator = new Evaluator(p, keys, threads);
         this.backend = new CkksPlanBackend(model.binding(), evaluator, cache);
+        this.windows = model.plan().packing().batch() ? FusedBatchRunner.windows(model.plan()) : List.of();
     }
 
     /**
@@ -128,7 +131,7 @@ public final class InferenceServer implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         if (fused && model.plan().packing().batch()) {
-            FusedBatchRunner.Result r = FusedBatchRunner.run(model.plan(), backend, inputs);
+            FusedBatchRunner.Result r = FusedBatchRunner.run(model.plan(), windows, backend, inputs);
             double s = (System.nanoTime() - t0) / 1e9;
             return new Evaluation(r.outputs(), r.counts(), s);
         }
