@@ -30,7 +30,7 @@ final class FidelityRun {
     }
 
     static void run(SearchSpace space, Path file, DataSplit split, long seed, Path cacheFile, int k, int threads,
-                    Optional<ClusterConfig> cluster, Path dir, PrintWriter stdout) throws Exception {
+                    Optional<ClusterConfig> cluster, Path dir, Path from, PrintWriter stdout) throws Exception {
         RungPlan plan = HenasEvaluator.fidelityPlan(space, split);
         SpaceCandidates candidates = new SpaceCandidates(space);
         StagedEvaluator.CostStage<Architecture> cost = HenasEvaluator.costStage(space, cacheFile,
@@ -43,7 +43,7 @@ final class FidelityRun {
                     Runtime.getRuntime().availableProcessors(), ev.threadsPerEvaluation());
             try (EvaluationBackend<Architecture> pool = new LocalEvaluationPool<>(ev, n)) {
                 r = FidelitySample.run(candidates, cost, HenasEvaluator.constraints(space), pool, plan, k, seed, dir,
-                        System.err::println);
+                        from, System.err::println);
             }
         } else {
             if (space.rungs().isEmpty()) {
@@ -62,7 +62,7 @@ final class FidelityRun {
                 }
                 var backend = new CostFirstBackend<>(cost, HenasEvaluator.constraints(space), workers);
                 r = FidelitySample.run(candidates, cost, HenasEvaluator.constraints(space), backend, plan, k, seed,
-                        dir, System.err::println);
+                        dir, from, System.err::println);
             }
         }
         stdout.print(FidelitySample.table(r));

@@ -106,6 +106,12 @@ final class SearchCommand implements Callable<Integer> {
             + "(rerun with the same --out to continue after a kill).")
     Integer fidelitySample;
 
+    @Option(names = "--fidelity-from", paramLabel = "DIR", description = "With --fidelity-sample: reuse the candidates "
+            + "of the fidelity sample in DIR (K must equal their number) and its results on every rung of equal budget "
+            + "(train_images x epochs), e.g. to add a longer reference rung; the other training settings of the rungs "
+            + "must match (not checked).")
+    Path fidelityFrom;
+
     @Option(names = "--cache", paramLabel = "FILE", description = "Calibration cache (default: ~/.cache/henas/"
             + "calibration.json).")
     Path cache;
@@ -119,6 +125,10 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        if (fidelityFrom != null && fidelitySample == null) {
+            throw new IllegalArgumentException("--fidelity-from needs --fidelity-sample K (K = the number of candidates"
+                    + " in " + fidelityFrom + ")");
+        }
         SearchSpace space = SpaceLoader.load(file);
         DataSpec input = CliData.spec(space.datasetInfo());
         if (input.kind() != DataKind.FASHION_MNIST && cluster.toConfig().isPresent()) {
@@ -186,7 +196,7 @@ final class SearchCommand implements Callable<Integer> {
         Path cacheFile = cache != null ? cache : CalibrationCache.defaultPath();
         if (fidelitySample != null) {
             FidelityRun.run(space, file, split, s, cacheFile, fidelitySample, threads, cluster.toConfig(), dir,
-                    stdout);
+                    fidelityFrom, stdout);
             return ExitCodes.OK;
         }
         SearchConfig config = SearchConfig.builder(dir).population(pop).generations(gens).seed(s).resume(resume)

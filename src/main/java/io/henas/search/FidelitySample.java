@@ -89,6 +89,22 @@ public final class FidelitySample {
     public static <T> Result run(CandidateSpace<T> space, StagedEvaluator.CostStage<T> cost, Constraints constraints,
             EvaluationBackend<T> backend, RungPlan plan, int k, long seed, Path outDir, Consumer<String> log)
             throws Exception {
+        return run(space, cost, constraints, backend, plan, k, seed, outDir, null, log);
+    }
+
+    /**
+     * As {@link #run(CandidateSpace, StagedEvaluator.CostStage, Constraints, EvaluationBackend, RungPlan, int, long,
+     * Path, Consumer)}, but with {@code from} (an earlier sample's output directory, or null) the candidates are that
+     * sample's (decoded from the gene vectors in its {@code fidelity.json}; each must decode to the network it
+     * recorded, and {@code k} must equal their number) and its results are reused for every rung whose budget
+     * ({@code train_images x epochs}) this plan has too: e.g. an earlier sample extended by a longer reference rung
+     * trains that rung only. The candidates are costed again (for the report) but not filtered: they were feasible
+     * when sampled. Rungs are matched by budget alone: the other training settings (batch size, learning rate, seed,
+     * validation images) must be the same in both spaces, which this method cannot check.
+     */
+    public static <T> Result run(CandidateSpace<T> space, StagedEvaluator.CostStage<T> cost, Constraints constraints,
+            EvaluationBackend<T> backend, RungPlan plan, int k, long seed, Path outDir, Path from,
+            Consumer<String> log) throws Exception {
         Objects.requireNonNull(space, "space");
         if (plan.size() < 2) {
             throw new IllegalArgumentException("a fidelity sample needs at least 2 rungs, but the plan had "
@@ -98,7 +114,7 @@ public final class FidelitySample {
             throw new IllegalArgumentException("--fidelity-sample must be >= 3 candidates, but was " + k);
         }
         Files.createDirectories(outDir);
-        checkSettings(outDir, space, plan, k, seed);
+        checkSettings(outDir, space, plan, k, seed, from);
         Map<String, Map<Integer, Evaluation>> done = readResults(outDir.resolve(RESULTS));
         List<Candidate<T>> picked = new ArrayList<>();
         Map<String, StagedEvaluator.Cost> costs = new LinkedHashMap<>();
@@ -106,6 +122,15 @@ public final class FidelitySample {
         SplittableRandom rnd = new SplittableRandom(seed);
         Set<String> seen = new HashSet<>();
         int skipped = 0;
+        if (from != null) {
+            picked.addAll(earlierSample(space, from, k));
+            for (Candidate<T> c : picked) {
+                costs.put(c.key(), cost.cost(c));
+            }
+            int reused = reuse(from, plan, picked, done, outDir.resolve(RESULTS));
+            log.accept(String.format(Locale.ROOT, "fidelity sample: the %d candidates of %s; %d results reused from "
+                    + "it for rungs of equal budget", picked.size(), from, reused));
+        }
         for (int attempt = 0; picked.size() < k; attempt++) {
             if (attempt > 10_000 * k) {
                 throw new IllegalStateException("found only " + picked.size() + " feasible candidates of " + k
@@ -177,7 +202,7 @@ public final class FidelitySample {
             out.add(new Sampled(c.key(), c.label(), c.genes(), costs.get(c.key()), acc, sec));
         }
         Result result = new Result(out, correlations(out, plan), picked.size(), skipped);
-        Json.writeFile(outDir.resolve(REPORT), json(space.name(), plan, seed, result));
+        Json.writeFile(outDir.resolve(REPORT), json(space.name(), plan, seed, from, result));
         return result;
     }
 
@@ -226,10 +251,13 @@ public final class FidelitySample {
         return sb.toString();
     }
 
-    private static Map<String, Object> json(String spaceName, RungPlan plan, long seed, Result r) {
+    private static Map<String, Object> json(String spaceName, RungPlan plan, long seed, Path from, Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("space", spaceName);
         m.put("seed", seed);
+        if (from != null) {
+            m.put("candidates_from", from.normalize().toString());
+        }
         m.put("reference_rung", plan.size() - 1);
         m.put("rungs", plan.rungs().stream().map(g -> Map.of("train_images", g.trainImages(), "epochs", g.epochs()))
                 .toList());
@@ -264,7 +292,90 @@ public final class FidelitySample {
         return m;
     }
 
-    private static void checkSettings(Path dir, CandidateSpace<?> space, RungPlan plan, int k, long seed)
+    /** The candidates of the sample in {@code from}, decoded in {@code space}; each must be the network recorded. */
+    private static <T> List<Candidate<T>> earlierSample(CandidateSpace<T> space, Path from, int k) throws IOException {
+        Path report = from.resolve(REPORT);
+        if (!Files.isRegularFile(report)) {
+            throw new IllegalArgumentException("--fidelity-from " + from + ": no " + REPORT + " there (the directory of"
+                    + " a finished fidelity sample is needed)");
+        }
+        Map<String, Object> m = Json.asObject(Json.readFile(report), report.toString());
+        if (!(m.get("candidates") instanceof List<?> cs) || cs.isEmpty()) {
+            throw new IllegalArgumentException(report + ": 'candidates' must be a non-empty list");
+        }
+        if (cs.size() != k) {
+            throw new IllegalArgumentException("--fidelity-sample must equal the " + cs.size() + " candidates of "
+                    + report + " when they are reused, but was " + k);
+        }
+        List<Candidate<T>> out = new ArrayList<>();
+        for (int i = 0; i < cs.size(); i++) {
+            String at = report + ": candidates[" + i + "]";
+            Map<String, Object> c = Json.asObject(cs.get(i), at);
+            if (!(c.get("genotype") instanceof List<?> g) || !(c.get("key") instanceof String key)) {
+                throw new IllegalArgumentException(at + " must have a 'genotype' list and a 'key'");
+            }
+            int[] genes = new int[g.size()];
+            for (int j = 0; j < genes.length; j++) {
+                if (!(g.get(j) instanceof Number n)) {
+                    throw new IllegalArgumentException(at + ".genotype[" + j + "] must be a number, but was " + g.get(j));
+                }
+                genes[j] = n.intValue();
+            }
+            Candidate<T> cand;
+            try {
+                cand = space.decode(genes);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(at + ": its genotype is not a network of space '" + space.name()
+                        + "': " + e.getMessage(), e);
+            }
+            if (!cand.key().equals(key)) {
+                throw new IllegalArgumentException(at + ": its genotype decodes to " + cand.key() + " in space '"
+                        + space.name() + "', but the sample recorded " + key + " (a sample of another space)");
+            }
+            out.add(cand);
+        }
+        return out;
+    }
+
+    /**
+     * Copies the results of {@code from} for rungs whose budget this plan has too into {@code done} and the new
+     * results file (once: results already there are kept); returns how many were copied.
+     */
+    private static <T> int reuse(Path from, RungPlan plan, List<Candidate<T>> picked,
+                                 Map<String, Map<Integer, Evaluation>> done, Path jsonl) throws IOException {
+        Object settings = Files.exists(from.resolve(SETTINGS)) ? Json.readFile(from.resolve(SETTINGS)) : null;
+        if (!(settings instanceof Map<?, ?> sm) || !(sm.get("rungs") instanceof String rs)) {
+            throw new IllegalArgumentException(from.resolve(SETTINGS) + " must record the sample's 'rungs'");
+        }
+        String inner = rs.strip();
+        if (inner.startsWith("[") && inner.endsWith("]")) {
+            inner = inner.substring(1, inner.length() - 1);
+        }
+        List<String> oldRungs = Arrays.stream(inner.split(",")).map(String::strip).toList();
+        Map<String, Map<Integer, Evaluation>> old = readResults(from.resolve(RESULTS));
+        Set<String> keys = new HashSet<>();
+        picked.forEach(c -> keys.add(c.key()));
+        int copied = 0;
+        for (int o = 0; o < oldRungs.size(); o++) {
+            int r = plan.rungs().stream().map(Object::toString).toList().indexOf(oldRungs.get(o));
+            if (r < 0) {
+                continue;
+            }
+            for (Map.Entry<String, Map<Integer, Evaluation>> e : old.entrySet()) {
+                Evaluation ev = e.getValue().get(o);
+                if (ev == null || !keys.contains(e.getKey())
+                        || done.getOrDefault(e.getKey(), Map.of()).containsKey(r)) {
+                    continue;
+                }
+                done.computeIfAbsent(e.getKey(), x -> new LinkedHashMap<>()).put(r, ev);
+                append(jsonl, e.getKey(), r, ev);
+                copied++;
+            }
+        }
+        return copied;
+    }
+
+    private static void checkSettings(Path dir, CandidateSpace<?> space, RungPlan plan, int k, long seed, Path from)
             throws IOException {
         Map<String, Object> want = new LinkedHashMap<>();
         want.put("space", space.name());
@@ -272,6 +383,9 @@ public final class FidelitySample {
         want.put("rungs", plan.rungs().toString());
         want.put("candidates", (long) k);
         want.put("seed", seed);
+        if (from != null) {
+            want.put("candidates_from", from.normalize().toString());
+        }
         Path f = dir.resolve(SETTINGS);
         if (Files.exists(f)) {
             Object old = Json.readFile(f);

@@ -100,6 +100,60 @@ class FidelitySampleTest {
     }
 
     @Test
+    void anEarlierSampleIsExtendedByALongerRungTrainingOnlyThatRung(@TempDir Path second) throws Exception {
+        SearchSpace space = SpaceLoader.load(Path.of("src/test/resources/io/henas/search/fidelity-tiny.yaml"));
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        // synthetic training: accuracy from the key's hash and the budget, no DL4J
+        java.util.function.BiFunction<RungPlan, Integer, StagedEvaluator<Architecture>> ev = (plan, unused) -> {
+            StagedEvaluator.RungTrainStage<Architecture> rung = (c, r) -> {
+                calls.computeIfAbsent(c.key() + "@" + plan.rungs().get(r), k -> new AtomicInteger())
+                        .incrementAndGet();
+                double a = (Math.floorMod(c.key().hashCode(), 97) + plan.rungs().get(r).trainImages() / 100.0)
+                        / 200.0;
+                return new StagedEvaluator.Training(true, a, 1.0, "");
+            };
+            return new StagedEvaluator<>(planCost(), c -> rung.train(c, 0), rung, HenasEvaluator.constraints(space),
+                    1, Map.of());
+        };
+        RungPlan first = new RungPlan(List.of(new RungPlan.Rung(300, 1), new RungPlan.Rung(1200, 1)), 1.0);
+        FidelitySample.Result a;
+        try (LocalEvaluationPool<Architecture> pool = new LocalEvaluationPool<>(ev.apply(first, 0), 2)) {
+            a = FidelitySample.run(new SpaceCandidates(space), planCost(), HenasEvaluator.constraints(space), pool,
+                    first, 4, 7, dir, s -> { });
+        }
+        assertEquals(8, calls.size());
+        calls.clear();
+        // the same candidates with a longer reference rung: 1200 x 1 is reused, 300 x 1 dropped, 2400 x 3 trained
+        RungPlan longer = new RungPlan(List.of(new RungPlan.Rung(1200, 1), new RungPlan.Rung(2400, 3)), 1.0);
+        FidelitySample.Result b;
+        try (LocalEvaluationPool<Architecture> pool = new LocalEvaluationPool<>(ev.apply(longer, 0), 2)) {
+            b = FidelitySample.run(new SpaceCandidates(space), planCost(), HenasEvaluator.constraints(space), pool,
+                    longer, 4, 7, second, dir, s -> { });
+        }
+        assertEquals(a.candidates().stream().map(FidelitySample.Sampled::key).toList(),
+                b.candidates().stream().map(FidelitySample.Sampled::key).toList(), "the earlier sample's candidates");
+        assertEquals(4, calls.size(), "only the new rung trained: " + calls.keySet());
+        assertTrue(calls.keySet().stream().allMatch(k -> k.endsWith("@2400x3")), calls.keySet().toString());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(a.candidates().get(i).accuracy()[1], b.candidates().get(i).accuracy()[0], 0.0,
+                    "the reused 1200 x 1 result");
+        }
+        assertEquals(dir.normalize().toString(), Json.asObject(Json.readFile(second.resolve(FidelitySample.REPORT)),
+                "fidelity").get("candidates_from"));
+        // a rerun of the extension trains nothing; a count other than the sample's is refused
+        calls.clear();
+        try (LocalEvaluationPool<Architecture> pool = new LocalEvaluationPool<>(ev.apply(longer, 0), 2)) {
+            FidelitySample.run(new SpaceCandidates(space), planCost(), HenasEvaluator.constraints(space), pool,
+                    longer, 4, 7, second, dir, s -> { });
+            assertTrue(calls.isEmpty(), calls.keySet().toString());
+            var e = assertThrows(IllegalArgumentException.class, () -> FidelitySample.run(new SpaceCandidates(space),
+                    planCost(), HenasEvaluator.constraints(space), pool, longer, 5, 7, dir.resolve("x"), dir,
+                    s -> { }));
+            assertTrue(e.getMessage().contains("--fidelity-sample must equal the 4 candidates"), e.getMessage());
+        }
+    }
+
+    @Test
     void correlationsOfKnownRankings() {
         RungPlan plan = new RungPlan(List.of(new RungPlan.Rung(1, 1), new RungPlan.Rung(2, 1),
                 new RungPlan.Rung(3, 1)), 1.0);
