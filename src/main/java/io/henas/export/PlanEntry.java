@@ -61,7 +61,7 @@ final class PlanEntry {
                     + plan.packing().version() + ", but was " + packing);
         }
         String fp = String.valueOf(he.get("plan_fingerprint"));
-        if (!plan.fingerprint().equals(fp)) {
+        if (!plan.fingerprint().equals(fp) && !plan.evidenceFingerprint().equals(fp)) {
             throw new ExportFormatException(at + ": the stored plan must have the manifest's fingerprint " + fp
                     + ", but has " + plan.fingerprint());
         }
@@ -83,7 +83,7 @@ final class PlanEntry {
             throw new ExportFormatException(src + ": invalid HE section: " + e.getMessage(), e);
         }
         String fp = String.valueOf(he.get("plan_fingerprint"));
-        if (!plan.fingerprint().equals(fp)) {
+        if (!plan.fingerprint().equals(fp) && !plan.evidenceFingerprint().equals(fp)) {
             throw new ExportFormatException(src + ": the recompiled plan must have fingerprint " + fp
                     + ", but has " + plan.fingerprint() + " (a version-1 file from an incompatible henas version;"
                     + " re-export it with the henas that wrote it)");

@@ -271,24 +271,41 @@ public final class HePlan {
     }
 
     /**
-     * SHA-256 (hex) of everything that defines execution: parameters, packing, instructions, plaintext descriptors,
-     * affines and layouts. Compilation is deterministic, so an exported model can check that the plan it rebuilds is
-     * the one it was exported with.
+     * SHA-256 (hex) of everything that defines execution: the parameters (ring, primes, special primes, digits, scale,
+     * Galois steps), packing, instructions, plaintext descriptors, affines and layouts; not the evidence the chain
+     * was selected on ({@link HeParameters#precision()}: defaults when ranked, calibration images when exported), so
+     * the plan a search ranks and the plan exported with the same chain have the same fingerprint. Compilation is
+     * deterministic, so an exported model can check that the plan it stores or rebuilds is the one it was exported
+     * with.
      */
     public String fingerprint() {
-        return digest(true);
+        return digest(executionParameters());
+    }
+
+    /**
+     * The fingerprint model files exported before the selection evidence was left out recorded: as
+     * {@link #fingerprint()} with the precision report included. Reading such a file still verifies against it.
+     */
+    public String evidenceFingerprint() {
+        return digest(parameters.toString());
     }
 
     /**
      * As {@link #fingerprint()} without the modulus chain: equal for two plans that execute the same program at the
-     * same ring degree, e.g. the plan the search ranks under the default parameters and the plan exported from the
-     * trained network, whose chain is selected from calibration images.
+     * same ring degree, whatever chains they were given.
      */
     public String programFingerprint() {
-        return digest(false);
+        return digest("");
     }
 
-    private String digest(boolean withParameters) {
+    private String executionParameters() {
+        HeParameters p = parameters;
+        return "HeParameters[logN=" + p.logN() + ", primeBits=" + p.primeBits() + ", specialPrimeBits="
+                + p.specialPrimeBits() + ", digitSize=" + p.digitSize() + ", scaleBits=" + p.scaleBits() + ", logQp="
+                + p.logQp() + ", galoisSteps=" + p.galoisSteps() + "]";
+    }
+
+    private String digest(String parameterText) {
         try {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4 * (code.length + 3 * nodeOf.length + 8));
@@ -302,7 +319,7 @@ public final class HePlan {
             }
             md.update(buf.array());
             StringBuilder sb = new StringBuilder();
-            sb.append(withParameters ? parameters : "").append(plaintexts).append(affines);
+            sb.append(parameterText).append(plaintexts).append(affines);
             for (Layout l : layouts) {
                 for (int c = 0; c < l.channels(); c++) {
                     sb.append(l.reg(c)).append(',').append(l.block(c));

@@ -41,6 +41,11 @@ import io.henas.ir.NetWeights;
  *       switch at the top level ({@code L + 1 = depth + 1} data primes, {@code digits = ceil((L + 1) / alpha)}; key
  *       memory is proportional to the first term); then the largest precision margin (which spends the security
  *       budget on a larger scale); then the smallest {@code logQP}.</li>
+ *   <li><b>The ranked chain first.</b> With the weights, the chain the defaults give at the selected ring (the one
+ *       search and {@code henas cost} ranked) is kept whenever the calibration accepts it (no overflow, precision
+ *       met) and its key-switching shape is as cheap as the calibrated best: the model that ships is then the plan
+ *       that was ranked ({@link HePlan#fingerprint} equal). Only when the defaults do not hold for the trained
+ *       network does the export take the calibrated best chain (or a smaller ring the calibration allows).</li>
  * </ol>
  * Search, cost, export and compare all go through this class: {@link HePlan#compile} uses the defaults, {@link #select}
  * the calibration, and a chain fixed by a selection ({@link CompileOptions#chain()}) is reused verbatim.
@@ -65,7 +70,11 @@ public final class ParameterSelector {
     public static final int MARGIN_BITS = 1;
     /** Cap on the argmax-derived precision requirement (closer ties are undecidable anyway). */
     public static final int MAX_REQUIRED_BITS = 24;
-    /** Default amplification (in bits) of the error sources at the logits when the weights are not known. */
+    /**
+     * Default amplification (in bits) of the error sources at the logits when the weights are not known; deliberately
+     * above what trained Fashion-MNIST networks measure (fashion-best about 4.6), since deeper untrained networks
+     * (the CIFAR SqueezeNet variants) need not stay below it.
+     */
     public static final int DEFAULT_GROWTH_BITS = 8;
     /** Defaults: values above level 1 may be this many bits larger than {@code 2^magnitudeBits}. */
     public static final int HIGH_LEVEL_EXTRA_BITS = 8;
@@ -176,7 +185,8 @@ public final class ParameterSelector {
             PlanAnalysis a = PlanAnalysis.run(new PlanBinding(probe, weights), inputs);
             Optional<ChainSpec> c = chooseChain(a, o, why);
             if (c.isPresent()) {
-                return HePlan.compile(net, base.withChain(logN, c.get()), packing);
+                ChainSpec chain = rankedChain(a, o, c.get()).orElse(c.get());
+                return HePlan.compile(net, base.withChain(logN, chain), packing);
             }
         }
         throw new HeCompileException("no 128-bit-secure ring holds this network at the required precision: "
@@ -194,6 +204,30 @@ public final class ParameterSelector {
             why.add(refusal(ev, o, why));
         }
         return c.map(Candidate::spec);
+    }
+
+    /**
+     * The chain the defaults give at the analysed plan's ring (the chain search and {@code henas cost} ranked), with
+     * the calibrated precision report, if the calibration accepts it: no level overflows under the measured ranges,
+     * the predicted precision meets the calibrated requirement, and its key-switching shape costs no more than
+     * {@code best}'s (the cheapest the calibration allows). Then the exported plan is the ranked plan, fingerprint
+     * and all; the calibrated best (which spends a smaller first prime on a larger scale) is kept otherwise.
+     */
+    static Optional<ChainSpec> rankedChain(PlanAnalysis a, CompileOptions o, ChainSpec best) {
+        SelectionEvidence ev = SelectionEvidence.of(a, o);
+        Optional<Candidate> d = best(SelectionEvidence.defaults(ev.logN, ev.depth, o), o, true, new ArrayList<>());
+        if (d.isEmpty()) {
+            return Optional.empty();
+        }
+        ChainSpec r = d.get().spec();
+        List<Integer> q = primes(r, ev.depth);
+        int depth = ev.depth;
+        boolean valid = keySwitchCost(depth, r.specialPrimeBits().size(), Math.min(r.digitSize(), depth + 1))
+                <= keySwitchCost(depth, best.specialPrimeBits().size(), Math.min(best.digitSize(), depth + 1))
+                && firstPrime(ev, r.scaleBits()) <= r.firstPrimeBits()
+                && ev.predictedBits(r.scaleBits(), q, r.specialPrimeBits(), r.digitSize()) >= ev.requiredBits();
+        return valid ? Optional.of(new ChainSpec(r.scaleBits(), r.firstPrimeBits(), r.specialPrimeBits(),
+                r.digitSize(), report(ev, r, q))) : Optional.empty();
     }
 
     /** The best chain under {@code ev}, within the 128-bit bound if {@code bounded}. */

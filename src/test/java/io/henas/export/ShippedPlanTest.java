@@ -173,4 +173,75 @@ class ShippedPlanTest {
         }
         assertTrue(same >= 3, "only " + same + " calibrated exports kept the ring degree");
     }
+    /**
+     * Trained models (the committed Fashion models, trained on Fashion-MNIST), exported with calibration images: the
+     * program is the ranked program (same ring); the chain is the ranked chain whenever the calibration accepts it and
+     * no cheaper key-switching shape is precise enough. With SEAL's shape only (one special prime, one-prime digits:
+     * every chain costs the same) the ranked chain is kept, so the shipped plan is the ranked plan, fingerprint and
+     * all; with hybrid shapes the calibration may prove a cheaper shape precise enough (fashion-best: digits of 2
+     * primes, half the key switching of the defaults' one-prime digits), and then that one ships.
+     */
+    @Test
+    void trainedModelsShipTheRankedPlan() throws IOException {
+        for (String file : List.of("experiments/fashion-best/model.henas", "experiments/fashion-search-best/model.henas",
+                "experiments/fashion-throughput/model.henas")) {
+            ExportedModel m = ExportedModel.read(Path.of(file));
+            FoldedNet folded = m.folded();
+            LoweredNet net = folded.net();
+            io.henas.he.Packing packing = m.plan().packing();
+            List<double[]> inputs = CalibratedCompile.inputs(net, java.util.Optional.empty(),
+                    CalibratedCompile.DEFAULT_IMAGES);
+            CompileOptions seal = m.plan().options().withLogN(0).withMaxSpecialPrimes(1);
+            HePlan ranked = HePlan.compile(net, seal, packing);
+            HePlan exported = CalibratedCompile.compile(folded, seal, inputs, packing);
+            assertEquals(ranked.fingerprint(), exported.fingerprint(), file + ": ranked " + ranked.parameters()
+                    + ", exported " + exported.parameters());
+            assertEquals(io.henas.he.PrecisionReport.CALIBRATED, exported.parameters().precision().source(), file);
+            assertTrue(exported.parameters().precision().predictedBits()
+                    >= exported.parameters().precision().requiredBits(), file);
+
+            CompileOptions hybrid = m.plan().options().withLogN(0);
+            HePlan rankedH = HePlan.compile(net, hybrid, packing);
+            HePlan exportedH = CalibratedCompile.compile(folded, hybrid, inputs, packing);
+            assertEquals(rankedH.programFingerprint(), exportedH.programFingerprint(), file);
+            double costRanked = ksCost(rankedH);
+            double costExported = ksCost(exportedH);
+            if (!rankedH.fingerprint().equals(exportedH.fingerprint())) {
+                assertTrue(costExported < costRanked, file + ": a chain other than the ranked one ships only when its"
+                        + " key switching is cheaper: ranked " + rankedH.parameters() + ", exported "
+                        + exportedH.parameters());
+            }
+        }
+    }
+
+    private static double ksCost(HePlan p) {
+        return io.henas.he.ParameterSelector.keySwitchCost(p.depth(), p.parameters().specialPrimes(),
+                p.parameters().digitSize());
+    }
+
+    @Test
+    void aNetworkBreakingTheDefaultsGetsItsOwnChain() throws IOException {
+        ExportedModel m = ExportedModel.read(Path.of("experiments/fashion-best/model.henas"));
+        FoldedNet folded = m.folded();
+        LoweredNet net = folded.net();
+        NetWeights w = folded.weights();
+        int last = net.nodes().size() - 1;
+        while (!(net.node(last).op() instanceof Op.Dense)) {
+            last--;
+        }
+        java.util.Map<String, io.henas.ir.Tensor> t = new java.util.HashMap<>(w.tensors());
+        for (String param : new String[]{"W", "bias"}) {
+            io.henas.ir.Tensor x = w.get(net.node(last).name(), param);
+            t.put(NetWeights.key(net.node(last).name(), param), new io.henas.ir.Tensor(x.shape(),
+                    java.util.Arrays.stream(x.data()).map(v -> v * 4096.0).toArray()));
+        }
+        FoldedNet loud = new FoldedNet(net, new NetWeights(t), folded.remaining());
+        CompileOptions o = m.plan().options().withLogN(0).withMaxSpecialPrimes(1);
+        List<double[]> inputs = CalibratedCompile.inputs(net, java.util.Optional.empty(), 8);
+        HePlan ranked = HePlan.compile(net, o);
+        HePlan exported = CalibratedCompile.compile(loud, o, inputs);
+        assertTrue(!ranked.fingerprint().equals(exported.fingerprint()), "logits 2^12 larger than the defaults "
+                + "assume must not keep the ranked chain " + ranked.parameters());
+        assertEquals(ranked.programFingerprint().equals(exported.programFingerprint()), ranked.logN() == exported.logN());
+    }
 }
