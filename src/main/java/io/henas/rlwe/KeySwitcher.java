@@ -50,7 +50,10 @@ public final class KeySwitcher {
 
     /**
      * The block size {@link #switchKey} uses at ring degree {@code n}: 0 (unblocked) below {@link #BLOCKED_MIN_N}.
-     * TODO(measure) decide.
+     * Chosen by {@code io.henas.bench.KeySwitchTiming} (SEAL-shape chains, k = 1, alpha = 1, top level, one JVM
+     * alternating, on a loaded 2-core machine, 2026-12-06): at n = 2^15 (33 digits) blocks of 4096 took 0.89-0.97 of
+     * the unblocked time on 1 and 2 threads (2048: 0.92-1.0, 1024: 0.98-1.02); at n = 2^14 (17 digits; accumulators of
+     * 512 KB still fit the 1.25 MB L2 beside a digit and the twiddles) blocking was 1.0-1.05x, so it stays unblocked.
      */
     static int defaultBlock(int n) {
         return n >= BLOCKED_MIN_N ? DEFAULT_BLOCK : 0;
@@ -229,7 +232,11 @@ public final class KeySwitcher {
     /**
      * One key switch of {@code perm(c)} (perm may be null) without materializing the decomposition: for each target
      * prime, each digit is extended, transformed and multiplied into 128-bit accumulators while it is still in cache
-     * (SEAL's loop order). Same result as {@code apply(decompose(c), key, perm, ...)}, less memory traffic.
+     * (SEAL's loop order). For large rings ({@link #block} > 0) the 1 MB of 128-bit accumulators per target at
+     * n = 2^15 would be streamed once per pair of digits, so instead all digits of a target are transformed first and
+     * then multiplied in blocks of coefficients whose accumulators stay in L1/L2 (unless the digits are split into
+     * groups for thread balance, which then takes the unblocked path). Same result as
+     * {@code apply(decompose(c), key, perm, ...)}, less memory traffic.
      * {@code outB} or {@code outA} may be {@code c} itself: {@code c} is read completely before any output is written.
      *
      * @throws IllegalArgumentException if the key's level is below {@code c}'s
@@ -261,6 +268,7 @@ public final class KeySwitcher {
         final int threads = par.threads();
         final int groups = threads == 1 || targets >= 4 * threads || targets % threads == 0
                 ? 1 : Math.min(threads, dnum);
+        // blocked (large rings): one item per target, each holding its dnum digits in pooled arrays
         if (groups == 1 && block > 0) {
             par.forEach(targets, t -> blockedTarget(c, src, key, perm, t, l, dnum, accB[t], accA[t], pool));
             give(pool, coeff);
