@@ -50,7 +50,7 @@ public final class KeySwitcher {
 
     /**
      * The block size {@link #switchKey} uses at ring degree {@code n}: 0 (unblocked) below {@link #BLOCKED_MIN_N}.
-     * Chosen by {@code io.henas.bench.KeySwitchTiming} (SEAL-shape chains, k = 1, alpha = 1, top level, one JVM
+     * Chosen with the KeySwitchTiming comparison (SEAL-shape chains, k = 1, alpha = 1, top level, one JVM
      * alternating, on a loaded 2-core machine, 2026-12-06): at n = 2^15 (33 digits) blocks of 4096 took 0.89-0.97 of
      * the unblocked time on 1 and 2 threads (2048: 0.92-1.0, 1024: 0.98-1.02); at n = 2^14 (17 digits; accumulators of
      * 512 KB still fit the 1.25 MB L2 beside a digit and the twiddles) blocking was 1.0-1.05x, so it stays unblocked.
