@@ -1,8 +1,11 @@
 package io.henas.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import com.sun.management.OperatingSystemMXBean;
 
 import io.henas.ckks.CkksParameters;
 import io.henas.ring.Automorphism;
@@ -22,16 +25,15 @@ import io.henas.rlwe.RlweParameters;
  * an order rotated from round to round, on the chains {@code bench ckks} measures ({@link
  * EvaluatorOpMeasurer#parametersFor}) at their top level, without and with a Galois permutation (rotation by 1; the
  * relinearization key stands in for the Galois key, which only changes the key's contents). Prints per variant the
- * median milliseconds, wall and process CPU (all threads: on a loaded machine CPU time excludes waiting for a core,
- * not cache or memory contention), and the medians over rounds of its times divided by block 0's in the same round.
- * Checks
- * that all variants give identical outputs.
+ * median milliseconds, wall and process CPU (all threads, at the OS's resolution, often 10 ms; on a loaded machine
+ * CPU time excludes waiting for a core, not cache or memory contention), and the medians over rounds of its times
+ * divided by block 0's in the same round. Checks that all variants give identical outputs.
  * Usage: {@code java -cp henas.jar io.henas.bench.KeySwitchTiming [logNs=14,15] [threads=1,2] [rounds=21]
  * [blocks=0,2048]}.
  */
 public final class KeySwitchTiming {
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private static final OperatingSystemMXBean OS =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private KeySwitchTiming() {
     }

@@ -51,9 +51,10 @@ public final class KeySwitcher {
     /**
      * The block size {@link #switchKey} uses at ring degree {@code n}: 0 (unblocked) below {@link #BLOCKED_MIN_N}.
      * Chosen with the KeySwitchTiming comparison (SEAL-shape chains, k = 1, alpha = 1, top level, one JVM
-     * alternating, on a loaded 2-core machine, 2026-12-06): at n = 2^15 (33 digits) blocks of 4096 took 0.89-0.97 of
-     * the unblocked time on 1 and 2 threads (2048: 0.92-1.0, 1024: 0.98-1.02); at n = 2^14 (17 digits; accumulators of
-     * 512 KB still fit the 1.25 MB L2 beside a digit and the twiddles) blocking was 1.0-1.05x, so it stays unblocked.
+     * alternating, 1 and 2 threads, with and without a permutation, on a 2-core machine loaded by other jobs,
+     * 2026-12-06): at n = 2^15 (33 digits) blocks of 4096 took 0.89-1.01 (median 0.93) of the unblocked time over four
+     * runs; 8192 was alike, 2048 0.92-1.02, 1024 0.98-1.02. At n = 2^14 (17 digits; 512 KB of accumulators still fit
+     * the 1.25 MB L2) blocks of 4096 took 1.01-1.07, so smaller rings stay unblocked.
      */
     static int defaultBlock(int n) {
         return n >= BLOCKED_MIN_N ? DEFAULT_BLOCK : 0;

@@ -100,8 +100,8 @@ final class WideMac {
     }
 
     /**
-     * For each coefficient {@code c}: {@code outB[c] = sum_j x[j][c] * kb[j][c] mod m} and {@code outA[c]} likewise with
-     * {@code ka}, in blocks of {@code block} coefficients whose 128-bit sums stay in {@code acc} (at least
+     * For each coefficient {@code c}: {@code outB[c] = sum_j x[j][c] * kb[j][c] mod m} and {@code outA[c]} likewise
+     * with {@code ka}, in blocks of {@code block} coefficients whose 128-bit sums stay in {@code acc} (at least
      * {@code 4 * block} longs, interleaved hi/lo of B then of A per coefficient) in L1/L2 while every digit's block is
      * streamed through once, instead of streaming full-length accumulators once per pair of digits. The exact sums
      * are those of {@link #accumulate2}, so the result is bit-identical. {@code outB} may be one of the {@code x[j]}:
