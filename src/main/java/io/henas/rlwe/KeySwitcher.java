@@ -26,9 +26,19 @@ public final class KeySwitcher {
     private final int k;
     private final int pIndex;
     private final KeySwitchTables tables;
+    /** Coefficients per block of the blocked inner product of {@link #switchKey}, or 0 for the unblocked one. */
+    private final int block;
 
     /** @param params the parameters */
     public KeySwitcher(RlweParameters params) {
+        this(params, defaultBlock(params.n()));
+    }
+
+    private KeySwitcher(RlweParameters params, int block) {
+        if (block < 0) {
+            throw new IllegalArgumentException("block must be >= 0, but was " + block);
+        }
+        this.block = block;
         this.params = params;
         this.ring = params.ring();
         this.n = params.n();
@@ -36,6 +46,34 @@ public final class KeySwitcher {
         this.k = params.specialPrimeCount();
         this.pIndex = params.pIndex();
         this.tables = params.keySwitchTables();
+    }
+
+    /**
+     * The block size {@link #switchKey} uses at ring degree {@code n}: 0 (unblocked) below {@link #BLOCKED_MIN_N}.
+     * Chosen with the KeySwitchTiming comparison (SEAL-shape chains, k = 1, alpha = 1, top level, one JVM
+     * alternating, 1 and 2 threads, with and without a permutation, on a 2-core machine loaded by other jobs,
+     * 2026-12-06): at n = 2^15 (33 digits) blocks of 4096 took 0.89-1.01 (median 0.93) of the unblocked time over four
+     * runs; 8192 was alike, 2048 0.92-1.02, 1024 0.98-1.02. At n = 2^14 (17 digits; 512 KB of accumulators still fit
+     * the 1.25 MB L2) blocks of 4096 took 1.01-1.07, so smaller rings stay unblocked.
+     */
+    static int defaultBlock(int n) {
+        return n >= BLOCKED_MIN_N ? DEFAULT_BLOCK : 0;
+    }
+
+    static final int BLOCKED_MIN_N = 1 << 15;
+    static final int DEFAULT_BLOCK = 4096;
+
+    /**
+     * A switcher for the same parameters whose {@link #switchKey} uses blocks of {@code block} coefficients (0: the
+     * unblocked inner product), whatever the ring degree; for comparisons. Results are identical.
+     */
+    public KeySwitcher withBlock(int block) {
+        return new KeySwitcher(params, block);
+    }
+
+    /** The block size of {@link #switchKey}'s inner product (0: unblocked). */
+    public int block() {
+        return block;
     }
 
     /** Ring index of target {@code t} of a switch at level {@code l} (targets: q_0..q_l, then the special primes). */
@@ -195,7 +233,11 @@ public final class KeySwitcher {
     /**
      * One key switch of {@code perm(c)} (perm may be null) without materializing the decomposition: for each target
      * prime, each digit is extended, transformed and multiplied into 128-bit accumulators while it is still in cache
-     * (SEAL's loop order). Same result as {@code apply(decompose(c), key, perm, ...)}, less memory traffic.
+     * (SEAL's loop order). For large rings ({@link #block} > 0) the 1 MB of 128-bit accumulators per target at
+     * n = 2^15 would be streamed once per pair of digits, so instead all digits of a target are transformed first and
+     * then multiplied in blocks of coefficients whose accumulators stay in L1/L2 (unless the digits are split into
+     * groups for thread balance, which then takes the unblocked path). Same result as
+     * {@code apply(decompose(c), key, perm, ...)}, less memory traffic.
      * {@code outB} or {@code outA} may be {@code c} itself: {@code c} is read completely before any output is written.
      *
      * @throws IllegalArgumentException if the key's level is below {@code c}'s
@@ -227,6 +269,18 @@ public final class KeySwitcher {
         final int threads = par.threads();
         final int groups = threads == 1 || targets >= 4 * threads || targets % threads == 0
                 ? 1 : Math.min(threads, dnum);
+        // blocked (large rings): one item per target, each holding its dnum digits in pooled arrays
+        if (groups == 1 && block > 0) {
+            par.forEach(targets, t -> blockedTarget(c, src, key, perm, t, l, dnum, accB[t], accA[t], pool));
+            give(pool, coeff);
+            modDown(accB, accA, l, true, par, pool);
+            for (int t = l + 1; t < targets; t++) {
+                give(pool, new long[][]{accB[t], accA[t]});
+            }
+            outB.setNtt(true);
+            outA.setNtt(true);
+            return;
+        }
         final long[][][] accs = new long[targets * groups][][];
         par.forEach(targets * groups, idx -> {
             int t = idx / groups;
@@ -245,10 +299,10 @@ public final class KeySwitcher {
                 long[] x = digitNtt(c, src, j, t, l, mi, tmp);
                 if (j + 1 < jTo) {
                     long[] y = digitNtt(c, src, j + 1, t, l, mi, tmp2);
-                    accumulate2(x, y, perm, key.b(j).limb(kl), key.a(j).limb(kl), key.b(j + 1).limb(kl),
+                    WideMac.accumulate2(x, y, perm, key.b(j).limb(kl), key.a(j).limb(kl), key.b(j + 1).limb(kl),
                             key.a(j + 1).limb(kl), hb, lb, ha, la, j == jFrom, 0, n);
                 } else {
-                    accumulate(x, perm, key.b(j).limb(kl), key.a(j).limb(kl), hb, lb, ha, la, j == jFrom, 0, n);
+                    WideMac.accumulate(x, perm, key.b(j).limb(kl), key.a(j).limb(kl), hb, lb, ha, la, j == jFrom, 0, n);
                 }
             }
             if (pool != null) {
@@ -295,6 +349,50 @@ public final class KeySwitcher {
     }
 
     /**
+     * The blocked inner product for target {@code t} (see {@link WideMac#blockedInnerProduct}): every digit modulo
+     * {@code t} in NTT form (permuted) in a pooled array first (the digit of t's own limb is c's limb without a
+     * permutation), then one pass over coefficient blocks, reduced straight into {@code outB} and {@code outA}.
+     */
+    private void blockedTarget(RnsPoly c, long[][][] src, KeySwitchKey key, int[] perm, int t, int l, int dnum,
+                               long[] outB, long[] outA, ScratchPool pool) {
+        final int mi = ringIndex(t, l);
+        final int kl = keyLimb(t, l, key);
+        final long[][] x = new long[dnum][];
+        final long[][] kb = new long[dnum][];
+        final long[][] ka = new long[dnum][];
+        final long[] tmp = perm == null ? null : take(pool);
+        int borrowed = -1;
+        for (int j = 0; j < dnum; j++) {
+            kb[j] = key.b(j).limb(kl);
+            ka[j] = key.a(j).limb(kl);
+            boolean own = t <= l && t / alpha == j;
+            if (own && perm == null) {
+                x[j] = c.limb(t);
+                borrowed = j;
+                continue;
+            }
+            long[] buf = take(pool);
+            if (perm == null) {
+                x[j] = digitNtt(c, src, j, t, l, mi, buf);
+            } else {
+                WideMac.gather(digitNtt(c, src, j, t, l, mi, tmp), perm, buf, 0, n);
+                x[j] = buf;
+            }
+        }
+        long[] acc = 4 * block <= n ? take(pool) : new long[4 * block];
+        WideMac.blockedInnerProduct(x, kb, ka, ring.modulus(mi), outB, outA, acc, block, n);
+        if (pool != null) {
+            pool.give(acc);
+            pool.give(tmp);
+            for (int j = 0; j < dnum; j++) {
+                if (j != borrowed) {
+                    pool.give(x[j]);
+                }
+            }
+        }
+    }
+
+    /**
      * With several special primes: the overflow counts ({@link BasisExtension#overflow}) of both outputs' prepared
      * special limbs {@code acc[l+1..l+k]}; null with one special prime (the centering is then a comparison).
      */
@@ -316,7 +414,7 @@ public final class KeySwitcher {
         long[] hi = accs[base][2 * w];
         long[] lo = accs[base][2 * w + 1];
         for (int g = 1; g < groups; g++) {
-            add128(hi, lo, accs[base + g][2 * w], accs[base + g][2 * w + 1]);
+            WideMac.add128(hi, lo, accs[base + g][2 * w], accs[base + g][2 * w + 1], n);
         }
         for (int k = 0; k < n; k++) {
             out[k] = m.reduceWide(hi[k], lo[k]);
@@ -336,93 +434,6 @@ public final class KeySwitcher {
         return tmp;
     }
 
-    /** The carry (0 or 1) of the unsigned sum {@code s = a + b}, without a branch (random carries mispredict). */
-    static long carry(long a, long b, long s) {
-        return ((a & b) | ((a | b) & ~s)) >>> 63;
-    }
-
-    /** (hi, lo) += (oh, ol) as 128-bit unsigned values, element-wise. */
-    private void add128(long[] hi, long[] lo, long[] oh, long[] ol) {
-        for (int k = 0; k < n; k++) {
-            long s = lo[k] + ol[k];
-            hi[k] += oh[k] + carry(lo[k], ol[k], s);
-            lo[k] = s;
-        }
-    }
-
-    /**
-     * Two digits at once: {@code acc += perm(x1) * k1 + perm(x2) * k2} (or {@code =} if first), halving the
-     * accumulator traffic of {@link #accumulate}.
-     */
-    private void accumulate2(long[] x1, long[] x2, int[] perm, long[] kb1, long[] ka1, long[] kb2, long[] ka2,
-                             long[] hb, long[] lb, long[] ha, long[] la, boolean first, int from, int to) {
-        for (int k = from; k < to; k++) {
-            int src = perm == null ? k : perm[k];
-            long v = x1[src];
-            long w = x2[src];
-            long p1 = kb1[k];
-            long p2 = kb2[k];
-            long lo1 = v * p1;
-            long lo2 = w * p2;
-            long bl = lo1 + lo2;
-            long bh = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
-                    + carry(lo1, lo2, bl);
-            p1 = ka1[k];
-            p2 = ka2[k];
-            lo1 = v * p1;
-            lo2 = w * p2;
-            long al = lo1 + lo2;
-            long ah = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
-                    + carry(lo1, lo2, al);
-            if (!first) {
-                long s = lb[k] + bl;
-                bh += hb[k] + carry(lb[k], bl, s);
-                bl = s;
-                s = la[k] + al;
-                ah += ha[k] + carry(la[k], al, s);
-                al = s;
-            }
-            lb[k] = bl;
-            hb[k] = bh;
-            la[k] = al;
-            ha[k] = ah;
-        }
-    }
-
-    /** 128-bit multiply-accumulate of {@code perm(x) * kb} and {@code perm(x) * ka} (first: overwrite). */
-    private void accumulate(long[] x, int[] perm, long[] kb, long[] ka, long[] hb, long[] lb, long[] ha, long[] la,
-                            boolean first, int from, int to) {
-        for (int k = from; k < to; k++) {
-            long v = perm == null ? x[k] : x[perm[k]];
-            long pb = kb[k];
-            long pa = ka[k];
-            long blo = v * pb;
-            long bhi = Math.unsignedMultiplyHigh(v, pb);
-            long alo = v * pa;
-            long ahi = Math.unsignedMultiplyHigh(v, pa);
-            if (first) {
-                lb[k] = blo;
-                hb[k] = bhi;
-                la[k] = alo;
-                ha[k] = ahi;
-            } else {
-                long s = lb[k] + blo;
-                hb[k] += bhi + carry(lb[k], blo, s);
-                lb[k] = s;
-                s = la[k] + alo;
-                ha[k] += ahi + carry(la[k], alo, s);
-                la[k] = s;
-            }
-        }
-    }
-
-    /** {@code out[k] = x[perm[k]]} for {@code k} in {@code [from, to)}. */
-    private static void gather(long[] x, int[] perm, long[] out, int from, int to) {
-        for (int k = from; k < to; k++) {
-            out[k] = x[perm[k]];
-        }
-    }
-
     private void innerProduct(Decomposition d, int t, int mi, int kl, KeySwitchKey key, int[] perm, long[] outB,
                               long[] outA, int from, int to, ScratchPool pool) {
         final Modulus m = ring.modulus(mi);
@@ -440,21 +451,21 @@ public final class KeySwitcher {
             long[] x = d.digits[j][t];
             long[] y = d.digits[j + 1][t];
             if (perm != null) {
-                gather(x, perm, gx, from, to);
-                gather(y, perm, gy, from, to);
+                WideMac.gather(x, perm, gx, from, to);
+                WideMac.gather(y, perm, gy, from, to);
                 x = gx;
                 y = gy;
             }
-            accumulate2(x, y, null, key.b(j).limb(kl), key.a(j).limb(kl),
+            WideMac.accumulate2(x, y, null, key.b(j).limb(kl), key.a(j).limb(kl),
                     key.b(j + 1).limb(kl), key.a(j + 1).limb(kl), hb, lb, ha, la, j == 0, from, to);
         }
         if (j == dnum - 1) {
             long[] x = d.digits[j][t];
             if (perm != null) {
-                gather(x, perm, gx, from, to);
+                WideMac.gather(x, perm, gx, from, to);
                 x = gx;
             }
-            accumulate(x, null, key.b(j).limb(kl), key.a(j).limb(kl), hb, lb, ha, la, j == 0, from, to);
+            WideMac.accumulate(x, null, key.b(j).limb(kl), key.a(j).limb(kl), hb, lb, ha, la, j == 0, from, to);
         }
         if (pool != null && perm != null) {
             pool.give(gx);
