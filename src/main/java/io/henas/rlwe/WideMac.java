@@ -144,18 +144,7 @@ final class WideMac {
             lo2 = w * p2;
             long al = lo1 + lo2;
             long ah = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2) + carry(lo1, lo2, al);
-            if (!first) {
-                long s = acc[a + 1] + bl;
-                bh += acc[a] + carry(acc[a + 1], bl, s);
-                bl = s;
-                s = acc[a + 3] + al;
-                ah += acc[a + 2] + carry(acc[a + 3], al, s);
-                al = s;
-            }
-            acc[a] = bh;
-            acc[a + 1] = bl;
-            acc[a + 2] = ah;
-            acc[a + 3] = al;
+            store(acc, a, bh, bl, ah, al, first);
         }
     }
 
@@ -169,18 +158,26 @@ final class WideMac {
             long bh = Math.unsignedMultiplyHigh(v, pb);
             long al = v * pa;
             long ah = Math.unsignedMultiplyHigh(v, pa);
-            if (!first) {
-                long s = acc[a + 1] + bl;
-                bh += acc[a] + carry(acc[a + 1], bl, s);
-                bl = s;
-                s = acc[a + 3] + al;
-                ah += acc[a + 2] + carry(acc[a + 3], al, s);
-                al = s;
-            }
-            acc[a] = bh;
-            acc[a + 1] = bl;
-            acc[a + 2] = ah;
-            acc[a + 3] = al;
+            store(acc, a, bh, bl, ah, al, first);
         }
+    }
+
+    /**
+     * Entry {@code a} of an interleaved block accumulator ({@code hiB, loB, hiA, loA}) becomes the 128-bit products
+     * {@code (bh, bl)} and {@code (ah, al)} if {@code first}, else is incremented by them.
+     */
+    private static void store(long[] acc, int a, long bh, long bl, long ah, long al, boolean first) {
+        if (!first) {
+            long s = acc[a + 1] + bl;
+            bh += acc[a] + carry(acc[a + 1], bl, s);
+            bl = s;
+            s = acc[a + 3] + al;
+            ah += acc[a + 2] + carry(acc[a + 3], al, s);
+            al = s;
+        }
+        acc[a] = bh;
+        acc[a + 1] = bl;
+        acc[a + 2] = ah;
+        acc[a + 3] = al;
     }
 }
