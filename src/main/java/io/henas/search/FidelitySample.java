@@ -113,6 +113,8 @@ public final class FidelitySample {
         if (k < 3) {
             throw new IllegalArgumentException("--fidelity-sample must be >= 3 candidates, but was " + k);
         }
+        // the earlier sample is checked before anything is written, so a wrong --fidelity-from leaves no settings
+        List<Candidate<T>> earlier = from == null ? List.of() : earlierSample(space, from, k);
         Files.createDirectories(outDir);
         checkSettings(outDir, space, plan, k, seed, from);
         Map<String, Map<Integer, Evaluation>> done = readResults(outDir.resolve(RESULTS));
@@ -123,7 +125,7 @@ public final class FidelitySample {
         Set<String> seen = new HashSet<>();
         int skipped = 0;
         if (from != null) {
-            picked.addAll(earlierSample(space, from, k));
+            picked.addAll(earlier);
             for (Candidate<T> c : picked) {
                 costs.put(c.key(), cost.cost(c));
             }

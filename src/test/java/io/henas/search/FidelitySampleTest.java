@@ -150,6 +150,7 @@ class FidelitySampleTest {
                     planCost(), HenasEvaluator.constraints(space), pool, longer, 5, 7, dir.resolve("x"), dir,
                     s -> { }));
             assertTrue(e.getMessage().contains("--fidelity-sample must equal the 4 candidates"), e.getMessage());
+            assertFalse(Files.exists(dir.resolve("x")), "a refused --fidelity-from writes nothing");
         }
     }
 
