@@ -36,20 +36,10 @@ final class WideMac {
             int src = perm == null ? k : perm[k];
             long v = x1[src];
             long w = x2[src];
-            long p1 = kb1[k];
-            long p2 = kb2[k];
-            long lo1 = v * p1;
-            long lo2 = w * p2;
-            long bl = lo1 + lo2;
-            long bh = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
-                    + carry(lo1, lo2, bl);
-            p1 = ka1[k];
-            p2 = ka2[k];
-            lo1 = v * p1;
-            lo2 = w * p2;
-            long al = lo1 + lo2;
-            long ah = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2)
-                    + carry(lo1, lo2, al);
+            long bl = v * kb1[k] + w * kb2[k];
+            long bh = dotHigh(v, kb1[k], w, kb2[k]);
+            long al = v * ka1[k] + w * ka2[k];
+            long ah = dotHigh(v, ka1[k], w, ka2[k]);
             if (!first) {
                 long s = lb[k] + bl;
                 bh += hb[k] + carry(lb[k], bl, s);
@@ -132,18 +122,10 @@ final class WideMac {
         for (int k = from, a = 0; k < to; k++, a += 4) {
             long v = x1[k];
             long w = x2[k];
-            long p1 = kb1[k];
-            long p2 = kb2[k];
-            long lo1 = v * p1;
-            long lo2 = w * p2;
-            long bl = lo1 + lo2;
-            long bh = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2) + carry(lo1, lo2, bl);
-            p1 = ka1[k];
-            p2 = ka2[k];
-            lo1 = v * p1;
-            lo2 = w * p2;
-            long al = lo1 + lo2;
-            long ah = Math.unsignedMultiplyHigh(v, p1) + Math.unsignedMultiplyHigh(w, p2) + carry(lo1, lo2, al);
+            long bl = v * kb1[k] + w * kb2[k];
+            long bh = dotHigh(v, kb1[k], w, kb2[k]);
+            long al = v * ka1[k] + w * ka2[k];
+            long ah = dotHigh(v, ka1[k], w, ka2[k]);
             store(acc, a, bh, bl, ah, al, first);
         }
     }
@@ -179,5 +161,12 @@ final class WideMac {
         acc[a + 1] = bl;
         acc[a + 2] = ah;
         acc[a + 3] = al;
+    }
+
+    /** High 64 bits of the 128-bit sum {@code v * p + w * q} (each product below 2^126, so the sum fits). */
+    private static long dotHigh(long v, long p, long w, long q) {
+        long lo1 = v * p;
+        long lo2 = w * q;
+        return Math.unsignedMultiplyHigh(v, p) + Math.unsignedMultiplyHigh(w, q) + carry(lo1, lo2, lo1 + lo2);
     }
 }
