@@ -79,6 +79,17 @@ final class CliData {
         return spec.preprocessing().apply(load(spec, dir).test());
     }
 
+    /**
+     * The calibration images an export of {@code src} selects its parameters on: the first {@code n} training images
+     * of the data its training recorded ({@code spec}), else of Fashion-MNIST for a 1 x 28 x 28 network, else none.
+     * {@code henas export} and {@code henas cost} of a trained model share it, so both select the same plan.
+     */
+    static List<double[]> exportCalibration(Optional<DataSpec> spec, io.henas.export.ModelSource src, Path data,
+                                            int n, PrintWriter err) throws IOException {
+        return spec.isPresent() ? calibration(spec.get(), data, n, err)
+                : io.henas.export.CalibratedCompile.inputs(src.folded().net(), Optional.ofNullable(data), n);
+    }
+
     /** The source's data spec for export: the train directory's, the run's chosen model's, or the old model's. */
     static Optional<DataSpec> exportSpec(Path source, String pick, Map<String, Object> oldManifest) throws IOException {
         if (oldManifest != null) {

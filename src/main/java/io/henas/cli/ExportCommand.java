@@ -96,13 +96,11 @@ final class ExportCommand implements Callable<Integer> {
             src = ModelSource.resolve(source, pick, commit != null ? commit : BuildInfo.commit());
         }
         Optional<DataSpec> input = CliData.exportSpec(source, pick, oldManifest);
-        List<double[]> inputs;
         if (input.isPresent()) {
             extra.put(DataSpec.MANIFEST_KEY, input.get().toJson());
-            inputs = CliData.calibration(input.get(), data, calibrationImages, spec.commandLine().getErr());
-        } else {
-            inputs = CalibratedCompile.inputs(src.folded().net(), Optional.ofNullable(data), calibrationImages);
         }
+        List<double[]> inputs = CliData.exportCalibration(input, src, data, calibrationImages,
+                spec.commandLine().getErr());
         io.henas.he.Packing pk;
         try {
             pk = io.henas.he.Packing.named(packing);

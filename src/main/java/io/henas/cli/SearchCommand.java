@@ -288,10 +288,8 @@ final class SearchCommand implements Callable<Integer> {
         Path model = kneeDir.resolve("model.henas");
         if (!Files.exists(model)) {
             ModelSource src = ModelSource.resolve(kneeDir.getParent(), "knee", io.henas.search.BuildInfo.commit());
-            java.util.List<double[]> calib = new java.util.ArrayList<>();
-            for (int i = 0; i < Math.min(io.henas.export.CalibratedCompile.DEFAULT_IMAGES, split.train().size()); i++) {
-                calib.add(split.train().image(i));
-            }
+            // the images the search re-costed every trained candidate on (HenasEvaluator.calibrationImages)
+            java.util.List<double[]> calib = HenasEvaluator.calibrationImages(split);
             HePlan plan = io.henas.export.CalibratedCompile.compile(src.folded(), CompileOptions.defaults(
                     space.he().merge()), calib, HenasEvaluator.packing(space));
             ExportedModel m = input.kind() == DataKind.FASHION_MNIST && input.preprocessing().isIdentity()

@@ -17,6 +17,7 @@ import io.henas.cost.CostReport;
 import io.henas.cost.MemoryModel;
 import io.henas.cost.OpMeasurer;
 import io.henas.data.DataSplit;
+import io.henas.export.CalibratedCompile;
 import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
 import io.henas.he.Packing;
@@ -53,9 +54,36 @@ public final class HenasEvaluator {
                                                        Supplier<OpMeasurer> measurer, Consumer<String> log) {
         Objects.requireNonNull(space, "space");
         DataSplit.Selection proxy = proxySelection(space, data);
-        return new StagedEvaluator<>(costStage(space, calibration, measurer, log), trainStage(space, proxy, runSeed),
-                space.rungs().isEmpty() ? null : rungTrainStage(space, data, runSeed), constraints(space),
-                THREADS_PER_TRAINING, provenance(space, data, proxy));
+        CostStage cost = (CostStage) costStage(space, calibration, measurer, log);
+        Recost recost = new Recost(cost, calibrationImages(data), space.he().merge());
+        return new StagedEvaluator<>(cost, trainStage(space, proxy, runSeed, recost),
+                space.rungs().isEmpty() ? null : rungTrainStage(space, space.rungs(), data, runSeed, recost),
+                constraints(space), THREADS_PER_TRAINING, provenance(space, data, proxy));
+    }
+
+    /**
+     * The images a trained candidate's parameters are selected on: the first {@link CalibratedCompile#DEFAULT_IMAGES}
+     * training images of {@code data} (as preprocessed for training), the images the knee's export is calibrated on.
+     */
+    public static List<double[]> calibrationImages(DataSplit data) {
+        List<double[]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < Math.min(CalibratedCompile.DEFAULT_IMAGES, data.train().size()); i++) {
+            out.add(data.train().image(i));
+        }
+        return out;
+    }
+
+    /**
+     * Re-costs trained weights: the plan {@link CalibratedCompile} selects for them on the calibration images (what
+     * {@code henas export} of those weights ships), priced by the cost stage. The search ranks every trained
+     * candidate by it, so the ranked plan is the plan its weights export to; the defaults' cost only filters before
+     * training (constraints).
+     */
+    record Recost(CostStage cost, List<double[]> images, boolean merge) {
+        StagedEvaluator.Cost of(Candidate<Architecture> c, io.henas.train.FoldedNet folded) {
+            HePlan plan = CalibratedCompile.compile(folded, CompileOptions.defaults(merge), images, cost.packing);
+            return cost.cost(c.label(), plan);
+        }
     }
 
     /** Threads one proxy training keeps busy (ND4J uses both cores of our machines). */
@@ -94,8 +122,13 @@ public final class HenasEvaluator {
     /** The proxy-training stage on the space's {@code train.proxy} budget and its {@link #proxySelection}. */
     public static StagedEvaluator.TrainStage<Architecture> trainStage(SearchSpace space, DataSplit.Selection sel,
                                                                       long runSeed) {
+        return trainStage(space, sel, runSeed, null);
+    }
+
+    private static StagedEvaluator.TrainStage<Architecture> trainStage(SearchSpace space, DataSplit.Selection sel,
+                                                                       long runSeed, Recost recost) {
         TrainBudget b = space.proxy();
-        return c -> train(c, b, sel, runSeed);
+        return c -> train(c, b, sel, runSeed, recost);
     }
 
     /**
@@ -104,12 +137,18 @@ public final class HenasEvaluator {
      */
     public static StagedEvaluator.RungTrainStage<Architecture> rungTrainStage(SearchSpace space, DataSplit data,
                                                                              long runSeed) {
-        return rungTrainStage(space, space.rungs(), data, runSeed);
+        return rungTrainStage(space, space.rungs(), data, runSeed, null);
     }
 
     /** As {@link #rungTrainStage(SearchSpace, DataSplit, long)} over any list of budgets (rung 0 = the proxy). */
     public static StagedEvaluator.RungTrainStage<Architecture> rungTrainStage(SearchSpace space,
             List<TrainBudget> rungs, DataSplit data, long runSeed) {
+        return rungTrainStage(space, rungs, data, runSeed, null);
+    }
+
+    /** As above, re-costing the trained weights when {@code recost} is given. */
+    private static StagedEvaluator.RungTrainStage<Architecture> rungTrainStage(SearchSpace space,
+            List<TrainBudget> rungs, DataSplit data, long runSeed, Recost recost) {
         DataSplit.Selection[] selections = new DataSplit.Selection[rungs.size()];
         return (c, rung) -> {
             if (rung < 1 || rung >= rungs.size()) {
@@ -124,17 +163,25 @@ public final class HenasEvaluator {
                 }
                 sel = selections[rung];
             }
-            return train(c, rungs.get(rung), sel, runSeed);
+            return train(c, rungs.get(rung), sel, runSeed, recost);
         };
     }
 
     private static StagedEvaluator.Training train(Candidate<Architecture> c, TrainBudget b, DataSplit.Selection sel,
-                                                  long runSeed) {
+                                                  long runSeed, Recost recost) {
         TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
                 StagedEvaluator.seedFor(runSeed, c.key()));
         try (TrainResult r = Trainer.train(c.value(), cfg, sel.train(), sel.eval())) {
-            return r.ok() ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds())
-                    : StagedEvaluator.Training.failed(r.failureReason(), r.seconds());
+            if (!r.ok()) {
+                return StagedEvaluator.Training.failed(r.failureReason(), r.seconds());
+            }
+            if (recost == null || r.folded() == null || recost.images().isEmpty()) {
+                return StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds());
+            }
+            StagedEvaluator.Cost k = recost.of(c, r.folded());
+            // a trained plan beyond the ring limit keeps the defaults' (feasible) cost rather than an infinite one
+            return Double.isFinite(k.latencySeconds()) ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds(), k)
+                    : StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds());
         }
     }
 
@@ -231,13 +278,18 @@ public final class HenasEvaluator {
             // single packing compiles exactly as before batch packing existed (latency runs replay identically)
             HePlan plan = packing == Packing.CURRENT ? HePlan.compile(c.value().lower(), CompileOptions.defaults(merge))
                     : HePlan.compile(c.value().lower(), CompileOptions.defaults(merge), packing);
+            return cost(c.label(), plan);
+        }
+
+        /** The cost of a compiled plan (infinite latency above the ring limit, which is not calibrated for). */
+        StagedEvaluator.Cost cost(String label, HePlan plan) {
             int images = plan.packing().batch() ? plan.slots() : 1;
             if (plan.logN() > maxLogN) {
                 // over the ring-degree limit: infeasible whatever its latency, so do not calibrate a ring for it
                 return new StagedEvaluator.Cost(Double.POSITIVE_INFINITY, plan.depth(), plan.logN(),
                         MemoryModel.relinearizationKeyBytes(plan) + MemoryModel.galoisKeyBytes(plan), images);
             }
-            CostReport r = new CostModel(calibration(ChainShape.of(plan.parameters()))).estimate(c.label(), plan);
+            CostReport r = new CostModel(calibration(ChainShape.of(plan.parameters()))).estimate(label, plan);
             return new StagedEvaluator.Cost(r.predictedLatencyS().orElseThrow(), r.depth(), r.logN(), r.keyBytes(),
                     r.imagesPerRun());
         }

@@ -10,10 +10,14 @@ public final class Rungs {
     }
 
     /**
-     * A rung's training outcome as an evaluation: its status, accuracy and training time with the trial's latency,
-     * depth, logN, key memory and images per run (the cost does not depend on the rung).
+     * A rung's training outcome as an evaluation: its status, accuracy and training time with its own cost when the
+     * rung re-costed the trained weights (a ring, logN > 0: the plan an export of those weights ships), else the trial's
+     * latency, depth, logN, key memory and images per run.
      */
     static Evaluation onRung(Evaluation costed, Evaluation trained) {
+        if (trained.feasible() && trained.logN() > 0) {
+            return trained;
+        }
         if (trained.feasible()) {
             return Evaluation.ok(trained.accuracy(), costed.latencySeconds(), costed.depth(), costed.logN(),
                     trained.trainSeconds()).withKeyBytes(costed.keyBytes()).withImagesPerRun(costed.imagesPerRun());

@@ -72,8 +72,14 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
      * @param accuracy      proxy accuracy in [0, 1] (NaN if not ok)
      * @param seconds       training wall time
      * @param failureReason why it failed ("" if ok)
+     * @param cost          the cost of the plan selected for the trained weights (what an export of them ships),
+     *                      or null when the training stage does not re-cost (the cost stage's cost stands)
      */
-    public record Training(boolean ok, double accuracy, double seconds, String failureReason) {
+    public record Training(boolean ok, double accuracy, double seconds, String failureReason, Cost cost) {
+        public Training(boolean ok, double accuracy, double seconds, String failureReason) {
+            this(ok, accuracy, seconds, failureReason, null);
+        }
+
         public Training {
             failureReason = failureReason == null ? "" : failureReason;
             if (ok && !(accuracy >= 0 && accuracy <= 1)) {
@@ -86,6 +92,11 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
 
         public static Training ok(double accuracy, double seconds) {
             return new Training(true, accuracy, seconds, "");
+        }
+
+        /** A success whose trained weights were re-costed ({@code cost}: the plan an export of them ships). */
+        public static Training ok(double accuracy, double seconds, Cost cost) {
+            return new Training(true, accuracy, seconds, "", Objects.requireNonNull(cost, "cost"));
         }
 
         public static Training failed(String reason, double seconds) {
@@ -156,13 +167,17 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
             return new Evaluation(Evaluation.Status.FAILED, Double.NaN, c.latencySeconds(), c.depth(), c.logN(),
                     t.seconds(), t.failureReason(), c.keyBytes(), c.imagesPerRun());
         }
-        return Evaluation.ok(t.accuracy(), c.latencySeconds(), c.depth(), c.logN(), t.seconds())
-                .withKeyBytes(c.keyBytes()).withImagesPerRun(c.imagesPerRun());
+        // ranked by the plan of the trained weights when the training stage re-costed them (constraints stay a
+        // pre-training filter on the defaults' cost)
+        Cost ranked = t.cost() != null ? t.cost() : c;
+        return Evaluation.ok(t.accuracy(), ranked.latencySeconds(), ranked.depth(), ranked.logN(), t.seconds())
+                .withKeyBytes(ranked.keyBytes()).withImagesPerRun(ranked.imagesPerRun());
     }
 
     /**
-     * Rung 0: {@link #evaluate(Candidate)}. Higher rungs: training only (the search already holds the cost); the
-     * result's latency is a 0 placeholder.
+     * Rung 0: {@link #evaluate(Candidate)}. Higher rungs: training only; the result carries the cost of the re-costed
+     * trained weights when the training stage re-costs, else a placeholder (latency 0, logN -1: the search keeps the
+     * rung-0 cost, see {@link Rungs#onRung}).
      */
     @Override
     public Evaluation evaluate(Candidate<T> candidate, int rung) throws Exception {
@@ -179,6 +194,11 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
             throw e;
         } catch (Exception e) {
             t = Training.failed("training: " + e.getClass().getSimpleName() + ": " + e.getMessage(), Double.NaN);
+        }
+        if (t.ok() && t.cost() != null) {
+            Cost k = t.cost();
+            return Evaluation.ok(t.accuracy(), k.latencySeconds(), k.depth(), k.logN(), t.seconds())
+                    .withKeyBytes(k.keyBytes()).withImagesPerRun(k.imagesPerRun());
         }
         return t.ok() ? Evaluation.ok(t.accuracy(), 0.0, -1, -1, t.seconds())
                 : new Evaluation(Evaluation.Status.FAILED, Double.NaN, Double.NaN, -1, -1, t.seconds(),

@@ -87,13 +87,20 @@ public final class TrialStore implements AutoCloseable {
      * Schema version in {@code PRAGMA user_version}: 0 = before rungs (issue 14), 2 = with {@code rung_results}, 3 =
      * with {@code trials.key_bytes} (evaluation-key memory; NULL in rows of older runs), 4 = with
      * {@code trials.images_per_run} (N/2 under batch packing; NULL in rows of older runs, read as 1: they were all
-     * single-packed).
+     * single-packed), 5 = with the cost columns of {@code rung_results} ({@code latency_s, depth, log_n, key_bytes,
+     * images_per_run}: the plan of the rung's trained weights; NULL in rows of older runs, which take the trial's).
      */
-    public static final int SCHEMA_VERSION = 4;
+    public static final int SCHEMA_VERSION = 5;
 
     /** The columns of {@code rung_results} (rungs 1 and up; rung 0 is the {@code trials} row), in order. */
     public static final List<String> RUNG_COLUMNS = List.of("trial_id", "rung", "train_images", "epochs", "status",
-            "accuracy", "train_seconds", "failure_reason", "started_at", "finished_at");
+            "accuracy", "train_seconds", "failure_reason", "started_at", "finished_at", "latency_s", "depth", "log_n",
+            "key_bytes", "images_per_run");
+
+    /** The cost columns added to {@code rung_results} in schema version 5, with their SQL types. */
+    private static final List<String[]> RUNG_COST_COLUMNS = List.of(new String[]{"latency_s", "REAL"},
+            new String[]{"depth", "INTEGER"}, new String[]{"log_n", "INTEGER"}, new String[]{"key_bytes", "INTEGER"},
+            new String[]{"images_per_run", "INTEGER"});
 
     /**
      * Brings a database of any earlier version to {@link #SCHEMA_VERSION}: adds the {@code rung_results} table and the
@@ -132,6 +139,17 @@ public final class TrialStore implements AutoCloseable {
         if (!hasImages) {
             s.execute("ALTER TABLE trials ADD COLUMN images_per_run INTEGER");
         }
+        java.util.Set<String> rungCols = new java.util.HashSet<>();
+        try (ResultSet r = s.executeQuery("PRAGMA table_info(rung_results)")) {
+            while (r.next()) {
+                rungCols.add(r.getString("name"));
+            }
+        }
+        for (String[] c : RUNG_COST_COLUMNS) {
+            if (!rungCols.contains(c[0])) {
+                s.execute("ALTER TABLE rung_results ADD COLUMN " + c[0] + " " + c[1]);
+            }
+        }
         try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
             int v = r.next() ? r.getInt(1) : 0;
             if (v < SCHEMA_VERSION) {
@@ -156,6 +174,17 @@ public final class TrialStore implements AutoCloseable {
             p.setString(8, e.failureReason());
             p.setString(9, g.started().toString());
             p.setString(10, g.finished().toString());
+            // the rung's own cost only when it re-costed its trained weights (else NULL: the trial's cost)
+            boolean own = e.logN() > 0;
+            setDouble(p, 11, own ? e.latencySeconds() : Double.NaN);
+            setInt(p, 12, own ? e.depth() : -1);
+            setInt(p, 13, own ? e.logN() : -1);
+            if (own && e.keyBytes() >= 0) {
+                p.setLong(14, e.keyBytes());
+            } else {
+                p.setNull(14, java.sql.Types.INTEGER);
+            }
+            setInt(p, 15, own ? e.imagesPerRun() : -1);
             p.executeUpdate();
         } catch (SQLException ex) {
             throw new TrialStoreException("cannot store rung " + g.rung() + " of trial " + g.trialId() + " in " + file
@@ -165,13 +194,17 @@ public final class TrialStore implements AutoCloseable {
 
     /**
      * Every stored rung result (rungs &gt;= 1), by trial id then rung. Latency, depth, logN, key memory and images per
-     * run are taken from the trial's row (the cost does not depend on the rung), as {@link Rungs#onRung} made them.
+     * run are the rung's own when it re-costed its trained weights, else taken from the trial's row, as
+     * {@link Rungs#onRung} made them.
      */
     public synchronized List<RungResult> rungResults() {
         List<RungResult> out = new ArrayList<>();
         String sql = "SELECT g.trial_id, g.rung, g.train_images, g.epochs, g.status, g.accuracy, g.train_seconds, "
-                + "g.failure_reason, g.started_at, g.finished_at, t.latency_s, t.depth, t.log_n, t.key_bytes, "
-                + "t.images_per_run FROM rung_results g "
+                + "g.failure_reason, g.started_at, g.finished_at, "
+                + "CASE WHEN g.log_n IS NULL THEN t.latency_s ELSE g.latency_s END, "
+                + "CASE WHEN g.log_n IS NULL THEN t.depth ELSE g.depth END, COALESCE(g.log_n, t.log_n), "
+                + "CASE WHEN g.log_n IS NULL THEN t.key_bytes ELSE g.key_bytes END, "
+                + "CASE WHEN g.log_n IS NULL THEN t.images_per_run ELSE g.images_per_run END FROM rung_results g "
                 + "JOIN trials t ON t.trial_id = g.trial_id ORDER BY g.trial_id, g.rung";
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery(sql)) {
             while (r.next()) {

@@ -94,6 +94,35 @@ class ExportInferCommandTest {
         assertTrue(((Number) k.get("security_bits")).doubleValue() >= 128);
     }
 
+    /**
+     * {@code henas cost} of a trained model costs the plan its export ships: the same calibration images and
+     * selection, so {@code plan_fingerprint} equals the exported model's in {@code henas infer --json}; an untrained
+     * architecture.yaml copied out of the directory is costed under the defaults instead.
+     */
+    @Test
+    void costOfATrainedModelIsThePlanItsExportShips() throws IOException {
+        Path train = trainDir();
+        Path model = dir.resolve("tiny.henas");
+        assertEquals(0, run("export", train.toString(), "--out", model.toString()).code());
+        Path sim = dir.resolve("sim.json");
+        Run s = run("infer", model.toString(), "--images", "2", "--json", sim.toString(), "--quiet",
+                "--calibration", cache().toString());
+        assertEquals(0, s.code(), s.err());
+        Object shipped = Json.asObject(Json.readFile(sim), "sim").get("plan_fingerprint");
+        Path cost = dir.resolve("cost.json");
+        Run c = run("cost", train.toString(), "--json", cost.toString(), "--calibrate", "never", "--cache",
+                cache().toString());
+        assertEquals(0, c.code(), c.err());
+        Map<String, Object> j = Json.asObject(Json.readFile(cost), "cost");
+        assertEquals(shipped, j.get("plan_fingerprint"), j.toString());
+        assertEquals("calibrated", j.get("selection"));
+        assertEquals(train.toString(), j.get("trained_model"));
+
+        Run ref = run("cost", train.toString(), "--reference", "x", "--calibrate", "never");
+        assertEquals(2, ref.code(), ref.err());
+        assertTrue(ref.err().contains("trained model"), ref.err());
+    }
+
     @Test
     void batchExportThenEncryptedBatchInferenceAndClearErrorsElsewhere() throws IOException {
         Path model = dir.resolve("tiny-batch.henas");

@@ -258,6 +258,16 @@ class RungSearchTest {
             assertEquals(14, g.evaluation().logN());
             assertEquals(1, g.evaluation().imagesPerRun());
             assertThrows(TrialStore.TrialStoreException.class, () -> s.insertRung(g));
+            // a rung that re-costed its trained weights keeps its own cost (the plan those weights export to)
+            Evaluation recosted = Evaluation.ok(0.8, 0.9, 5, 13, 11.0).withKeyBytes(5_000_000L);
+            assertEquals(recosted, Rungs.onRung(t.evaluation(), recosted));
+            s.insertRung(new RungResult(0, 2, new RungPlan.Rung(20, 2), Rungs.onRung(t.evaluation(), recosted),
+                    Instant.EPOCH, Instant.EPOCH));
+        }
+        try (TrialStore s = TrialStore.open(db)) {
+            assertEquals(1.5, s.rungResults().get(0).evaluation().latencySeconds());
+            assertEquals(Evaluation.ok(0.8, 0.9, 5, 13, 11.0).withKeyBytes(5_000_000L),
+                    s.rungResults().get(1).evaluation());
         }
     }
 

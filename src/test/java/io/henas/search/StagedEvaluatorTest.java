@@ -45,6 +45,29 @@ class StagedEvaluatorTest {
         assertEquals("fashion-mnist", ev.provenance().get("dataset"));
     }
 
+    /**
+     * A training stage that re-costs the trained weights (the plan their export ships) sets the evaluation's cost on
+     * every rung; the defaults' cost only decides whether the candidate trains at all.
+     */
+    @Test
+    void recostedTrainingRanksByTheTrainedPlan() throws Exception {
+        StagedEvaluator.Cost defaults = new StagedEvaluator.Cost(1.9, 7, 15, 9_000_000L);
+        StagedEvaluator.Cost trained = new StagedEvaluator.Cost(0.6, 7, 14, 2_000_000L);
+        StagedEvaluator<Integer> ev = new StagedEvaluator<>(c -> defaults,
+                c -> StagedEvaluator.Training.ok(0.81, 3.0, trained),
+                (c, rung) -> StagedEvaluator.Training.ok(0.85, 6.0, trained), new Constraints(16, 2.0, 100), 1,
+                Map.of());
+        Candidate<Integer> c = new Candidate<>(List.of(1), "k1", "n", "d", 1);
+        assertEquals(Evaluation.ok(0.81, 0.6, 7, 14, 3.0).withKeyBytes(2_000_000L), ev.evaluate(c));
+        assertEquals(Evaluation.ok(0.85, 0.6, 7, 14, 6.0).withKeyBytes(2_000_000L), ev.evaluate(c, 1));
+
+        StagedEvaluator<Integer> tooSlow = new StagedEvaluator<>(c2 -> new StagedEvaluator.Cost(2.5, 7, 15),
+                c2 -> {
+                    throw new AssertionError("a candidate over the constraints under the defaults must not train");
+                }, new Constraints(16, 2.0, 100), 1, Map.of());
+        assertEquals(Evaluation.Status.INFEASIBLE, tooSlow.evaluate(c).status());
+    }
+
     @Test
     void trainingSeedDependsOnRunSeedAndKeyOnly() {
         assertEquals(StagedEvaluator.seedFor(42, "a"), StagedEvaluator.seedFor(42, "a"));
