@@ -55,9 +55,9 @@ class HybridSpaceTest {
         assertEquals(2, SPACE.rungs().size());
         assertEquals(0.34, SPACE.promote());
         assertEquals(SPACE.rungs().get(0), SPACE.proxy());
-        // the first rung measured to rank like the long budget (tau 0.66 on 12 candidates; 3,000 x 1 gave 0.30)
-        assertEquals(15_000, SPACE.proxy().trainImages());
-        assertEquals(2, SPACE.proxy().epochs());
+        // the first rung measured to rank like the full epoch budget (tau 0.67 on 12 candidates; 15,000 x 2 gave 0.47)
+        assertEquals(30_000, SPACE.proxy().trainImages());
+        assertEquals(1, SPACE.proxy().epochs());
         TrainBudget top = SPACE.rungs().get(1);
         assertEquals(55_000, top.trainImages());
         assertEquals(4, top.epochs());
