@@ -182,6 +182,15 @@ public final class ParameterSelector {
                 continue;
             }
             HePlan probe = HeCompiler.compileInsecure(net, base, logN, packing);
+            // every prime (first, scale, special) has at least minPrime bits: a ring whose bound cannot hold
+            // depth + 2 of them has no chain whatever the calibration says, so it is not simulated
+            int minPrime = Math.max(MIN_SCALE_BITS, logN + 2);
+            if ((long) (probe.depth() + 2) * minPrime > SecurityTable.maxLogQp128(logN)) {
+                why.add("logN " + logN + ": depth " + probe.depth() + " needs at least " + (probe.depth() + 2)
+                        + " primes of " + minPrime + " bits, above the 128-bit bound of " + SecurityTable
+                        .maxLogQp128(logN) + " bits");
+                continue;
+            }
             PlanAnalysis a = PlanAnalysis.run(new PlanBinding(probe, weights), inputs);
             Optional<ChainSpec> c = chooseChain(a, o, why);
             if (c.isPresent()) {

@@ -55,7 +55,10 @@ public final class HenasEvaluator {
         Objects.requireNonNull(space, "space");
         DataSplit.Selection proxy = proxySelection(space, data);
         CostStage cost = (CostStage) costStage(space, calibration, measurer, log);
-        Recost recost = new Recost(cost, calibrationImages(data), space.he().merge());
+        // batch plans hold thousands of registers: simulating one on the calibration images takes minutes, so a
+        // throughput search keeps the defaults' cost (its export still selects on the images)
+        Recost recost = packing(space).batch() ? null
+                : new Recost(cost, calibrationImages(data), space.he().merge(), packing(space));
         return new StagedEvaluator<>(cost, trainStage(space, proxy, runSeed, recost),
                 space.rungs().isEmpty() ? null : rungTrainStage(space, space.rungs(), data, runSeed, recost),
                 constraints(space), THREADS_PER_TRAINING, provenance(space, data, proxy));
@@ -79,10 +82,14 @@ public final class HenasEvaluator {
      * candidate by it, so the ranked plan is the plan its weights export to; the defaults' cost only filters before
      * training (constraints).
      */
-    record Recost(CostStage cost, List<double[]> images, boolean merge) {
+    record Recost(CostStage cost, List<double[]> images, boolean merge, Packing packing) {
         StagedEvaluator.Cost of(Candidate<Architecture> c, io.henas.train.FoldedNet folded) {
-            HePlan plan = CalibratedCompile.compile(folded, CompileOptions.defaults(merge), images, cost.packing);
-            return cost.cost(c.label(), plan);
+            return cost.cost(c.label(), plan(folded));
+        }
+
+        /** The plan the trained weights select (and are ranked by). */
+        HePlan plan(io.henas.train.FoldedNet folded) {
+            return CalibratedCompile.compile(folded, CompileOptions.defaults(merge), images, packing);
         }
     }
 
