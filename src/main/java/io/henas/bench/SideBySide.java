@@ -1,6 +1,7 @@
 package io.henas.bench;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,10 +161,12 @@ public final class SideBySide {
                     r.rounds(), r.rounds() == 1 ? "" : "s", r.clock() == Timing.Clock.CPU
                             ? " (henas on thread CPU time, SEAL on the wall clock)" : ""));
         } else {
-            b.append(String.format("henas CKKS (%s), median us%s. No SEAL binary found (looked for %s; give --seal "
-                            + "PATH to the seal-ops harness): no ratios to SEAL.%n", th,
-                    r.rounds() > 1 ? " over " + r.rounds() + " rounds" : "",
-                    SealOps.DEFAULT_PATH.toAbsolutePath().normalize()));
+            // without SEAL although its harness exists: --no-seal asked for it
+            Path harness = SealOps.DEFAULT_PATH.toAbsolutePath().normalize();
+            String why = java.nio.file.Files.isExecutable(harness) ? "SEAL not timed (--no-seal)"
+                    : "No SEAL binary found (looked for " + harness + "; give --seal PATH to the seal-ops harness)";
+            b.append(String.format("henas CKKS (%s), median us%s. %s: no ratios to SEAL.%n", th,
+                    r.rounds() > 1 ? " over " + r.rounds() + " rounds" : "", why));
         }
         b.append(String.format("load average %.2f at the start, %.2f at the end%n", r.loadBefore(), r.loadAfter()));
         for (Map.Entry<Integer, Map<String, Double>> e : r.henas().entrySet()) {
