@@ -185,7 +185,14 @@ public final class HenasEvaluator {
             if (recost == null || r.folded() == null || recost.images().isEmpty()) {
                 return StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds());
             }
-            StagedEvaluator.Cost k = recost.of(c, r.folded());
+            StagedEvaluator.Cost k;
+            try {
+                k = recost.of(c, r.folded());
+            } catch (io.henas.he.HeCompileException e) {
+                // weights no secure ring holds at the required precision cannot be exported: not a usable model
+                return StagedEvaluator.Training.failed("the trained weights have no secure plan: " + e.getMessage(),
+                        r.seconds());
+            }
             // a trained plan beyond the ring limit keeps the defaults' (feasible) cost rather than an infinite one
             return Double.isFinite(k.latencySeconds()) ? StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds(), k)
                     : StagedEvaluator.Training.ok(r.evalAccuracy(), r.seconds());
