@@ -60,8 +60,7 @@ public final class CostFirstBackend<T> implements EvaluationBackend<T> {
             StagedEvaluator.Cost k = costs.get(o.candidate().key());
             Evaluation t = o.evaluation();
             Evaluation merged = t.status() == Evaluation.Status.OK
-                    ? Evaluation.ok(t.accuracy(), k.latencySeconds(), k.depth(), k.logN(), t.trainSeconds())
-                            .withKeyBytes(k.keyBytes()).withImagesPerRun(k.imagesPerRun())
+                    ? k.ok(t.accuracy(), t.trainSeconds())
                     : new Evaluation(t.status(), t.accuracy(), k.latencySeconds(), k.depth(), k.logN(),
                     t.trainSeconds(), t.failureReason(), k.keyBytes(), k.imagesPerRun());
             onResult.accept(new Outcome<>(o.candidate(), merged, o.started(), o.finished()));

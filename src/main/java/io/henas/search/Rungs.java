@@ -19,8 +19,7 @@ public final class Rungs {
             return trained;
         }
         if (trained.feasible()) {
-            return Evaluation.ok(trained.accuracy(), costed.latencySeconds(), costed.depth(), costed.logN(),
-                    trained.trainSeconds()).withKeyBytes(costed.keyBytes()).withImagesPerRun(costed.imagesPerRun());
+            return StagedEvaluator.Cost.of(costed).ok(trained.accuracy(), trained.trainSeconds());
         }
         return new Evaluation(trained.status(), Double.NaN, costed.latencySeconds(), costed.depth(), costed.logN(),
                 trained.trainSeconds(), trained.failureReason(), costed.keyBytes(), costed.imagesPerRun());

@@ -56,6 +56,12 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
             this(latencySeconds, depth, logN, keyBytes, 1);
         }
 
+        /** A successful evaluation with this cost, {@code accuracy} and {@code trainSeconds}. */
+        public Evaluation ok(double accuracy, double trainSeconds) {
+            return Evaluation.ok(accuracy, latencySeconds, depth, logN, trainSeconds).withKeyBytes(keyBytes)
+                    .withImagesPerRun(imagesPerRun);
+        }
+
         /** {@code e}'s cost: its latency, depth, ring, key memory and images per run. */
         public static Cost of(Evaluation e) {
             return new Cost(e.latencySeconds(), e.depth(), e.logN(), e.keyBytes(), e.imagesPerRun());
@@ -169,9 +175,7 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
         }
         // ranked by the plan of the trained weights when the training stage re-costed them (constraints stay a
         // pre-training filter on the defaults' cost)
-        Cost ranked = t.cost() != null ? t.cost() : c;
-        return Evaluation.ok(t.accuracy(), ranked.latencySeconds(), ranked.depth(), ranked.logN(), t.seconds())
-                .withKeyBytes(ranked.keyBytes()).withImagesPerRun(ranked.imagesPerRun());
+        return (t.cost() != null ? t.cost() : c).ok(t.accuracy(), t.seconds());
     }
 
     /**
@@ -196,9 +200,7 @@ public final class StagedEvaluator<T> implements CandidateEvaluator<T> {
             t = Training.failed("training: " + e.getClass().getSimpleName() + ": " + e.getMessage(), Double.NaN);
         }
         if (t.ok() && t.cost() != null) {
-            Cost k = t.cost();
-            return Evaluation.ok(t.accuracy(), k.latencySeconds(), k.depth(), k.logN(), t.seconds())
-                    .withKeyBytes(k.keyBytes()).withImagesPerRun(k.imagesPerRun());
+            return t.cost().ok(t.accuracy(), t.seconds());
         }
         return t.ok() ? Evaluation.ok(t.accuracy(), 0.0, -1, -1, t.seconds())
                 : new Evaluation(Evaluation.Status.FAILED, Double.NaN, Double.NaN, -1, -1, t.seconds(),

@@ -126,34 +126,28 @@ public final class TrialStore implements AutoCloseable {
                   SELECT trial_id, 0 AS rung, status, accuracy, train_seconds, failure_reason FROM trials
                   UNION ALL
                   SELECT trial_id, rung, status, accuracy, train_seconds, failure_reason FROM rung_results""");
-        boolean hasKeyBytes = false, hasImages = false;
-        try (ResultSet r = s.executeQuery("PRAGMA table_info(trials)")) {
-            while (r.next()) {
-                hasKeyBytes |= r.getString("name").equals("key_bytes");
-                hasImages |= r.getString("name").equals("images_per_run");
-            }
-        }
-        if (!hasKeyBytes) {
-            s.execute("ALTER TABLE trials ADD COLUMN key_bytes INTEGER");
-        }
-        if (!hasImages) {
-            s.execute("ALTER TABLE trials ADD COLUMN images_per_run INTEGER");
-        }
-        java.util.Set<String> rungCols = new java.util.HashSet<>();
-        try (ResultSet r = s.executeQuery("PRAGMA table_info(rung_results)")) {
-            while (r.next()) {
-                rungCols.add(r.getString("name"));
-            }
-        }
-        for (String[] c : RUNG_COST_COLUMNS) {
-            if (!rungCols.contains(c[0])) {
-                s.execute("ALTER TABLE rung_results ADD COLUMN " + c[0] + " " + c[1]);
-            }
-        }
+        addMissingColumns(s, "trials", List.of(new String[]{"key_bytes", "INTEGER"},
+                new String[]{"images_per_run", "INTEGER"}));
+        addMissingColumns(s, "rung_results", RUNG_COST_COLUMNS);
         try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
             int v = r.next() ? r.getInt(1) : 0;
             if (v < SCHEMA_VERSION) {
                 s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+            }
+        }
+    }
+
+    /** Adds each {@code {name, type}} column {@code table} lacks (a migration step; existing rows get NULL). */
+    private static void addMissingColumns(Statement s, String table, List<String[]> columns) throws SQLException {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        try (ResultSet r = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (r.next()) {
+                have.add(r.getString("name"));
+            }
+        }
+        for (String[] c : columns) {
+            if (!have.contains(c[0])) {
+                s.execute("ALTER TABLE " + table + " ADD COLUMN " + c[0] + " " + c[1]);
             }
         }
     }
