@@ -75,6 +75,20 @@ public final class ConstProductsTiming {
     }
 
     /**
+     * The per-product cost of fused layers over cold operands, as a batch-packed plan's layers run: the mean of a
+     * convolution-like layer (every input an output's first term, 25 terms per output, neighbours sharing inputs) and
+     * a dense-like one (32 outputs over every input), both over all of {@code inputs} (distinct ciphertexts, together
+     * far larger than the caches). The median of {@code samples} runs of each (at least 3).
+     */
+    static double streamedMicrosPerProduct(Evaluator ev, List<Ciphertext> inputs, int samples) {
+        int n = inputs.size();
+        int runs = Math.max(3, Math.min(samples, 7));
+        double conv = Timing.medianMicros(() -> fused(ev, inputs, n, 25, 1), 1, 0, runs) / (25.0 * n);
+        double dense = Timing.medianMicros(() -> fused(ev, inputs, 32, n, 0), 1, 0, runs) / (32.0 * n);
+        return (conv + dense) / 2;
+    }
+
+    /**
      * Prints microseconds per product, fused and op by op, for a convolution-like and a dense-like layer at logN 13
      * (the batch packing's ring) at its top level and two levels lower.
      * Usage: {@code java -cp henas.jar io.henas.bench.ConstProductsTiming [threads] [logN]}.

@@ -37,6 +37,12 @@ import io.henas.rlwe.SecretKey;
  *   <li>MUL_CONST: {@code mulConst} by a real constant; ADD_PLAIN: {@code addPlain}; DROP_LEVEL: {@code dropToLevel}
  *       by one level; ENCODE: encoding a full slot vector at the level.</li>
  * </ul>
+ * A {@link ChainShape#batch batch} shape times its kinds as a batch-packed plan runs them: every run reads operands
+ * cycled through {@value #STREAM_MIB} MiB of distinct ciphertext copies (well beyond the last-level cache, as a batch
+ * layer's thousands of ciphertexts are) and writes a new result (MUL_CT, RELINEARIZE, RESCALE, ADD, MUL_CONST,
+ * DROP_LEVEL out of place; ADD_PLAIN as {@code addConst}, the batch executor's addition of a bias constant);
+ * MUL_CONST_ACC is the per-product cost of fused layers over such operands
+ * ({@link ConstProductsTiming#streamedMicrosPerProduct}).
  * Memory: only the key the op needs is held, one at a time (the Galois key of a rotation by one, also used for every
  * rotation of the hoisted batch, which costs the same as distinct steps; or the relinearization key), and before
  * generating it the predicted need ({@link HeapBudget#calibrationNeed}) is checked against the maximum heap, so that
@@ -51,6 +57,10 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     private final int threads;
     private final Map<String, BenchFixture> fixtures = new HashMap<>();
     private final Map<String, Double> cache = new HashMap<>();
+    /** Size of the cold operand pools of batch shapes. */
+    static final int STREAM_MIB = 128;
+    /** Per fixture key: distinct copies of its size-2 operand and of its size-3 product (batch shapes). */
+    private final Map<String, io.henas.ckks.Ciphertext[][]> pools = new HashMap<>();
     private int logN = -1;
     private ChainShape shape;
     private CkksParameters params;
@@ -109,6 +119,11 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         ensureKeys(shape, need);
         BenchFixture f = fixtures.computeIfAbsent(shape.key() + "@" + level, k -> new BenchFixture(keys, level));
         int samples = Timing.defaultSamples(logN);
+        if (shape.batch()) {
+            double us = streamed(f, shape.key() + "@" + level, level, op, samples);
+            cache.put(key, us);
+            return us;
+        }
         double us = switch (op) {
             case ROTATE -> time(f, "rotate", samples);
             case ROTATE_HOISTED -> hoisted(f, samples);
@@ -126,6 +141,53 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         };
         cache.put(key, us);
         return us;
+    }
+
+    /** {@code op} timed on cold operands, out of place, as a batch-packed plan runs it (see the class comment). */
+    private double streamed(BenchFixture f, String fixtureKey, int level, OpKind op, int samples) {
+        io.henas.ckks.Ciphertext[][] pool = pools.computeIfAbsent(fixtureKey, k -> {
+            long ct = (long) f.a.size() * (f.a.level() + 1) * f.params.n() * Long.BYTES;
+            HeapBudget.require(3L * STREAM_MIB * 1024 * 1024 + 2 * ct, "calibrating batch operations at logN "
+                    + logN);
+            int n = (int) Math.max(2, Math.min(4096, (long) STREAM_MIB * 1024 * 1024 / ct));
+            int n3 = Math.max(2, n * 2 / 3);
+            io.henas.ckks.Ciphertext[] twos = new io.henas.ckks.Ciphertext[n];
+            io.henas.ckks.Ciphertext[] threes = new io.henas.ckks.Ciphertext[n3];
+            for (int i = 0; i < n; i++) {
+                twos[i] = f.a.copy();
+            }
+            for (int i = 0; i < n3; i++) {
+                threes[i] = f.product.copy();
+            }
+            return new io.henas.ckks.Ciphertext[][]{twos, threes};
+        });
+        io.henas.ckks.Ciphertext[] twos = pool[0];
+        io.henas.ckks.Ciphertext[] threes = pool[1];
+        var ev = f.evaluator;
+        int[] at = {0};
+        java.util.function.IntFunction<io.henas.ckks.Ciphertext> next = m -> {
+            int i = at[0];
+            at[0] = (i + 1) % m;
+            return m == threes.length ? threes[i % m] : twos[i % m];
+        };
+        Runnable r = switch (op) {
+            case MUL_CT -> () -> {
+                io.henas.ckks.Ciphertext x = next.apply(twos.length);
+                ev.mul(x, x);
+            };
+            case RELINEARIZE -> () -> ev.relinearize(next.apply(threes.length));
+            case RESCALE -> () -> ev.rescale(next.apply(twos.length));
+            case ADD -> () -> ev.add(next.apply(twos.length), next.apply(twos.length));
+            case ADD_PLAIN -> () -> ev.addConst(next.apply(twos.length), 0.37);
+            case MUL_CONST -> () -> ev.mulConst(next.apply(twos.length), 0.731);
+            case DROP_LEVEL -> () -> ev.dropToLevel(next.apply(twos.length), level - 1);
+            case MUL_CONST_ACC -> null;
+            default -> throw new IllegalArgumentException(op.key() + " is not an operation of batch-packed plans");
+        };
+        if (r == null) {
+            return ConstProductsTiming.streamedMicrosPerProduct(ev, java.util.Arrays.asList(twos), samples);
+        }
+        return Timing.medianMicros(r, 5, 300, samples);
     }
 
     private double time(BenchFixture f, String op, int samples) {
@@ -202,6 +264,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     private void dropKeys() {
         fixtures.values().forEach(BenchFixture::close);
         fixtures.clear();
+        pools.clear();
         if (keys != null) {
             keys.close();
             keys = null;

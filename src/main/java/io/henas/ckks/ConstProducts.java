@@ -50,6 +50,8 @@ public final class ConstProducts {
         /** Per limb, per term: the constant's residue and its Shoup quotient (filled by {@link #run}). */
         long[][] w;
         long[][] ws;
+        /** Per term: the operand's number among the batch's distinct operands (filled by {@link #run}). */
+        int[] idx;
 
         Out(Ciphertext ct, boolean fromContent) {
             this.ct = ct;
@@ -180,9 +182,37 @@ public final class ConstProducts {
             o.w = new long[o.ct.level() + 1][];
             o.ws = new long[o.ct.level() + 1][];
         }
+        // number the distinct operands, so that a tile reads a term's limb from a small table instead of following
+        // list -> ciphertext -> polynomial -> limb references scattered over the heap for every term
+        Map<Ciphertext, Integer> ids = new IdentityHashMap<>();
+        List<Ciphertext> distinct = new ArrayList<>();
+        for (Out o : list) {
+            int t = o.a.size();
+            o.idx = new int[t];
+            for (int k = 0; k < t; k++) {
+                Ciphertext x = o.a.get(k);
+                Integer id = ids.get(x);
+                if (id == null) {
+                    id = distinct.size();
+                    ids.put(x, id);
+                    distinct.add(x);
+                }
+                o.idx[k] = id;
+            }
+        }
+        int sizes = maxSize;
+        long[][][][] src = new long[limbs][sizes][distinct.size()][]; // [limb][poly][operand]
         int n = eval.n;
         int block = blockLength(n, operands.size(), maxSize);
         eval.par.forEach(limbs, i -> {
+            for (int d = 0; d < distinct.size(); d++) {
+                Ciphertext x = distinct.get(d);
+                if (i <= x.level()) {
+                    for (int p = 0; p < x.size(); p++) {
+                        src[i][p][d] = x.poly(p).limb(i);
+                    }
+                }
+            }
             Modulus m = ring.modulus(i);
             boolean shoup = !ConstProductsSimd.applies(m.value(), block); // the vector path needs no Shoup quotient
             for (Out o : list) {
@@ -212,7 +242,7 @@ public final class ConstProducts {
             int cap = (int) Math.min(Integer.MAX_VALUE, Long.divideUnsigned(-1L, (simd ? 3 : 2) * q) - 1);
             for (Out o : list) {
                 if (i <= o.ct.level()) {
-                    tile(o, i, k0, block, sum, m, q, cap, simd);
+                    tile(o, i, k0, block, sum, m, q, cap, simd, src[i]);
                 }
             }
         });
@@ -223,12 +253,15 @@ public final class ConstProducts {
     }
 
     /** One output's sum over coefficients {@code [k0, k0 + len)} of limb {@code i}, every polynomial. */
-    private static void tile(Out o, int i, int k0, int len, long[] sum, Modulus m, long q, int cap, boolean simd) {
+    private static void tile(Out o, int i, int k0, int len, long[] sum, Modulus m, long q, int cap, boolean simd,
+                             long[][][] src) {
         long[] w = o.w[i];
         long[] ws = o.ws[i];
-        int t = o.a.size();
+        int[] idx = o.idx;
+        int t = idx.length;
         for (int p = 0; p < o.ct.size(); p++) {
             long[] dst = o.ct.poly(p).limb(i);
+            long[][] in = src[p];
             int from;
             int count; // terms (or the start content) summed in sum[], each below 2q (3q on the vector path)
             if (o.fromContent) {
@@ -236,7 +269,7 @@ public final class ConstProducts {
                 from = 0;
                 count = 1;
             } else {
-                long[] a = o.a.get(0).poly(p).limb(i);
+                long[] a = in[idx[0]];
                 long c = w[0];
                 long cs = ws[0];
                 if (simd) {
@@ -256,7 +289,7 @@ public final class ConstProducts {
                     }
                     count = 1;
                 }
-                long[] a = o.a.get(s).poly(p).limb(i);
+                long[] a = in[idx[s]];
                 long c = w[s];
                 long cs = ws[s];
                 if (simd) {

@@ -118,10 +118,11 @@ final class CostCommand implements Callable<Integer> {
         }
         Path cacheFile = calibration.cacheFile();
         CostModel model = CostModel.fromCache(cacheFile, threads);
-        ChainShape shape = ChainShape.of(plan.parameters());
+        ChainShape shape = ChainShape.of(plan);
         if (calibration.auto() && model.calibration().map(c -> !c.covers(List.of(shape))).orElse(true)) {
             err.println("calibrating the CKKS evaluator at logN " + plan.logN() + (shape.isSeal() ? "" : " (k = "
-                    + shape.specialPrimes() + " special primes, digits of " + shape.digitSize() + " primes)") + " with "
+                    + shape.specialPrimes() + " special primes, digits of " + shape.digitSize() + " primes)")
+                    + (shape.batch() ? " for batch-packed operations" : "") + " with "
                     + threads + " thread(s) (once per machine; cached in " + cacheFile + ") ...");
             err.flush();
             try (EvaluatorOpMeasurer measurer = new EvaluatorOpMeasurer(threads)) {

@@ -165,7 +165,7 @@ final class InferCommand implements Callable<Integer> {
      */
     static CostModel costModel(ExportedModel m, Path file, int threads, boolean calibrate) {
         Path f = file != null ? file : CalibrationCache.defaultPath();
-        ChainShape logN = ChainShape.of(m.heParameters());
+        ChainShape logN = ChainShape.of(m.plan());
         Optional<Calibration> c = CostModel.fromCache(f, threads).calibration();
         if (c.isPresent() && c.get().covers(List.of(logN))) {
             return new CostModel(c.get(), true);

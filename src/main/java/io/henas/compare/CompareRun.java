@@ -92,12 +92,12 @@ public final class CompareRun {
             LoweredNet net = row.architecture().fixed().lower();
             HePlan plan = HePlan.compile(net, CompileOptions.defaults(row.merge()));
             plans.put(row.name(), plan);
-            logNs.add(ChainShape.of(plan.parameters()));
+            logNs.add(ChainShape.of(plan));
             Optional<HePlan> h;
             try {
                 h = Optional.of(HePlan.compile(net, CompileOptions.defaults(row.merge())
                         .withMaxChannelsPerCiphertext(1)));
-                logNs.add(ChainShape.of(h.get().parameters()));
+                logNs.add(ChainShape.of(h.get()));
             } catch (HeCompileException ex) {
                 log.accept(row.name() + ": HEMET layout does not compile: " + ex.getMessage());
                 h = Optional.empty();

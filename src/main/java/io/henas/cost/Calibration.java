@@ -97,7 +97,8 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
     }
 
     static String describe(ChainShape s) {
-        return "logN " + s.logN() + (s.isSeal() ? "" : " with k = " + s.specialPrimes() + ", alpha = " + s.digitSize());
+        return "logN " + s.logN() + (s.isSeal() ? "" : " with k = " + s.specialPrimes() + ", alpha = " + s.digitSize())
+                + (s.batch() ? " (batch-packed operations)" : "");
     }
 
     /**
@@ -110,7 +111,7 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
             if (m == null) {
                 return false;
             }
-            for (OpKind k : OpKind.values()) {
+            for (OpKind k : n.kinds()) {
                 if (k != OpKind.MUL_CONST_ACC && !m.containsKey(k)) {
                     return false;
                 }

@@ -101,7 +101,7 @@ public final class Calibrator {
                 throw new IllegalArgumentException("levels for " + Calibration.describe(shape) + " must not be empty");
             }
             Map<OpKind, Calibration.Fit> ops = new EnumMap<>(OpKind.class);
-            for (OpKind op : OpKind.values()) {
+            for (OpKind op : shape.kinds()) {
                 List<Double> us = new ArrayList<>();
                 // rescale and drop consume a level: they cannot run at level 0, whose cost the fit extrapolates
                 List<Integer> opLevels = needsLevel(op) ? ls.stream().filter(l -> l >= 1).toList() : ls;

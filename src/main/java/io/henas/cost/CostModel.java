@@ -13,6 +13,7 @@ import java.util.OptionalDouble;
 import io.henas.he.CompileOptions;
 import io.henas.he.HePlan;
 import io.henas.he.HeParameters;
+import io.henas.he.OpCode;
 import io.henas.he.OpCounts;
 import io.henas.he.OpKind;
 import io.henas.ir.Architecture;
@@ -97,7 +98,7 @@ public final class CostModel {
         // the batch executor adds and multiplies constants per RNS limb: its ADD_PLAIN encodes nothing
         boolean skipEncode = preEncoded || plan.packing().batch();
         // A calibration that did not measure this ring degree and key-switching shape gives no latency (not guessed).
-        ChainShape shape = ChainShape.of(plan.parameters());
+        ChainShape shape = ChainShape.of(plan);
         Calibration cal = calibration != null && calibration.covers(List.of(shape)) ? calibration : null;
         LoweredNet net = plan.net();
         HeParameters p = plan.parameters();
@@ -145,6 +146,30 @@ public final class CostModel {
                 plan.inputLayout().regCount(), MemoryModel.peakLiveRegisters(plan), plan.instructionCount(),
                 (System.nanoTime() - t0) / 1e6, plan.packing().batch() ? "batch" : "single",
                 plan.packing().batch() ? plan.slots() : 1, MemoryModel.peakCiphertextBytes(plan));
+    }
+
+    /**
+     * The predicted seconds of each op code of {@code plan} (an instruction is priced as the sum of its
+     * {@link OpKind}s at its level, as {@link #estimate} prices it), in op code order; empty when the calibration does
+     * not cover the plan's ring degree and key-switching shape. For comparing a run's measured time per op code.
+     */
+    public Map<OpCode, Double> secondsByOpCode(HePlan plan) {
+        ChainShape shape = ChainShape.of(plan);
+        if (calibration == null || !calibration.covers(List.of(shape))) {
+            return Map.of();
+        }
+        boolean skipEncode = preEncoded || plan.packing().batch();
+        Map<OpCode, Double> out = new EnumMap<>(OpCode.class);
+        for (int i = 0; i < plan.instructionCount(); i++) {
+            double us = 0;
+            for (OpKind k : OpKind.of(plan.op(i))) {
+                if (!(skipEncode && k == OpKind.ENCODE)) {
+                    us += calibration.microseconds(shape, plan.level(i), k);
+                }
+            }
+            out.merge(plan.op(i), us * 1e-6, Double::sum);
+        }
+        return out;
     }
 
     /** The layer a node belongs to in cost reports: {@code layers[3].squeeze.bn -> layers[3]}. */

@@ -20,7 +20,9 @@ import io.henas.ir.Shape;
  *       (weights with the input's pending affine and the fold as constants, {@link Plaintext.BatchWeight}), one
  *       rescale and an {@code ADD_PLAIN} of the bias constant: one level, no rotation;</li>
  *   <li>activations: a square per value ({@code MUL_CT}, relinearize, rescale), with the merged shift added first
- *       when the pending input affine has an offset; unmerged POLY2 as in the single packing;</li>
+ *       when the pending input affine has an offset; unmerged POLY2 as in the single packing. A square whose only
+ *       reader is a pooling is left unsettled (no relinearization, no rescale): the pooling adds the three-polynomial
+ *       products and settles each sum once, so a 2x2 pool pays a quarter of the relinearizations and rescales;</li>
  *   <li>average and global average pooling: additions (the factor pending when merging, else one level);</li>
  *   <li>batch-norm: pending when merging, else one level; concat aligns levels; residual add materializes pending
  *       affines and aligns scales and levels.</li>
@@ -35,6 +37,8 @@ final class BatchLowering {
     private final Emitter em;
     private final NodeValues v;
     private final Map<Plaintext, Integer> pool = new HashMap<>();
+    /** Activation nodes whose squares were left unsettled for the pooling that reads them. */
+    private final java.util.Set<Integer> unsettled = new java.util.HashSet<>();
 
     BatchLowering(CompileContext ctx) {
         this.ctx = ctx;
@@ -219,19 +223,32 @@ final class BatchLowering {
             return;
         }
         boolean plainSquare = !poly2 && v.affine(inAff).offsetFree(v.affines());
+        boolean defer = readOnlyByPooling(n.id());
+        if (defer) {
+            unsettled.add(n.id());
+        }
         for (int i = 0; i < x.length; i++) {
-            if (plainSquare) {
-                out[i] = em.square(x[i], x[i]);
-            } else {
-                int sh = em.newReg(em.depth(x[i]));
-                em.emit(OpCode.ADD_PLAIN, sh, x[i], pt(new Plaintext.BatchActShift(n.id(), inAff, i / per)),
+            int b = x[i];
+            if (!plainSquare) {
+                b = em.newReg(em.depth(x[i]));
+                em.emit(OpCode.ADD_PLAIN, b, x[i], pt(new Plaintext.BatchActShift(n.id(), inAff, i / per)),
                         em.depth(x[i]));
-                out[i] = em.square(x[i], sh);
             }
+            out[i] = defer ? em.squareUnsettled(x[i], b) : em.square(x[i], b);
         }
         boolean identityOut = !poly2 && v.affine(inAff) instanceof Affine.Identity;
         v.set(n.id(), values(out), identityOut ? v.identity(n.shape().channels())
                 : v.affine(new Affine.ActOut(inAff, n.id(), poly2)));
+    }
+
+    /** Whether node {@code id}'s only reader is an average or global average pooling. */
+    private boolean readOnlyByPooling(int id) {
+        List<Integer> readers = net.consumers(id);
+        if (readers.size() != 1) {
+            return false;
+        }
+        Op op = net.node(readers.getFirst()).op();
+        return op instanceof Op.AvgPool || op instanceof Op.GlobalAvgPool;
     }
 
     private void pool(LoweredNet.Node n, int ph, int pw) {
@@ -258,6 +275,9 @@ final class BatchLowering {
                                 owned = true;
                             }
                         }
+                    }
+                    if (unsettled.contains(in)) {
+                        em.settle(s); // the sum of squares: one relinearization and rescale for the window
                     }
                     if (!ctx.merge()) {
                         int y = em.newReg(em.depth(s));

@@ -230,11 +230,26 @@ final class Emitter {
 
     /** {@code a * b}, relinearized and rescaled, in a new register. */
     int square(int a, int b) {
+        int y = squareUnsettled(a, b);
+        settle(y);
+        return y;
+    }
+
+    /**
+     * {@code a * b} in a new register, neither relinearized nor rescaled (three polynomials at the operands' level
+     * and the product of their scales): additions of such products stay exact, so a sum of many pays one
+     * {@link #settle} instead of one per product.
+     */
+    int squareUnsettled(int a, int b) {
         int y = newReg(regDepth[a]);
         emit(OpCode.MUL_CT, y, a, b, regDepth[a]);
+        return y;
+    }
+
+    /** Relinearizes and rescales a product (or a sum of products) of {@link #squareUnsettled}, in place. */
+    void settle(int y) {
         emit(OpCode.RELINEARIZE, y, y, 0, regDepth[y]);
         rescale(y);
-        return y;
     }
 
     /**

@@ -262,15 +262,16 @@ public final class PlanSimulator implements PlanBackend<PlanSimulator.Slots> {
     @Override
     public Slots add(Slots a, Slots b) {
         operand(a);
-        need(a.depth == b.depth && a.degree == b.degree && !a.size3 && !b.size3, "add needs equal levels and degrees,"
-                + " but had level " + (plan.depth() - a.depth) + "/degree " + a.degree + " and level "
-                + (plan.depth() - b.depth) + "/degree " + b.degree);
+        need(a.depth == b.depth && a.degree == b.degree && a.size3 == b.size3, "add needs equal levels, degrees and"
+                + " sizes, but had level " + (plan.depth() - a.depth) + "/degree " + a.degree + "/size "
+                + (a.size3 ? 3 : 2) + " and level " + (plan.depth() - b.depth) + "/degree " + b.degree + "/size "
+                + (b.size3 ? 3 : 2));
         need(a.tag == b.tag, "add of registers with different scales");
         double[] out = a.v.clone();
         for (int t = 0; t < slots; t++) {
             out[t] += b.v[t];
         }
-        return make(out, a.depth, a.degree, false, a.tag);
+        return make(out, a.depth, a.degree, a.size3, a.tag);
     }
 
     @Override

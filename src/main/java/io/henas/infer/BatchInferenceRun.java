@@ -13,6 +13,8 @@ import io.henas.cost.MemoryModel;
 import io.henas.data.Dataset;
 import io.henas.export.ExportedModel;
 import io.henas.he.HeParameters;
+import io.henas.he.HePlan;
+import io.henas.he.OpCode;
 import io.henas.he.OpCounts;
 import io.henas.he.PlanSimulator;
 import io.henas.ir.Json;
@@ -36,14 +38,20 @@ public final class BatchInferenceRun {
     @JsonPropertyOrder({"model", "packing", "images", "batch_latency_s", "images_per_second", "encrypted_accuracy",
             "plain_accuracy", "agreement", "max_relative_logit_error", "predicted_batch_latency_s", "log_n", "log_qp",
             "security_bits", "peak_memory_bytes", "input_ciphertexts", "encrypt_s", "decrypt_s", "keygen_s",
-            "threads", "counts_match_plan"})
+            "threads", "counts_match_plan", "op_seconds"})
     public record Report(@JsonProperty("model") String name, int images, double batchLatencyS, double imagesPerSecond,
                          double encryptedAccuracy, double plainAccuracy, double agreement,
                          @JsonProperty("max_relative_logit_error") double maxRelError,
                          double predictedBatchLatencyS, int logN, int logQp, double securityBits, long peakMemoryBytes,
                          int inputCiphertexts, @JsonProperty("encrypt_s") double encryptSeconds,
                          @JsonProperty("decrypt_s") double decryptSeconds,
-                         @JsonProperty("keygen_s") double keygenSeconds, int threads, boolean countsMatchPlan) {
+                         @JsonProperty("keygen_s") double keygenSeconds, int threads, boolean countsMatchPlan,
+                         @JsonProperty("op_seconds") Map<String, OpTime> opSeconds) {
+        public Report {
+            opSeconds = opSeconds == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                    new java.util.LinkedHashMap<>(opSeconds));
+        }
+
         /** Always {@code batch}: written so that a reader tells a batch report from a per-image one. */
         @JsonProperty(value = "packing", access = JsonProperty.Access.READ_ONLY)
         public String packing() {
@@ -57,6 +65,16 @@ public final class BatchInferenceRun {
         public Map<String, Object> toJson() {
             return Json.toTree(this);
         }
+    }
+
+    /**
+     * Where the batch's time went, per op code: the instructions run, the measured wall seconds (an instruction's time
+     * runs to the next one's start; a batch window's fused products count as {@code mul_const_acc}, and its
+     * {@code mul_const}s are only recorded) and the cost model's prediction (NaN when uncalibrated).
+     */
+    @JsonPropertyOrder({"count", "measured_s", "predicted_s"})
+    public record OpTime(long count, @JsonProperty("measured_s") double measuredS,
+                         @JsonProperty("predicted_s") double predictedS) {
     }
 
     /**
@@ -121,6 +139,23 @@ public final class BatchInferenceRun {
         return new Report(m.name(), images, ev.seconds(), images / ev.seconds(), encCorrect / (double) images,
                 plainCorrect / (double) images, agree / (double) images, maxRel, predicted, p.logN(), p.logQp(),
                 p.securityBits(), MemoryModel.peakCiphertextBytes(m.plan()), in.size(), enc, dec, keygen, threads,
-                ev.counts().equals(OpCounts.of(m.plan())));
+                ev.counts().equals(OpCounts.of(m.plan())), opTimes(m.plan(), ev.opSeconds(),
+                cost == null ? Map.of() : cost.secondsByOpCode(m.plan())));
+    }
+
+    private static Map<String, OpTime> opTimes(HePlan plan, Map<OpCode, Double> measured,
+                                               Map<OpCode, Double> predicted) {
+        long[] counts = new long[OpCode.values().length];
+        for (int i = 0; i < plan.instructionCount(); i++) {
+            counts[plan.op(i).ordinal()]++;
+        }
+        Map<String, OpTime> out = new java.util.LinkedHashMap<>();
+        for (OpCode c : OpCode.values()) {
+            if (counts[c.ordinal()] > 0) {
+                out.put(c.name().toLowerCase(java.util.Locale.ROOT), new OpTime(counts[c.ordinal()],
+                        measured.getOrDefault(c, 0.0), predicted.getOrDefault(c, Double.NaN)));
+            }
+        }
+        return out;
     }
 }

@@ -10,6 +10,7 @@ import io.henas.ckks.Encoder;
 import io.henas.ckks.Evaluator;
 import io.henas.ckks.Plaintext;
 import io.henas.he.HePlan;
+import io.henas.he.OpCode;
 import io.henas.he.PlanBackend;
 import io.henas.he.PlanBinding;
 
@@ -36,6 +37,10 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
     private final boolean batch;
     /** The fused products of batch windows, created on first use. */
     private ConstProducts deferred;
+    /** Wall nanoseconds spent per op code since the last {@link #takeOpNanos} (fused products: MUL_CONST_ACC). */
+    private final long[] opNanos = new long[OpCode.values().length];
+    private int timedOp = -1;
+    private long timedSince;
 
     CkksPlanBackend(PlanBinding binding, Evaluator eval, long cacheBytes) {
         this(binding, eval, new PlaintextCache(cacheBytes));
@@ -59,7 +64,28 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
 
     @Override
     public void before(int i) {
+        long now = System.nanoTime();
+        if (timedOp >= 0) {
+            opNanos[timedOp] += now - timedSince;
+        }
+        timedOp = plan.op(i).ordinal();
+        timedSince = now;
         current = i;
+    }
+
+    /**
+     * The wall nanoseconds spent per op code since the last call (each instruction's time runs from its
+     * {@link #before} to the next one's, or to this call; the fused products of a batch window count as
+     * MUL_CONST_ACC), and resets them.
+     */
+    long[] takeOpNanos() {
+        if (timedOp >= 0) {
+            opNanos[timedOp] += System.nanoTime() - timedSince;
+            timedOp = -1;
+        }
+        long[] out = opNanos.clone();
+        java.util.Arrays.fill(opNanos, 0);
+        return out;
     }
 
     private double planScale() {
@@ -145,7 +171,14 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
     /** Computes every recorded product ({@link ConstProducts#run}). */
     void runDeferred() {
         if (deferred != null) {
+            long now = System.nanoTime();
+            if (timedOp >= 0) {
+                opNanos[timedOp] += now - timedSince;
+            }
             deferred.run();
+            timedSince = System.nanoTime();
+            opNanos[OpCode.MUL_CONST_ACC.ordinal()] += timedSince - now;
+            timedOp = -1;
         }
     }
 

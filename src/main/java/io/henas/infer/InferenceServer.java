@@ -6,6 +6,7 @@ import io.henas.ckks.Ciphertext;
 import io.henas.ckks.CkksParameters;
 import io.henas.ckks.Evaluator;
 import io.henas.export.ExportedModel;
+import io.henas.he.OpCode;
 import io.henas.he.OpCounts;
 import io.henas.he.PlanRunner;
 import io.henas.rlwe.EvaluationKeys;
@@ -89,11 +90,26 @@ public final class InferenceServer implements AutoCloseable {
      * @param outputs the output ciphertexts, in the plan's output layout order
      * @param counts  the operations executed (counted as they ran)
      * @param seconds wall time of the evaluation
+     * @param opSeconds wall seconds per op code (an instruction's time runs to the next instruction's start; the fused
+     *                products of a batch plan's windows count as MUL_CONST_ACC); codes that never ran are absent
      */
-    public record Evaluation(List<Ciphertext> outputs, OpCounts counts, double seconds) {
+    public record Evaluation(List<Ciphertext> outputs, OpCounts counts, double seconds,
+                             java.util.Map<OpCode, Double> opSeconds) {
         public Evaluation {
             outputs = List.copyOf(outputs);
+            opSeconds = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(opSeconds));
         }
+    }
+
+    private java.util.Map<OpCode, Double> opSeconds() {
+        long[] ns = backend.takeOpNanos();
+        java.util.Map<OpCode, Double> m = new java.util.EnumMap<>(OpCode.class);
+        for (OpCode c : OpCode.values()) {
+            if (ns[c.ordinal()] > 0) {
+                m.put(c, ns[c.ordinal()] / 1e9);
+            }
+        }
+        return m;
     }
 
     /**
@@ -129,15 +145,16 @@ public final class InferenceServer implements AutoCloseable {
                         + ", but was at level " + c.level() + " with size " + c.size());
             }
         }
+        backend.takeOpNanos();
         long t0 = System.nanoTime();
         if (fused && model.plan().packing().batch()) {
             FusedBatchRunner.Result r = FusedBatchRunner.run(model.plan(), windows, backend, inputs);
             double s = (System.nanoTime() - t0) / 1e9;
-            return new Evaluation(r.outputs(), r.counts(), s);
+            return new Evaluation(r.outputs(), r.counts(), s, opSeconds());
         }
         PlanRunner.Result<Ciphertext> r = PlanRunner.run(model.plan(), backend, inputs);
         double s = (System.nanoTime() - t0) / 1e9;
-        return new Evaluation(r.outputs(), r.counts(), s);
+        return new Evaluation(r.outputs(), r.counts(), s, opSeconds());
     }
 
     /** Plaintext encodings done so far (the first evaluation encodes, later ones hit the cache). */

@@ -303,7 +303,7 @@ public final class HenasEvaluator {
                 return new StagedEvaluator.Cost(Double.POSITIVE_INFINITY, plan.depth(), plan.logN(),
                         MemoryModel.relinearizationKeyBytes(plan) + MemoryModel.galoisKeyBytes(plan), images);
             }
-            CostReport r = new CostModel(calibration(ChainShape.of(plan.parameters()))).estimate(label, plan);
+            CostReport r = new CostModel(calibration(ChainShape.of(plan))).estimate(label, plan);
             return new StagedEvaluator.Cost(r.predictedLatencyS().orElseThrow(), r.depth(), r.logN(), r.keyBytes(),
                     r.imagesPerRun());
         }

@@ -98,4 +98,32 @@ class CalibrationShapeTest {
                 Calibrator.defaultLevels(List.of(planShape)));
         assertTrue(new CostModel(withShape).estimate("s", plan).predictedLatencyS().isPresent());
     }
+
+    @Test
+    void batchPlansArePricedByTheirOwnShapeWhichTimesOnlyBatchKinds(@TempDir Path dir) throws IOException {
+        ChainShape b = HYBRID.asBatch();
+        assertEquals("14/k3/a2/batch", b.key());
+        assertEquals(b, ChainShape.parse("14/k3/a2/batch"));
+        assertEquals(ChainShape.seal(13).asBatch(), ChainShape.parse("13/batch"));
+        assertThrows(IllegalArgumentException.class, () -> ChainShape.parse("/batch"));
+        assertFalse(b.kinds().contains(OpKind.ROTATE) || b.kinds().contains(OpKind.ENCODE)
+                || b.kinds().contains(OpKind.MUL_PLAIN));
+        assertTrue(b.kinds().contains(OpKind.MUL_CONST_ACC) && b.kinds().contains(OpKind.RELINEARIZE));
+        // a batch plan asks for the batch shape; a single-image calibration of the same chain does not price it
+        HePlan plan = HePlan.compile(CostModelTest.small().lower(), CompileOptions.defaults(true),
+                io.henas.he.Packing.BATCH);
+        ChainShape shape = ChainShape.of(plan);
+        assertTrue(shape.batch());
+        assertEquals(ChainShape.of(plan.parameters()).asBatch(), shape);
+        Path file = dir.resolve("c.json");
+        FakeMeasurer m = new FakeMeasurer();
+        Calibration single = CalibrationCache.ensure(file, CalibrationCacheTest.KEY, m,
+                List.of(ChainShape.of(plan.parameters())));
+        assertTrue(new CostModel(single).estimate("b", plan).predictedLatencyS().isEmpty());
+        Calibration both = CalibrationCache.ensure(file, CalibrationCacheTest.KEY, m, List.of(shape));
+        assertEquals(shape.kinds(), both.fits().get(shape).keySet(), "only the batch kinds are measured");
+        assertTrue(both.covers(List.of(shape)));
+        assertTrue(new CostModel(both).estimate("b", plan).predictedLatencyS().isPresent());
+        assertEquals(both, CalibrationCache.load(file, CalibrationCacheTest.KEY).orElseThrow());
+    }
 }

@@ -93,6 +93,32 @@ class BatchPlanTest {
     }
 
     @Test
+    void squaresReadOnlyByAPoolingSettleOncePerPooledValue() {
+        // conv 2 x 6 x 6 -> square (72 products) -> pool 2 (18 sums) -> dense: 18 relinearizations and 18 rescales
+        // for the squares instead of 72 each; a square read by a dense layer settles every value
+        LoweredNet pooled = arch("c-sq-p-d", new Shape(1, 6, 6), 3, new Layer.Conv(2, 3, 1),
+                new Layer.Activation(PlanSimulatorTest.SQ), new Layer.AvgPool(2), new Layer.Dense(3)).lower();
+        LoweredNet direct = arch("c-sq-d", new Shape(1, 6, 6), 3, new Layer.Conv(2, 3, 1),
+                new Layer.Activation(PlanSimulatorTest.SQ), new Layer.Dense(3)).lower();
+        for (boolean merge : new boolean[]{true, false}) {
+            HePlan p = HePlan.compileInsecure(pooled, CompileOptions.defaults(merge), 12, Packing.BATCH);
+            assertEquals(72, count(p, OpCode.MUL_CT));
+            assertEquals(18, count(p, OpCode.RELINEARIZE), "merge " + merge);
+            HePlan d = HePlan.compileInsecure(direct, CompileOptions.defaults(merge), 12, Packing.BATCH);
+            assertEquals(72, count(d, OpCode.RELINEARIZE), "merge " + merge);
+            assertEquals(p.depth(), d.depth() + (merge ? 0 : 1), "the pooling costs a level only unmerged");
+        }
+    }
+
+    private static long count(HePlan plan, OpCode op) {
+        long c = 0;
+        for (int i = 0; i < plan.instructionCount(); i++) {
+            c += plan.op(i) == op ? 1 : 0;
+        }
+        return c;
+    }
+
+    @Test
     void packBatchRejectsTooManyImagesAndSinglePlans() {
         LoweredNet net = arch("d", new Shape(1, 2, 2), 2, new Layer.Dense(2)).lower();
         HePlan plan = HePlan.compileInsecure(net, CompileOptions.defaults(true), 12, Packing.BATCH);
