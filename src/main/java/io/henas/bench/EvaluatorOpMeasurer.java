@@ -3,6 +3,7 @@ package io.henas.bench;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.henas.ckks.Ciphertext;
 import io.henas.ckks.CkksParameters;
 import io.henas.cost.Calibrator;
 import io.henas.cost.ChainShape;
@@ -39,8 +40,9 @@ import io.henas.rlwe.SecretKey;
  * </ul>
  * A {@link ChainShape#batch batch} shape times its kinds as a batch-packed plan runs them: every run reads operands
  * cycled through {@value #STREAM_MIB} MiB of distinct ciphertext copies (well beyond the last-level cache, as a batch
- * layer's thousands of ciphertexts are) and writes a new result (MUL_CT, RELINEARIZE, RESCALE, ADD, MUL_CONST,
- * DROP_LEVEL out of place; ADD_PLAIN as {@code addConst}, the batch executor's addition of a bias constant);
+ * layer's thousands of ciphertexts are), as the batch executor runs it: MUL_CT, MUL_CONST and DROP_LEVEL allocate
+ * their result; RELINEARIZE, RESCALE, ADD and ADD_PLAIN (in place in the plan) write into cold ciphertexts of their
+ * own, ADD_PLAIN as {@code addConstInPlace} (the executor's addition of a bias constant);
  * MUL_CONST_ACC is the per-product cost of fused layers over such operands
  * ({@link ConstProductsTiming#streamedMicrosPerProduct}).
  * Memory: only the key the op needs is held, one at a time (the Galois key of a rotation by one, also used for every
@@ -60,7 +62,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     /** Size of the cold operand pools of batch shapes. */
     static final int STREAM_MIB = 128;
     /** Per fixture key: distinct copies of its size-2 operand and of its size-3 product (batch shapes). */
-    private final Map<String, io.henas.ckks.Ciphertext[][]> pools = new HashMap<>();
+    private final Map<String, Ciphertext[][]> pools = new HashMap<>();
     private int logN = -1;
     private ChainShape shape;
     private CkksParameters params;
@@ -143,44 +145,64 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         return us;
     }
 
-    /** {@code op} timed on cold operands, out of place, as a batch-packed plan runs it (see the class comment). */
+    /** {@code op} timed on cold operands, as a batch-packed plan runs it (see the class comment). */
     private double streamed(BenchFixture f, String fixtureKey, int level, OpKind op, int samples) {
-        io.henas.ckks.Ciphertext[][] pool = pools.computeIfAbsent(fixtureKey, k -> {
+        Ciphertext[][] pool = pools.computeIfAbsent(fixtureKey, k -> {
             long ct = (long) f.a.size() * (f.a.level() + 1) * f.params.n() * Long.BYTES;
-            HeapBudget.require(3L * STREAM_MIB * 1024 * 1024 + 2 * ct, "calibrating batch operations at logN "
-                    + logN);
-            int n = (int) Math.max(2, Math.min(4096, (long) STREAM_MIB * 1024 * 1024 / ct));
+            long stream = (long) STREAM_MIB * 1024 * 1024;
+            HeapBudget.require(4 * stream + 4 * ct, "calibrating batch operations at logN " + logN);
+            int n = (int) Math.max(2, Math.min(4096, stream / ct));
             int n3 = Math.max(2, n * 2 / 3);
-            io.henas.ckks.Ciphertext[] twos = new io.henas.ckks.Ciphertext[n];
-            io.henas.ckks.Ciphertext[] threes = new io.henas.ckks.Ciphertext[n3];
+            Ciphertext[] twos = new Ciphertext[n];
+            Ciphertext[] threes = new Ciphertext[n3];
+            Ciphertext[] relinOut = new Ciphertext[n3];
+            Ciphertext[] rescaleOut = new Ciphertext[level >= 1 ? n : 0];
+            Ciphertext down = level >= 1 ? f.evaluator.rescale(f.a) : null;
             for (int i = 0; i < n; i++) {
                 twos[i] = f.a.copy();
+                if (down != null) {
+                    rescaleOut[i] = down.copy();
+                }
             }
             for (int i = 0; i < n3; i++) {
                 threes[i] = f.product.copy();
+                relinOut[i] = f.a.copy();
             }
-            return new io.henas.ckks.Ciphertext[][]{twos, threes};
+            return new Ciphertext[][]{twos, threes, relinOut, rescaleOut};
         });
-        io.henas.ckks.Ciphertext[] twos = pool[0];
-        io.henas.ckks.Ciphertext[] threes = pool[1];
+        Ciphertext[] twos = pool[0];
+        Ciphertext[] threes = pool[1];
         var ev = f.evaluator;
         int[] at = {0};
-        java.util.function.IntFunction<io.henas.ckks.Ciphertext> next = m -> {
-            int i = at[0];
-            at[0] = (i + 1) % m;
-            return m == threes.length ? threes[i % m] : twos[i % m];
+        java.util.function.IntUnaryOperator next = m -> {
+            int i = at[0] % m;
+            at[0] = i + 1;
+            return i;
         };
+        int n = twos.length;
+        int n3 = threes.length;
+        // in-place kinds (the plan's RELINEARIZE, RESCALE, ADD and ADD_PLAIN write their first operand's register)
+        // write into cold ciphertexts of their own; the others allocate their result, as the batch executor does
         Runnable r = switch (op) {
             case MUL_CT -> () -> {
-                io.henas.ckks.Ciphertext x = next.apply(twos.length);
+                Ciphertext x = twos[next.applyAsInt(n)];
                 ev.mul(x, x);
             };
-            case RELINEARIZE -> () -> ev.relinearize(next.apply(threes.length));
-            case RESCALE -> () -> ev.rescale(next.apply(twos.length));
-            case ADD -> () -> ev.add(next.apply(twos.length), next.apply(twos.length));
-            case ADD_PLAIN -> () -> ev.addConst(next.apply(twos.length), 0.37);
-            case MUL_CONST -> () -> ev.mulConst(next.apply(twos.length), 0.731);
-            case DROP_LEVEL -> () -> ev.dropToLevel(next.apply(twos.length), level - 1);
+            case RELINEARIZE -> () -> {
+                int i = next.applyAsInt(n3);
+                ev.relinearizeInto(threes[i], pool[2][i]);
+            };
+            case RESCALE -> () -> {
+                int i = next.applyAsInt(n);
+                ev.rescaleInto(twos[i], pool[3][i]);
+            };
+            case ADD -> () -> {
+                int i = next.applyAsInt(n);
+                ev.addInto(twos[i], twos[(i + n / 2) % n], twos[i]);
+            };
+            case ADD_PLAIN -> () -> ev.addConstInPlace(twos[next.applyAsInt(n)], 0.37);
+            case MUL_CONST -> () -> ev.mulConst(twos[next.applyAsInt(n)], 0.731);
+            case DROP_LEVEL -> () -> ev.dropToLevel(twos[next.applyAsInt(n)], level - 1);
             case MUL_CONST_ACC -> null;
             default -> throw new IllegalArgumentException(op.key() + " is not an operation of batch-packed plans");
         };

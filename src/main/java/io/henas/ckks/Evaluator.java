@@ -275,10 +275,19 @@ public final class Evaluator implements AutoCloseable {
     public Ciphertext addConst(Ciphertext a, double c) {
         checkParams(a, "a");
         Ciphertext out = a.copy();
-        double v = c * a.scale();
-        par.forEach(a.level() + 1, i -> ring.addScalarLimb(i, out.poly(0).limb(i), ring.roundedResidue(v, i),
-                out.poly(0).limb(i)));
+        addConstInPlace(out, c);
         return out;
+    }
+
+    /** {@code a += c} in every slot, in place (only the first polynomial changes; no level used). */
+    public void addConstInPlace(Ciphertext a, double c) {
+        checkParams(a, "a");
+        double v = c * a.scale();
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("constant times scale must be finite, but was " + v);
+        }
+        par.forEach(a.level() + 1, i -> ring.addScalarLimb(i, a.poly(0).limb(i), ring.roundedResidue(v, i),
+                a.poly(0).limb(i)));
     }
 
     // ---------------------------------------------------------------- products

@@ -199,7 +199,7 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
 
     @Override
     public Ciphertext relinearize(Ciphertext a) {
-        if (plan.dst(current) == plan.a(current)) {
+        if (inPlace()) {
             eval.relinearizeInto(a, a);
             return a;
         }
@@ -208,7 +208,7 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
 
     @Override
     public Ciphertext rescale(Ciphertext a) {
-        if (plan.dst(current) == plan.a(current)) {
+        if (inPlace()) {
             eval.rescaleInto(a, a);
             return a;
         }
@@ -220,16 +220,34 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
         return eval.dropToLevel(a, a.level() - levels);
     }
 
+    /** Whether the current instruction writes its first operand's register (the runner then takes the result). */
+    private boolean inPlace() {
+        return plan.dst(current) == plan.a(current);
+    }
+
     @Override
     public Ciphertext add(Ciphertext a, Ciphertext b) {
+        if (inPlace()) {
+            eval.addInto(a, b, a);
+            return a;
+        }
         return eval.add(a, b);
     }
 
     @Override
     public Ciphertext addPlain(Ciphertext a, int pt) {
         if (batch && binding.constant(pt)) {
+            if (inPlace()) {
+                eval.addConstInPlace(a, binding.scalar(pt));
+                return a;
+            }
             return eval.addConst(a, binding.scalar(pt));
         }
-        return eval.addPlain(a, plaintext(pt, false, a.level(), a.scale()));
+        Plaintext p = plaintext(pt, false, a.level(), a.scale());
+        if (inPlace()) {
+            eval.addPlainInto(a, p, a);
+            return a;
+        }
+        return eval.addPlain(a, p);
     }
 }
