@@ -40,10 +40,12 @@ import io.henas.rlwe.SecretKey;
  * </ul>
  * A {@link ChainShape#batch batch} shape times its kinds as a batch-packed plan runs them: every run reads operands
  * cycled through {@value #STREAM_MIB} MiB of distinct ciphertext copies (well beyond the last-level cache, as a batch
- * layer's thousands of ciphertexts are), as the batch executor runs it: MUL_CT, MUL_CONST and DROP_LEVEL allocate
- * their result; RELINEARIZE, RESCALE, ADD and ADD_PLAIN (in place in the plan) write into cold ciphertexts of their
+ * layer's thousands of ciphertexts are), as the batch executor runs it: MUL_CT and DROP_LEVEL allocate their result
+ * from recycled memory ({@link io.henas.ckks.Evaluator#recycle}, as the executor frees dead registers);
+ * MUL_CONST, which opens an output of a fused layer, is its recording (the result allocated from fresh memory, as the
+ * widest layer's outputs are) plus one fused product; RELINEARIZE, RESCALE, ADD and ADD_PLAIN (in place in the plan) write into cold ciphertexts of their
  * own, ADD_PLAIN as {@code addConstInPlace} (the executor's addition of a bias constant);
- * MUL_CONST_ACC is the per-product cost of fused layers over such operands
+ * MUL_CONST_ACC is the per-product cost of fused layers over {@value #PRODUCT_LAYER_MIB} MiB of such operands
  * ({@link ConstProductsTiming#streamedMicrosPerProduct}).
  * Memory: only the key the op needs is held, one at a time (the Galois key of a rotation by one, also used for every
  * rotation of the hoisted batch, which costs the same as distinct steps; or the relinearization key), and before
@@ -61,6 +63,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     private final Map<String, Double> cache = new HashMap<>();
     /** Size of the cold operand pools of batch shapes. */
     static final int STREAM_MIB = 128;
+    /** Inputs of the fused layers timed for MUL_CONST_ACC of batch shapes (a real layer's: 400-800 ciphertexts). */
+    static final int PRODUCT_LAYER_MIB = 512;
     /** Per fixture key: distinct copies of its size-2 operand and of its size-3 product (batch shapes). */
     private final Map<String, Ciphertext[][]> pools = new HashMap<>();
     private int logN = -1;
@@ -185,8 +189,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         // write into cold ciphertexts of their own; the others allocate their result, as the batch executor does
         Runnable r = switch (op) {
             case MUL_CT -> () -> {
-                Ciphertext x = twos[next.applyAsInt(n)];
-                ev.mul(x, x);
+                ev.recycle(ev.square(twos[next.applyAsInt(n)])); // batch plans square (centred squares)
             };
             case RELINEARIZE -> () -> {
                 int i = next.applyAsInt(n3);
@@ -201,15 +204,31 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
                 ev.addInto(twos[i], twos[(i + n / 2) % n], twos[i]);
             };
             case ADD_PLAIN -> () -> ev.addConstInPlace(twos[next.applyAsInt(n)], 0.37);
-            case MUL_CONST -> () -> ev.mulConst(twos[next.applyAsInt(n)], 0.731);
-            case DROP_LEVEL -> () -> ev.dropToLevel(twos[next.applyAsInt(n)], level - 1);
+            // fresh memory: a network's widest layer (its first) allocates its outputs before anything is freed
+            case MUL_CONST -> () -> new io.henas.ckks.ConstProducts(ev).product(twos[next.applyAsInt(n)], 0.731, 1);
+            case DROP_LEVEL -> () -> ev.recycle(ev.dropToLevel(twos[next.applyAsInt(n)], level - 1));
             case MUL_CONST_ACC -> null;
             default -> throw new IllegalArgumentException(op.key() + " is not an operation of batch-packed plans");
         };
+        double perProduct = cache.computeIfAbsent(fixtureKey + "/streamed-product", k -> {
+            // layers as large as a batch network's (hundreds of inputs of 2048-coefficient blocks per tile)
+            java.util.List<Ciphertext> xs = new java.util.ArrayList<>(java.util.Arrays.asList(twos));
+            int want = (int) Math.min(4096, (long) PRODUCT_LAYER_MIB * 1024 * 1024
+                    / ((long) f.a.size() * (f.a.level() + 1) * f.params.n() * Long.BYTES));
+            HeapBudget.require((long) Math.max(0, want - xs.size()) * f.a.size() * (f.a.level() + 1) * f.params.n()
+                    * Long.BYTES, "calibrating batch products at logN " + logN);
+            while (xs.size() < want) {
+                xs.add(f.a.copy());
+            }
+            return ConstProductsTiming.streamedMicrosPerProduct(ev, xs, samples);
+        });
         if (r == null) {
-            return ConstProductsTiming.streamedMicrosPerProduct(ev, java.util.Arrays.asList(twos), samples);
+            return perProduct;
         }
-        return Timing.medianMicros(r, 5, 300, samples);
+        double us = Timing.medianMicros(r, 5, 300, samples);
+        // a MUL_CONST opens an output of a fused layer: its result is allocated when recorded, its product computed
+        // with the layer's (as fast as an accumulation)
+        return op == OpKind.MUL_CONST ? us + perProduct : us;
     }
 
     private double time(BenchFixture f, String op, int samples) {

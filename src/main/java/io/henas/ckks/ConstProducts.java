@@ -15,9 +15,9 @@ import io.henas.ring.Ring;
  * of the batch packing (throughput mode), where every output value is {@code sum_i w_i * x_i} over ciphertexts
  * {@code x_i} and constants {@code w_i}. {@link #product} and {@link #accumulate} only record a term; {@link #run}
  * computes every recorded output at once, GEMM-like: the work is cut into (RNS limb, coefficient block) tiles, shared
- * by the evaluator's threads; inside a tile each output's sum is kept in a small buffer that stays in the first-level
- * cache, and the blocks of the inputs, re-read by the outputs that share them, stay in the second-level cache (the
- * block length is chosen so that all the distinct inputs' blocks fit). The products are Shoup products left in
+ * by the evaluator's threads; inside a tile each output's sum is kept in a buffer of up to 2048 coefficients that stays
+ * in the first-level cache, while the inputs' blocks stream in (blocks shorten only when the distinct inputs' blocks
+ * would exceed {@link #TILE_INPUT_BYTES}). The products are Shoup products left in
  * {@code [0, 2q)} (or, on 512-bit vectors for primes below 2^50, products with a double-precision quotient, in
  * {@code [0, 3q)}: {@link ConstProductsSimd}) summed without reduction; each sum is reduced once at the end (or
  * whenever more terms would overflow 64 bits). The results are bit-identical to {@link Evaluator#mulConstScaled} followed by
@@ -27,8 +27,14 @@ import io.henas.ring.Ring;
  * pending operand may not become an accumulator (both throw). Not thread-safe.
  */
 public final class ConstProducts {
-    /** Bytes of input blocks a tile should touch (kept below the second-level cache of one core). */
-    static final long TILE_INPUT_BYTES = 1L << 20;
+    /**
+     * Bytes of input blocks a tile may touch before its blocks are shortened. Measured on this project's 2-core Xeon
+     * (1.25 MiB of second-level cache per core, {@code ConstProductsTiming 2 13}): keeping every input's block in the
+     * second-level cache (1 MiB: blocks of 64-128 coefficients for 392-784 inputs) cost 30-45% more per product than
+     * 2048-coefficient blocks streamed from the last-level cache or memory, whose per-term overhead is 16-32x smaller;
+     * so the longest block is used unless the inputs exceed this.
+     */
+    static final long TILE_INPUT_BYTES = 64L << 20;
     /** Shortest coefficient block (longer runs stream better). */
     static final int MIN_BLOCK = 64;
     /** Longest coefficient block. */
@@ -97,7 +103,9 @@ public final class ConstProducts {
         checkOperand(a);
         double v = c * constScale;
         checkFinite(v);
-        Ciphertext out = new Ciphertext(eval.params, a.scale() * constScale, eval.newPolys(a.size(), a.level() + 1));
+        // every coefficient is written by run(): no need to clear a recycled limb
+        Ciphertext out = new Ciphertext(eval.params, a.scale() * constScale, eval.newPolys(a.size(), a.level() + 1,
+                false));
         Out o = new Out(out, false);
         o.add(a, v);
         outs.add(o);

@@ -26,8 +26,9 @@ public final class Evaluator implements AutoCloseable {
     /** Relative tolerance under which two scales count as equal. */
     public static final double SCALE_TOLERANCE = 1e-9;
     /** Performance revision, raised when operations get markedly faster or slower so that older timings (calibrations)
-     *  are not reused. 2: branchless reductions, pool, fused key switch; 3: vector NTT; 4: fused batch MACs. */
-    public static final int PERFORMANCE_REVISION = 4;
+     *  are not reused. 2: branchless reductions, pool, fused key switch; 3: vector NTT; 4: fused batch MACs;
+     *  5: 2048-coefficient blocks for fused MACs, in-place constant additions. */
+    public static final int PERFORMANCE_REVISION = 5;
 
     final CkksParameters params;
     final EvaluationKeys keys;
@@ -134,11 +135,64 @@ public final class Evaluator implements AutoCloseable {
     }
 
     RnsPoly[] newPolys(int count, int limbs) {
+        return newPolys(count, limbs, true);
+    }
+
+    /**
+     * {@code count} polynomials of {@code limbs} limbs; {@code zeroed = false} for a result whose every coefficient
+     * the caller overwrites (a recycled limb then keeps its old content instead of being cleared).
+     */
+    RnsPoly[] newPolys(int count, int limbs, boolean zeroed) {
         RnsPoly[] p = new RnsPoly[count];
         for (int i = 0; i < count; i++) {
-            p[i] = ring.newPoly(limbs, true);
+            long[][] l = new long[limbs][];
+            for (int j = 0; j < limbs; j++) {
+                l[j] = newLimb(zeroed);
+            }
+            p[i] = new RnsPoly(l, true);
         }
         return p;
+    }
+
+    /** Most bytes of recycled limbs kept for reuse ({@link #recycle}). */
+    static final long MAX_RECYCLED_BYTES = 256L << 20;
+    private final java.util.ArrayDeque<long[]> recycled = new java.util.ArrayDeque<>();
+
+    /** A limb of {@code n} coefficients: a recycled one (cleared if {@code zeroed}) when there is one, else a new one. */
+    private long[] newLimb(boolean zeroed) {
+        long[] l;
+        synchronized (recycled) {
+            l = recycled.pollLast();
+        }
+        if (l == null) {
+            return new long[n];
+        }
+        if (zeroed) {
+            java.util.Arrays.fill(l, 0);
+        }
+        return l;
+    }
+
+    /**
+     * Hands the limbs of {@code c} back for reuse by later results of this evaluator (up to
+     * {@value #MAX_RECYCLED_BYTES} bytes are kept; they are zeroed when reused): a long run of operations on many
+     * ciphertexts (a batch-packed plan) then reuses memory that is already mapped and recently touched instead of
+     * allocating fresh arrays and collecting the old ones. The caller gives up {@code c}: it must not be used again, and
+     * no other ciphertext may share its limbs.
+     */
+    public void recycle(Ciphertext c) {
+        checkParams(c, "c");
+        synchronized (recycled) {
+            for (int k = 0; k < c.size(); k++) {
+                RnsPoly p = c.poly(k);
+                for (int i = 0; i < p.limbCount(); i++) {
+                    if ((long) (recycled.size() + 1) * n * Long.BYTES > MAX_RECYCLED_BYTES) {
+                        return;
+                    }
+                    recycled.addLast(p.limb(i));
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- additions
@@ -388,7 +442,7 @@ public final class Evaluator implements AutoCloseable {
 
     /** {@code a * b} without relinearization (size 3); the scale is the product of the scales. */
     public Ciphertext mul(Ciphertext a, Ciphertext b) {
-        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(3, a.level() + 1));
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(3, a.level() + 1, false));
         mulInto(a, b, out);
         return out;
     }
@@ -429,7 +483,7 @@ public final class Evaluator implements AutoCloseable {
 
     /** {@code a^2} without relinearization (size 3). */
     public Ciphertext square(Ciphertext a) {
-        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(3, a.level() + 1));
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(3, a.level() + 1, false));
         squareInto(a, out);
         return out;
     }

@@ -34,6 +34,15 @@ public sealed interface Affine {
         public boolean offsetFree(java.util.List<Affine> all) { return !poly2 && all.get(prev).offsetFree(all); }
     }
 
+    /**
+     * As {@link ActOut}, for a plan that computes the centred square {@code (s + k/2)^2} with {@code k = B'/A'}
+     * instead of {@code s * (s + k)} (batch packing: the shift is added in place, no copy of the input): since
+     * {@code s (s + k) = (s + k/2)^2 - k^2/4}, {@code a' = A a^2} and {@code c' = A c^2 + B c + C - A a^2 k^2 / 4}.
+     */
+    record ActOutCentered(int prev, int node, boolean poly2) implements Affine {
+        public boolean offsetFree(java.util.List<Affine> all) { return false; }
+    }
+
     /** Channel concatenation of several pending maps. */
     record Concat(java.util.List<Integer> parts) implements Affine {
         public Concat {

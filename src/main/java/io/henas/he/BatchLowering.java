@@ -223,22 +223,52 @@ final class BatchLowering {
             return;
         }
         boolean plainSquare = !poly2 && v.affine(inAff).offsetFree(v.affines());
+        // the input's registers are this activation's alone: shift them in place and square (s + k/2)^2 rather than
+        // multiply s by a shifted copy s + k (no copy of every value; the constant -k^2/4 joins the pending map)
+        boolean centered = !plainSquare && ownsRegisters(in, n.id());
         boolean defer = readOnlyByPooling(n.id());
         if (defer) {
             unsettled.add(n.id());
         }
         for (int i = 0; i < x.length; i++) {
+            int a = x[i];
             int b = x[i];
-            if (!plainSquare) {
+            if (centered) {
+                em.emit(OpCode.ADD_PLAIN, a, a, pt(new Plaintext.BatchCenterShift(n.id(), inAff, i / per)),
+                        em.depth(a));
+            } else if (!plainSquare) {
                 b = em.newReg(em.depth(x[i]));
                 em.emit(OpCode.ADD_PLAIN, b, x[i], pt(new Plaintext.BatchActShift(n.id(), inAff, i / per)),
                         em.depth(x[i]));
             }
-            out[i] = defer ? em.squareUnsettled(x[i], b) : em.square(x[i], b);
+            out[i] = defer ? em.squareUnsettled(a, b) : em.square(a, b);
         }
         boolean identityOut = !poly2 && v.affine(inAff) instanceof Affine.Identity;
         v.set(n.id(), values(out), identityOut ? v.identity(n.shape().channels())
-                : v.affine(new Affine.ActOut(inAff, n.id(), poly2)));
+                : v.affine(centered ? new Affine.ActOutCentered(inAff, n.id(), poly2)
+                : new Affine.ActOut(inAff, n.id(), poly2)));
+    }
+
+    /**
+     * Whether the registers holding node {@code node}'s values are read by {@code reader} alone, so that it may update
+     * them in place: {@code reader} is the node's only reader, and the node owns its registers (a convolution, dense
+     * layer or pooling writes new ones) or shares those of an input it is in turn the only reader of (a merged
+     * batch-norm keeps its input's registers).
+     */
+    private boolean ownsRegisters(int node, int reader) {
+        if (!net.consumers(node).equals(List.of(reader))) {
+            return false;
+        }
+        LoweredNet.Node n = net.node(node);
+        return switch (n.op()) {
+            case Op.Conv c -> true;
+            case Op.Dense d -> true;
+            case Op.AvgPool p -> true;
+            case Op.GlobalAvgPool g -> hw(ctx.inShape(n)) > 1; // a 1x1 map passes its input's registers on
+            case Op.BatchNorm b -> v.layoutId(node) == v.layoutId(n.inputs().getFirst())
+                    ? ownsRegisters(n.inputs().getFirst(), node) : true;
+            default -> false;
+        };
     }
 
     /** Whether node {@code id}'s only reader is an average or global average pooling. */

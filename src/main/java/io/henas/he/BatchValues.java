@@ -35,7 +35,7 @@ final class BatchValues {
     static boolean isBatch(Plaintext p) {
         return p instanceof Plaintext.BatchWeight || p instanceof Plaintext.BatchBias
                 || p instanceof Plaintext.BatchAffine || p instanceof Plaintext.BatchActShift
-                || p instanceof Plaintext.BatchPoly;
+                || p instanceof Plaintext.BatchCenterShift || p instanceof Plaintext.BatchPoly;
     }
 
     /** The constant of batch operand {@code pt} (cached). */
@@ -52,7 +52,8 @@ final class BatchValues {
             case Plaintext.BatchWeight b -> weight(b);
             case Plaintext.BatchBias b -> bias(b);
             case Plaintext.BatchAffine b -> binding.affine(b.affine())[b.which() == 'a' ? 0 : 1][b.channel()];
-            case Plaintext.BatchActShift b -> actShift(b);
+            case Plaintext.BatchActShift b -> actShift(b.node(), b.inAffine(), b.channel());
+            case Plaintext.BatchCenterShift b -> actShift(b.node(), b.inAffine(), b.channel()) / 2;
             case Plaintext.BatchPoly b -> w.get(net.node(b.node()).name(), String.valueOf(b.which())).at(b.channel());
             default -> throw new IllegalStateException("plaintext " + p + " is not a batch constant");
         };
@@ -106,13 +107,13 @@ final class BatchValues {
         return fold[0][b.out()] * acc + fold[1][b.out()];
     }
 
-    private double actShift(Plaintext.BatchActShift b) {
-        double[] coef = binding.actCoefficients(b.node());
-        double[][] ain = binding.affine(b.inAffine());
-        int c = b.channel();
+    /** The merged activation shift {@code k = B'/A'} of activation {@code node} on channel {@code c}. */
+    private double actShift(int node, int inAffine, int c) {
+        double[] coef = binding.actCoefficients(node);
+        double[][] ain = binding.affine(inAffine);
         double a = coef[3 * c];
         if (a * ain[0][c] == 0) {
-            throw new IllegalArgumentException(net.node(b.node()).name() + ": merged activation needs a * x^2 with"
+            throw new IllegalArgumentException(net.node(node).name() + ": merged activation needs a * x^2 with"
                     + " a != 0 (after folding), but channel " + c + " has a = " + a + ", input scale " + ain[0][c]
                     + ": compile with merge off");
         }

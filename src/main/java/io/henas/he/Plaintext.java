@@ -112,6 +112,14 @@ public sealed interface Plaintext {
     record BatchActShift(int node, int inAffine, int channel) implements Plaintext {
     }
 
+    /**
+     * Batch packing: half the merged activation shift, {@code B'/(2 A')}, of activation node {@code node} on one channel:
+     * added in place to the activation's input so that a plain square {@code (s + B'/(2A'))^2} replaces
+     * {@code s * (s + B'/A')} (see {@link Affine.ActOutCentered}).
+     */
+    record BatchCenterShift(int node, int inAffine, int channel) implements Plaintext {
+    }
+
     /** Batch packing: unmerged POLY2 coefficient {@code which} (a, b, c) of node {@code node} on one channel. */
     record BatchPoly(int node, int channel, char which) implements Plaintext {
     }

@@ -178,6 +178,7 @@ public final class PlanBinding {
             case Plaintext.BatchBias p -> java.util.Arrays.fill(v, batchValues().value(pt));
             case Plaintext.BatchAffine p -> java.util.Arrays.fill(v, batchValues().value(pt));
             case Plaintext.BatchActShift p -> java.util.Arrays.fill(v, batchValues().value(pt));
+            case Plaintext.BatchCenterShift p -> java.util.Arrays.fill(v, batchValues().value(pt));
             case Plaintext.BatchPoly p -> java.util.Arrays.fill(v, batchValues().value(pt));
         }
         return v;
@@ -384,6 +385,26 @@ public final class PlanBinding {
         return fold[0][unit] * acc + fold[1][unit];
     }
 
+    /**
+     * The pending map after a merged activation {@code A x^2 + B x + C} (per channel, {@code coef}) on an input with
+     * pending {@code p = (a, c)}: {@code a' = A a^2}, {@code c' = A c^2 + B c + C}, less {@code A a^2 k^2 / 4}
+     * ({@code k = (2 A c + B) / (A a)}) when the plan squared the centred value (see {@link Affine.ActOutCentered}).
+     */
+    private static double[][] actOut(double[][] p, double[] coef, boolean centered) {
+        int ch = p[0].length;
+        double[][] q = new double[2][ch];
+        for (int c = 0; c < ch; c++) {
+            double A = coef[3 * c];
+            q[0][c] = A * p[0][c] * p[0][c];
+            q[1][c] = A * p[1][c] * p[1][c] + coef[3 * c + 1] * p[1][c] + coef[3 * c + 2];
+            if (centered) {
+                double k = (2 * A * p[1][c] + coef[3 * c + 1]) / (A * p[0][c]);
+                q[1][c] -= q[0][c] * k * k / 4;
+            }
+        }
+        return q;
+    }
+
     private void actShift(Plaintext.ActShift p, double[] v) {
         double[] coef = actCoefficients(p.node());
         int channels = plan.layout(p.layout()).channels();
@@ -468,18 +489,8 @@ public final class PlanBinding {
                 }
                 yield new double[][]{a, p[1]};
             }
-            case Affine.ActOut t -> {
-                double[][] p = affine(t.prev());
-                double[] coef = actCoefficients(t.node());
-                int ch = p[0].length;
-                double[][] q = new double[2][ch];
-                for (int c = 0; c < ch; c++) {
-                    double A = coef[3 * c];
-                    q[0][c] = A * p[0][c] * p[0][c];
-                    q[1][c] = A * p[1][c] * p[1][c] + coef[3 * c + 1] * p[1][c] + coef[3 * c + 2];
-                }
-                yield q;
-            }
+            case Affine.ActOut t -> actOut(affine(t.prev()), actCoefficients(t.node()), false);
+            case Affine.ActOutCentered t -> actOut(affine(t.prev()), actCoefficients(t.node()), true);
             case Affine.Concat cat -> {
                 List<double[][]> parts = cat.parts().stream().map(this::affine).toList();
                 int total = parts.stream().mapToInt(x -> x[0].length).sum();

@@ -62,6 +62,23 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
         return encodes;
     }
 
+    /** Ciphertexts the backend must not recycle: the run's inputs (the caller's). Identity semantics. */
+    private final java.util.Set<Ciphertext> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** Marks {@code inputs} as the caller's: {@link #free} leaves them alone (until {@link #keepOnly} again). */
+    void keepOnly(java.util.Collection<Ciphertext> inputs) {
+        kept.clear();
+        kept.addAll(inputs);
+    }
+
+    /** A register the plan no longer needs: its memory is reused for later results, unless it is an input. */
+    @Override
+    public void free(Ciphertext c) {
+        if (!kept.contains(c)) {
+            eval.recycle(c);
+        }
+    }
+
     @Override
     public void before(int i) {
         long now = System.nanoTime();
@@ -194,7 +211,7 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
 
     @Override
     public Ciphertext mulCt(Ciphertext a, Ciphertext b) {
-        return eval.mul(a, b);
+        return a == b ? eval.square(a) : eval.mul(a, b); // a square needs three products per coefficient, not four
     }
 
     @Override

@@ -146,6 +146,7 @@ public final class InferenceServer implements AutoCloseable {
             }
         }
         backend.takeOpNanos();
+        backend.keepOnly(inputs);
         long t0 = System.nanoTime();
         if (fused && model.plan().packing().batch()) {
             FusedBatchRunner.Result r = FusedBatchRunner.run(model.plan(), windows, backend, inputs);

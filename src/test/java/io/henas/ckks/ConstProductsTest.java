@@ -120,9 +120,10 @@ class ConstProductsTest {
     }
 
     @Test
-    void blockLengthKeepsTheInputsOfATileInCache() {
+    void blockLengthIsTheLongestUnlessTheInputsOfATileExceedTheBound() {
         assertEquals(ConstProducts.MAX_BLOCK, ConstProducts.blockLength(8192, 10, 2));
-        assertEquals(64, ConstProducts.blockLength(8192, 784, 2)); // 784 * 2 * 8 * 64 = 0.8 MB
+        assertEquals(ConstProducts.MAX_BLOCK, ConstProducts.blockLength(8192, 784, 2)); // 784 * 2 * 8 * 2048 = 25 MB
+        assertEquals(512, ConstProducts.blockLength(8192, 8192, 2)); // 8192 * 2 * 8 * 512 = 64 MB
         assertEquals(ConstProducts.MIN_BLOCK, ConstProducts.blockLength(8192, 100_000, 2));
         assertEquals(1024, ConstProducts.blockLength(1024, 1, 2));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.AfterAll;
@@ -164,6 +165,49 @@ class EvaluatorTest {
             want[i] = sq[i] * prod[i];
         }
         assertTrue(NaiveSlots.bits(want, decrypt(t)) >= 18);
+    }
+
+    @Test
+    void recycledLimbsAreReusedAndResultsStayExact() {
+        double[] x = random(SEED + 11);
+        double[] y = random(SEED + 12);
+        Ciphertext cx = encrypt(x);
+        Ciphertext cy = encrypt(y);
+        try (Evaluator own = new Evaluator(p, keys, 2)) {
+            Ciphertext want = own.add(cx, cy);
+            Ciphertext wantSq = own.square(cx);
+            Ciphertext junk = own.mul(cx, cy); // three polynomials of garbage-to-be
+            long[] reused = junk.poly(2).limb(0);
+            own.recycle(junk);
+            // the next results draw recycled limbs: bit-identical to results computed on fresh memory, the zeroed ones
+            // (add) as much as those the product overwrites entirely (square)
+            Ciphertext sq = own.square(cx);
+            Ciphertext sum = own.add(cx, cy);
+            boolean drawn = false;
+            for (Ciphertext c : List.of(sq, sum)) {
+                for (int k = 0; k < c.size(); k++) {
+                    for (int i = 0; i < c.poly(k).limbCount(); i++) {
+                        drawn |= c.poly(k).limb(i) == reused;
+                    }
+                }
+            }
+            assertTrue(drawn, "a recycled limb was reused");
+            for (int k = 0; k < 3; k++) {
+                for (int i = 0; i <= sq.level(); i++) {
+                    assertArrayEquals(wantSq.poly(k).limb(i), sq.poly(k).limb(i));
+                }
+            }
+            for (int k = 0; k < 2; k++) {
+                for (int i = 0; i <= sum.level(); i++) {
+                    assertArrayEquals(want.poly(k).limb(i), sum.poly(k).limb(i));
+                }
+            }
+            // a square of a ciphertext by itself equals the general product, bit for bit
+            Ciphertext prod = own.mul(cx, cx);
+            for (int k = 0; k < 3; k++) {
+                assertArrayEquals(prod.poly(k).limb(0), sq.poly(k).limb(0));
+            }
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.henas.ir.ActivationKind;
 import io.henas.ir.Architecture;
 import io.henas.ir.Layer;
 import io.henas.ir.LoweredNet;
@@ -108,6 +109,23 @@ class BatchPlanTest {
             assertEquals(72, count(d, OpCode.RELINEARIZE), "merge " + merge);
             assertEquals(p.depth(), d.depth() + (merge ? 0 : 1), "the pooling costs a level only unmerged");
         }
+    }
+
+    @Test
+    void aMergedShiftOfValuesNoOneElseReadsIsAddedInPlace() {
+        // conv -> BN -> poly2: half the shift B'/A' is added to the conv outputs in place and the sum squared (the
+        // centred square), instead of multiplying each output by a shifted copy of itself
+        LoweredNet own = arch("c-bn-p2-d", new Shape(1, 4, 4), 3, new Layer.Conv(2, 3, 1), new Layer.BatchNorm(),
+                new Layer.Activation(ActivationKind.POLY2), new Layer.Dense(3)).lower();
+        HePlan p = HePlan.compileInsecure(own, CompileOptions.defaults(true), 12, Packing.BATCH);
+        long inPlace = 0;
+        for (int i = 0; i < p.instructionCount(); i++) {
+            if (p.op(i) == OpCode.ADD_PLAIN) {
+                assertEquals(p.a(i), p.dst(i), "instruction " + i + " copies its operand");
+                inPlace++;
+            }
+        }
+        assertEquals(2 * 16 + 2 * 16 + 3, inPlace, "conv biases, shifts and dense biases");
     }
 
     private static long count(HePlan plan, OpCode op) {
