@@ -30,6 +30,9 @@ public final class BatchInferenceRun {
     private BatchInferenceRun() {
     }
 
+    /** Warm-up before the timed batch ({@link InferenceServer#warmUp}; reported as {@code warmup_s}). */
+    static final long WARMUP_MILLIS = 1500;
+
     /**
      * The results of one batch.
      *
@@ -38,7 +41,7 @@ public final class BatchInferenceRun {
     @JsonPropertyOrder({"model", "packing", "images", "batch_latency_s", "images_per_second", "encrypted_accuracy",
             "plain_accuracy", "agreement", "max_relative_logit_error", "predicted_batch_latency_s", "log_n", "log_qp",
             "security_bits", "peak_memory_bytes", "input_ciphertexts", "encrypt_s", "decrypt_s", "keygen_s",
-            "threads", "counts_match_plan", "op_seconds"})
+            "threads", "counts_match_plan", "warmup_s", "op_seconds"})
     public record Report(@JsonProperty("model") String name, int images, double batchLatencyS, double imagesPerSecond,
                          double encryptedAccuracy, double plainAccuracy, double agreement,
                          @JsonProperty("max_relative_logit_error") double maxRelError,
@@ -46,6 +49,7 @@ public final class BatchInferenceRun {
                          int inputCiphertexts, @JsonProperty("encrypt_s") double encryptSeconds,
                          @JsonProperty("decrypt_s") double decryptSeconds,
                          @JsonProperty("keygen_s") double keygenSeconds, int threads, boolean countsMatchPlan,
+                         @JsonProperty("warmup_s") double warmupSeconds,
                          @JsonProperty("op_seconds") Map<String, OpTime> opSeconds) {
         public Report {
             opSeconds = opSeconds == null ? Map.of() : java.util.Collections.unmodifiableMap(
@@ -78,7 +82,8 @@ public final class BatchInferenceRun {
     }
 
     /**
-     * Runs one batch.
+     * Runs one batch: the plaintext simulation, client keygen and encryption, {@value #WARMUP_MILLIS} ms of server
+     * warm-up on a copy of the first input ({@link InferenceServer#warmUp}), the timed server evaluation, decryption.
      *
      * @param cost the cost model predicting the batch latency for {@code threads} (null: no prediction)
      * @throws IllegalArgumentException if the model is not batch-packed, or {@code images} is not in
@@ -108,7 +113,9 @@ public final class BatchInferenceRun {
         List<Ciphertext> in = client.encryptBatch(x);
         double enc = (System.nanoTime() - e0) / 1e9;
         InferenceServer.Evaluation ev;
+        double warm;
         try (InferenceServer server = new InferenceServer(m, keys, threads)) {
+            warm = server.warmUp(in.getFirst(), WARMUP_MILLIS);
             ev = server.evaluate(in);
         }
         long d0 = System.nanoTime();
@@ -139,7 +146,7 @@ public final class BatchInferenceRun {
         return new Report(m.name(), images, ev.seconds(), images / ev.seconds(), encCorrect / (double) images,
                 plainCorrect / (double) images, agree / (double) images, maxRel, predicted, p.logN(), p.logQp(),
                 p.securityBits(), MemoryModel.peakCiphertextBytes(m.plan()), in.size(), enc, dec, keygen, threads,
-                ev.counts().equals(OpCounts.of(m.plan())), opTimes(m.plan(), ev.opSeconds(),
+                ev.counts().equals(OpCounts.of(m.plan())), warm, opTimes(m.plan(), ev.opSeconds(),
                 cost == null ? Map.of() : cost.secondsByOpCode(m.plan())));
     }
 

@@ -158,6 +158,62 @@ public final class InferenceServer implements AutoCloseable {
         return new Evaluation(r.outputs(), r.counts(), s, opSeconds());
     }
 
+    /**
+     * Runs the operations a batch-packed plan uses (fused constant products, squares, relinearizations, rescales,
+     * additions) for about {@code millis} milliseconds on copies of {@code sample} (a fresh input ciphertext) and
+     * discards the results, so that a timed evaluation that follows runs compiled code, as a long-running server does
+     * (the performance method: time after JIT warm-up). Returns the seconds spent. Does nothing for single-image plans
+     * (their per-image runs warm up on the first image).
+     */
+    public double warmUp(Ciphertext sample, long millis) {
+        if (!model.plan().packing().batch()) {
+            return 0;
+        }
+        long t0 = System.nanoTime();
+        long end = t0 + millis * 1_000_000L;
+        int relinLevel = model.plan().relinearizationKeyLevel();
+        boolean relin = relinLevel >= 0 && java.util.stream.IntStream.range(0, model.plan().instructionCount())
+                .anyMatch(i -> model.plan().op(i) == io.henas.he.OpCode.RELINEARIZE);
+        java.util.List<Ciphertext> xs = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            xs.add(sample.copy());
+        }
+        double cs = model.ckksParameters().rlwe().q(sample.level());
+        do {
+            io.henas.ckks.ConstProducts f = new io.henas.ckks.ConstProducts(evaluator);
+            Ciphertext[] acc = new Ciphertext[8];
+            for (int o = 0; o < acc.length; o++) {
+                acc[o] = f.product(xs.get(o), 0.5, cs);
+                for (int t = 1; t < xs.size(); t++) {
+                    f.accumulate(acc[o], xs.get(t), 0.25, cs);
+                }
+            }
+            f.run();
+            for (Ciphertext a : acc) {
+                if (a.level() >= 1) {
+                    evaluator.rescaleInto(a, a);
+                }
+                evaluator.addConstInPlace(a, 0.125);
+                // the relinearization key may not reach the top level (leveled keys): square at its level
+                Ciphertext b = relin && a.level() > relinLevel ? evaluator.dropToLevel(a, relinLevel) : a;
+                Ciphertext sq = evaluator.square(b);
+                evaluator.addInto(sq, sq, sq);
+                if (relin) {
+                    evaluator.relinearizeInto(sq, sq);
+                    if (sq.level() >= 1) {
+                        evaluator.rescaleInto(sq, sq);
+                    }
+                }
+                evaluator.recycle(sq);
+                if (b != a) {
+                    evaluator.recycle(b);
+                }
+                evaluator.recycle(a);
+            }
+        } while (System.nanoTime() < end);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
     /** Plaintext encodings done so far (the first evaluation encodes, later ones hit the cache). */
     public long encodes() {
         return backend.encodes();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class BatchReportJsonTest {
     private static BatchInferenceRun.Report report(double predicted) {
         return new BatchInferenceRun.Report("m", 8, 2.5, 3.2, 0.75, 0.875, 1.0, 1e-3, predicted, 14, 420, 128.5,
-                1L << 33, 3, 0.25, 0.125, 1.5, 2, true,
+                1L << 33, 3, 0.25, 0.125, 1.5, 2, true, 1.5,
                 Map.of("relinearize", new BatchInferenceRun.OpTime(12, 0.5, predicted)));
     }
 
@@ -26,7 +26,7 @@ class BatchReportJsonTest {
                 "encrypted_accuracy", "plain_accuracy", "agreement", "max_relative_logit_error",
                 "predicted_batch_latency_s", "log_n", "log_qp", "security_bits", "peak_memory_bytes",
                 "input_ciphertexts", "encrypt_s", "decrypt_s", "keygen_s", "threads", "counts_match_plan",
-                "op_seconds"),
+                "warmup_s", "op_seconds"),
                 List.copyOf(m.keySet()));
         assertEquals("batch", m.get("packing"));
         assertEquals(14, ((Number) m.get("log_n")).intValue());
