@@ -78,11 +78,12 @@ public final class ConstProductsTiming {
      * The per-product cost of fused layers over cold operands, as a batch-packed plan's layers run: the mean of a
      * convolution-like layer (every input an output's first term, 25 terms per output, neighbours sharing inputs) and
      * a dense-like one (32 outputs over every input), both over all of {@code inputs} (distinct ciphertexts, together
-     * far larger than the caches). The median of {@code samples} runs of each (at least 3).
+     * far larger than the caches). The median of 3 runs of each (a run of such a layer is 1-3 s at logN 13 on one
+     * thread, so more would make a calibration of a shape take minutes; {@code samples} is not used beyond that).
      */
     static double streamedMicrosPerProduct(Evaluator ev, List<Ciphertext> inputs, int samples) {
         int n = inputs.size();
-        int runs = Math.max(3, Math.min(samples, 7));
+        int runs = Math.min(3, Math.max(1, samples));
         double conv = Timing.medianMicros(() -> fused(ev, inputs, n, 25, 1), 1, 0, runs) / (25.0 * n);
         double dense = Timing.medianMicros(() -> fused(ev, inputs, 32, n, 0), 1, 0, runs) / (32.0 * n);
         return (conv + dense) / 2;
