@@ -172,8 +172,7 @@ public final class InferenceServer implements AutoCloseable {
         long t0 = System.nanoTime();
         long end = t0 + millis * 1_000_000L;
         int relinLevel = model.plan().relinearizationKeyLevel();
-        boolean relin = relinLevel >= 0 && java.util.stream.IntStream.range(0, model.plan().instructionCount())
-                .anyMatch(i -> model.plan().op(i) == io.henas.he.OpCode.RELINEARIZE);
+        boolean relin = relinLevel >= 0; // the plan relinearizes
         java.util.List<Ciphertext> xs = new java.util.ArrayList<>();
         for (int i = 0; i < 16; i++) {
             xs.add(sample.copy());

@@ -192,20 +192,19 @@ class EvaluatorTest {
                 }
             }
             assertTrue(drawn, "a recycled limb was reused");
-            for (int k = 0; k < 3; k++) {
-                for (int i = 0; i <= sq.level(); i++) {
-                    assertArrayEquals(wantSq.poly(k).limb(i), sq.poly(k).limb(i));
-                }
-            }
-            for (int k = 0; k < 2; k++) {
-                for (int i = 0; i <= sum.level(); i++) {
-                    assertArrayEquals(want.poly(k).limb(i), sum.poly(k).limb(i));
-                }
-            }
+            assertSameLimbs(wantSq, sq);
+            assertSameLimbs(want, sum);
             // a square of a ciphertext by itself equals the general product, bit for bit
-            Ciphertext prod = own.mul(cx, cx);
-            for (int k = 0; k < 3; k++) {
-                assertArrayEquals(prod.poly(k).limb(0), sq.poly(k).limb(0));
+            assertSameLimbs(own.mul(cx, cx), sq);
+        }
+    }
+
+    private static void assertSameLimbs(Ciphertext want, Ciphertext got) {
+        assertEquals(want.size(), got.size());
+        assertEquals(want.level(), got.level());
+        for (int k = 0; k < want.size(); k++) {
+            for (int i = 0; i <= want.level(); i++) {
+                assertArrayEquals(want.poly(k).limb(i), got.poly(k).limb(i), "polynomial " + k + ", limb " + i);
             }
         }
     }
