@@ -151,8 +151,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
 
     /** {@code op} timed on cold operands, as a batch-packed plan runs it (see the class comment). */
     private double streamed(BenchFixture f, String fixtureKey, int level, OpKind op, int samples) {
+        long ct = (long) f.a.size() * (f.a.level() + 1) * f.params.n() * Long.BYTES; // bytes of one operand
         Ciphertext[][] pool = pools.computeIfAbsent(fixtureKey, k -> {
-            long ct = (long) f.a.size() * (f.a.level() + 1) * f.params.n() * Long.BYTES;
             long stream = (long) STREAM_MIB * 1024 * 1024;
             HeapBudget.require(4 * stream + 4 * ct, "calibrating batch operations at logN " + logN);
             int n = (int) Math.max(2, Math.min(4096, stream / ct));
@@ -213,10 +213,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         double perProduct = cache.computeIfAbsent(fixtureKey + "/streamed-product", k -> {
             // layers as large as a batch network's (hundreds of inputs of 2048-coefficient blocks per tile)
             java.util.List<Ciphertext> xs = new java.util.ArrayList<>(java.util.Arrays.asList(twos));
-            int want = (int) Math.min(4096, (long) PRODUCT_LAYER_MIB * 1024 * 1024
-                    / ((long) f.a.size() * (f.a.level() + 1) * f.params.n() * Long.BYTES));
-            HeapBudget.require((long) Math.max(0, want - xs.size()) * f.a.size() * (f.a.level() + 1) * f.params.n()
-                    * Long.BYTES, "calibrating batch products at logN " + logN);
+            int want = (int) Math.min(4096, (long) PRODUCT_LAYER_MIB * 1024 * 1024 / ct);
+            HeapBudget.require(Math.max(0, want - xs.size()) * ct, "calibrating batch products at logN " + logN);
             while (xs.size() < want) {
                 xs.add(f.a.copy());
             }

@@ -192,24 +192,18 @@ public final class ConstProducts {
         }
         // number the distinct operands, so that a tile reads a term's limb from a small table instead of following
         // list -> ciphertext -> polynomial -> limb references scattered over the heap for every term
+        List<Ciphertext> distinct = new ArrayList<>(operands);
         Map<Ciphertext, Integer> ids = new IdentityHashMap<>();
-        List<Ciphertext> distinct = new ArrayList<>();
+        for (int d = 0; d < distinct.size(); d++) {
+            ids.put(distinct.get(d), d);
+        }
         for (Out o : list) {
-            int t = o.a.size();
-            o.idx = new int[t];
-            for (int k = 0; k < t; k++) {
-                Ciphertext x = o.a.get(k);
-                Integer id = ids.get(x);
-                if (id == null) {
-                    id = distinct.size();
-                    ids.put(x, id);
-                    distinct.add(x);
-                }
-                o.idx[k] = id;
+            o.idx = new int[o.a.size()];
+            for (int k = 0; k < o.idx.length; k++) {
+                o.idx[k] = ids.get(o.a.get(k));
             }
         }
-        int sizes = maxSize;
-        long[][][][] src = new long[limbs][sizes][distinct.size()][]; // [limb][poly][operand]
+        long[][][][] src = new long[limbs][maxSize][distinct.size()][]; // [limb][poly][operand]
         int n = eval.n;
         int block = blockLength(n, operands.size(), maxSize);
         eval.par.forEach(limbs, i -> {
