@@ -28,7 +28,7 @@ class FashionThroughputSpaceTest {
         assertEquals("batch", SPACE.he().packing());
         assertEquals(Packing.BATCH, HenasEvaluator.packing(SPACE));
         assertEquals(SpeedObjective.THROUGHPUT, HenasEvaluator.speed(SPACE));
-        assertEquals(9, SPACE.genes().size());
+        assertEquals(11, SPACE.genes().size());
         Set<String> types = new HashSet<>();
         int n = 0;
         int[] g = new int[SPACE.genes().size()];
@@ -45,8 +45,8 @@ class FashionThroughputSpaceTest {
                 break;
             }
         }
-        assertEquals(1152, n, "every gene vector decodes");
-        assertEquals(java.math.BigInteger.valueOf(1152), SPACE.size());
+        assertEquals(10240, n, "every gene vector decodes");
+        assertEquals(java.math.BigInteger.valueOf(10240), SPACE.size());
         assertEquals(Set.of("separable", "plain"), types, "depthwise-separable blocks are points of the space");
     }
 
@@ -58,12 +58,31 @@ class FashionThroughputSpaceTest {
         assertEquals(Packing.BATCH, plan.packing());
         assertEquals(0, plan.galoisSteps().length, "batch packing needs no rotation");
         assertTrue(plan.logN() <= SPACE.search().maxLogN().orElseThrow(), "within max_logn: " + plan.logN());
-        // stem 8 ch k5 poly2, separable 16 ch k3 square, hidden 32
-        Architecture sep = SPACE.decode(new int[] {2, 1, 1, 1, 1, 0, 0, 1, 1});
+        // stem 8 ch k5 poly2 (no pool), separable 16 ch k3 square, hidden 32 square
+        Architecture sep = SPACE.decode(new int[] {2, 1, 1, 0, 1, 1, 0, 0, 1, 1, 0});
         assertTrue(SearchSpace.canonicalKey(sep).contains("dw"), SearchSpace.canonicalKey(sep));
         HePlan sp = HePlan.compile(sep.lower(), CompileOptions.defaults(true), Packing.BATCH);
         assertEquals(Packing.BATCH, sp.packing());
         assertEquals(0, sp.galoisSteps().length);
         assertTrue(sp.depth() > plan.depth(), "one more stage, more levels: " + sp.depth() + " vs " + plan.depth());
+    }
+
+    @Test
+    void theHandWrittenModelIsAPointOfTheSpaceSoTheSearchStartsFromIt() {
+        SpaceCandidates cs = new SpaceCandidates(SPACE);
+        assertEquals(List.of("cryptonets-like", "hand-c10p2h128"),
+                cs.references().stream().map(c -> c.value().name()).toList());
+        assertTrue(SPACE.search().seedReferences(), "the search is warm-started from the references");
+        // CryptoNets' network has no batch-norm and the space always has it: compared in reports, not seeded
+        assertTrue(ReferenceSeeds.find(cs, cs.references().get(0), 42).isEmpty());
+        Candidate<Architecture> handRef = cs.references().get(1);
+        int[] genes = ReferenceSeeds.find(cs, EvolutionLoop.referenceKeyed(handRef), 42).orElseThrow(
+                () -> new AssertionError(handRef.label() + " is not a point of the space"));
+        assertEquals(handRef.key(), cs.decode(genes).key());
+        // the hand-written batch model: pooled 10-channel stem, 128 hidden units, one level per activation
+        Architecture hand = SPACE.references().get(1);
+        HePlan plan = HePlan.compile(hand.lower(), CompileOptions.defaults(true), Packing.BATCH);
+        assertEquals(0, plan.galoisSteps().length);
+        assertEquals(13, plan.logN());
     }
 }
