@@ -189,7 +189,7 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
                 bytes((long) peakCiphertexts * ciphertextBytes)));
         sb.append(String.format(Locale.ROOT, "peak ciphertext memory %s at their levels   %d image%s per run%s%n",
                 bytes(peakMemoryBytes), imagesPerRun, imagesPerRun == 1 ? "" : "s", imagesPerSecond().isPresent()
-                        ? String.format(Locale.ROOT, "   %.1f images/s predicted", imagesPerSecond().getAsDouble()) : ""));
+                        ? "   " + rate(imagesPerSecond().getAsDouble()) + " images/s predicted" : ""));
         String fmt = "%-26s %6s %9s %9s %8s %8s %9s %8s %12s%n";
         sb.append(String.format(Locale.ROOT, fmt, "layer", "levels", "rotations", "mul_plain", "mul_ct", "rescale", "add",
                 "encode", "latency ms"));
@@ -218,5 +218,11 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
             return String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30));
         }
         return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
+    }
+
+    /** A rate with three significant digits below 100 (a single-image plan's 0.0168 images/s is not "0.0"). */
+    static String rate(double perSecond) {
+        return perSecond >= 100 ? String.format(Locale.ROOT, "%.0f", perSecond)
+                : String.format(Locale.ROOT, "%.3g", perSecond);
     }
 }

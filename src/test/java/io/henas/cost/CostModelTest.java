@@ -171,4 +171,12 @@ class CostModelTest {
         assertEquals(22, off.depth());
         assertTrue(on.logQp() <= io.henas.he.SecurityTable.maxLogQp128(on.logN()));
     }
+
+    @Test
+    void predictedRatesKeepThreeSignificantDigitsBelowOneHundred() {
+        assertEquals("0.0168", CostReport.rate(1 / 59.576));
+        assertEquals("7.62", CostReport.rate(7.6249));
+        assertEquals("648", CostReport.rate(647.51));
+        assertEquals("1038", CostReport.rate(1038.07));
+    }
 }
