@@ -149,11 +149,10 @@ final class GaloisOps {
     }
 
     /**
-     * Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. Without
-     * {@code d}, the first output polynomial first holds perm(c1), which the key switch reads completely before it
-     * overwrites it. In place ({@code out == a}, as in {@code rotateInto(a, k, a)}) nothing is allocated: the second
-     * output goes into c1's own limbs, and the first is a pooled polynomial that is added to the permuted c0 and
-     * copied back limb by limb.
+     * Applies Galois element g with its key; {@code d} is a shared decomposition of c1 (hoisting) or null. In place
+     * ({@code out == a}, as in {@code rotateInto(a, k, a)}) nothing is allocated: the key switch reads c1 completely
+     * before it writes its second output into c1's own limbs, and the first output goes to a pooled polynomial that
+     * is added to the permuted c0 and copied back limb by limb.
      */
     private void finishGalois(Ciphertext a, Decomposition d, KeySwitchKey key, long g, Ciphertext out) {
         int[] perm = perms.computeIfAbsent(g, e -> Automorphism.nttPermutation(params.logN(), e));
