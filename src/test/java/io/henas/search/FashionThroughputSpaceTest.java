@@ -79,8 +79,12 @@ class FashionThroughputSpaceTest {
         int[] genes = ReferenceSeeds.find(cs, EvolutionLoop.referenceKeyed(handRef), 42).orElseThrow(
                 () -> new AssertionError(handRef.label() + " is not a point of the space"));
         assertEquals(handRef.key(), cs.decode(genes).key());
-        // the hand-written batch model: pooled 10-channel stem, 128 hidden units, one level per activation
+        // the hand-written batch model: pooled 10-channel stem, 128 hidden units, one level per activation; the
+        // reference is written out in the space, so it must stay the network the experiment trains
         Architecture hand = SPACE.references().get(1);
+        SearchSpace net = SpaceLoader.load(Path.of("experiments/fashion-throughput/net.yaml"));
+        assertEquals(SearchSpace.canonicalKey(net.fixed()), SearchSpace.canonicalKey(hand),
+                "the reference is experiments/fashion-throughput/net.yaml");
         HePlan plan = HePlan.compile(hand.lower(), CompileOptions.defaults(true), Packing.BATCH);
         assertEquals(0, plan.galoisSteps().length);
         assertEquals(13, plan.logN());
