@@ -7,10 +7,11 @@ package io.henas.ring;
  *
  * <ul>
  *   <li>{@link #extend} drops the {@code v*M} term (approximate: the result is {@code x + u*M} with
- *   {@code 0 <= u < |S|}), the ModUp of hybrid key switching;</li>
+ *   {@code 0 <= u < |S|});</li>
  *   <li>{@link #overflow} computes {@code v} in floating point so that {@link #extendCentered} gives the residue of
  *   the centered representative of {@code x} in {@code (-M/2, M/2]} (exact unless the value is within about
- *   {@code |S| * 2^-50 * M} of {@code +-M/2}), the ModDown by the special primes.</li>
+ *   {@code |S| * 2^-50 * M} of {@code +-M/2}): the ModUp of hybrid key switching (digits lifted with zero mean)
+ *   and its ModDown by the special primes.</li>
  * </ul>
  *
  * Inputs are first {@link #prepare prepared} (multiplied by {@code (M/m_s)^{-1}}). Products use Shoup
@@ -186,9 +187,28 @@ public final class BasisExtension {
 
     /**
      * Exact extension of the centered value: {@code out = (sum_s y[s] * (M/m_s) - v*M) mod m_t} for coefficients
-     * {@code [from, to)}, with {@code v} from {@link #overflow}.
+     * {@code [from, to)}, with {@code v} from {@link #overflow}. With one source prime {@code v} may be null: the
+     * centring is then a comparison ({@code x - m_s} for {@code x > m_s/2}).
      */
     public void extendCentered(long[][] y, long[] v, int t, long[] out, int from, int to) {
+        if (v == null) {
+            if (s1 - s0 != 1) {
+                throw new IllegalArgumentException("overflow counts are needed for " + (s1 - s0) + " source primes");
+            }
+            Modulus mt = ring.modulus(t);
+            long ms = ring.modulus(s0).value();
+            long half = ms >>> 1;
+            long msMod = mMod[t][1];
+            boolean small = ms < mt.value();
+            long q = mt.value();
+            long[] x = y[0];
+            for (int k = from; k < to; k++) {
+                long a = x[k];
+                long r = small ? a : mt.reduce(a);
+                out[k] = Modulus.cadd(r - (msMod & ((half - a) >> 63)), q);
+            }
+            return;
+        }
         extend(y, t, out, from, to);
         long[] vm = mMod[t];
         long q = ring.modulus(t).value();

@@ -11,8 +11,10 @@ import io.henas.ring.ScratchPool;
  * Hybrid key switching (Han-Ki; as in Lattigo and OpenFHE), with SEAL's per-prime scheme as the case
  * {@code k = 1, alpha = 1}: {@link #decompose} splits a polynomial at level {@code l} into
  * {@code dnum = ceil((l + 1) / alpha)} digits (its residues modulo runs of {@code alpha} data primes), extends each to
- * the other primes of {@code q_0..q_l} and to the special primes {@code p_0..p_{k-1}} by fast basis conversion (in NTT
- * form); {@link #apply} takes the inner product with a {@link KeySwitchKey} (optionally through a Galois permutation
+ * the other primes of {@code q_0..q_l} and to the special primes {@code p_0..p_{k-1}} (in NTT form) by a centred basis
+ * conversion: each digit is lifted to its representative in {@code (-D_j/2, D_j/2]}, so the digits have zero mean (a
+ * {@code [0, D_j)} lift has mean {@code D_j/2}, whose constant part the canonical embedding amplifies in some slots,
+ * and which the key-switching error multiplies by 4 in variance); {@link #apply} takes the inner product with a {@link KeySwitchKey} (optionally through a Galois permutation
  * of the digits, for hoisted rotations) and divides by {@code P} with rounding (ModDown: the special primes' part,
  * centered, is converted to each {@code q_i}, subtracted, and multiplied by {@code P^{-1}}). {@link #switchKey} fuses
  * both. Work is split over limbs (and digit groups) on a {@link Parallel} pool with pooled work arrays. Immutable;
@@ -107,6 +109,7 @@ public final class KeySwitcher {
         final long[][][] d = new long[dnum][targets][];
         final long[][] coeff = prepared(c, l, par, pool);
         final long[][][] src = groups(coeff, l, dnum);
+        final long[][] over = digitOverflows(src, l, dnum, par, pool);
         par.forEach(dnum * targets, idx -> {
             int j = idx / targets;
             int t = idx % targets;
@@ -115,12 +118,13 @@ public final class KeySwitcher {
                 System.arraycopy(c.limb(t), 0, x, 0, n);
             } else {
                 int mi = ringIndex(t, l);
-                tables.digit(j, l).extend(src[j], mi, x, 0, n);
+                tables.digit(j, l).extendCentered(src[j], over[j], mi, x, 0, n);
                 ring.ntt(mi).forward(x);
             }
             d[j][t] = x;
         });
         give(pool, coeff);
+        giveSome(pool, over);
         return new Decomposition(l, d);
     }
 
@@ -143,6 +147,34 @@ public final class KeySwitcher {
             coeff[i] = x;
         });
         return coeff;
+    }
+
+    /**
+     * The overflow counts ({@link BasisExtension#overflow}) of each digit of several primes, for the centred lift;
+     * null entries for one-prime digits (centred by a comparison).
+     */
+    private long[][] digitOverflows(long[][][] src, int l, int dnum, Parallel par, ScratchPool pool) {
+        final long[][] over = new long[dnum][];
+        if (alpha == 1) {
+            return over;
+        }
+        par.forEach(dnum, j -> {
+            if (src[j].length > 1) {
+                over[j] = take(pool);
+                tables.digit(j, l).overflow(src[j], over[j], 0, n);
+            }
+        });
+        return over;
+    }
+
+    private static void giveSome(ScratchPool pool, long[][] arrays) {
+        if (pool != null) {
+            for (long[] x : arrays) {
+                if (x != null) {
+                    pool.give(x);
+                }
+            }
+        }
     }
 
     /** The prepared limbs of each digit. */
@@ -253,6 +285,7 @@ public final class KeySwitcher {
         final int targets = l + 1 + k;
         final long[][] coeff = prepared(c, l, par, pool);
         final long[][][] src = groups(coeff, l, dnum);
+        final long[][] over = digitOverflows(src, l, dnum, par, pool);
         final long[][] accB = new long[targets][];
         final long[][] accA = new long[targets][];
         for (int t = 0; t <= l; t++) {
@@ -271,8 +304,9 @@ public final class KeySwitcher {
                 ? 1 : Math.min(threads, dnum);
         // blocked (large rings): one item per target, each holding its dnum digits in pooled arrays
         if (groups == 1 && block > 0) {
-            par.forEach(targets, t -> blockedTarget(c, src, key, perm, t, l, dnum, accB[t], accA[t], pool));
+            par.forEach(targets, t -> blockedTarget(c, src, over, key, perm, t, l, dnum, accB[t], accA[t], pool));
             give(pool, coeff);
+            giveSome(pool, over);
             modDown(accB, accA, l, true, par, pool);
             for (int t = l + 1; t < targets; t++) {
                 give(pool, new long[][]{accB[t], accA[t]});
@@ -296,9 +330,9 @@ public final class KeySwitcher {
             long[] tmp = take(pool);
             long[] tmp2 = take(pool);
             for (int j = jFrom; j < jTo; j += 2) {
-                long[] x = digitNtt(c, src, j, t, l, mi, tmp);
+                long[] x = digitNtt(c, src, over, j, t, l, mi, tmp);
                 if (j + 1 < jTo) {
-                    long[] y = digitNtt(c, src, j + 1, t, l, mi, tmp2);
+                    long[] y = digitNtt(c, src, over, j + 1, t, l, mi, tmp2);
                     WideMac.accumulate2(x, y, perm, key.b(j).limb(kl), key.a(j).limb(kl), key.b(j + 1).limb(kl),
                             key.a(j + 1).limb(kl), hb, lb, ha, la, j == jFrom, 0, n);
                 } else {
@@ -312,6 +346,7 @@ public final class KeySwitcher {
             accs[idx] = new long[][]{hb, lb, ha, la};
         });
         give(pool, coeff);
+        giveSome(pool, over);
         // the special primes' accumulators, reduced and back in coefficient form (one item per prime and output)
         par.forEach(2 * k, idx -> {
             int w = idx / k;
@@ -353,7 +388,7 @@ public final class KeySwitcher {
      * {@code t} in NTT form (permuted) in a pooled array first (the digit of t's own limb is c's limb without a
      * permutation), then one pass over coefficient blocks, reduced straight into {@code outB} and {@code outA}.
      */
-    private void blockedTarget(RnsPoly c, long[][][] src, KeySwitchKey key, int[] perm, int t, int l, int dnum,
+    private void blockedTarget(RnsPoly c, long[][][] src, long[][] over, KeySwitchKey key, int[] perm, int t, int l, int dnum,
                                long[] outB, long[] outA, ScratchPool pool) {
         final int mi = ringIndex(t, l);
         final int kl = keyLimb(t, l, key);
@@ -373,9 +408,9 @@ public final class KeySwitcher {
             }
             long[] buf = take(pool);
             if (perm == null) {
-                x[j] = digitNtt(c, src, j, t, l, mi, buf);
+                x[j] = digitNtt(c, src, over, j, t, l, mi, buf);
             } else {
-                WideMac.gather(digitNtt(c, src, j, t, l, mi, tmp), perm, buf, 0, n);
+                WideMac.gather(digitNtt(c, src, over, j, t, l, mi, tmp), perm, buf, 0, n);
                 x[j] = buf;
             }
         }
@@ -423,13 +458,13 @@ public final class KeySwitcher {
 
     /**
      * Digit j modulo target t (ring prime mi) in NTT form: c's own limb if t is one of the digit's primes, else the
-     * basis extension into tmp, transformed.
+     * centred basis extension into tmp (overflow counts {@code over[j]}), transformed.
      */
-    private long[] digitNtt(RnsPoly c, long[][][] src, int j, int t, int l, int mi, long[] tmp) {
+    private long[] digitNtt(RnsPoly c, long[][][] src, long[][] over, int j, int t, int l, int mi, long[] tmp) {
         if (t <= l && t / alpha == j) {
             return c.limb(t);
         }
-        tables.digit(j, l).extend(src[j], mi, tmp, 0, n);
+        tables.digit(j, l).extendCentered(src[j], over[j], mi, tmp, 0, n);
         ring.ntt(mi).forward(tmp);
         return tmp;
     }
