@@ -198,14 +198,22 @@ public final class BasisExtension {
             Modulus mt = ring.modulus(t);
             long ms = ring.modulus(s0).value();
             long half = ms >>> 1;
-            long msMod = mMod[t][1];
-            boolean small = ms < mt.value();
             long q = mt.value();
             long[] x = y[0];
+            if (ms < 2 * q) {
+                // primes of a chain: additions, shifts and masks, which the JIT compiles to vector code;
+                // x > ms/2 gives x - ms + q in (q - ms/2, q), and x <= ms/2 < q
+                long shift = q - ms;
+                for (int k = from; k < to; k++) {
+                    long a = x[k];
+                    out[k] = a + (((half - a) >> 63) & shift);
+                }
+                return;
+            }
+            long msMod = mMod[t][1];
             for (int k = from; k < to; k++) {
                 long a = x[k];
-                long r = small ? a : mt.reduce(a);
-                out[k] = Modulus.cadd(r - (msMod & ((half - a) >> 63)), q);
+                out[k] = Modulus.cadd(mt.reduce(a) - (msMod & ((half - a) >> 63)), q);
             }
             return;
         }

@@ -18,7 +18,8 @@ class BasisExtensionTest {
 
     /** Source primes 0..size-1 of the ring; targets are all other primes (some larger, some smaller). */
     private static Ring ring() {
-        return new Ring(LOG_N, Primes.chain(LOG_N, 40, 45, 35, 50, 30, 61));
+        // 40 and 41 bits: one-prime sources between q and 2q of their target
+        return new Ring(LOG_N, Primes.chain(LOG_N, 40, 45, 35, 50, 30, 61, 41));
     }
 
     private static BigInteger product(Ring ring, int s0, int s1) {
@@ -60,7 +61,7 @@ class BasisExtensionTest {
     void centredExtensionIsTheResidueOfTheCentredRepresentative() {
         Ring ring = ring();
         int n = ring.n();
-        for (int[] src : new int[][]{{0, 1}, {1, 2}, {3, 4}, {0, 2}, {1, 4}}) {
+        for (int[] src : new int[][]{{0, 1}, {1, 2}, {3, 4}, {6, 7}, {0, 2}, {1, 4}}) {
             int s0 = src[0];
             int s1 = src[1];
             BasisExtension ext = new BasisExtension(ring, s0, s1);
