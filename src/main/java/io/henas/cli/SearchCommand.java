@@ -268,7 +268,7 @@ final class SearchCommand implements Callable<Integer> {
             TrainBudget b = space.full();
             DataSplit.Selection sel = split.select(b.trainImages(), b.validationImages(), b.testImages());
             TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.FULL, b.epochs(), b.batchSize(), b.learningRate(),
-                    b.seed());
+                    b.seed(), b.augment().shift(), b.augment().flip(), b.weightDecay());
             System.err.printf(Locale.ROOT, "knee: trial %d %s (proxy acc %.4f, predicted %.3f s): full training on %d "
                             + "images for %d epochs%n", knee.id(), knee.label(), knee.evaluation().accuracy(),
                     knee.evaluation().latencySeconds(), sel.train().size(), b.epochs());

@@ -119,7 +119,8 @@ final class TrainCommand implements Callable<Integer> {
             stderr.println("preprocessing: " + spec.preprocessing());
         }
         int e = epochs != null ? epochs : b.epochs();
-        TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.FULL, e, b.batchSize(), b.learningRate(), b.seed());
+        TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.FULL, e, b.batchSize(), b.learningRate(), b.seed(),
+                b.augment().shift(), b.augment().flip(), b.weightDecay());
         stderr.println("training " + arch.name() + " (" + arch.parameterCount() + " parameters) on "
                 + train.size() + " images for " + e + " epochs, evaluating on " + eval.size());
         TrainResult r = Trainer.train(arch, cfg, train, eval, line -> {

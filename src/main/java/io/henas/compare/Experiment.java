@@ -92,7 +92,7 @@ public record Experiment(String name, String description, Path source, List<Row>
             return new TrainBudget(epochs.orElse(base.epochs()), trainImages.orElse(base.trainImages()),
                     validationImages.orElse(base.validationImages()), testImages.orElse(base.testImages()),
                     batchSize.orElse(base.batchSize()), learningRate.orElse(base.learningRate()),
-                    seed.orElse(base.seed()));
+                    seed.orElse(base.seed()), base.augment(), base.weightDecay());
         }
     }
 }

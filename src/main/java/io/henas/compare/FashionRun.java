@@ -41,9 +41,19 @@ final class FashionRun {
     private FashionRun() {
     }
 
-    /** Cache key of a training: the space's content hash and the budget. */
+    /**
+     * Cache key of a training: the space's content hash and the budget. A budget without augmentation or weight decay
+     * keys as before those fields existed (the record's first seven components), so earlier trainings are reused.
+     */
     static String key(SearchSpace space, TrainBudget b) {
-        return ExperimentLoader.sha256(space.sha256() + "|" + b).substring(0, 16);
+        String budget = "TrainBudget[epochs=" + b.epochs() + ", trainImages=" + b.trainImages() + ", validationImages="
+                + b.validationImages() + ", testImages=" + b.testImages() + ", batchSize=" + b.batchSize()
+                + ", learningRate=" + b.learningRate() + ", seed=" + b.seed() + "]";
+        if (b.regularises()) {
+            budget += "+augment(shift=" + b.augment().shift() + ", flip=" + b.augment().flip() + ")+weightDecay="
+                    + b.weightDecay();
+        }
+        return ExperimentLoader.sha256(space.sha256() + "|" + budget).substring(0, 16);
     }
 
     static RowResult.Trained run(SearchSpace space, boolean merge, TrainBudget budget, int images,
@@ -58,7 +68,8 @@ final class FashionRun {
             DataSplit.Selection sel = split.select(budget.trainImages(), budget.validationImages(),
                     budget.testImages());
             TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.FULL, budget.epochs(), budget.batchSize(),
-                    budget.learningRate(), budget.seed());
+                    budget.learningRate(), budget.seed(), budget.augment().shift(), budget.augment().flip(),
+                    budget.weightDecay());
             log.accept("  fashion: training " + arch.name() + " on " + sel.train().size() + " images for "
                     + budget.epochs() + " epochs (" + split.source() + ")");
             try (TrainResult r = Trainer.train(arch, cfg, sel.train(), sel.eval(),

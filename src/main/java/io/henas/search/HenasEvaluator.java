@@ -177,7 +177,7 @@ public final class HenasEvaluator {
     private static StagedEvaluator.Training train(Candidate<Architecture> c, TrainBudget b, DataSplit.Selection sel,
                                                   long runSeed, Recost recost) {
         TrainConfig cfg = TrainConfig.ofBudget(TrainConfig.Mode.PROXY, b.epochs(), b.batchSize(), b.learningRate(),
-                StagedEvaluator.seedFor(runSeed, c.key()));
+                StagedEvaluator.seedFor(runSeed, c.key()), b.augment().shift(), b.augment().flip(), b.weightDecay());
         try (TrainResult r = Trainer.train(c.value(), cfg, sel.train(), sel.eval())) {
             if (!r.ok()) {
                 return StagedEvaluator.Training.failed(r.failureReason(), r.seconds());
@@ -242,13 +242,13 @@ public final class HenasEvaluator {
         prov.put("dataset_shipped_subset", data.shipped());
         prov.put("proxy_train_images", sel.train().size());
         prov.put("proxy_eval_images", sel.eval().size());
-        prov.put("proxy_budget", Map.of("epochs", b.epochs(), "batch_size", b.batchSize(),
-                "learning_rate", b.learningRate()));
+        prov.put("proxy_budget", withRegularisation(Map.of("epochs", b.epochs(), "batch_size", b.batchSize(),
+                "learning_rate", b.learningRate()), b));
         if (!space.rungs().isEmpty()) {
             List<Map<String, Object>> rs = new java.util.ArrayList<>();
             for (TrainBudget r : space.rungs()) {
-                rs.add(Map.of("train_images", r.trainImages(), "epochs", r.epochs(),
-                        "batch_size", r.batchSize(), "learning_rate", r.learningRate()));
+                rs.add(withRegularisation(Map.of("train_images", r.trainImages(), "epochs", r.epochs(),
+                        "batch_size", r.batchSize(), "learning_rate", r.learningRate()), r));
             }
             prov.put("rungs", rs);
             prov.put("promote", space.promote());
@@ -257,6 +257,21 @@ public final class HenasEvaluator {
         prov.put("he_packing", space.he().packing());
         prov.put("latency_threads", COST_THREADS);
         return prov;
+    }
+
+    /**
+     * A budget's provenance entry with its augmentation and weight decay when it has any (a budget without them keeps
+     * the entry of earlier versions, so their run manifests still match).
+     */
+    private static Map<String, Object> withRegularisation(Map<String, Object> entry, TrainBudget b) {
+        if (!b.regularises()) {
+            return entry;
+        }
+        Map<String, Object> m = new LinkedHashMap<>(new java.util.TreeMap<>(entry));
+        m.put("augment_shift", b.augment().shift());
+        m.put("augment_flip", b.augment().flip());
+        m.put("weight_decay", b.weightDecay());
+        return m;
     }
 
     /** The space's constraints in the search's terms ("no limit" as MAX_VALUE / +Infinity). */

@@ -29,7 +29,8 @@ public final class SpaceLoader {
     static final List<String> PREPROCESSING_KEYS = List.of("scale", "mean", "std", "resize");
     static final List<String> REFERENCE_KEYS = List.of("name", "description", "defaults", "stages", "head");
     static final List<String> BUDGET_KEYS = List.of("epochs", "train_images", "validation_images", "test_images",
-            "batch_size", "learning_rate", "seed");
+            "batch_size", "learning_rate", "seed", "augment", "weight_decay");
+    static final List<String> AUGMENT_KEYS = List.of("shift", "flip");
     static final List<String> TRAIN_KEYS = List.of("proxy", "full", "rungs", "promote");
     static final List<String> SEARCH_KEYS = List.of("population", "generations", "seed", "objectives", "constraints",
             "seed_references");
@@ -304,7 +305,28 @@ public final class SpaceLoader {
             }
         }
         long seed = m.get("seed").map(x -> x.integer(Long.MIN_VALUE, Long.MAX_VALUE)).orElse(def.seed());
-        return new TrainBudget(epochs, train, validation, test, batch, lr, seed);
+        TrainBudget.Augment augment = m.get("augment").map(SpaceLoader::augment).orElse(def.augment());
+        double weightDecay = def.weightDecay();
+        if (m.has("weight_decay")) {
+            YNode x = m.require("weight_decay");
+            weightDecay = x.number();
+            if (!(weightDecay >= 0 && weightDecay <= TrainBudget.MAX_WEIGHT_DECAY)) {
+                throw x.error("must be in [0, " + TrainBudget.MAX_WEIGHT_DECAY + "] (decoupled weight decay per unit "
+                        + "of learning rate; 0 = none), but was " + weightDecay);
+            }
+        }
+        return new TrainBudget(epochs, train, validation, test, batch, lr, seed, augment, weightDecay);
+    }
+
+    /**
+     * A budget's {@code augment}: a mapping of {@code shift} (pixels, default 0) and {@code flip} (default false), or
+     * {@code {}} for none.
+     */
+    private static TrainBudget.Augment augment(YNode n) {
+        YMap m = n.map(AUGMENT_KEYS);
+        int shift = m.get("shift").map(x -> (int) x.integer(0, TrainBudget.MAX_SHIFT)).orElse(0);
+        boolean flip = m.get("flip").map(YNode::bool).orElse(false);
+        return new TrainBudget.Augment(shift, flip);
     }
 
     /**

@@ -273,8 +273,15 @@ public final class SpaceWriter {
         sb.append("  ").append(key).append(": {epochs: ").append(b.epochs()).append(", train_images: ")
                 .append(b.trainImages()).append(", validation_images: ").append(b.validationImages())
                 .append(", test_images: ").append(b.testImages()).append(", batch_size: ").append(b.batchSize())
-                .append(", learning_rate: ").append(number(b.learningRate())).append(", seed: ").append(b.seed())
-                .append("}\n");
+                .append(", learning_rate: ").append(number(b.learningRate())).append(", seed: ").append(b.seed());
+        if (!b.augment().isNone()) {
+            sb.append(", augment: {shift: ").append(b.augment().shift()).append(", flip: ").append(b.augment().flip())
+                    .append('}');
+        }
+        if (b.weightDecay() > 0) {
+            sb.append(", weight_decay: ").append(number(b.weightDecay()));
+        }
+        sb.append("}\n");
     }
 
     /** Java's shortest round-trip form; "1.0E-4" is a YAML 1.2 core-schema float. */

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -29,6 +30,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
@@ -87,9 +89,18 @@ public final class GraphBuilder {
      * @param dataType        FLOAT for training, DOUBLE for gradient checks
      * @param totalIterations when > 0, a step schedule over this many iterations: the learning rate is multiplied
      *                        by 0.3 after 50% and by 0.1 after 80% of them; 0 keeps it constant
+     * @param weightDecay     decoupled weight decay (DL4J's {@code WeightDecay} with the learning rate applied, i.e.
+     *                        AdamW): after each update, convolution, depthwise and dense weights are multiplied by
+     *                        {@code 1 - lr * weightDecay} with the step's scheduled {@code lr}; biases, batch-norm
+     *                        parameters (DL4J never regularises them) and poly2 coefficients
+     *                        ({@link Poly2Layer}) are not decayed; in [0, 1], 0 = none
      */
-    public record Options(long seed, double learningRate, double poly2InitA, DataType dataType, int totalIterations) {
+    public record Options(long seed, double learningRate, double poly2InitA, DataType dataType, int totalIterations,
+                          double weightDecay) {
         public Options {
+            if (!(weightDecay >= 0 && weightDecay <= 1)) {
+                throw new IllegalArgumentException("weightDecay must be in [0, 1], but was " + weightDecay);
+            }
             if (totalIterations < 0) {
                 throw new IllegalArgumentException("totalIterations must be >= 0, but was " + totalIterations);
             }
@@ -99,6 +110,11 @@ public final class GraphBuilder {
             if (!Double.isFinite(poly2InitA)) {
                 throw new IllegalArgumentException("poly2InitA must be finite, but was " + poly2InitA);
             }
+        }
+
+        /** Options without weight decay. */
+        public Options(long seed, double learningRate, double poly2InitA, DataType dataType, int totalIterations) {
+            this(seed, learningRate, poly2InitA, dataType, totalIterations, 0);
         }
 
         /** Adam 1e-3 (constant), poly2 a = 0.05, float32. */
@@ -169,7 +185,7 @@ public final class GraphBuilder {
                             : new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(c.stride(), c.stride())
                                     .padding(pad, pad).convolutionMode(ConvolutionMode.Truncate).nIn(s.channels())
                                     .nOut(c.channels()).activation(Activation.IDENTITY).build();
-                    gb.addLayer(name, layer, cnn(gb, net, src, ff, cnnView));
+                    gb.addLayer(name, decay((BaseLayer) layer, opt.weightDecay()), cnn(gb, net, src, ff, cnnView));
                 }
                 case Op.BatchNorm b -> {
                     BatchNormalization.Builder bn = new BatchNormalization.Builder().eps(PlainForward.BN_EPS)
@@ -204,8 +220,8 @@ public final class GraphBuilder {
                     ff[n.id()] = true;
                 }
                 case Op.Dense d -> {
-                    gb.addLayer(name, new DenseLayer.Builder().nIn(s.size()).nOut(d.units())
-                            .activation(Activation.IDENTITY).build(), vertexName(src));
+                    gb.addLayer(name, decay(new DenseLayer.Builder().nIn(s.size()).nOut(d.units())
+                            .activation(Activation.IDENTITY).build(), opt.weightDecay()), vertexName(src));
                     ff[n.id()] = true;
                 }
                 case Op.Concat c -> {
@@ -228,6 +244,19 @@ public final class GraphBuilder {
                 .build(), vertexName(net.outputNode()));
         gb.setOutputs(OUTPUT);
         return gb.build();
+    }
+
+    /**
+     * {@code layer} with decoupled weight decay {@code wd} on its weights (its {@code regularization}; biases are
+     * DL4J's separate {@code regularizationBias}, left empty). Set per layer: a network-wide
+     * {@code NeuralNetConfiguration.Builder.weightDecay} is added twice to every layer by DL4J M2.1's
+     * {@code LayerValidation} (it only de-duplicates L1 and L2), which would decay at twice the rate.
+     */
+    private static BaseLayer decay(BaseLayer layer, double wd) {
+        if (wd > 0) {
+            layer.setRegularization(new ArrayList<>(List.of(new WeightDecay(wd, true))));
+        }
+        return layer;
     }
 
     /** True when every consumer of {@code n} is an x^2 activation. */

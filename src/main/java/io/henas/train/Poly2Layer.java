@@ -84,6 +84,17 @@ public final class Poly2Layer extends ShapeFixedLayer {
         return inputType;
     }
 
+    /**
+     * None: the network's weight decay ({@link GraphBuilder.Options#weightDecay()}) would pull {@code a} and
+     * {@code b} (DL4J weights by their initializer) towards 0, i.e. the activation towards a constant; like
+     * batch-norm's scale they are per-channel coefficients, not weights.
+     */
+    @Override
+    public java.util.List<org.nd4j.linalg.learning.regularization.Regularization> getRegularizationByParam(
+            String paramName) {
+        return null;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Poly2Layer p && super.equals(o) && p.channels == channels

@@ -17,10 +17,18 @@ package io.henas.train;
  * @param poly2InitA          initial {@code a} of poly2 activations (b = 1, c = 0)
  * @param maxLoss             a batch loss above this (or NaN/infinite) fails the run as diverged
  * @param evalEachEpoch       also measure evaluation accuracy after every epoch (for learning curves)
+ * @param augmentShift        translate each training image by up to this many pixels in x and y (zero fill), in
+ *                            [0, {@value #MAX_AUGMENT_SHIFT}]; 0 = no translation (see {@link Augmenter})
+ * @param augmentFlip         mirror each training image left-right with probability 1/2
+ * @param weightDecay         decoupled weight decay of the convolution and dense weights (not biases, batch-norm or
+ *                            poly2 parameters): each step multiplies them by {@code 1 - lr * weightDecay}, with the
+ *                            step's scheduled learning rate (AdamW); in [0, 1], 0 = none. With decay, the batch
+ *                            loss DL4J reports (epoch losses, loss curve, the {@code maxLoss} check) includes its
+ *                            term {@code 0.5 * weightDecay * sum(w^2)} over the decayed weights
  */
 public record TrainConfig(Mode mode, int epochs, int batchSize, double learningRate, long seed, int trainImages,
                           int evalImages, int trainAccuracyImages, double poly2InitA, double maxLoss,
-                          boolean evalEachEpoch) {
+                          boolean evalEachEpoch, int augmentShift, boolean augmentFlip, double weightDecay) {
 
     /** Training mode. */
     public enum Mode { PROXY, FULL }
@@ -33,6 +41,8 @@ public record TrainConfig(Mode mode, int epochs, int batchSize, double learningR
     public static final int FULL_TRAIN_ACCURACY_IMAGES = 10_000;
     /** Training images the train accuracy is measured on after a budgeted proxy training (a search candidate). */
     public static final int BUDGET_PROXY_TRAIN_ACCURACY_IMAGES = 1_000;
+    /** The largest translation of {@link #augmentShift()}, in pixels. */
+    public static final int MAX_AUGMENT_SHIFT = 16;
 
     public TrainConfig {
         java.util.Objects.requireNonNull(mode, "mode");
@@ -55,6 +65,26 @@ public record TrainConfig(Mode mode, int epochs, int batchSize, double learningR
         if (!(maxLoss > 0)) {
             throw new IllegalArgumentException("maxLoss must be > 0, but was " + maxLoss);
         }
+        if (augmentShift < 0 || augmentShift > MAX_AUGMENT_SHIFT) {
+            throw new IllegalArgumentException("augmentShift must be in [0, " + MAX_AUGMENT_SHIFT + "], but was "
+                    + augmentShift);
+        }
+        if (!(weightDecay >= 0 && weightDecay <= 1)) {
+            throw new IllegalArgumentException("weightDecay must be in [0, 1], but was " + weightDecay);
+        }
+    }
+
+    /** A configuration without augmentation or weight decay. */
+    public TrainConfig(Mode mode, int epochs, int batchSize, double learningRate, long seed, int trainImages,
+                       int evalImages, int trainAccuracyImages, double poly2InitA, double maxLoss,
+                       boolean evalEachEpoch) {
+        this(mode, epochs, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages, poly2InitA,
+                maxLoss, evalEachEpoch, 0, false, 0);
+    }
+
+    /** True when training images are transformed ({@link #augmentShift()} > 0 or {@link #augmentFlip()}). */
+    public boolean augments() {
+        return augmentShift > 0 || augmentFlip;
     }
 
     /**
@@ -85,39 +115,61 @@ public record TrainConfig(Mode mode, int epochs, int batchSize, double learningR
                 DEFAULT_MAX_LOSS, full);
     }
 
+    /**
+     * As {@link #ofBudget(Mode, int, int, double, long)}, with the budget's regularisation: augmentation
+     * ({@code augment.shift}, {@code augment.flip}) and {@code weight_decay}.
+     */
+    public static TrainConfig ofBudget(Mode mode, int epochs, int batchSize, double learningRate, long seed,
+                                       int augmentShift, boolean augmentFlip, double weightDecay) {
+        return ofBudget(mode, epochs, batchSize, learningRate, seed).withAugment(augmentShift, augmentFlip)
+                .withWeightDecay(weightDecay);
+    }
+
     public TrainConfig withEpochs(int e) {
         return new TrainConfig(mode, e, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
-                poly2InitA, maxLoss, evalEachEpoch);
+                poly2InitA, maxLoss, evalEachEpoch, augmentShift, augmentFlip, weightDecay);
     }
 
     public TrainConfig withBatchSize(int b) {
         return new TrainConfig(mode, epochs, b, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
-                poly2InitA, maxLoss, evalEachEpoch);
+                poly2InitA, maxLoss, evalEachEpoch, augmentShift, augmentFlip, weightDecay);
     }
 
     public TrainConfig withLearningRate(double lr) {
         return new TrainConfig(mode, epochs, batchSize, lr, seed, trainImages, evalImages, trainAccuracyImages,
-                poly2InitA, maxLoss, evalEachEpoch);
+                poly2InitA, maxLoss, evalEachEpoch, augmentShift, augmentFlip, weightDecay);
     }
 
     public TrainConfig withSeed(long s) {
         return new TrainConfig(mode, epochs, batchSize, learningRate, s, trainImages, evalImages, trainAccuracyImages,
-                poly2InitA, maxLoss, evalEachEpoch);
+                poly2InitA, maxLoss, evalEachEpoch, augmentShift, augmentFlip, weightDecay);
     }
 
     public TrainConfig withPoly2InitA(double a) {
         return new TrainConfig(mode, epochs, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
-                a, maxLoss, evalEachEpoch);
+                a, maxLoss, evalEachEpoch, augmentShift, augmentFlip, weightDecay);
     }
 
     public TrainConfig withMaxLoss(double m) {
         return new TrainConfig(mode, epochs, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
-                poly2InitA, m, evalEachEpoch);
+                poly2InitA, m, evalEachEpoch, augmentShift, augmentFlip, weightDecay);
     }
 
     public TrainConfig withEvalEachEpoch(boolean e) {
         return new TrainConfig(mode, epochs, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
-                poly2InitA, maxLoss, e);
+                poly2InitA, maxLoss, e, augmentShift, augmentFlip, weightDecay);
+    }
+
+    /** This configuration with the given augmentation of the training images. */
+    public TrainConfig withAugment(int shift, boolean flip) {
+        return new TrainConfig(mode, epochs, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
+                poly2InitA, maxLoss, evalEachEpoch, shift, flip, weightDecay);
+    }
+
+    /** This configuration with the given decoupled weight decay. */
+    public TrainConfig withWeightDecay(double wd) {
+        return new TrainConfig(mode, epochs, batchSize, learningRate, seed, trainImages, evalImages, trainAccuracyImages,
+                poly2InitA, maxLoss, evalEachEpoch, augmentShift, augmentFlip, wd);
     }
 
     /** The configuration as a JSON-ready map. */
@@ -134,6 +186,9 @@ public record TrainConfig(Mode mode, int epochs, int batchSize, double learningR
         m.put("poly2_init_a", poly2InitA);
         m.put("max_loss", maxLoss);
         m.put("eval_each_epoch", evalEachEpoch);
+        m.put("augment_shift", augmentShift);
+        m.put("augment_flip", augmentFlip);
+        m.put("weight_decay", weightDecay);
         return m;
     }
 }

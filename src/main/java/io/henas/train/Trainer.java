@@ -20,7 +20,10 @@ import io.henas.ir.NetWeights;
 /**
  * Trains an {@link Architecture} on labelled images with DL4J (Adam, softmax cross-entropy, float32), reproducibly:
  * ND4J's RNG and the weight initialisation take {@code config.seed()}, and the shuffle of epoch {@code e} uses
- * {@code SplittableRandom(seed).split()} in order. One Java thread drives ND4J, which uses {@link Threads} cores.
+ * {@code SplittableRandom(seed).split()} in order; with augmentation ({@link TrainConfig#augments()}) an
+ * {@link Augmenter} on {@code SplittableRandom(seed ^ }{@value #AUGMENT_SEED_MIX}{@code )} transforms each training
+ * minibatch (evaluation and train-accuracy images are never transformed). Weight decay is
+ * {@link GraphBuilder.Options#weightDecay()}. One Java thread drives ND4J, which uses {@link Threads} cores.
  * The learning rate follows {@link GraphBuilder.Options#updater()}'s step schedule over all iterations.
  *
  * <p>Never throws for a bad network: NaN, infinite or diverging loss (above {@code config.maxLoss()}) and DL4J
@@ -30,6 +33,11 @@ import io.henas.ir.NetWeights;
 public final class Trainer {
     /** Target number of points of the loss curve. */
     static final int LOSS_POINTS = 100;
+    /**
+     * The augmentation generator is {@code SplittableRandom(seed ^ AUGMENT_SEED_MIX)}, independent of the shuffle's
+     * {@code SplittableRandom(seed)}.
+     */
+    static final long AUGMENT_SEED_MIX = 0x6A09E667F3BCC909L;
 
     private Trainer() {
     }
@@ -139,7 +147,10 @@ public final class Trainer {
             Nd4j.getRandom().setSeed(cfg.seed());
             int batches = (train.size() + cfg.batchSize() - 1) / cfg.batchSize();
             graph = GraphBuilder.build(net, new GraphBuilder.Options(cfg.seed(), cfg.learningRate(), cfg.poly2InitA(),
-                    DataType.FLOAT, batches * cfg.epochs()));
+                    DataType.FLOAT, batches * cfg.epochs(), cfg.weightDecay()));
+            // its own generator: a training without augmentation shuffles exactly as before augmentation existed
+            Augmenter augmenter = cfg.augments() ? new Augmenter(cfg.augmentShift(), cfg.augmentFlip(),
+                    new SplittableRandom(cfg.seed() ^ AUGMENT_SEED_MIX)) : null;
             curveEvery = Math.max(1, batches * cfg.epochs() / LOSS_POINTS);
             SplittableRandom shuffles = new SplittableRandom(cfg.seed());
             double window = 0;
@@ -152,7 +163,7 @@ public final class Trainer {
                     iteration = b + 1;
                     int from = b * cfg.batchSize();
                     int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(train.size(), from + cfg.batchSize()));
-                    graph.fit(new DataSet(Predict.batch(train, idx, DataType.FLOAT), oneHot(train, idx)));
+                    graph.fit(new DataSet(trainingBatch(train, idx, augmenter), oneHot(train, idx)));
                     double loss = graph.score();
                     if (!Double.isFinite(loss)) {
                         fail("loss became " + loss + " at epoch " + epoch + ", iteration " + iteration);
@@ -205,6 +216,16 @@ public final class Trainer {
                     trainSeconds > 0 ? imagesSeen / trainSeconds : 0, ok ? graph : null, ok ? weights : null,
                     ok ? folded : null);
         }
+    }
+
+    /** The training images {@code idx} as a float NCHW batch, transformed by {@code augmenter} unless it is null. */
+    static INDArray trainingBatch(Dataset d, int[] idx, Augmenter augmenter) {
+        if (augmenter == null) {
+            return Predict.batch(d, idx, DataType.FLOAT);
+        }
+        float[] px = d.pixels(idx);
+        augmenter.apply(px, idx.length, d.channels(), d.rows(), d.cols());
+        return Nd4j.create(px, new long[]{idx.length, d.channels(), d.rows(), d.cols()}, 'c');
     }
 
     private static int[] permutation(int n, SplittableRandom rnd) {

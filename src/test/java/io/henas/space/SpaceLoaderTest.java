@@ -128,6 +128,62 @@ class SpaceLoaderTest {
     }
 
     @Test
+    void regularisationIsReadAndRungsInheritIt() {
+        SearchSpace s = SpaceLoader.parse(MINIMAL + """
+                train:
+                  rungs:
+                    - {train_images: 2000, epochs: 1, augment: {shift: 1}, weight_decay: 0.01}
+                    - {train_images: 4000}
+                    - {train_images: 8000, augment: {}, weight_decay: 0}
+                  promote: 0.5
+                  full: {epochs: 20, augment: {shift: 2, flip: true}, weight_decay: 5e-2}
+                """, "reg.yaml");
+        assertEquals(new TrainBudget.Augment(1, false), s.rungs().get(0).augment());
+        assertEquals(0.01, s.rungs().get(0).weightDecay());
+        assertEquals(s.rungs().get(0).augment(), s.rungs().get(1).augment(), "inherited from the rung before");
+        assertEquals(0.01, s.rungs().get(1).weightDecay());
+        assertEquals(TrainBudget.Augment.NONE, s.rungs().get(2).augment(), "{} switches it off");
+        assertEquals(0.0, s.rungs().get(2).weightDecay());
+        assertEquals(new TrainBudget(20, 60_000, 0, 10_000, 64, 1e-3, 42, new TrainBudget.Augment(2, true), 0.05),
+                s.full());
+        assertTrue(s.full().regularises());
+        SearchSpace none = SpaceLoader.parse(MINIMAL, "none.yaml");
+        assertEquals(TrainBudget.Augment.NONE, none.full().augment());
+        assertEquals(0.0, none.full().weightDecay());
+        assertTrue(!none.full().regularises() && !none.proxy().regularises());
+    }
+
+    @Test
+    void regularisationErrorsNameTheField() {
+        java.util.function.Function<String, String> error = full -> assertThrows(SpaceException.class,
+                () -> SpaceLoader.parse(MINIMAL + "train:\n  full: " + full + "\n", "r.yaml")).getMessage();
+        assertEquals("r.yaml:6: train.full.augment.shift must be in [0, 16], but was -1",
+                error.apply("{augment: {shift: -1}}"));
+        assertEquals("r.yaml:6: train.full.augment.shift must be in [0, 16], but was 17",
+                error.apply("{augment: {shift: 17}}"));
+        assertEquals("r.yaml:6: train.full.augment.shift must be an integer, but was 1.5",
+                error.apply("{augment: {shift: 1.5}}"));
+        String flip = error.apply("{augment: {flip: 1}}");
+        assertTrue(flip.startsWith("r.yaml:6: train.full.augment.flip must be true or false, but was"), flip);
+        String unknown = error.apply("{augment: {rotate: 10}}");
+        assertTrue(unknown.startsWith("r.yaml:6: train.full.augment.rotate is not a known key"), unknown);
+        assertTrue(unknown.endsWith("known keys: shift, flip"), unknown);
+        String scalar = error.apply("{augment: true}");
+        assertTrue(scalar.startsWith("r.yaml:6: train.full.augment must be a mapping"), scalar);
+        assertEquals("r.yaml:6: train.full.weight_decay must be in [0, 1.0] (decoupled weight decay per unit of"
+                + " learning rate; 0 = none), but was -1.0E-4", error.apply("{weight_decay: -1e-4}"));
+        String text = error.apply("{weight_decay: lots}");
+        assertTrue(text.startsWith("r.yaml:6: train.full.weight_decay must be a finite number"), text);
+        String proxy = assertThrows(SpaceException.class, () -> SpaceLoader.parse(MINIMAL
+                + "train:\n  proxy:\n    augment:\n      shift: -2\n", "p.yaml")).getMessage();
+        assertEquals("p.yaml:8: train.proxy.augment.shift must be in [0, 16], but was -2", proxy);
+        assertEquals("augment.shift must be in [0, 16], but was 20", assertThrows(IllegalArgumentException.class,
+                () -> new TrainBudget.Augment(20, false)).getMessage());
+        assertEquals("weight_decay must be in [0, 1.0], but was -1.0", assertThrows(IllegalArgumentException.class,
+                () -> new TrainBudget(1, 1, 0, 1, 1, 0.1, 1, TrainBudget.Augment.NONE, -1)).getMessage());
+    }
+
+    @Test
     void blockFieldsInheritFromStageThenDefaults() {
         SearchSpace s = SpaceLoader.parse("""
                 name: inherit

@@ -44,6 +44,32 @@ class SpaceWriterTest {
     }
 
     @Test
+    void regularisedBudgetsRoundTrip() {
+        SearchSpace s = SpaceLoader.parse("""
+                name: reg
+                dataset: fashion-mnist
+                stages:
+                  - blocks: [{type: conv, channels: [8, 16]}]
+                train:
+                  proxy: {epochs: 1, train_images: 2000, augment: {flip: true}}
+                  full: {epochs: 20, learning_rate: 0.002, augment: {shift: 2, flip: true}, weight_decay: 0.05}
+                """, "reg.yaml");
+        assertEquals(new TrainBudget.Augment(0, true), s.proxy().augment());
+        assertEquals(0.0, s.proxy().weightDecay());
+        assertEquals(new TrainBudget.Augment(2, true), s.full().augment());
+        assertEquals(0.05, s.full().weightDecay());
+        String yaml = SpaceWriter.fixedYaml(s.decode(new int[]{1}), s);
+        assertTrue(yaml.contains(", augment: {shift: 2, flip: true}, weight_decay: 0.05}"), yaml);
+        SearchSpace back = SpaceLoader.parse(yaml, "knee.yaml");
+        assertEquals(s.full(), back.full());
+        assertEquals(s.proxy(), back.proxy());
+        // a budget without regularisation is written as before the fields existed
+        SearchSpace plain = SpaceLoader.load(Path.of("search-spaces", "fashion-mobile.yaml"));
+        String plainYaml = SpaceWriter.fixedYaml(plain.decode(new int[plain.genes().size()]), plain);
+        assertTrue(!plainYaml.contains("augment") && !plainYaml.contains("weight_decay"), plainYaml);
+    }
+
+    @Test
     void fixedShippedFilesRoundTrip() {
         for (String f : List.of("cifar10-squeezenet.yaml", "fashion-cnn.yaml", "quickstart.yaml")) {
             SearchSpace s = SpaceLoader.load(Path.of("search-spaces", f));

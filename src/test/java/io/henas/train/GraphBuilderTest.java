@@ -1,6 +1,7 @@
 package io.henas.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -145,5 +146,95 @@ class GraphBuilderTest {
         INDArray last = acts.get(GraphBuilder.vertexName(lastAct));
         double tail = last.sub(last.meanNumber()).amaxNumber().doubleValue() / last.stdNumber().doubleValue();
         assertTrue(tail < 25, "max/std of the last x^2 map at initialisation: " + tail);
+    }
+
+    @Test
+    void weightDecayReachesConvolutionAndDenseWeightsOnly() {
+        for (Architecture a : java.util.List.of(TrainerTest.tiny(), TestNets.plain())) {
+            checkWeightDecay(a.lower());
+        }
+    }
+
+    /** Conv, depthwise and dense weights decay; biases, batch-norm and poly2 parameters do not. */
+    private static void checkWeightDecay(LoweredNet net) {
+        assertEquals(java.util.List.of("W", "b"), java.util.List.of(DepthwiseLayer.W, DepthwiseLayer.B));
+        long weights = net.nodes().stream().filter(n -> n.op() instanceof io.henas.ir.Op.Conv
+                || n.op() instanceof io.henas.ir.Op.Dense).count();
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf = GraphBuilder.configure(net,
+                new GraphBuilder.Options(1, 1e-3, 0.05, DataType.FLOAT, 0, 0.25));
+        // the configuration a saved model.zip holds keeps it
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration back =
+                org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(conf.toJson());
+        for (var c : java.util.List.of(conf, back)) {
+            int decayed = 0;
+            for (LoweredNet.Node n : net.nodes()) {
+                if (n.id() == 0) {
+                    continue;
+                }
+                var layer = ((org.deeplearning4j.nn.conf.graph.LayerVertex) c.getVertices()
+                        .get(GraphBuilder.vertexName(n))).getLayerConf().getLayer();
+                // DL4J's conv and dense layers and DepthwiseLayer name their weights W and biases b
+                for (String p : java.util.List.of("W", "b", "gamma", "beta", "mean", "var", Poly2Layer.A, Poly2Layer.B,
+                        Poly2Layer.C)) {
+                    var regs = layer.getRegularizationByParam(p);
+                    boolean weight = p.equals("W") && (n.op() instanceof io.henas.ir.Op.Conv
+                            || n.op() instanceof io.henas.ir.Op.Dense);
+                    if (weight) {
+                        assertEquals(1, regs.size(), n.name() + " " + p + ": " + regs);
+                        var wd = (org.nd4j.linalg.learning.regularization.WeightDecay) regs.getFirst();
+                        assertEquals(0.25, wd.getCoeff().valueAt(0, 0), 1e-12);
+                        assertTrue(wd.isApplyLR(), "decoupled: scaled by the learning rate");
+                        decayed++;
+                    } else {
+                        assertTrue(regs == null || regs.isEmpty(), n.name() + " " + p + ": " + regs);
+                    }
+                }
+            }
+            assertEquals(weights, decayed, "the convolutions' and dense layers' weights");
+        }
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration none = GraphBuilder.configure(net,
+                new GraphBuilder.Options(1, 1e-3, 0.05, DataType.FLOAT, 0));
+        for (LoweredNet.Node n : net.nodes()) {
+            if (n.id() > 0) {
+                var regs = ((org.deeplearning4j.nn.conf.graph.LayerVertex) none.getVertices()
+                        .get(GraphBuilder.vertexName(n))).getLayerConf().getLayer().getRegularizationByParam("W");
+                assertTrue(regs == null || regs.isEmpty(), n.name() + ": " + regs);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new GraphBuilder.Options(1, 1e-3, 0.05, DataType.FLOAT, 0,
+                -1e-3));
+    }
+
+    @Test
+    void oneStepOfWeightDecayTakesLearningRateTimesDecayOfTheWeightsOnce() {
+        LoweredNet net = TrainerTest.tiny().lower();
+        double lr = 1e-3;
+        double wd = 0.1;
+        ComputationGraph plain = GraphBuilder.build(net, new GraphBuilder.Options(3, lr, 0.05, DataType.FLOAT, 0));
+        ComputationGraph decayed = GraphBuilder.build(net, new GraphBuilder.Options(3, lr, 0.05, DataType.FLOAT, 0, wd));
+        decayed.setParams(plain.params().dup());
+        int[] idx = java.util.stream.IntStream.range(0, 50).toArray();
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, idx.length, 10);
+        for (int j = 0; j < idx.length; j++) {
+            labels.putScalar(j, train.label(idx[j]), 1f);
+        }
+        DataSet batch = new DataSet(Predict.batch(train, idx, DataType.FLOAT), labels);
+        String conv = GraphBuilder.vertexName(net.node(1));
+        String dense = GraphBuilder.vertexName(net.outputNode());
+        java.util.Map<String, INDArray> before = new java.util.HashMap<>();
+        for (String v : java.util.List.of(conv, dense)) {
+            for (String p : java.util.List.of("W", "b")) {
+                before.put(v + p, plain.getLayer(v).getParam(p).dup());
+            }
+        }
+        plain.fit(batch);
+        decayed.fit(batch);
+        for (String v : java.util.List.of(conv, dense)) {
+            // Adam's step is the same (decay is applied after the updater); the difference is lr * wd * W, once
+            INDArray dW = plain.getLayer(v).getParam("W").sub(decayed.getLayer(v).getParam("W"));
+            INDArray want = before.get(v + "W").mul(lr * wd);
+            assertEquals(0, dW.sub(want).norm2Number().doubleValue() / want.norm2Number().doubleValue(), 1e-2, v);
+            assertEquals(plain.getLayer(v).getParam("b"), decayed.getLayer(v).getParam("b"), v + ": biases do not decay");
+        }
     }
 }

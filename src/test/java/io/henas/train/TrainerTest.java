@@ -1,6 +1,8 @@
 package io.henas.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -117,5 +119,86 @@ class TrainerTest {
             assertEquals(5, c);
         }
         assertEquals(d, Trainer.subset(d, 0, 3, "train"));
+    }
+
+    @Test
+    void augmentationTransformsTrainingBatchesOnlyAndFollowsTheSeed() {
+        Dataset d = TestNets.small().head(100);
+        Dataset eval = TestNets.small().range(100, 200);
+        float[] pixelsBefore = d.pixels(java.util.stream.IntStream.range(0, d.size()).toArray());
+        int[] labelsBefore = java.util.stream.IntStream.range(0, d.size()).map(d::label).toArray();
+        TrainConfig aug = quick(7).withEpochs(1).withAugment(2, true);
+        TrainResult a = Trainer.train(tiny(), aug, d, eval);
+        TrainResult b = Trainer.train(tiny(), aug, d, eval);
+        TrainResult plain = Trainer.train(tiny(), quick(7).withEpochs(1), d, eval);
+        assertTrue(a.ok() && b.ok() && plain.ok(), a.failureReason());
+        assertEquals(a.lossCurve(), b.lossCurve(), "same seed, same augmentation");
+        assertEquals(a.weights(), b.weights());
+        assertNotEquals(a.lossCurve(), plain.lossCurve(), "augmentation changes the training");
+        // accuracy is measured on the images as they are
+        assertEquals(Predict.accuracy(a.graph(), eval, 256), a.evalAccuracy());
+        assertEquals(Predict.accuracy(a.graph(), Trainer.subset(d, aug.trainAccuracyImages(), aug.seed() + 2,
+                "accuracy"), 256), a.trainAccuracy());
+        // the data (pixels and labels) are untouched
+        assertArrayEquals(pixelsBefore, d.pixels(java.util.stream.IntStream.range(0, d.size()).toArray()));
+        assertArrayEquals(labelsBefore, java.util.stream.IntStream.range(0, d.size()).map(d::label).toArray());
+        TrainResult other = Trainer.train(tiny(), quick(8).withEpochs(1).withAugment(2, true), d, eval);
+        assertNotEquals(a.lossCurve(), other.lossCurve());
+    }
+
+    @Test
+    void noAugmentationIsTheOldTraining() {
+        Dataset d = TestNets.small().head(100);
+        TrainResult a = Trainer.train(tiny(), quick(7).withEpochs(1), d, d);
+        TrainResult b = Trainer.train(tiny(), quick(7).withEpochs(1).withAugment(0, false).withWeightDecay(0), d, d);
+        assertEquals(a.lossCurve(), b.lossCurve());
+        assertEquals(a.weights(), b.weights());
+    }
+
+    @Test
+    void trainingBatchesAreTheAugmentedPixels() {
+        Dataset d = TestNets.small();
+        int[] idx = {3, 50, 199, 7};
+        assertEquals(Predict.batch(d, idx, org.nd4j.linalg.api.buffer.DataType.FLOAT),
+                Trainer.trainingBatch(d, idx, null));
+        org.nd4j.linalg.api.ndarray.INDArray got = Trainer.trainingBatch(d, idx,
+                new Augmenter(3, true, new java.util.SplittableRandom(9)));
+        float[] want = d.pixels(idx);
+        new Augmenter(3, true, new java.util.SplittableRandom(9)).apply(want, idx.length, 1, 28, 28);
+        assertArrayEquals(new long[]{4, 1, 28, 28}, got.shape());
+        assertArrayEquals(want, got.data().asFloat());
+        assertFalse(java.util.Arrays.equals(d.pixels(idx), want), "the batch was transformed");
+    }
+
+    @Test
+    void weightDecayShrinksTheWeights() {
+        Dataset d = TestNets.small().head(100);
+        TrainResult plain = Trainer.train(tiny(), quick(7).withEpochs(2), d, d);
+        TrainResult decayed = Trainer.train(tiny(), quick(7).withEpochs(2).withWeightDecay(1.0), d, d);
+        assertTrue(plain.ok() && decayed.ok(), decayed.failureReason());
+        String dense = GraphBuilder.vertexName(plain.net().outputNode());
+        double wPlain = plain.graph().getLayer(dense).getParam("W").norm2Number().doubleValue();
+        double wDecayed = decayed.graph().getLayer(dense).getParam("W").norm2Number().doubleValue();
+        assertTrue(wDecayed < wPlain, "dense weights' norm with decay " + wDecayed + ", without " + wPlain);
+        double bPlain = plain.graph().getLayer(dense).getParam("b").norm2Number().doubleValue();
+        assertTrue(bPlain > 0);
+    }
+
+    @Test
+    void configRecordsTheRegularisation() {
+        TrainConfig c = TrainConfig.ofBudget(TrainConfig.Mode.FULL, 3, 64, 2e-3, 5, 2, true, 0.01);
+        assertEquals(2, c.augmentShift());
+        assertTrue(c.augmentFlip() && c.augments());
+        assertEquals(0.01, c.weightDecay());
+        assertEquals(2, c.toMap().get("augment_shift"));
+        assertEquals(true, c.toMap().get("augment_flip"));
+        assertEquals(0.01, c.toMap().get("weight_decay"));
+        TrainConfig none = TrainConfig.ofBudget(TrainConfig.Mode.FULL, 3, 64, 2e-3, 5);
+        assertEquals(none, TrainConfig.ofBudget(TrainConfig.Mode.FULL, 3, 64, 2e-3, 5, 0, false, 0));
+        assertFalse(none.augments());
+        assertEquals("augmentShift must be in [0, 16], but was -1", assertThrows(IllegalArgumentException.class,
+                () -> none.withAugment(-1, false)).getMessage());
+        assertEquals("weightDecay must be in [0, 1], but was -0.1", assertThrows(IllegalArgumentException.class,
+                () -> none.withWeightDecay(-0.1)).getMessage());
     }
 }
