@@ -150,7 +150,11 @@ public final class BatchInferenceRun {
                 cost == null ? Map.of() : cost.secondsByOpCode(m.plan())));
     }
 
-    private static Map<String, OpTime> opTimes(HePlan plan, Map<OpCode, Double> measured,
+    /**
+     * Per op code of {@code plan}: its instruction count, the {@code measured} seconds and the {@code predicted} ones
+     * (NaN where the cost model has none); codes the plan does not use are absent. Also used for single-image runs.
+     */
+    static Map<String, OpTime> opTimes(HePlan plan, Map<OpCode, Double> measured,
                                                Map<OpCode, Double> predicted) {
         long[] counts = new long[OpCode.values().length];
         for (int i = 0; i < plan.instructionCount(); i++) {

@@ -39,6 +39,9 @@ import java.util.OptionalDouble;
  * @param decryptSecondsMedian median client decryption seconds per image (NaN if not encrypted)
  * @param countsMatchCostModel whether every image's executed counts equalled the plan's (cost model's) counts
  * @param operations         executed operations per image by kind
+ * @param opSeconds          per op code: instructions per image, the median over images after the first (which
+ *                           encodes and caches the plaintexts) of the wall seconds spent in them, and the cost model's
+ *                           seconds (NaN without a calibration); empty when not encrypted
  */
 public record InferenceReport(String model, int images, boolean encrypted, double plainAccuracy,
                               double encryptedAccuracy, double agreement, double maxRelLogitError,
@@ -48,9 +51,10 @@ public record InferenceReport(String model, int images, boolean encrypted, doubl
                               long galoisKeyBytes, long relinKeyBytes, long galoisKeyMemoryBytes,
                               long relinKeyMemoryBytes, long predictedKeyMemoryBytes, long ciphertextBytes, int inputCiphertexts, double keygenSeconds,
                               double encryptSecondsMedian, double decryptSecondsMedian, boolean countsMatchCostModel,
-                              Map<String, Long> operations) {
+                              Map<String, Long> operations, Map<String, BatchInferenceRun.OpTime> opSeconds) {
     public InferenceReport {
         operations = Map.copyOf(operations);
+        opSeconds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(opSeconds));
         primeBits = java.util.List.copyOf(primeBits);
         specialPrimeBits = java.util.List.copyOf(specialPrimeBits);
     }
@@ -93,6 +97,15 @@ public record InferenceReport(String model, int images, boolean encrypted, doubl
         m.put("decrypt_s_median", n(decryptSecondsMedian));
         m.put("counts_match_cost_model", countsMatchCostModel);
         m.put("operations", new java.util.TreeMap<>(operations));
+        Map<String, Object> ops = new LinkedHashMap<>();
+        opSeconds.forEach((k, t) -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("count", t.count());
+            e.put("measured_s", t.measuredS());
+            e.put("predicted_s", n(t.predictedS()));
+            ops.put(k, e);
+        });
+        m.put("op_seconds", ops);
         return m;
     }
 

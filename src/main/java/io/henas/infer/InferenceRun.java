@@ -124,7 +124,7 @@ public final class InferenceRun {
                     Double.NaN, Double.NaN, Double.NaN, predicted, simSeconds, threads, p.logN(), p.logQp(),
                     p.securityBits(), p.primeBits(), p.specialPrimeBits(), p.digitSize(), -1, -1, -1, -1, predictedKeys,
                     ctBytes, inputs, Double.NaN, Double.NaN, Double.NaN,
-                    true, Map.of());
+                    true, Map.of(), Map.of());
         }
         long k0 = System.nanoTime();
         InferenceClient client = InferenceClient.generate(m);
@@ -147,6 +147,7 @@ public final class InferenceRun {
         int agree = 0;
         double maxRel = 0;
         OpCounts last = null;
+        List<Map<io.henas.he.OpCode, Double>> perImage = new java.util.ArrayList<>();
         try (InferenceServer server = new InferenceServer(m, keys, threads)) {
             for (int i = 0; i < images; i++) {
                 long e0 = System.nanoTime();
@@ -157,6 +158,7 @@ public final class InferenceRun {
                 }
                 InferenceServer.Evaluation ev = server.evaluate(in);
                 lat[i] = ev.seconds();
+                perImage.add(ev.opSeconds());
                 countsOk &= ev.counts().equals(expected);
                 last = ev.counts();
                 long d0 = System.nanoTime();
@@ -187,7 +189,31 @@ public final class InferenceRun {
                 encCorrect / (double) images, agree / (double) images, maxRel, median(lat), lat[0], predicted,
                 simSeconds, threads, p.logN(), p.logQp(), p.securityBits(), p.primeBits(), p.specialPrimeBits(),
                 p.digitSize(), galoisBytes, relinBytes, galoisMemory, relinMemory, predictedKeys, ctBytes, inputs, keygen,
-                median(enc), median(dec), countsOk, ops);
+                median(enc), median(dec), countsOk, ops,
+                BatchInferenceRun.opTimes(m.plan(), medianOpSeconds(perImage),
+                        cost == null ? Map.of() : cost.secondsByOpCode(m.plan())));
+    }
+
+    /**
+     * Per op code, the median over images of its seconds, leaving out the first image (it encodes and caches the
+     * plaintexts) when there are others.
+     */
+    static Map<io.henas.he.OpCode, Double> medianOpSeconds(List<Map<io.henas.he.OpCode, Double>> perImage) {
+        List<Map<io.henas.he.OpCode, Double>> runs = perImage.size() > 1 ? perImage.subList(1, perImage.size())
+                : perImage;
+        Map<io.henas.he.OpCode, Double> out = new java.util.EnumMap<>(io.henas.he.OpCode.class);
+        for (io.henas.he.OpCode c : io.henas.he.OpCode.values()) {
+            double[] v = new double[runs.size()];
+            boolean any = false;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = runs.get(i).getOrDefault(c, 0.0);
+                any |= v[i] > 0;
+            }
+            if (any) {
+                out.put(c, median(v));
+            }
+        }
+        return out;
     }
 
     static double median(double[] v) {

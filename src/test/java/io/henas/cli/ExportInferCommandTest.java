@@ -92,6 +92,21 @@ class ExportInferCommandTest {
         assertEquals(1.0, ((Number) k.get("agreement")).doubleValue());
         assertEquals(true, k.get("counts_match_cost_model"));
         assertTrue(((Number) k.get("security_bits")).doubleValue() >= 128);
+        // per op code: the plan's instruction counts, each with its measured seconds (and the predicted ones)
+        Map<String, Object> ops = Json.asObject(k.get("op_seconds"), "op_seconds");
+        assertTrue(ops.containsKey("rotate") || ops.containsKey("mul_plain"), ops.toString());
+        long instructions = 0;
+        double measured = 0;
+        for (Object o : ops.values()) {
+            Map<String, Object> t = Json.asObject(o, "op");
+            instructions += ((Number) t.get("count")).longValue();
+            measured += ((Number) t.get("measured_s")).doubleValue();
+            assertTrue(t.containsKey("predicted_s"), t.toString());
+        }
+        assertTrue(instructions > 0, ops.toString());
+        double latency = ((Number) k.get("latency_s_median")).doubleValue();
+        assertTrue(measured > 0 && measured <= latency * 1.01 + 1e-3, "op seconds " + measured + " vs latency "
+                + latency);
     }
 
     /**
