@@ -14,6 +14,7 @@ import io.henas.cost.MemoryModel;
 import io.henas.data.Dataset;
 import io.henas.export.ExportedModel;
 import io.henas.he.HeParameters;
+import io.henas.he.OpCode;
 import io.henas.he.OpCounts;
 import io.henas.he.OpKind;
 import io.henas.he.PlanBinding;
@@ -147,7 +148,7 @@ public final class InferenceRun {
         int agree = 0;
         double maxRel = 0;
         OpCounts last = null;
-        List<Map<io.henas.he.OpCode, Double>> perImage = new java.util.ArrayList<>();
+        List<Map<OpCode, Double>> perImage = new java.util.ArrayList<>();
         try (InferenceServer server = new InferenceServer(m, keys, threads)) {
             for (int i = 0; i < images; i++) {
                 long e0 = System.nanoTime();
@@ -198,11 +199,11 @@ public final class InferenceRun {
      * Per op code, the median over images of its seconds, leaving out the first image (it encodes and caches the
      * plaintexts) when there are others.
      */
-    static Map<io.henas.he.OpCode, Double> medianOpSeconds(List<Map<io.henas.he.OpCode, Double>> perImage) {
-        List<Map<io.henas.he.OpCode, Double>> runs = perImage.size() > 1 ? perImage.subList(1, perImage.size())
+    static Map<OpCode, Double> medianOpSeconds(List<Map<OpCode, Double>> perImage) {
+        List<Map<OpCode, Double>> runs = perImage.size() > 1 ? perImage.subList(1, perImage.size())
                 : perImage;
-        Map<io.henas.he.OpCode, Double> out = new java.util.EnumMap<>(io.henas.he.OpCode.class);
-        for (io.henas.he.OpCode c : io.henas.he.OpCode.values()) {
+        Map<OpCode, Double> out = new java.util.EnumMap<>(OpCode.class);
+        for (OpCode c : OpCode.values()) {
             double[] v = new double[runs.size()];
             boolean any = false;
             for (int i = 0; i < v.length; i++) {

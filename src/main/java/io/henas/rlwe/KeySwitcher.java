@@ -14,10 +14,10 @@ import io.henas.ring.ScratchPool;
  * the other primes of {@code q_0..q_l} and to the special primes {@code p_0..p_{k-1}} (in NTT form) by a centred basis
  * conversion: each digit is lifted to its representative in {@code (-D_j/2, D_j/2]}, so the digits have zero mean (a
  * {@code [0, D_j)} lift has mean {@code D_j/2}, whose constant part the canonical embedding amplifies in some slots,
- * and which the key-switching error multiplies by 4 in variance); {@link #apply} takes the inner product with a {@link KeySwitchKey} (optionally through a Galois permutation
- * of the digits, for hoisted rotations) and divides by {@code P} with rounding (ModDown: the special primes' part,
- * centered, is converted to each {@code q_i}, subtracted, and multiplied by {@code P^{-1}}). {@link #switchKey} fuses
- * both. Work is split over limbs (and digit groups) on a {@link Parallel} pool with pooled work arrays. Immutable;
+ * and four times the variance); {@link #apply} takes the inner product with a {@link KeySwitchKey} (optionally
+ * through a Galois permutation of the digits, for hoisted rotations) and divides by {@code P} with rounding (ModDown:
+ * the special primes' part, centered, is converted to each {@code q_i}, subtracted, and multiplied by
+ * {@code P^{-1}}). {@link #switchKey} fuses both. Work is split over limbs (and digit groups) on a {@link Parallel} pool with pooled work arrays. Immutable;
  * safe to share between threads.
  */
 public final class KeySwitcher {
@@ -124,7 +124,7 @@ public final class KeySwitcher {
             d[j][t] = x;
         });
         give(pool, coeff);
-        giveSome(pool, over);
+        give(pool, over);
         return new Decomposition(l, d);
     }
 
@@ -167,16 +167,6 @@ public final class KeySwitcher {
         return over;
     }
 
-    private static void giveSome(ScratchPool pool, long[][] arrays) {
-        if (pool != null) {
-            for (long[] x : arrays) {
-                if (x != null) {
-                    pool.give(x);
-                }
-            }
-        }
-    }
-
     /** The prepared limbs of each digit. */
     private long[][][] groups(long[][] coeff, int l, int dnum) {
         long[][][] src = new long[dnum][][];
@@ -186,10 +176,13 @@ public final class KeySwitcher {
         return src;
     }
 
+    /** Gives {@code arrays} (null entries skipped) back to {@code pool}, if any. */
     private static void give(ScratchPool pool, long[][] arrays) {
         if (pool != null) {
             for (long[] x : arrays) {
-                pool.give(x);
+                if (x != null) {
+                    pool.give(x);
+                }
             }
         }
     }
@@ -306,7 +299,7 @@ public final class KeySwitcher {
         if (groups == 1 && block > 0) {
             par.forEach(targets, t -> blockedTarget(c, src, over, key, perm, t, l, dnum, accB[t], accA[t], pool));
             give(pool, coeff);
-            giveSome(pool, over);
+            give(pool, over);
             modDown(accB, accA, l, true, par, pool);
             for (int t = l + 1; t < targets; t++) {
                 give(pool, new long[][]{accB[t], accA[t]});
@@ -346,7 +339,7 @@ public final class KeySwitcher {
             accs[idx] = new long[][]{hb, lb, ha, la};
         });
         give(pool, coeff);
-        giveSome(pool, over);
+        give(pool, over);
         // the special primes' accumulators, reduced and back in coefficient form (one item per prime and output)
         par.forEach(2 * k, idx -> {
             int w = idx / k;
