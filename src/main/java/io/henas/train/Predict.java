@@ -17,9 +17,13 @@ public final class Predict {
 
     /** The images {@code idx} of {@code d} as an NCHW batch of the given data type. */
     public static INDArray batch(Dataset d, int[] idx, DataType type) {
-        float[] px = d.pixels(idx);
-        INDArray a = Nd4j.create(px, new long[]{idx.length, d.channels(), d.rows(), d.cols()}, 'c');
+        INDArray a = floatBatch(d, d.pixels(idx), idx.length);
         return type == DataType.FLOAT ? a : a.castTo(type);
+    }
+
+    /** {@code n} images of {@code d}'s shape stored one after another in {@code px}, as a float NCHW batch. */
+    static INDArray floatBatch(Dataset d, float[] px, int n) {
+        return Nd4j.create(px, new long[]{n, d.channels(), d.rows(), d.cols()}, 'c');
     }
 
     /** Pre-softmax logits {@code [N][classes]} of the batch (inference mode: batch-norm uses running statistics). */

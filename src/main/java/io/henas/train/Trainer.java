@@ -220,12 +220,11 @@ public final class Trainer {
 
     /** The training images {@code idx} as a float NCHW batch, transformed by {@code augmenter} unless it is null. */
     static INDArray trainingBatch(Dataset d, int[] idx, Augmenter augmenter) {
-        if (augmenter == null) {
-            return Predict.batch(d, idx, DataType.FLOAT);
-        }
         float[] px = d.pixels(idx);
-        augmenter.apply(px, idx.length, d.channels(), d.rows(), d.cols());
-        return Nd4j.create(px, new long[]{idx.length, d.channels(), d.rows(), d.cols()}, 'c');
+        if (augmenter != null) {
+            augmenter.apply(px, idx.length, d.channels(), d.rows(), d.cols());
+        }
+        return Predict.floatBatch(d, px, idx.length);
     }
 
     private static int[] permutation(int n, SplittableRandom rnd) {
