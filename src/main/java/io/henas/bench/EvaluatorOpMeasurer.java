@@ -110,9 +110,30 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     }
 
     @Override
-    public synchronized double microseconds(ChainShape shape, int level, OpKind op) {
+    public double microseconds(ChainShape shape, int level, OpKind op) {
+        return microseconds(shape, level, op, 0);
+    }
+
+    /**
+     * Samples of one pass: the default sample count ({@link Timing#defaultSamples}) shared by the
+     * {@link Calibrator#PASSES} passes, at least 7.
+     */
+    static int passSamples(int logN) {
+        return Math.max(7, (Timing.defaultSamples(logN) + Calibrator.PASSES - 1) / Calibrator.PASSES);
+    }
+
+    /** JIT warm-up before a pass's samples: the first pass of an operation and level warms up longer. */
+    static long warmupMillis(int pass) {
+        return pass == 0 ? 300 : 100;
+    }
+
+    @Override
+    public synchronized double microseconds(ChainShape shape, int level, OpKind op, int pass) {
+        if (pass < 0) {
+            throw new IllegalArgumentException("pass must be >= 0, but was " + pass);
+        }
         int logN = shape.logN();
-        String key = shape.key() + "@" + level + "/" + op;
+        String key = shape.key() + "@" + level + "/" + op + "#" + pass;
         Double hit = cache.get(key);
         if (hit != null) {
             return hit;
@@ -124,33 +145,62 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         };
         ensureKeys(shape, need);
         BenchFixture f = fixtures.computeIfAbsent(shape.key() + "@" + level, k -> new BenchFixture(keys, level));
-        int samples = Timing.defaultSamples(logN);
+        int samples = passSamples(logN);
+        long warm = warmupMillis(pass);
         if (shape.batch()) {
-            double us = streamed(f, shape.key() + "@" + level, level, op, samples);
+            double us = streamed(f, shape.key() + "@" + level, level, op, samples, warm, pass);
             cache.put(key, us);
             return us;
         }
+        var ev = f.evaluator;
+        // as the plan runner executes each kind (CkksPlanBackend): results allocated from recycled memory, freed
+        // registers recycled; in-place kinds write into an operand of their own
         double us = switch (op) {
-            case ROTATE -> time(f, "rotate", samples);
-            case ROTATE_HOISTED -> hoisted(f, samples);
-            case HOIST -> Math.max(0, time(f, "rotate", samples) - hoisted(f, samples));
-            case MUL_PLAIN -> time(f, "mul_plain", samples);
-            case MUL_CT -> time(f, "mul_ct", samples);
-            case RELINEARIZE -> time(f, "relinearize", samples);
-            case RESCALE -> time(f, "rescale", samples);
-            case ADD -> time(f, "add", samples);
-            case MUL_CONST -> Timing.medianMicros(() -> f.evaluator.mulConst(f.a, 0.731), 5, 300, samples);
-            case MUL_CONST_ACC -> ConstProductsTiming.calibrationMicrosPerProduct(f.evaluator, f.a, samples);
-            case ADD_PLAIN -> Timing.medianMicros(() -> f.evaluator.addPlain(f.a, f.pt), 5, 300, samples);
-            case DROP_LEVEL -> Timing.medianMicros(() -> f.evaluator.dropToLevel(f.a, level - 1), 5, 300, samples);
-            case ENCODE -> time(f, "encode", samples);
+            case ROTATE -> rotateMicros(f, samples, warm, pass);
+            case ROTATE_HOISTED -> hoisted(f, samples, warm, pass);
+            case HOIST -> Math.max(0, rotateMicros(f, samples, warm, pass) - hoisted(f, samples, warm, pass));
+            case MUL_PLAIN -> Timing.medianMicros(() -> ev.recycle(ev.mulPlain(f.a, f.pt)), 5, warm, samples);
+            case MUL_CT -> Timing.medianMicros(() -> ev.recycle(ev.square(f.a)), 5, warm, samples);
+            case RELINEARIZE -> {
+                Ciphertext out = f.a.copy();
+                yield Timing.medianMicros(() -> ev.relinearizeInto(f.product, out), 5, warm, samples);
+            }
+            case RESCALE -> {
+                Ciphertext out = ev.rescale(f.a);
+                yield Timing.medianMicros(() -> ev.rescaleInto(f.a, out), 5, warm, samples);
+            }
+            case ADD -> {
+                Ciphertext out = f.a.copy();
+                yield Timing.medianMicros(() -> ev.addInto(f.a, f.b, out), 5, warm, samples);
+            }
+            // a single-image plan multiplies by a constant through an encoded constant plaintext
+            case MUL_CONST -> {
+                io.henas.ckks.Plaintext c = new io.henas.ckks.Encoder(f.params).encodeConstant(0.731, level,
+                        f.params.defaultScale());
+                yield Timing.medianMicros(() -> ev.recycle(ev.mulPlain(f.a, c)), 5, warm, samples);
+            }
+            case MUL_CONST_ACC -> ConstProductsTiming.calibrationMicrosPerProduct(ev, f.a, samples);
+            case ADD_PLAIN -> {
+                Ciphertext out = f.a.copy();
+                yield Timing.medianMicros(() -> ev.addPlainInto(f.a, f.pt, out), 5, warm, samples);
+            }
+            case DROP_LEVEL -> Timing.medianMicros(() -> ev.recycle(ev.dropToLevel(f.a, level - 1)), 5, warm,
+                    samples);
+            case ENCODE -> Timing.medianMicros(CkksBench.operation(f, "encode"), 5, warm, samples);
         };
         cache.put(key, us);
         return us;
     }
 
+    /** One rotation by one as the runner rotates: the result from recycled memory, recycled (per pass). */
+    private double rotateMicros(BenchFixture f, int samples, long warm, int pass) {
+        var ev = f.evaluator;
+        return cache.computeIfAbsent(shape + "@" + f.level + "/raw-rotate#" + pass,
+                k -> Timing.medianMicros(() -> ev.recycle(ev.rotate(f.a, 1)), 5, warm, samples));
+    }
+
     /** {@code op} timed on cold operands, as a batch-packed plan runs it (see the class comment). */
-    private double streamed(BenchFixture f, String fixtureKey, int level, OpKind op, int samples) {
+    private double streamed(BenchFixture f, String fixtureKey, int level, OpKind op, int samples, long warm, int pass) {
         long ct = (long) f.a.size() * (f.a.level() + 1) * f.params.n() * Long.BYTES; // bytes of one operand
         Ciphertext[][] pool = pools.computeIfAbsent(fixtureKey, k -> {
             long stream = (long) STREAM_MIB * 1024 * 1024;
@@ -210,7 +260,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case MUL_CONST_ACC -> null;
             default -> throw new IllegalArgumentException(op.key() + " is not an operation of batch-packed plans");
         };
-        double perProduct = cache.computeIfAbsent(fixtureKey + "/streamed-product", k -> {
+        double perProduct = cache.computeIfAbsent(fixtureKey + "/streamed-product#" + pass, k -> {
             // layers as large as a batch network's (hundreds of inputs of 2048-coefficient blocks per tile)
             java.util.List<Ciphertext> xs = new java.util.ArrayList<>(java.util.Arrays.asList(twos));
             int want = (int) Math.min(4096, (long) PRODUCT_LAYER_MIB * 1024 * 1024 / ct);
@@ -223,15 +273,10 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         if (r == null) {
             return perProduct;
         }
-        double us = Timing.medianMicros(r, 5, 300, samples);
+        double us = Timing.medianMicros(r, 5, warm, samples);
         // a MUL_CONST opens an output of a fused layer: its result is allocated when recorded, its product computed
         // with the layer's (as fast as an accumulation)
         return op == OpKind.MUL_CONST ? us + perProduct : us;
-    }
-
-    private double time(BenchFixture f, String op, int samples) {
-        return cache.computeIfAbsent(shape + "@" + f.level + "/raw-" + op,
-                k -> Timing.medianMicros(CkksBench.operation(f, op), 5, 300, samples));
     }
 
     /**
@@ -311,11 +356,17 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         held = KeyNeed.NONE;
     }
 
-    private double hoisted(BenchFixture f, int samples) {
-        double one = time(f, "rotate", samples);
+    /** The marginal cost of one rotation of a hoisted group ({@link #hoistedSteps}), outputs recycled (per pass). */
+    private double hoisted(BenchFixture f, int samples, long warm, int pass) {
+        double one = rotateMicros(f, samples, warm, pass);
         int[] steps = hoistedSteps(f.params.logN());
-        double group = cache.computeIfAbsent(shape + "@" + f.level + "/raw-hoisted-" + steps.length,
-                k -> Timing.medianMicros(() -> f.evaluator.rotateHoisted(f.a, steps), 5, 300, samples));
+        var ev = f.evaluator;
+        double group = cache.computeIfAbsent(shape + "@" + f.level + "/raw-hoisted-" + steps.length + "#" + pass,
+                k -> Timing.medianMicros(() -> {
+                    for (Ciphertext c : ev.rotateHoisted(f.a, steps)) {
+                        ev.recycle(c);
+                    }
+                }, 5, warm, samples));
         return Math.max(0, (group - one) / (steps.length - 1));
     }
 

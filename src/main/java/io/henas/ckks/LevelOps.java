@@ -72,9 +72,14 @@ final class LevelOps {
         if (level < 0 || level > a.level()) {
             throw new IllegalArgumentException("target level must be in [0, " + a.level() + "], but was " + level);
         }
-        RnsPoly[] p = new RnsPoly[a.size()];
+        // the result's limbs come from recycled memory (every coefficient is overwritten)
+        RnsPoly[] p = ev.newPolys(a.size(), level + 1, false);
         for (int k = 0; k < p.length; k++) {
-            p[k] = a.poly(k).copy(level + 1);
+            RnsPoly src = a.poly(k);
+            for (int i = 0; i <= level; i++) {
+                System.arraycopy(src.limb(i), 0, p[k].limb(i), 0, src.limb(i).length);
+            }
+            p[k].setNtt(src.isNtt());
         }
         return new Ciphertext(params, a.scale(), p);
     }

@@ -81,10 +81,11 @@ public record Experiment(String name, String description, Path source, List<Row>
     /** Overrides of a {@link TrainBudget}; empty fields keep the file's value. */
     public record TrainOverride(Optional<Integer> epochs, Optional<Integer> trainImages,
                                 Optional<Integer> validationImages, Optional<Integer> testImages,
-                                Optional<Integer> batchSize, Optional<Double> learningRate, Optional<Long> seed) {
+                                Optional<Integer> batchSize, Optional<Double> learningRate, Optional<Long> seed,
+                                Optional<TrainBudget.Augment> augment, Optional<Double> weightDecay) {
         public static TrainOverride none() {
             return new TrainOverride(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         /** {@code base} with these overrides applied. */
@@ -92,7 +93,7 @@ public record Experiment(String name, String description, Path source, List<Row>
             return new TrainBudget(epochs.orElse(base.epochs()), trainImages.orElse(base.trainImages()),
                     validationImages.orElse(base.validationImages()), testImages.orElse(base.testImages()),
                     batchSize.orElse(base.batchSize()), learningRate.orElse(base.learningRate()),
-                    seed.orElse(base.seed()), base.augment(), base.weightDecay());
+                    seed.orElse(base.seed()), augment.orElse(base.augment()), weightDecay.orElse(base.weightDecay()));
         }
     }
 }

@@ -24,7 +24,8 @@ import io.henas.space.YNode;
  * description: text                       # optional
  * measure: {mode: auto|end-to-end|layerwise, reps: 1, key_memory_gb: 8, seed: 1}   # optional
  * train: {epochs: 10, train_images: 60000, validation_images: 0, test_images: 10000, batch_size: 64,
- *         learning_rate: 0.001, seed: 1}  # optional overrides of each fashion file's train.full
+ *         learning_rate: 0.001, seed: 1, augment: {shift: 1, flip: true}, weight_decay: 0.01}
+ *                                         # optional overrides of each fashion file's train.full
  * inference: {images: 100}                # optional: Fashion-MNIST test images run encrypted per trained row
  * rows:
  *   - {name: baseline, role: baseline, architecture: cifar.yaml, merge: on, fashion: fashion.yaml}
@@ -37,7 +38,7 @@ public final class ExperimentLoader {
     static final List<String> ROW_KEYS = List.of("name", "role", "architecture", "merge", "fashion");
     static final List<String> MEASURE_KEYS = List.of("mode", "reps", "key_memory_gb", "seed");
     static final List<String> TRAIN_KEYS = List.of("epochs", "train_images", "validation_images", "test_images",
-            "batch_size", "learning_rate", "seed");
+            "batch_size", "learning_rate", "seed", "augment", "weight_decay");
     static final List<String> ROLES = List.of("baseline", "variant", "searched");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
 
@@ -193,6 +194,8 @@ public final class ExperimentLoader {
                 m.get("test_images").map(x -> (int) x.integer(0, 10_000)),
                 m.get("batch_size").map(x -> (int) x.integer(1, 65_536)),
                 lr,
-                m.get("seed").map(x -> x.integer(Long.MIN_VALUE, Long.MAX_VALUE)));
+                m.get("seed").map(x -> x.integer(Long.MIN_VALUE, Long.MAX_VALUE)),
+                m.get("augment").map(io.henas.space.SpaceLoader::augment),
+                m.get("weight_decay").map(io.henas.space.SpaceLoader::weightDecay));
     }
 }

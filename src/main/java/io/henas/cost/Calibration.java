@@ -12,8 +12,8 @@ import io.henas.he.OpKind;
 /**
  * Per-operation latencies measured on the evaluator and fitted across levels: for each {@link ChainShape} (ring
  * degree and key-switching shape {@code k}, {@code alpha}) and {@link OpKind}, the measured (level, microseconds)
- * points and a polynomial in the number of primes {@code level + 1} (degree 2 for key-switching operations, whose cost
- * grows with digits x primes; 1 otherwise).
+ * points and a least-squares fit: for key-switching kinds a line in the key switch's work terms
+ * ({@link KeySwitchTerms}), otherwise a line in the number of primes {@code level + 1}.
  *
  * @param key     what machine and JDK it was measured on
  * @param created ISO-8601 time of measurement
@@ -23,9 +23,12 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
     /**
      * JSON format version of the cache file; 2 measures level 0 (format 1 extrapolated it, predicting level-0 rotations
      * ~6x too slow); 3 keys fits by {@link ChainShape} ({@code "14/k3/a2"}); 4 names every key in snake_case
-     * ({@code key.cpu_model}, {@code micros}). Older formats count as outdated: measured again.
+     * ({@code key.cpu_model}, {@code micros}); 5 takes each level's time as the median of
+     * {@link Calibrator#PASSES} interleaved passes, times operations as the plan runner executes them (results in
+     * recycled memory) and fits key-switching kinds in their work terms ({@code key_switch}). Older formats count as
+     * outdated: measured again.
      */
-    public static final int FORMAT = 4;
+    public static final int FORMAT = 5;
 
     public Calibration {
         TreeMap<ChainShape, Map<OpKind, Fit>> copy = new TreeMap<>();
@@ -34,13 +37,44 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
     }
 
     /**
-     * One operation's measurements and fitted polynomial.
+     * The work terms of one key switch at a level with {@code L = level + 1} data primes, {@code k} special primes and
+     * digits of {@code alpha} primes: {@code dnum = ceil(L / alpha)} digits are each raised to the {@code L + k}
+     * primes of the extended basis (their NTTs and the inner products with the key), and the result is brought back
+     * to the {@code L} primes. The time is fitted as {@code c0 + c1 * dnum * (L + k) + c2 * L}: with SEAL's shape
+     * ({@code alpha = 1}) the same span as a quadratic in {@code L}, and with wider digits it follows the steps where
+     * a level adds a digit, which a polynomial in {@code L} smooths over.
+     *
+     * @param specialPrimes {@code k}
+     * @param digitSize     {@code alpha}
+     */
+    public record KeySwitchTerms(int specialPrimes, int digitSize) {
+        public KeySwitchTerms {
+            if (specialPrimes < 1 || digitSize < 1) {
+                throw new IllegalArgumentException("key_switch must have special_primes >= 1 and digit_size >= 1, but"
+                        + " had " + specialPrimes + " and " + digitSize);
+            }
+        }
+
+        /** The terms {@code [1, dnum * (L + k), L]} at {@code level}, the first {@code count} of them. */
+        double[] at(int level, int count) {
+            int primes = level + 1;
+            int digits = (primes + digitSize - 1) / digitSize;
+            double[] all = {1, (double) digits * (primes + specialPrimes), primes};
+            return java.util.Arrays.copyOf(all, count);
+        }
+    }
+
+    /**
+     * One operation's measurements and fit.
      *
      * @param levels       measured levels
-     * @param micros       median microseconds at each level
-     * @param coefficients polynomial coefficients in {@code primes = level + 1}, constant first
+     * @param micros       microseconds at each level (the median of the calibration's passes)
+     * @param coefficients with {@code keySwitch} null: polynomial coefficients in {@code primes = level + 1},
+     *                     constant first; else the coefficients of {@link KeySwitchTerms#at}'s terms, in order (fewer
+     *                     when the measured levels could not separate them)
+     * @param keySwitch    the key-switching shape whose work terms the fit uses, or null for a polynomial
      */
-    public record Fit(List<Integer> levels, List<Double> micros, List<Double> coefficients) {
+    public record Fit(List<Integer> levels, List<Double> micros, List<Double> coefficients, KeySwitchTerms keySwitch) {
         public Fit {
             levels = List.copyOf(levels);
             micros = List.copyOf(micros);
@@ -55,14 +89,25 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
                         + levels.size() + " levels, " + micros.size() + " timings, " + coefficients.size()
                         + " coefficients");
             }
+            if (keySwitch != null && coefficients.size() > 3) {
+                throw new IllegalArgumentException("a key_switch fit has at most 3 coefficients, but had "
+                        + coefficients.size());
+            }
         }
 
         /** Fitted microseconds at {@code level}, never below a tenth of the smallest measurement. */
         public double at(int level) {
-            double x = level + 1;
             double y = 0;
-            for (int i = coefficients.size() - 1; i >= 0; i--) {
-                y = y * x + coefficients.get(i);
+            if (keySwitch != null) {
+                double[] t = keySwitch.at(level, coefficients.size());
+                for (int i = 0; i < t.length; i++) {
+                    y += coefficients.get(i) * t[i];
+                }
+            } else {
+                double x = level + 1;
+                for (int i = coefficients.size() - 1; i >= 0; i--) {
+                    y = y * x + coefficients.get(i);
+                }
             }
             double floor = micros.stream().mapToDouble(Double::doubleValue).min().orElse(0) / 10;
             return Math.max(y, floor);

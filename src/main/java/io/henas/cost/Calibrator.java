@@ -21,11 +21,18 @@ public final class Calibrator {
     private Calibrator() {
     }
 
-    /** Polynomial degree (in the number of primes) used for {@code op}. */
-    public static int degree(OpKind op) {
+    /**
+     * Passes over the levels of each operation; a level's time is the median of its passes. A single pass per level
+     * let one burst of host activity (or a JIT compilation still under way when the first level was measured) move a
+     * level by 20-50% on this machine kind, and the fit carried it into every prediction near that level.
+     */
+    public static final int PASSES = 3;
+
+    /** Whether {@code op} does a key switch (its time is fitted in {@link Calibration.KeySwitchTerms}). */
+    public static boolean keySwitching(OpKind op) {
         return switch (op) {
-            case ROTATE, HOIST, ROTATE_HOISTED, RELINEARIZE -> 2;
-            default -> 1;
+            case ROTATE, HOIST, ROTATE_HOISTED, RELINEARIZE -> true;
+            default -> false;
         };
     }
 
@@ -101,23 +108,35 @@ public final class Calibrator {
                 throw new IllegalArgumentException("levels for " + Calibration.describe(shape) + " must not be empty");
             }
             Map<OpKind, Calibration.Fit> ops = new EnumMap<>(OpKind.class);
+            Calibration.KeySwitchTerms terms = new Calibration.KeySwitchTerms(shape.specialPrimes(),
+                    shape.digitSize());
             for (OpKind op : shape.kinds()) {
-                List<Double> us = new ArrayList<>();
                 // rescale and drop consume a level: they cannot run at level 0, whose cost the fit extrapolates
                 List<Integer> opLevels = needsLevel(op) ? ls.stream().filter(l -> l >= 1).toList() : ls;
                 if (opLevels.isEmpty()) {
                     throw new IllegalArgumentException("levels for " + Calibration.describe(shape) + " must include one"
                             + " >= 1 to measure " + op.key() + ", but were " + ls);
                 }
-                for (int l : opLevels) {
-                    double t = measurer.microseconds(shape, l, op);
-                    if (!(t >= 0) || !Double.isFinite(t)) {
-                        throw new IllegalArgumentException("measured " + op.key() + " at " + Calibration.describe(shape)
-                                + " level " + l + " must be a finite time >= 0, but was " + t);
+                double[][] passes = new double[opLevels.size()][PASSES];
+                for (int pass = 0; pass < PASSES; pass++) {
+                    for (int i = 0; i < opLevels.size(); i++) {
+                        int l = opLevels.get(i);
+                        double t = measurer.microseconds(shape, l, op, pass);
+                        if (!(t >= 0) || !Double.isFinite(t)) {
+                            throw new IllegalArgumentException("measured " + op.key() + " at "
+                                    + Calibration.describe(shape) + " level " + l + " must be a finite time >= 0, but"
+                                    + " was " + t);
+                        }
+                        passes[i][pass] = t;
                     }
-                    us.add(t);
                 }
-                ops.put(op, new Calibration.Fit(opLevels, us, fit(opLevels, us, degree(op))));
+                List<Double> us = new ArrayList<>();
+                for (double[] p : passes) {
+                    us.add(median(p));
+                }
+                ops.put(op, keySwitching(op)
+                        ? new Calibration.Fit(opLevels, us, fitTerms(opLevels, us, terms), terms)
+                        : new Calibration.Fit(opLevels, us, fit(opLevels, us, 1), null));
             }
             fits.put(shape, ops);
         });
@@ -127,6 +146,90 @@ public final class Calibrator {
     /** Whether {@code op} consumes a level (and so cannot be measured at level 0). */
     static boolean needsLevel(OpKind op) {
         return op == OpKind.RESCALE || op == OpKind.DROP_LEVEL;
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        java.util.Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /**
+     * Least-squares coefficients of {@code terms}' work terms ({@link Calibration.KeySwitchTerms#at}): all three when
+     * the measured levels separate them, else the constant and {@code dnum * (L + k)} (two levels, or digits so wide
+     * that one digit covers every measured level and that term is a line in {@code L}), else the mean.
+     */
+    static List<Double> fitTerms(List<Integer> levels, List<Double> us, Calibration.KeySwitchTerms terms) {
+        int distinct = (int) levels.stream().distinct().count();
+        for (int count = Math.min(3, distinct); count >= 2; count--) {
+            double[][] x = new double[levels.size()][];
+            double[] y = new double[levels.size()];
+            for (int i = 0; i < levels.size(); i++) {
+                x[i] = terms.at(levels.get(i), count);
+                y[i] = us.get(i);
+            }
+            double[] c = leastSquares(x, y);
+            if (c != null) {
+                List<Double> out = new ArrayList<>();
+                for (double v : c) {
+                    out.add(v);
+                }
+                return out;
+            }
+        }
+        return List.of(us.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+    }
+
+    /**
+     * Least squares {@code min |x c - y|} by the normal equations (a handful of rows and at most 3 columns of similar
+     * magnitude after column scaling); null when the columns are (numerically) dependent.
+     */
+    static double[] leastSquares(double[][] x, double[] y) {
+        int m = x[0].length;
+        double[] scale = new double[m];
+        for (double[] row : x) {
+            for (int j = 0; j < m; j++) {
+                scale[j] = Math.max(scale[j], Math.abs(row[j]));
+            }
+        }
+        double[][] a = new double[m][m + 1];
+        for (int r = 0; r < x.length; r++) {
+            for (int i = 0; i < m; i++) {
+                double xi = x[r][i] / scale[i];
+                for (int j = 0; j < m; j++) {
+                    a[i][j] += xi * x[r][j] / scale[j];
+                }
+                a[i][m] += xi * y[r];
+            }
+        }
+        for (int col = 0; col < m; col++) {
+            int piv = col;
+            for (int r = col + 1; r < m; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) {
+                    piv = r;
+                }
+            }
+            if (Math.abs(a[piv][col]) < 1e-9 * x.length) {
+                return null;
+            }
+            double[] t = a[col];
+            a[col] = a[piv];
+            a[piv] = t;
+            for (int r = 0; r < m; r++) {
+                if (r != col) {
+                    double f = a[r][col] / a[col][col];
+                    for (int j = col; j <= m; j++) {
+                        a[r][j] -= f * a[col][j];
+                    }
+                }
+            }
+        }
+        double[] c = new double[m];
+        for (int i = 0; i < m; i++) {
+            c[i] = a[i][m] / a[i][i] / scale[i];
+        }
+        return c;
     }
 
     /** Least-squares polynomial in {@code level + 1}, degree lowered to what the points support. */

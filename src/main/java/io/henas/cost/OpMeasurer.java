@@ -14,4 +14,15 @@ public interface OpMeasurer {
      * after a shared {@link OpKind#HOIST}; for {@link OpKind#HOIST} the decomposition alone.
      */
     double microseconds(ChainShape shape, int level, OpKind op);
+
+    /**
+     * The same median measured again as repetition {@code pass} ({@code >= 0}) of a calibration that measures every
+     * level of an operation once per pass, so that each level's timings are spread over the calibration's duration
+     * rather than taken in one window (a burst of host activity then spoils one pass, not a level). Within one pass
+     * a measurer may share raw timings between kinds (a rotation's time between ROTATE and HOIST). By default the
+     * single measurement.
+     */
+    default double microseconds(ChainShape shape, int level, OpKind op, int pass) {
+        return microseconds(shape, level, op);
+    }
 }

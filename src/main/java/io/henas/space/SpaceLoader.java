@@ -306,23 +306,25 @@ public final class SpaceLoader {
         }
         long seed = m.get("seed").map(x -> x.integer(Long.MIN_VALUE, Long.MAX_VALUE)).orElse(def.seed());
         TrainBudget.Augment augment = m.get("augment").map(SpaceLoader::augment).orElse(def.augment());
-        double weightDecay = def.weightDecay();
-        if (m.has("weight_decay")) {
-            YNode x = m.require("weight_decay");
-            weightDecay = x.number();
-            if (!(weightDecay >= 0 && weightDecay <= TrainBudget.MAX_WEIGHT_DECAY)) {
-                throw x.error("must be in [0, " + TrainBudget.MAX_WEIGHT_DECAY + "] (decoupled weight decay per unit "
-                        + "of learning rate; 0 = none), but was " + weightDecay);
-            }
-        }
+        double weightDecay = m.get("weight_decay").map(SpaceLoader::weightDecay).orElse(def.weightDecay());
         return new TrainBudget(epochs, train, validation, test, batch, lr, seed, augment, weightDecay);
+    }
+
+    /** A budget's {@code weight_decay}: a number in {@code [0, MAX_WEIGHT_DECAY]}. */
+    public static double weightDecay(YNode x) {
+        double w = x.number();
+        if (!(w >= 0 && w <= TrainBudget.MAX_WEIGHT_DECAY)) {
+            throw x.error("must be in [0, " + TrainBudget.MAX_WEIGHT_DECAY + "] (decoupled weight decay per unit "
+                    + "of learning rate; 0 = none), but was " + w);
+        }
+        return w;
     }
 
     /**
      * A budget's {@code augment}: a mapping of {@code shift} (pixels, default 0) and {@code flip} (default false), or
      * {@code {}} for none.
      */
-    private static TrainBudget.Augment augment(YNode n) {
+    public static TrainBudget.Augment augment(YNode n) {
         YMap m = n.map(AUGMENT_KEYS);
         int shift = m.get("shift").map(x -> (int) x.integer(0, TrainBudget.MAX_SHIFT)).orElse(0);
         boolean flip = m.get("flip").map(YNode::bool).orElse(false);

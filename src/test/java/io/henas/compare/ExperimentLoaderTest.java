@@ -53,6 +53,21 @@ class ExperimentLoaderTest {
         assertEquals(2, b.epochs());
         assertEquals(300, b.trainImages());
         assertEquals(e.rows().get(1).fashion().orElseThrow().full().batchSize(), b.batchSize());
+        assertEquals(e.rows().get(1).fashion().orElseThrow().full().augment(), b.augment());
+
+        // the regularisation options of a space's budgets are overrides too
+        e = parse(CompareFixtures.EXPERIMENT.replace("inference: {images: 2}",
+                "inference: {images: 2}\ntrain: {augment: {shift: 2, flip: true}, weight_decay: 0.02}\n"));
+        b = e.train().apply(e.rows().get(1).fashion().orElseThrow().full());
+        assertEquals(new io.henas.space.TrainBudget.Augment(2, true), b.augment());
+        assertEquals(0.02, b.weightDecay());
+
+        ExperimentException x = error(CompareFixtures.EXPERIMENT.replace("inference: {images: 2}",
+                "inference: {images: 2}\ntrain: {weight_decay: 3}\n"));
+        assertTrue(x.getMessage().contains("train.weight_decay must be in [0, 1.0]"), x.getMessage());
+        x = error(CompareFixtures.EXPERIMENT.replace("inference: {images: 2}",
+                "inference: {images: 2}\ntrain: {augment: {shift: 1, mirror: true}}\n"));
+        assertTrue(x.getMessage().contains("train.augment") && x.getMessage().contains("mirror"), x.getMessage());
     }
 
     @Test

@@ -36,4 +36,72 @@ class CalibratorTest {
         assertEquals(1100.0, c.microseconds(13, 0, OpKind.ROTATE), 1e-6);
         assertEquals(List.of(1, 2), c.fits().get(ChainShape.seal(13)).get(OpKind.RESCALE).levels());
     }
+
+    /** A key switch's time: constant, per-prime, and per (digit x extended prime) work, as the evaluator does it. */
+    private static double keySwitchTime(int level, int k, int alpha) {
+        int primes = level + 1;
+        int digits = (primes + alpha - 1) / alpha;
+        return 300 + 40 * primes + 55.0 * digits * (primes + k);
+    }
+
+    @Test
+    void keySwitchFitFollowsTheDigitStepsBetweenMeasuredLevels() {
+        ChainShape shape = new ChainShape(13, 1, 2, false);
+        OpMeasurer m = (s, level, op) -> Calibrator.keySwitching(op) ? keySwitchTime(level, 1, 2) : 10.0 + level;
+        Calibration c = Calibrator.calibrate(m, new CalibrationKey("cpu", 2, "25", 1),
+                Map.of(shape, List.of(0, 2, 3, 5, 6)));
+        Calibration.Fit f = c.fits().get(shape).get(OpKind.ROTATE);
+        assertEquals(new Calibration.KeySwitchTerms(1, 2), f.keySwitch());
+        // levels 1 and 4 were not measured: level 1 still has one digit, level 4 three (steps a polynomial smooths)
+        for (int l = 0; l <= 6; l++) {
+            assertEquals(keySwitchTime(l, 1, 2), c.microseconds(shape, l, OpKind.ROTATE), 1e-6, "level " + l);
+        }
+        List<Double> quadratic = Calibrator.fit(f.levels(), f.micros(), 2);
+        double q1 = quadratic.get(0) + quadratic.get(1) * 2 + quadratic.get(2) * 4;
+        assertTrue(Math.abs(q1 - keySwitchTime(1, 1, 2)) > 20, "a quadratic misses level 1 by " + q1);
+        // kinds without a key switch keep a line in the number of primes
+        assertEquals(null, c.fits().get(shape).get(OpKind.ADD).keySwitch());
+        assertEquals(14.0, c.microseconds(shape, 4, OpKind.ADD), 1e-6);
+    }
+
+    @Test
+    void keySwitchFitFallsBackWhenTheLevelsCannotSeparateItsTerms() {
+        // digits of 8 primes: one digit at every measured level, so dnum (L + k) is a line in L
+        ChainShape wide = new ChainShape(14, 2, 8, false);
+        OpMeasurer m = (s, level, op) -> Calibrator.keySwitching(op) ? keySwitchTime(level, 2, 8) : 5.0;
+        Calibration c = Calibrator.calibrate(m, new CalibrationKey("cpu", 2, "25", 1),
+                Map.of(wide, List.of(0, 3, 6)));
+        for (int l = 0; l <= 6; l++) {
+            assertEquals(keySwitchTime(l, 2, 8), c.microseconds(wide, l, OpKind.RELINEARIZE), 1e-6, "level " + l);
+        }
+        // one measured level: the mean
+        Calibration one = Calibrator.calibrate(m, new CalibrationKey("cpu", 2, "25", 1), Map.of(wide, List.of(2)));
+        assertEquals(keySwitchTime(2, 2, 8), one.microseconds(wide, 5, OpKind.ROTATE), 1e-6);
+    }
+
+    @Test
+    void eachLevelIsTheMedianOfItsPassesSoOneDisturbedPassDoesNotMoveIt() {
+        List<String> order = new ArrayList<>();
+        OpMeasurer m = new OpMeasurer() {
+            @Override
+            public double microseconds(ChainShape shape, int level, OpKind op) {
+                throw new AssertionError("calibration must measure by pass");
+            }
+
+            @Override
+            public double microseconds(ChainShape shape, int level, OpKind op, int pass) {
+                if (op == OpKind.ROTATE) {
+                    order.add(pass + "@" + level);
+                }
+                // pass 0 of level 0 ran while the JIT was still compiling; pass 2 of level 2 met a host burst
+                double disturbed = (pass == 0 && level == 0) || (pass == 2 && level == 2) ? 3 : 1;
+                return disturbed * (100.0 + 50 * level);
+            }
+        };
+        Calibration c = Calibrator.calibrate(m, new CalibrationKey("cpu", 2, "25", 1),
+                Map.of(ChainShape.seal(13), List.of(0, 1, 2)));
+        assertEquals(List.of(100.0, 150.0, 200.0), c.fits().get(ChainShape.seal(13)).get(OpKind.ROTATE).micros());
+        // every level once per pass, the passes one after another (a level's timings spread over the calibration)
+        assertEquals(List.of("0@0", "0@1", "0@2", "1@0", "1@1", "1@2", "2@0", "2@1", "2@2"), order);
+    }
 }
