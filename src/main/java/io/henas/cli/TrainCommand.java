@@ -83,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
             if (pick == null) {
                 throw new IllegalArgumentException("--run needs --pick TRIAL_ID");
             }
-            arch = RunTrials.architecture(space, file, run, pick);
+            arch = RunTrials.architecture(space, file, run, pick, stderr::println);
             if (out == null) {
                 out = run.resolve("trained").resolve(Integer.toString(pick));
                 java.nio.file.Files.createDirectories(out); // the default place inside the run

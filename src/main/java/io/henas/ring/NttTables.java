@@ -29,23 +29,34 @@ public final class NttTables {
     private final double[] invQuot;
 
     /**
-     * Whether NTTs of primes below 2^56 run their wide stages on 512-bit vectors ({@link NttVector}): when the
-     * {@code jdk.incubator.vector} module is present, 512-bit vectors are the platform's preferred shape and the
-     * system property {@code henas.simd} is not {@code false}. Either way the outputs are identical.
+     * Lanes of the vector stages the platform runs well: 8 where 512-bit vectors are its preferred shape (AVX-512:
+     * {@link NttVector}, primes below 2^56), 4 where 256-bit ones are (AVX2: {@link NttVector4}, primes below 2^49),
+     * else 0 (scalar); 0 too without the {@code jdk.incubator.vector} module or with the system property
+     * {@code henas.simd=false}. {@code henas.simd=avx2} asks for the 4-lane stages on an AVX-512 machine (for
+     * comparisons and tests). Either way the outputs are identical.
      */
-    public static final boolean SIMD = simdAvailable();
+    public static final int SIMD_LANES = simdLanes();
 
-    private static boolean simdAvailable() {
-        if ("false".equalsIgnoreCase(System.getProperty("henas.simd", "true"))
-                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return false;
+    /** Whether any NTT stages run on vectors ({@link #SIMD_LANES} > 0). */
+    public static final boolean SIMD = SIMD_LANES > 0;
+
+    private static int simdLanes() {
+        String p = System.getProperty("henas.simd", "true");
+        if ("false".equalsIgnoreCase(p) || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return 0;
         }
         try {
-            return NttVector.supported();
+            if (NttVector.supported() && !"avx2".equalsIgnoreCase(p)) {
+                return NttVector.LANES;
+            }
+            return NttVector.supported() || NttVector4.supported() ? NttVector4.LANES : 0;
         } catch (LinkageError e) {
-            return false;
+            return 0;
         }
     }
+
+    /** The largest prime (exclusive) the vector stages take. */
+    private static final long SIMD_MAX_PRIME = SIMD_LANES == 8 ? 1L << 56 : 1L << 49;
 
     /**
      * @param modulus an NTT-friendly prime for this size ({@code q = 1 mod 2N})
@@ -81,7 +92,7 @@ public final class NttTables {
         nInvShoup = modulus.shoup(nInv);
         lastInv = modulus.mul(inv[1], nInv);
         lastInvShoup = modulus.shoup(lastInv);
-        if (modulus.value() < (1L << 56) && n >= 4 * NttVector_LANES) {
+        if (SIMD && modulus.value() < SIMD_MAX_PRIME && n >= 4 * NttVector_LANES) {
             fwQuot = new double[n];
             invQuot = new double[n];
             double qd = modulus.value();
@@ -95,10 +106,13 @@ public final class NttTables {
         }
     }
 
-    /** Lanes of the vector stages (kept here so that this class loads without the vector module). */
-    private static final int NttVector_LANES = 8;
+    /** Lanes of the vector stages (8 when scalar: the quotient tables are then not built). */
+    private static final int NttVector_LANES = SIMD ? SIMD_LANES : 8;
 
-    /** Whether this prime's transforms use the vector stages (SIMD on, prime below 2^56, N at least 32). */
+    /**
+     * Whether this prime's transforms use the vector stages (SIMD on, the prime below the lanes' bound, N at least 4
+     * vectors per butterfly half).
+     */
     public boolean vectorized() {
         return SIMD && fwQuot != null;
     }
@@ -141,7 +155,8 @@ public final class NttTables {
     /** In-place forward negacyclic NTT of {@code a[0..N)}: natural order in, bit-reversed order out. */
     public void forward(long[] a) {
         if (SIMD && fwQuot != null) {
-            int m = NttVector.forward(a, n, modulus.value(), fw, fwQuot);
+            int m = SIMD_LANES == 4 ? NttVector4.forward(a, n, modulus.value(), fw, fwQuot)
+                    : NttVector.forward(a, n, modulus.value(), fw, fwQuot);
             forwardFrom(a, radix2Forward(a, m, n / 4));
         } else {
             forwardFrom(a, scalarPrefix(a));
@@ -292,7 +307,15 @@ public final class NttTables {
         final long[] ws = invShoup;
         int t = 1;
         int m = n;
-        if (vector) {
+        if (vector && SIMD_LANES == 4) {
+            // stages of span 1 and 2 as one scalar radix-4 pass, then the 4-lane stages and the merged last stage
+            if (m > 4) {
+                inverseFirstRadix4(a, q, twoQ, w, ws);
+                NttVector4.inverseFrom(a, n, 4, n >>> 2, q, w, invQuot, nInv, nInv / (double) q, lastInv,
+                        lastInv / (double) q);
+                return;
+            }
+        } else if (vector) {
             // scalar radix-2 stages of span 1, 2, 4, then the vector stages and the merged last stage
             for (; t < NttVector_LANES; m >>>= 1, t <<= 1) {
                 final int h = m >>> 1;
@@ -328,7 +351,12 @@ public final class NttTables {
             t = 2;
             m = h;
         }
-        // radix-4 passes: stages (m, t) and (m/2, 2t) at once
+        // radix-4 passes: stages (m, t) and (m/2, 2t) at once (the first, of span 1, as a loop over groups of 4)
+        if (t == 1 && m > 2) {
+            inverseFirstRadix4(a, q, twoQ, w, ws);
+            m >>>= 2;
+            t = 4;
+        }
         for (; m > 2; m >>>= 2, t <<= 2) {
             final int h = m >>> 1;
             final int h2 = m >>> 2;
@@ -366,6 +394,44 @@ public final class NttTables {
                 }
             }
         }
+        inverseLast(a, q, twoQ);
+    }
+
+    /**
+     * The inverse stages of span 1 and 2 as one radix-4 pass over groups of 4 consecutive values (inputs in
+     * {@code [0, q)} or {@code [0, 2q)}, outputs in {@code [0, 2q)}); needs {@code N >= 8}.
+     */
+    private void inverseFirstRadix4(long[] a, long q, long twoQ, long[] w, long[] ws) {
+        final int h = n >>> 1;
+        final int h2 = n >>> 2;
+        for (int i = 0, j = 0; i < h2; i++, j += 4) {
+            final long wa0 = w[h + 2 * i];
+            final long wsa0 = ws[h + 2 * i];
+            final long wa1 = w[h + 2 * i + 1];
+            final long wsa1 = ws[h + 2 * i + 1];
+            final long wb = w[h2 + i];
+            final long wsb = ws[h2 + i];
+            long x0 = a[j];
+            long x1 = a[j + 1];
+            long x2 = a[j + 2];
+            long x3 = a[j + 3];
+            long s0 = Modulus.csub(x0 + x1, twoQ);
+            long d0 = x0 - x1 + twoQ;
+            d0 = d0 * wa0 - Math.unsignedMultiplyHigh(d0, wsa0) * q;
+            long s1 = Modulus.csub(x2 + x3, twoQ);
+            long d1 = x2 - x3 + twoQ;
+            d1 = d1 * wa1 - Math.unsignedMultiplyHigh(d1, wsa1) * q;
+            long f0 = s0 - s1 + twoQ;
+            long f1 = d0 - d1 + twoQ;
+            a[j] = Modulus.csub(s0 + s1, twoQ);
+            a[j + 1] = Modulus.csub(d0 + d1, twoQ);
+            a[j + 2] = f0 * wb - Math.unsignedMultiplyHigh(f0, wsb) * q;
+            a[j + 3] = f1 * wb - Math.unsignedMultiplyHigh(f1, wsb) * q;
+        }
+    }
+
+    /** The last inverse stage ({@code m = 2}) merged with the multiplication by {@code 1/N}; outputs in {@code [0, q)}. */
+    private void inverseLast(long[] a, long q, long twoQ) {
         // last stage (m = 2, h = 1) merged with the multiplication by 1/N
         final int half = n >>> 1;
         final long ni = nInv;

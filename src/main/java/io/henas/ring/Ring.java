@@ -48,7 +48,7 @@ public final class Ring {
         }
         vector = new boolean[primes.length];
         for (int i = 0; i < primes.length; i++) {
-            vector[i] = NttTables.SIMD && primes[i] < (1L << 56) && n >= 8;
+            vector[i] = NttTables.SIMD_LANES == 8 && primes[i] < (1L << 56) && n >= 8; // 8-lane products only
         }
         garner = new long[primes.length][];
         for (int j = 0; j < primes.length; j++) {

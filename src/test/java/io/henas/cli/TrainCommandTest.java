@@ -108,7 +108,8 @@ class TrainCommandTest {
         java.util.Arrays.fill(genes, 1);
         Architecture want = space.decode(genes);
         io.henas.search.TrialStore store = io.henas.search.TrialStore.open(run.resolve("trials.db"));
-        store.insert(new io.henas.search.Trial(7, 1, false, java.util.Arrays.stream(genes).boxed().toList(), "k7",
+        store.insert(new io.henas.search.Trial(7, 1, false, java.util.Arrays.stream(genes).boxed().toList(),
+                io.henas.space.SearchSpace.canonicalKey(want),
                 want.name(), "", io.henas.search.Evaluation.ok(0.8, 1.0, 5, 14, 3.0), java.time.Instant.now(),
                 java.time.Instant.now()));
         store.close();
@@ -132,5 +133,16 @@ class TrainCommandTest {
         assertEquals(2, cl.execute("train", "search-spaces/fashion-mobile.yaml", "--run", run.toString(), "--pick",
                 "7", "--architecture-only"));
         assertTrue(se.toString().contains("was searched over a space with sha256"), se.toString());
+
+        // the run's space with another full-training recipe: another file, the same decoding -> used, with a note
+        Path changed = Files.writeString(tmp.resolve("quickstart-longer.yaml"), Files.readString(spaceFile)
+                .replace("  full:                         # the knee model: one pass over 20,000 images\n    epochs: 1",
+                        "  full:\n    epochs: 12\n    weight_decay: 0.01"));
+        Files.delete(yaml);
+        assertEquals(0, cl.execute("train", changed.toString(), "--run", run.toString(), "--pick", "7",
+                "--architecture-only"), se.toString());
+        assertTrue(se.toString().contains("decodes trial 7 to the run's architecture"), se.toString());
+        got = io.henas.space.SpaceLoader.parse(Files.readString(yaml), yaml.toString()).fixed();
+        assertEquals(io.henas.space.SearchSpace.canonicalKey(want), io.henas.space.SearchSpace.canonicalKey(got));
     }
 }

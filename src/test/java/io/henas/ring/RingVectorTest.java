@@ -20,7 +20,7 @@ class RingVectorTest {
             int n = ring.n();
             for (int i = 0; i < 2; i++) {
                 long q = primes[i];
-                assertEquals(NttTables.SIMD && q < (1L << 56), ring.vectorized(i));
+                assertEquals(NttTables.SIMD_LANES == 8 && q < (1L << 56), ring.vectorized(i)); // 8-lane products only
                 long[] a = random(r, n, q, true);
                 long[] b = random(r, n, q, true);
                 long[] c = random(r, n, q, true);
