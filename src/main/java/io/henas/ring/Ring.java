@@ -18,6 +18,10 @@ public final class Ring {
     private final long[][] garner;
     /** Whether limb i's products run on vectors ({@link RingVector}: SIMD on, prime below 2^56, N >= 8). */
     private final boolean[] vector;
+    /** Per limb: whether its products run on 4-lane (AVX2) vectors ({@link RingVector4}). */
+    private final boolean[] vector4;
+    /** {@code NttVector4.MAX_PRIME}, kept here so that this class loads without the vector module. */
+    private static final long NttVector4_MAX_PRIME = 1L << 49;
 
     /**
      * @param logN   ring degree exponent, in [1, 17]
@@ -47,8 +51,10 @@ public final class Ring {
             tables[i] = new NttTables(moduli[i], logN);
         }
         vector = new boolean[primes.length];
+        vector4 = new boolean[primes.length];
         for (int i = 0; i < primes.length; i++) {
-            vector[i] = NttTables.SIMD_LANES == 8 && primes[i] < (1L << 56) && n >= 8; // 8-lane products only
+            vector[i] = NttTables.SIMD_LANES == 8 && primes[i] < (1L << 56) && n >= 8;
+            vector4[i] = NttTables.SIMD_LANES == 4 && primes[i] < NttVector4_MAX_PRIME && n >= 4;
         }
         garner = new long[primes.length][];
         for (int j = 0; j < primes.length; j++) {
@@ -146,6 +152,10 @@ public final class Ring {
             RingVector.mul(a, b, out, n, moduli[i].value());
             return;
         }
+        if (vector4[i]) {
+            RingVector4.mul(a, b, out, n, moduli[i].value());
+            return;
+        }
         mulLimbScalar(i, a, b, out);
     }
 
@@ -170,6 +180,10 @@ public final class Ring {
             RingVector.mul2(a0, a1, b, out0, out1, n, moduli[i].value());
             return;
         }
+        if (vector && vector4[i]) {
+            RingVector4.mul2(a0, a1, b, out0, out1, n, moduli[i].value());
+            return;
+        }
         final Modulus m = moduli[i];
         for (int k = 0; k < n; k++) {
             long y = b[k];
@@ -188,6 +202,10 @@ public final class Ring {
         final long q = moduli[i].value();
         if (vector && this.vector[i]) {
             RingVector.subMul(s, t, c, c / (double) q, out, n, q);
+            return;
+        }
+        if (vector && vector4[i]) {
+            RingVector4.subMul(s, t, c, c / (double) q, out, n, q);
             return;
         }
         for (int k = 0; k < n; k++) {
@@ -218,9 +236,14 @@ public final class Ring {
         }
     }
 
-    /** Whether limb {@code i}'s products and NTTs run on vectors. */
+    /** Whether limb {@code i}'s products run on 8-lane vectors (AVX-512). */
     public boolean vectorized(int i) {
         return vector[i];
+    }
+
+    /** Whether limb {@code i}'s products run on 4-lane vectors (AVX2, primes below 2^49). */
+    public boolean vectorized4(int i) {
+        return vector4[i];
     }
 
     /** {@code out = out + a * b mod m_i} pointwise for one limb. */
@@ -235,6 +258,10 @@ public final class Ring {
     public void mulAddLimb(int i, long[] a, long[] b, long[] c, long[] out) {
         if (vector[i]) {
             RingVector.mulAdd(a, b, c, out, n, moduli[i].value());
+            return;
+        }
+        if (vector4[i]) {
+            RingVector4.mulAdd(a, b, c, out, n, moduli[i].value());
             return;
         }
         mulAddLimbScalar(i, a, b, c, out);
