@@ -22,9 +22,10 @@ public final class Calibrator {
     }
 
     /**
-     * Passes over the levels of each operation; a level's time is the median of its passes. A single pass per level
-     * let one burst of host activity (or a JIT compilation still under way when the first level was measured) move a
-     * level by 20-50% on this machine kind, and the fit carried it into every prediction near that level.
+     * Passes over every operation kind and level; a level's time is the median of its passes. A single measurement
+     * per level let one slow spell of the host (or of its second core, or a JIT compilation still under way when the
+     * first level was measured: 15 ms instead of 0.8 ms for a logN-13 relinearization) move a level by 20-100% on this
+     * machine kind, and the fit carried it into every prediction near that level.
      */
     public static final int PASSES = 3;
 
@@ -110,33 +111,46 @@ public final class Calibrator {
             Map<OpKind, Calibration.Fit> ops = new EnumMap<>(OpKind.class);
             Calibration.KeySwitchTerms terms = new Calibration.KeySwitchTerms(shape.specialPrimes(),
                     shape.digitSize());
-            for (OpKind op : shape.kinds()) {
+            List<OpKind> kinds = List.copyOf(shape.kinds());
+            Map<OpKind, List<Integer>> opLevels = new EnumMap<>(OpKind.class);
+            Map<OpKind, double[][]> times = new EnumMap<>(OpKind.class);
+            for (OpKind op : kinds) {
                 // rescale and drop consume a level: they cannot run at level 0, whose cost the fit extrapolates
-                List<Integer> opLevels = needsLevel(op) ? ls.stream().filter(l -> l >= 1).toList() : ls;
-                if (opLevels.isEmpty()) {
+                List<Integer> l = needsLevel(op) ? ls.stream().filter(x -> x >= 1).toList() : ls;
+                if (l.isEmpty()) {
                     throw new IllegalArgumentException("levels for " + Calibration.describe(shape) + " must include one"
                             + " >= 1 to measure " + op.key() + ", but were " + ls);
                 }
-                double[][] passes = new double[opLevels.size()][PASSES];
-                for (int pass = 0; pass < PASSES; pass++) {
-                    for (int i = 0; i < opLevels.size(); i++) {
-                        int l = opLevels.get(i);
-                        double t = measurer.microseconds(shape, l, op, pass);
+                opLevels.put(op, l);
+                times.put(op, new double[l.size()][PASSES]);
+            }
+            // each pass measures every kind at every level, so a level's passes lie a whole pass apart (a slow spell
+            // of the host or of its second core spoils one pass, not a level); odd passes run the kinds in reverse,
+            // so that a measurer holding one evaluation key at a time swaps keys once per pass
+            for (int pass = 0; pass < PASSES; pass++) {
+                for (int k = 0; k < kinds.size(); k++) {
+                    OpKind op = kinds.get(pass % 2 == 0 ? k : kinds.size() - 1 - k);
+                    List<Integer> l = opLevels.get(op);
+                    for (int i = 0; i < l.size(); i++) {
+                        double t = measurer.microseconds(shape, l.get(i), op, pass);
                         if (!(t >= 0) || !Double.isFinite(t)) {
                             throw new IllegalArgumentException("measured " + op.key() + " at "
-                                    + Calibration.describe(shape) + " level " + l + " must be a finite time >= 0, but"
-                                    + " was " + t);
+                                    + Calibration.describe(shape) + " level " + l.get(i) + " must be a finite time"
+                                    + " >= 0, but was " + t);
                         }
-                        passes[i][pass] = t;
+                        times.get(op)[i][pass] = t;
                     }
                 }
+            }
+            for (OpKind op : kinds) {
+                List<Integer> l = opLevels.get(op);
                 List<Double> us = new ArrayList<>();
-                for (double[] p : passes) {
+                for (double[] p : times.get(op)) {
                     us.add(median(p));
                 }
                 ops.put(op, keySwitching(op)
-                        ? new Calibration.Fit(opLevels, us, fitTerms(opLevels, us, terms), terms)
-                        : new Calibration.Fit(opLevels, us, fit(opLevels, us, 1), null));
+                        ? new Calibration.Fit(l, us, fitTerms(l, us, terms), terms)
+                        : new Calibration.Fit(l, us, fit(l, us, 1), null));
             }
             fits.put(shape, ops);
         });

@@ -90,8 +90,8 @@ class CalibratorTest {
 
             @Override
             public double microseconds(ChainShape shape, int level, OpKind op, int pass) {
-                if (op == OpKind.ROTATE) {
-                    order.add(pass + "@" + level);
+                if (op == OpKind.ROTATE || op == OpKind.ADD) {
+                    order.add(op.key() + pass + "@" + level);
                 }
                 // pass 0 of level 0 ran while the JIT was still compiling; pass 2 of level 2 met a host burst
                 double disturbed = (pass == 0 && level == 0) || (pass == 2 && level == 2) ? 3 : 1;
@@ -101,7 +101,10 @@ class CalibratorTest {
         Calibration c = Calibrator.calibrate(m, new CalibrationKey("cpu", 2, "25", 1),
                 Map.of(ChainShape.seal(13), List.of(0, 1, 2)));
         assertEquals(List.of(100.0, 150.0, 200.0), c.fits().get(ChainShape.seal(13)).get(OpKind.ROTATE).micros());
-        // every level once per pass, the passes one after another (a level's timings spread over the calibration)
-        assertEquals(List.of("0@0", "0@1", "0@2", "1@0", "1@1", "1@2", "2@0", "2@1", "2@2"), order);
+        // every kind and level once per pass, the passes one after another (a level's timings spread over the whole
+        // calibration), odd passes in reverse kind order (one key swap per pass)
+        assertEquals(List.of("rotate0@0", "rotate0@1", "rotate0@2", "add0@0", "add0@1", "add0@2",
+                "add1@0", "add1@1", "add1@2", "rotate1@0", "rotate1@1", "rotate1@2",
+                "rotate2@0", "rotate2@1", "rotate2@2", "add2@0", "add2@1", "add2@2"), order);
     }
 }
