@@ -122,9 +122,17 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         return Math.max(7, (Timing.defaultSamples(logN) + Calibrator.PASSES - 1) / Calibrator.PASSES);
     }
 
-    /** JIT warm-up before a pass's samples: the first pass of an operation and level warms up longer. */
+    /** JIT warm-up before a pass's samples (the warm-up pass and the first one longer). */
     static long warmupMillis(int pass) {
-        return pass == 0 ? 300 : 100;
+        return pass == WARM_UP ? 200 : pass == 0 ? 200 : 100;
+    }
+
+    /** The pass index of {@link #warmUp} (its timings are discarded). */
+    private static final int WARM_UP = -1;
+
+    @Override
+    public synchronized void warmUp(ChainShape shape, int level, OpKind op) {
+        measure(shape, level, op, WARM_UP);
     }
 
     @Override
@@ -132,6 +140,10 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         if (pass < 0) {
             throw new IllegalArgumentException("pass must be >= 0, but was " + pass);
         }
+        return measure(shape, level, op, pass);
+    }
+
+    private double measure(ChainShape shape, int level, OpKind op, int pass) {
         int logN = shape.logN();
         String key = shape.key() + "@" + level + "/" + op + "#" + pass;
         Double hit = cache.get(key);
@@ -145,7 +157,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         };
         ensureKeys(shape, need);
         BenchFixture f = fixtures.computeIfAbsent(shape.key() + "@" + level, k -> new BenchFixture(keys, level));
-        int samples = passSamples(logN);
+        int samples = pass == WARM_UP ? 3 : passSamples(logN);
         long warm = warmupMillis(pass);
         if (shape.batch()) {
             double us = streamed(f, shape.key() + "@" + level, level, op, samples, warm, pass);

@@ -124,6 +124,12 @@ public final class Calibrator {
                 opLevels.put(op, l);
                 times.put(op, new double[l.size()][PASSES]);
             }
+            // an untimed warm-up of every kind and level (in reverse kind order: it ends where pass 0 begins)
+            for (int k = kinds.size() - 1; k >= 0; k--) {
+                for (int l : opLevels.get(kinds.get(k))) {
+                    measurer.warmUp(shape, l, kinds.get(k));
+                }
+            }
             // each pass measures every kind at every level, so a level's passes lie a whole pass apart (a slow spell
             // of the host or of its second core spoils one pass, not a level); odd passes run the kinds in reverse,
             // so that a measurer holding one evaluation key at a time swaps keys once per pass

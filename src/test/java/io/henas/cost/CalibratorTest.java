@@ -89,6 +89,13 @@ class CalibratorTest {
             }
 
             @Override
+            public void warmUp(ChainShape shape, int level, OpKind op) {
+                if (op == OpKind.ROTATE || op == OpKind.ADD) {
+                    order.add("warm-" + op.key() + "@" + level);
+                }
+            }
+
+            @Override
             public double microseconds(ChainShape shape, int level, OpKind op, int pass) {
                 if (op == OpKind.ROTATE || op == OpKind.ADD) {
                     order.add(op.key() + pass + "@" + level);
@@ -101,9 +108,11 @@ class CalibratorTest {
         Calibration c = Calibrator.calibrate(m, new CalibrationKey("cpu", 2, "25", 1),
                 Map.of(ChainShape.seal(13), List.of(0, 1, 2)));
         assertEquals(List.of(100.0, 150.0, 200.0), c.fits().get(ChainShape.seal(13)).get(OpKind.ROTATE).micros());
-        // every kind and level once per pass, the passes one after another (a level's timings spread over the whole
+        // an untimed warm-up of every kind and level (ending with the kind pass 0 begins with), then every kind and
+        // level once per pass, the passes one after another (a level's timings spread over the whole
         // calibration), odd passes in reverse kind order (one key swap per pass)
-        assertEquals(List.of("rotate0@0", "rotate0@1", "rotate0@2", "add0@0", "add0@1", "add0@2",
+        assertEquals(List.of("warm-add@0", "warm-add@1", "warm-add@2", "warm-rotate@0", "warm-rotate@1",
+                "warm-rotate@2", "rotate0@0", "rotate0@1", "rotate0@2", "add0@0", "add0@1", "add0@2",
                 "add1@0", "add1@1", "add1@2", "rotate1@0", "rotate1@1", "rotate1@2",
                 "rotate2@0", "rotate2@1", "rotate2@2", "add2@0", "add2@1", "add2@2"), order);
     }
