@@ -28,16 +28,21 @@ import io.henas.rlwe.SecretKey;
  * pick with that key-switching shape for the deepest secure network of it ({@link Calibrator#maxDepth}), and times
  * each {@link OpKind} on operands at the requested level:
  * <ul>
- *   <li>ROTATE, MUL_PLAIN, MUL_CT, RELINEARIZE, RESCALE, ADD: the evaluator operations of {@code henas bench ckks};</li>
+ *   <li>as the plan runner ({@code infer.CkksPlanBackend}) executes each kind: ROTATE, MUL_PLAIN, MUL_CT (a square)
+ *       and DROP_LEVEL take their result from the evaluator's recycled memory and hand it back (as the runner frees
+ *       dead registers); RELINEARIZE, RESCALE, ADD and ADD_PLAIN write into an operand of their own;</li>
  *   <li>ROTATE_HOISTED: the marginal cost of one rotation in a hoisted batch of 8 (4 from logN 16 on),
  *       {@code (T8 - T1) / 7};</li>
  *   <li>HOIST: the rest of a single rotation, {@code T(rotate) - T(rotate_hoisted)} (the shared decomposition);</li>
  *   <li>MUL_CONST_ACC: the cost per product of a fused, blocked layer of multiply-accumulates as the batch run
  *       executes them ({@link ConstProductsTiming}: 16 outputs over the same 16 inputs, one
  *       {@link io.henas.ckks.ConstProducts} run, divided by its 256 products);</li>
- *   <li>MUL_CONST: {@code mulConst} by a real constant; ADD_PLAIN: {@code addPlain}; DROP_LEVEL: {@code dropToLevel}
+ *   <li>MUL_CONST: a product by an encoded constant plaintext (single-image plans); DROP_LEVEL: {@code dropToLevel}
  *       by one level; ENCODE: encoding a full slot vector at the level.</li>
  * </ul>
+ * Each call is one pass of the {@link Calibrator}: {@link Timing#defaultSamples} shared by its
+ * {@link Calibrator#PASSES} passes, after a JIT warm-up of 200 ms (later passes 100 ms); {@link #warmUp} runs a kind
+ * untimed before the first pass.
  * A {@link ChainShape#batch batch} shape times its kinds as a batch-packed plan runs them: every run reads operands
  * cycled through {@value #STREAM_MIB} MiB of distinct ciphertext copies (well beyond the last-level cache, as a batch
  * layer's thousands of ciphertexts are), as the batch executor runs it: MUL_CT and DROP_LEVEL allocate their result

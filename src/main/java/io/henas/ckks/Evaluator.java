@@ -199,7 +199,9 @@ public final class Evaluator implements AutoCloseable {
 
     /** {@code a + b}. */
     public Ciphertext add(Ciphertext a, Ciphertext b) {
-        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(Math.max(a.size(), b.size()), a.level() + 1));
+        // every coefficient is written: recycled limbs need no clearing
+        Ciphertext out = new Ciphertext(params, a.scale(),
+                newPolys(Math.max(a.size(), b.size()), a.level() + 1, false));
         addInto(a, b, out);
         return out;
     }
@@ -211,7 +213,9 @@ public final class Evaluator implements AutoCloseable {
 
     /** {@code a - b}. */
     public Ciphertext sub(Ciphertext a, Ciphertext b) {
-        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(Math.max(a.size(), b.size()), a.level() + 1));
+        // every coefficient is written: recycled limbs need no clearing
+        Ciphertext out = new Ciphertext(params, a.scale(),
+                newPolys(Math.max(a.size(), b.size()), a.level() + 1, false));
         subInto(a, b, out);
         return out;
     }
@@ -348,7 +352,8 @@ public final class Evaluator implements AutoCloseable {
 
     /** {@code a * pt}: the scale becomes {@code a.scale * pt.scale} (rescale afterwards). */
     public Ciphertext mulPlain(Ciphertext a, Plaintext pt) {
-        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1));
+        // every coefficient is written: recycled limbs need no clearing (a serial memset before the parallel product)
+        Ciphertext out = new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1, false));
         mulPlainInto(a, pt, out);
         return out;
     }

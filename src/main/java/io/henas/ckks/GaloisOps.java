@@ -53,7 +53,8 @@ final class GaloisOps {
     }
 
     private RnsPoly[] newPolys(int count, int limbs) {
-        return ev.newPolys(count, limbs);
+        // results of rotations: the key switch and the final addition overwrite every coefficient
+        return ev.newPolys(count, limbs, false);
     }
 
     private RnsPoly[] target(Ciphertext out, int size, int limbs) {

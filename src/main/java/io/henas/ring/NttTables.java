@@ -430,7 +430,7 @@ public final class NttTables {
         }
     }
 
-    /** The last inverse stage ({@code m = 2}) merged with the multiplication by {@code 1/N}; outputs in {@code [0, q)}. */
+    /** The last inverse stage ({@code m = 2}) merged with the multiplication by {@code 1/N}; outputs in [0, q). */
     private void inverseLast(long[] a, long q, long twoQ) {
         // last stage (m = 2, h = 1) merged with the multiplication by 1/N
         final int half = n >>> 1;
