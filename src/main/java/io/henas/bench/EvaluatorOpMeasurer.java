@@ -41,8 +41,8 @@ import io.henas.rlwe.SecretKey;
  *       by one level; ENCODE: encoding a full slot vector at the level.</li>
  * </ul>
  * Each call is one pass of the {@link Calibrator}: {@link Timing#defaultSamples} shared by its
- * {@link Calibrator#PASSES} passes, after a JIT warm-up of 200 ms (later passes 100 ms); {@link #warmUp} runs a kind
- * untimed before the first pass.
+ * {@link Calibrator#PASSES} passes, after 50 ms of untimed runs; {@link #warmUp} runs each kind and level untimed for
+ * 200 ms (JIT) before the first pass.
  * A {@link ChainShape#batch batch} shape times its kinds as a batch-packed plan runs them: every run reads operands
  * cycled through {@value #STREAM_MIB} MiB of distinct ciphertext copies (well beyond the last-level cache, as a batch
  * layer's thousands of ciphertexts are), as the batch executor runs it: MUL_CT and DROP_LEVEL allocate their result
@@ -127,9 +127,12 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         return Math.max(7, (Timing.defaultSamples(logN) + Calibrator.PASSES - 1) / Calibrator.PASSES);
     }
 
-    /** JIT warm-up before a pass's samples (the warm-up pass and the first one longer). */
+    /**
+     * Warm-up before a pass's samples: 200 ms in the warm-up pass (JIT), 50 ms in the timed passes (caches and branch
+     * predictors primed for this kind and level after the others ran).
+     */
     static long warmupMillis(int pass) {
-        return pass == WARM_UP ? 200 : pass == 0 ? 200 : 100;
+        return pass == WARM_UP ? 200 : 50;
     }
 
     /** The pass index of {@link #warmUp} (its timings are discarded). */
