@@ -2,7 +2,6 @@ package io.henas.ring;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -33,8 +32,8 @@ final class NttVector4 {
     /** Primes must be below this bound for these stages (quotients below 2^51, see the class comment). */
     static final long MAX_PRIME = 1L << 49;
 
-    private static final double TWO52 = 0x1p52;
-    private static final long TWO52_BITS = Double.doubleToRawLongBits(TWO52);
+    static final double TWO52 = 0x1p52;
+    static final long TWO52_BITS = Double.doubleToRawLongBits(TWO52);
 
     private NttVector4() {
     }
@@ -65,16 +64,11 @@ final class NttVector4 {
     }
 
     private static final DoubleVector MINUS_HALF = DoubleVector.broadcast(DS, -0.5);
-    private static final double ROUND = 0x1.8p52;
-
-    /** Lanes of {@code x} at or above {@code bound} minus {@code bound}. */
-    private static DoubleVector csub(DoubleVector x, DoubleVector bound) {
-        VectorMask<Double> over = x.compare(VectorOperators.GE, bound);
-        return x.sub(bound, over);
-    }
+    static final double ROUND = 0x1.8p52;
 
     /*
-     * The loops below spell out toDouble, toLong, csub and mulLazy instead of calling them: C2 must inline every
+     * The loops below spell out toDouble, toLong and mulLazy (the reference forms, tested lane by lane in
+     * NttVectorTest) instead of calling them: C2 must inline every
      * vector operation to keep vectors in registers, and it refused to inline these helpers at some call sites
      * ("low call site frequency", "already compiled into a medium method"), boxing every vector (inverse 3x slower).
      */

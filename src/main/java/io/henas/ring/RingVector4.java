@@ -19,9 +19,9 @@ final class RingVector4 {
     private static final VectorSpecies<Long> LS = NttVector4.LS;
     private static final VectorSpecies<Double> DS = NttVector4.DS;
     private static final int LANES = NttVector4.LANES;
-    private static final double TWO52 = 0x1p52;
-    private static final long TWO52_BITS = Double.doubleToRawLongBits(TWO52);
-    private static final double ROUND = 0x1.8p52;
+    private static final double TWO52 = NttVector4.TWO52;
+    private static final long TWO52_BITS = NttVector4.TWO52_BITS;
+    private static final double ROUND = NttVector4.ROUND;
 
     private RingVector4() {
     }
