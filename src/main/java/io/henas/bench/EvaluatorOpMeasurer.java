@@ -37,6 +37,8 @@ import io.henas.rlwe.SecretKey;
  *   <li>MUL_CONST_ACC: the cost per product of a fused, blocked layer of multiply-accumulates as the batch run
  *       executes them ({@link ConstProductsTiming}: 16 outputs over the same 16 inputs, one
  *       {@link io.henas.ckks.ConstProducts} run, divided by its 256 products);</li>
+ *   <li>MUL_PLAIN and ADD_PLAIN (single-image shapes): each run takes the next of {@value #PLAIN_STREAM_MIB} MiB
+ *       of distinct plaintexts, read from memory as the runner reads a plan's cached weight plaintexts;</li>
  *   <li>MUL_CONST: a product by an encoded constant plaintext (single-image plans); DROP_LEVEL: {@code dropToLevel}
  *       by one level; ENCODE: encoding a full slot vector at the level.</li>
  * </ul>
@@ -70,6 +72,15 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     static final int STREAM_MIB = 128;
     /** Inputs of the fused layers timed for MUL_CONST_ACC of batch shapes (a real layer's: 400-800 ciphertexts). */
     static final int PRODUCT_LAYER_MIB = 512;
+    /**
+     * Bytes of distinct plaintexts the products and additions by a plaintext cycle through (single-image shapes):
+     * beyond a last-level cache, as a plan's weight plaintexts are (hundreds of megabytes in the server's cache for a
+     * convolutional network), so each product reads its plaintext from memory as the runner does (at logN 13 on 2
+     * threads this made a product and accumulation 1.5-2x slower than with one plaintext read from cache).
+     */
+    static final int PLAIN_STREAM_MIB = 64;
+    /** Per shape and level: distinct copies of the fixture's plaintext (kept across key swaps of the shape). */
+    private final Map<String, io.henas.ckks.Plaintext[]> plainPools = new HashMap<>();
     /** Per fixture key: distinct copies of its size-2 operand and of its size-3 product (batch shapes). */
     private final Map<String, Ciphertext[][]> pools = new HashMap<>();
     private int logN = -1;
@@ -179,7 +190,12 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case ROTATE -> rotateMicros(f, samples, warm, pass);
             case ROTATE_HOISTED -> hoisted(f, samples, warm, pass);
             case HOIST -> Math.max(0, rotateMicros(f, samples, warm, pass) - hoisted(f, samples, warm, pass));
-            case MUL_PLAIN -> Timing.medianMicros(() -> ev.recycle(ev.mulPlain(f.a, f.pt)), 5, warm, samples);
+            case MUL_PLAIN -> {
+                io.henas.ckks.Plaintext[] pts = plaintexts(shape, f);
+                int[] at = {0};
+                yield Timing.medianMicros(() -> ev.recycle(ev.mulPlain(f.a, pts[at[0]++ % pts.length])), 5, warm,
+                        samples);
+            }
             case MUL_CT -> Timing.medianMicros(() -> ev.recycle(ev.square(f.a)), 5, warm, samples);
             case RELINEARIZE -> {
                 Ciphertext out = f.a.copy();
@@ -202,7 +218,10 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case MUL_CONST_ACC -> ConstProductsTiming.calibrationMicrosPerProduct(ev, f.a, samples);
             case ADD_PLAIN -> {
                 Ciphertext out = f.a.copy();
-                yield Timing.medianMicros(() -> ev.addPlainInto(f.a, f.pt, out), 5, warm, samples);
+                io.henas.ckks.Plaintext[] pts = plaintexts(shape, f);
+                int[] at = {0};
+                yield Timing.medianMicros(() -> ev.addPlainInto(f.a, pts[at[0]++ % pts.length], out), 5, warm,
+                        samples);
             }
             case DROP_LEVEL -> Timing.medianMicros(() -> ev.recycle(ev.dropToLevel(f.a, level - 1)), 5, warm,
                     samples);
@@ -210,6 +229,23 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         };
         cache.put(key, us);
         return us;
+    }
+
+    /**
+     * Distinct copies of {@code f}'s plaintext, {@value #PLAIN_STREAM_MIB} MiB in all (fewer when the heap has less
+     * than 8 times that free, at least 2), built once per shape and level.
+     */
+    private io.henas.ckks.Plaintext[] plaintexts(ChainShape shape, BenchFixture f) {
+        return plainPools.computeIfAbsent(shape.key() + "@" + f.level, k -> {
+            long one = HeapBudget.polyBytes(f.params.n(), f.level + 1, 1);
+            long bytes = HeapBudget.affordable((long) PLAIN_STREAM_MIB << 20, 8);
+            int count = (int) Math.max(2, Math.min(4096, bytes / one));
+            io.henas.ckks.Plaintext[] pts = new io.henas.ckks.Plaintext[count];
+            for (int i = 0; i < count; i++) {
+                pts[i] = new io.henas.ckks.Plaintext(f.params, f.pt.poly().copy(), f.pt.scale());
+            }
+            return pts;
+        });
     }
 
     /** One rotation by one as the runner rotates: the result from recycled memory, recycled (per pass). */
@@ -393,6 +429,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     @Override
     public synchronized void close() {
         dropKeys();
+        plainPools.clear();
         logN = -1;
         shape = null;
         params = null;

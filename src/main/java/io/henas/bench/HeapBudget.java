@@ -92,6 +92,16 @@ public final class HeapBudget {
         check(needBytes, used, max, what);
     }
 
+    /**
+     * {@code wantBytes}, or less: at most {@code 1 / share} of what the heap has free now (below its usable part), for
+     * optional memory such as pools of cold operands.
+     */
+    public static long affordable(long wantBytes, int share) {
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        return Math.max(0, Math.min(wantBytes, (long) ((USABLE * rt.maxMemory() - used) / share)));
+    }
+
     /** The decision of {@link #require}, for tests: throws if {@code used + need} exceeds the usable heap. */
     static void check(long needBytes, long usedBytes, long maxBytes, String what) {
         if (usedBytes + needBytes > USABLE * maxBytes) {

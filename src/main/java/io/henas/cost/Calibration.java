@@ -25,10 +25,12 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
      * ~6x too slow); 3 keys fits by {@link ChainShape} ({@code "14/k3/a2"}); 4 names every key in snake_case
      * ({@code key.cpu_model}, {@code micros}); 5 takes each level's time as the median of
      * {@link Calibrator#PASSES} interleaved passes, times operations as the plan runner executes them (results in
-     * recycled memory) and fits key-switching kinds in their work terms ({@code key_switch}). Older formats count as
+     * recycled memory) and fits key-switching kinds in their work terms ({@code key_switch}); 6 times products and
+     * additions by plaintexts on distinct plaintexts read from memory (as a plan's cached weights are), and
+     * two-thread kinds with limbs kept on one core across calls ({@code ring.Parallel}). Older formats count as
      * outdated: measured again.
      */
-    public static final int FORMAT = 5;
+    public static final int FORMAT = 6;
 
     public Calibration {
         TreeMap<ChainShape, Map<OpKind, Fit>> copy = new TreeMap<>();

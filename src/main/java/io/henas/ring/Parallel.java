@@ -2,14 +2,20 @@ package io.henas.ring;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * Runs independent per-limb work (NTTs, pointwise products) on a fixed number of threads. With one thread it is a
  * plain loop on the caller's thread (no pool, no overhead). With {@code t > 1} threads, {@code t - 1} persistent
- * daemon workers and the caller pull indices from a shared counter, so a worker that starts late (or is descheduled
- * on a busy machine) leaves its share to the others instead of stalling the call. Workers spin briefly after each
+ * daemon workers and the caller claim indices: thread {@code j} (the caller is 0, worker {@code w} is {@code w + 1})
+ * first takes its own indices {@code j, j + t, j + 2t, ...}, then takes what is left of the others', so a worker that
+ * starts late (or is descheduled on a busy machine) leaves its share to the others instead of stalling the call.
+ * Taking one's own indices first keeps index {@code i} on thread {@code i mod t} across calls whenever every thread
+ * is on time: RNS limb {@code i} written by one call is read by the next on the same core, from its own cache (with
+ * indices handed out in arrival order, consecutive small calls moved limbs between the cores' caches: a product and
+ * an addition on 2 threads took 33-42 us at logN 13 with 4 limbs against 26 us on one thread). Workers spin briefly after each
  * call before parking, because hot operations issue several calls back to back; the caller spins briefly, then parks,
  * while it waits for the last items. Dispatching costs no allocation besides one small job object.
  *
@@ -31,33 +37,45 @@ public final class Parallel implements AutoCloseable {
     private volatile Job job;
     private volatile boolean closed;
 
-    /** One call: the index counter, the count of unfinished indices, the first failure. */
+    /**
+     * One call: per residue class {@code r} modulo {@code t} the next unclaimed position in it (index
+     * {@code r + t * position}), the count of unfinished indices, the first failure.
+     */
     private static final class Job {
         final int count;
+        final int stride;
         final IntConsumer body;
-        final AtomicInteger next = new AtomicInteger();
+        final AtomicIntegerArray next;
         final AtomicInteger unfinished;
         volatile Thread waiter;
         volatile Throwable failure;
 
-        Job(int count, IntConsumer body) {
+        Job(int count, int stride, IntConsumer body) {
             this.count = count;
+            this.stride = stride;
             this.body = body;
+            this.next = new AtomicIntegerArray(stride);
             this.unfinished = new AtomicInteger(count);
         }
 
-        /** Runs indices until none is left; returns true if this thread finished the job's last index. */
-        boolean work() {
+        /**
+         * Runs the indices of thread {@code self}'s class, then those left in the other classes, until none is left;
+         * returns true if this thread finished the job's last index.
+         */
+        boolean work(int self) {
             int done = 0;
-            for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                try {
-                    body.accept(i);
-                } catch (Throwable e) {
-                    if (failure == null) {
-                        failure = e;
+            for (int c = 0; c < stride; c++) {
+                int r = (self + c) % stride;
+                for (int i = r + stride * next.getAndIncrement(r); i < count; i = r + stride * next.getAndIncrement(r)) {
+                    try {
+                        body.accept(i);
+                    } catch (Throwable e) {
+                        if (failure == null) {
+                            failure = e;
+                        }
                     }
+                    done++;
                 }
-                done++;
             }
             return done > 0 && unfinished.addAndGet(-done) == 0;
         }
@@ -66,9 +84,12 @@ public final class Parallel implements AutoCloseable {
     /** A pool thread's loop (a Runnable, not a Thread subclass, so that it holds no JDK thread state itself). */
     private final class Worker implements Runnable {
         final Thread thread;
+        /** This worker's thread index in a job ({@code index + 1}; the caller is 0). */
+        final int self;
         volatile boolean parked;
 
         Worker(int index) {
+            self = index + 1;
             thread = new Thread(this, "henas-limb-" + index);
             thread.setDaemon(true);
         }
@@ -94,7 +115,7 @@ public final class Parallel implements AutoCloseable {
                     continue;
                 }
                 last = j;
-                if (j.work()) {
+                if (j.work(self)) {
                     Thread w = j.waiter;
                     if (w != null) {
                         LockSupport.unpark(w);
@@ -133,14 +154,14 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         try {
-            Job j = new Job(count, body);
+            Job j = new Job(count, threads, body);
             job = j;
             for (Worker w : workers) {
                 if (w.parked) {
                     LockSupport.unpark(w.thread);
                 }
             }
-            if (!j.work()) {
+            if (!j.work(0)) {
                 await(j);
             }
             Throwable f = j.failure;

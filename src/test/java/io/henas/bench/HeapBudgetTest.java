@@ -59,6 +59,16 @@ class HeapBudgetTest {
     }
 
     @Test
+    void affordableGivesAtMostItsShareOfTheFreeHeap() {
+        Runtime rt = Runtime.getRuntime();
+        long free = (long) (HeapBudget.USABLE * rt.maxMemory()) - (rt.totalMemory() - rt.freeMemory());
+        assertEquals(1024, HeapBudget.affordable(1024, 8)); // a small want fits whole
+        long huge = HeapBudget.affordable(Long.MAX_VALUE / 2, 8); // a huge one is cut to an eighth of the free heap
+        assertTrue(huge > 0 && huge <= free / 8 + (1 << 20), huge + " vs " + free);
+        assertTrue(HeapBudget.affordable(Long.MAX_VALUE / 2, 2) > huge);
+    }
+
+    @Test
     void calibratingWithTooSmallAHeapExitsWithTwoAndTheXmxToUse(@TempDir Path dir) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx200m", "-Duser.home=" + dir, "-cp", System.getProperty("java.class.path"), "io.henas.cli.Main",

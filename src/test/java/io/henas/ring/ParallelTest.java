@@ -25,6 +25,43 @@ class ParallelTest {
     }
 
     @Test
+    void threadsTakeTheirOwnIndicesFirstSoLimbsStayOnOneCore() {
+        // index i belongs to thread i mod 2 (caller 0, worker 1). Index 0 waits until index 1 has finished, and
+        // indices 2 and 3 each wait until the other has started (which ends only if they run on different threads);
+        // a thread reaches the other's indices only after finishing its own, so 2 runs on the caller and 3 on the
+        // worker. A shared counter handing out indices in arrival order gives the worker 1 and then 2 while the
+        // caller still waits in 0.
+        try (Parallel p = new Parallel(2)) {
+            for (int round = 0; round < 50; round++) {
+                Thread[] ranOn = new Thread[4];
+                var oneDone = new java.util.concurrent.CountDownLatch(1);
+                var started = new java.util.concurrent.CountDownLatch[]{
+                        new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1)};
+                p.forEach(4, i -> {
+                    ranOn[i] = Thread.currentThread();
+                    try {
+                        if (i == 0) {
+                            oneDone.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        } else if (i == 1) {
+                            oneDone.countDown();
+                        } else {
+                            started[i - 2].countDown();
+                            started[3 - i].await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                Thread caller = Thread.currentThread();
+                assertEquals(caller, ranOn[0], "round " + round + ": index 0");
+                assertEquals(caller, ranOn[2], "round " + round + ": index 2 (the caller's own)");
+                org.junit.jupiter.api.Assertions.assertNotEquals(caller, ranOn[1], "round " + round + ": index 1");
+                assertEquals(ranOn[1], ranOn[3], "round " + round + ": index 3 (the worker's own)");
+            }
+        }
+    }
+
+    @Test
     void exceptionsPropagateAndBadThreadCountsAreRejected() {
         try (Parallel p = new Parallel(2)) {
             var e = assertThrows(IllegalStateException.class, () -> p.forEach(4, i -> {
