@@ -43,8 +43,10 @@ import io.henas.rlwe.SecretKey;
  *       by one level; ENCODE: encoding a full slot vector at the level.</li>
  * </ul>
  * Each call is one pass of the {@link Calibrator}: {@link Timing#defaultSamples} shared by its
- * {@link Calibrator#PASSES} passes, after 50 ms of untimed runs; {@link #warmUp} runs each kind and level untimed for
- * 200 ms (JIT) before the first pass.
+ * {@link Calibrator#PASSES} passes and runs for at least {@value #SAMPLE_MILLIS} ms, after 20 ms of untimed runs; a
+ * level's time in a pass is their mean without the slowest and fastest 5% ({@link Timing#trimmedMeanMicros}: the
+ * plan's latency is a sum of operations, so their mean, not their median, predicts it). {@link #warmUp} runs each kind
+ * and level untimed for 200 ms (JIT) before the first pass.
  * A {@link ChainShape#batch batch} shape times its kinds as a batch-packed plan runs them: every run reads operands
  * cycled through {@value #STREAM_MIB} MiB of distinct ciphertext copies (well beyond the last-level cache, as a batch
  * layer's thousands of ciphertexts are), as the batch executor runs it: MUL_CT and DROP_LEVEL allocate their result
@@ -139,12 +141,26 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     }
 
     /**
-     * Warm-up before a pass's samples: 200 ms in the warm-up pass (JIT), 50 ms in the timed passes (caches and branch
+     * Warm-up before a pass's samples: 200 ms in the warm-up pass (JIT), 20 ms in the timed passes (caches and branch
      * predictors primed for this kind and level after the others ran).
      */
     static long warmupMillis(int pass) {
-        return pass == WARM_UP ? 200 : 50;
+        return pass == WARM_UP ? 200 : 20;
     }
+
+    /** How long a timed pass samples each kind and level at least (more runs of fast kinds: steadier). */
+    static final long SAMPLE_MILLIS = 60;
+
+    /**
+     * One kind and level in one pass: {@link Timing#trimmedMeanMicros} after {@code warm} ms of untimed runs, over at
+     * least {@code samples} runs and {@link #SAMPLE_MILLIS} in a timed pass ({@link #sampleMillis}).
+     */
+    private double time(Runnable op, long warm, int samples) {
+        return Timing.trimmedMeanMicros(op, 5, warm, samples, sampleMillis);
+    }
+
+    /** {@link #SAMPLE_MILLIS} in a timed pass, 0 in the warm-up pass (set by {@link #measure}). */
+    private long sampleMillis;
 
     /** The pass index of {@link #warmUp} (its timings are discarded). */
     private static final int WARM_UP = -1;
@@ -178,6 +194,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         BenchFixture f = fixtures.computeIfAbsent(shape.key() + "@" + level, k -> new BenchFixture(keys, level));
         int samples = pass == WARM_UP ? 3 : passSamples(logN);
         long warm = warmupMillis(pass);
+        sampleMillis = pass == WARM_UP ? 0 : SAMPLE_MILLIS;
         if (shape.batch()) {
             double us = streamed(f, shape.key() + "@" + level, level, op, samples, warm, pass);
             cache.put(key, us);
@@ -193,39 +210,39 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case MUL_PLAIN -> {
                 io.henas.ckks.Plaintext[] pts = plaintexts(shape, f);
                 int[] at = {0};
-                yield Timing.medianMicros(() -> ev.recycle(ev.mulPlain(f.a, pts[at[0]++ % pts.length])), 5, warm,
+                yield time(() -> ev.recycle(ev.mulPlain(f.a, pts[at[0]++ % pts.length])), warm,
                         samples);
             }
-            case MUL_CT -> Timing.medianMicros(() -> ev.recycle(ev.square(f.a)), 5, warm, samples);
+            case MUL_CT -> time(() -> ev.recycle(ev.square(f.a)), warm, samples);
             case RELINEARIZE -> {
                 Ciphertext out = f.a.copy();
-                yield Timing.medianMicros(() -> ev.relinearizeInto(f.product, out), 5, warm, samples);
+                yield time(() -> ev.relinearizeInto(f.product, out), warm, samples);
             }
             case RESCALE -> {
                 Ciphertext out = ev.rescale(f.a);
-                yield Timing.medianMicros(() -> ev.rescaleInto(f.a, out), 5, warm, samples);
+                yield time(() -> ev.rescaleInto(f.a, out), warm, samples);
             }
             case ADD -> {
                 Ciphertext out = f.a.copy();
-                yield Timing.medianMicros(() -> ev.addInto(f.a, f.b, out), 5, warm, samples);
+                yield time(() -> ev.addInto(f.a, f.b, out), warm, samples);
             }
             // a single-image plan multiplies by a constant through an encoded constant plaintext
             case MUL_CONST -> {
                 io.henas.ckks.Plaintext c = new io.henas.ckks.Encoder(f.params).encodeConstant(0.731, level,
                         f.params.defaultScale());
-                yield Timing.medianMicros(() -> ev.recycle(ev.mulPlain(f.a, c)), 5, warm, samples);
+                yield time(() -> ev.recycle(ev.mulPlain(f.a, c)), warm, samples);
             }
             case MUL_CONST_ACC -> ConstProductsTiming.calibrationMicrosPerProduct(ev, f.a, samples);
             case ADD_PLAIN -> {
                 Ciphertext out = f.a.copy();
                 io.henas.ckks.Plaintext[] pts = plaintexts(shape, f);
                 int[] at = {0};
-                yield Timing.medianMicros(() -> ev.addPlainInto(f.a, pts[at[0]++ % pts.length], out), 5, warm,
+                yield time(() -> ev.addPlainInto(f.a, pts[at[0]++ % pts.length], out), warm,
                         samples);
             }
-            case DROP_LEVEL -> Timing.medianMicros(() -> ev.recycle(ev.dropToLevel(f.a, level - 1)), 5, warm,
+            case DROP_LEVEL -> time(() -> ev.recycle(ev.dropToLevel(f.a, level - 1)), warm,
                     samples);
-            case ENCODE -> Timing.medianMicros(CkksBench.operation(f, "encode"), 5, warm, samples);
+            case ENCODE -> time(CkksBench.operation(f, "encode"), warm, samples);
         };
         cache.put(key, us);
         return us;
@@ -252,7 +269,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     private double rotateMicros(BenchFixture f, int samples, long warm, int pass) {
         var ev = f.evaluator;
         return cache.computeIfAbsent(shape + "@" + f.level + "/raw-rotate#" + pass,
-                k -> Timing.medianMicros(() -> ev.recycle(ev.rotate(f.a, 1)), 5, warm, samples));
+                k -> time(() -> ev.recycle(ev.rotate(f.a, 1)), warm, samples));
     }
 
     /** {@code op} timed on cold operands, as a batch-packed plan runs it (see the class comment). */
@@ -329,7 +346,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         if (r == null) {
             return perProduct;
         }
-        double us = Timing.medianMicros(r, 5, warm, samples);
+        double us = time(r, warm, samples);
         // a MUL_CONST opens an output of a fused layer: its result is allocated when recorded, its product computed
         // with the layer's (as fast as an accumulation)
         return op == OpKind.MUL_CONST ? us + perProduct : us;
@@ -418,11 +435,11 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         int[] steps = hoistedSteps(f.params.logN());
         var ev = f.evaluator;
         double group = cache.computeIfAbsent(shape + "@" + f.level + "/raw-hoisted-" + steps.length + "#" + pass,
-                k -> Timing.medianMicros(() -> {
+                k -> time(() -> {
                     for (Ciphertext c : ev.rotateHoisted(f.a, steps)) {
                         ev.recycle(c);
                     }
-                }, 5, warm, samples));
+                }, warm, samples));
         return Math.max(0, (group - one) / (steps.length - 1));
     }
 

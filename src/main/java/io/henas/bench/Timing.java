@@ -67,6 +67,51 @@ public final class Timing {
         return samples % 2 == 1 ? t[samples / 2] : (t[samples / 2 - 1] + t[samples / 2]) / 2;
     }
 
+    /**
+     * Runs {@code op} until both {@code minWarmupRuns} runs and {@code warmupMillis} have passed, then times runs
+     * until both {@code minSamples} runs and {@code sampleMillis} have passed (at most {@value #MAX_SAMPLES} runs), and
+     * returns their mean in microseconds without the slowest and fastest 5% (one of each from 5 runs on; none below).
+     * A cost model that adds up operations predicts their mean, not their median: when an operation is sometimes
+     * slower (a worker thread that wakes late, a cache that another operation evicted) the median hides it.
+     */
+    public static double trimmedMeanMicros(Runnable op, int minWarmupRuns, long warmupMillis, int minSamples,
+                                           long sampleMillis) {
+        if (minSamples < 1) {
+            throw new IllegalArgumentException("minSamples must be >= 1, but was " + minSamples);
+        }
+        long end = System.nanoTime() + warmupMillis * 1_000_000L;
+        for (int i = 0; i < minWarmupRuns || System.nanoTime() < end; i++) {
+            op.run();
+        }
+        double[] t = new double[Math.max(minSamples, 64)];
+        int n = 0;
+        long until = System.nanoTime() + sampleMillis * 1_000_000L;
+        while (n < MAX_SAMPLES && (n < minSamples || System.nanoTime() < until)) {
+            long t0 = System.nanoTime();
+            op.run();
+            if (n == t.length) {
+                t = Arrays.copyOf(t, Math.min(MAX_SAMPLES, 2 * n));
+            }
+            t[n++] = (System.nanoTime() - t0) / 1e3;
+        }
+        return trimmedMean(Arrays.copyOf(t, n));
+    }
+
+    /** Most samples {@link #trimmedMeanMicros} takes. */
+    static final int MAX_SAMPLES = 1 << 20;
+
+    /** The mean of {@code t} without its slowest and fastest 5% (at least one of each from 5 values on). */
+    static double trimmedMean(double[] t) {
+        double[] s = t.clone();
+        Arrays.sort(s);
+        int k = s.length >= 5 ? Math.max(1, s.length / 20) : 0;
+        double sum = 0;
+        for (int i = k; i < s.length - k; i++) {
+            sum += s[i];
+        }
+        return sum / (s.length - 2 * k);
+    }
+
     /** Samples per op like the SEAL anchors (60/40/20/10 for logN 13/14/15/16; 100 below). */
     public static int defaultSamples(int logN) {
         return switch (logN) {
