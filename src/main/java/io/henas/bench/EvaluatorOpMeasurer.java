@@ -77,8 +77,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     /**
      * Bytes of distinct plaintexts the products and additions by a plaintext cycle through (single-image shapes):
      * beyond a last-level cache, as a plan's weight plaintexts are (hundreds of megabytes in the server's cache for a
-     * convolutional network), so each product reads its plaintext from memory as the runner does (at logN 13 on 2
-     * threads this made a product and accumulation 1.5-2x slower than with one plaintext read from cache).
+     * convolutional network), so each product reads its plaintext from memory as the runner does (fashion-best's
+     * products and accumulations took 1.5-1.9x what products by one cached plaintext predicted).
      */
     static final int PLAIN_STREAM_MIB = 64;
     /** Per shape and level: distinct copies of the fixture's plaintext (kept across key swaps of the shape). */
