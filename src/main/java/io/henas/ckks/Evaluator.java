@@ -288,9 +288,19 @@ public final class Evaluator implements AutoCloseable {
 
     /** {@code a + pt} (same scale; the plaintext may sit at a higher level). */
     public Ciphertext addPlain(Ciphertext a, Plaintext pt) {
-        Ciphertext out = a.copy();
+        Ciphertext out = blank(a);
         addPlainInto(a, pt, out);
         return out;
+    }
+
+    /**
+     * A ciphertext shaped like {@code a} (size, level, scale) on recycled limbs whose old content stays: for results
+     * that write every coefficient (a deep copy allocated fresh memory, whose garbage brought collector pauses into
+     * the operations of a long run).
+     */
+    private Ciphertext blank(Ciphertext a) {
+        checkParams(a, "a");
+        return new Ciphertext(params, a.scale(), newPolys(a.size(), a.level() + 1, false));
     }
 
     /** {@code out = a + pt}. */
@@ -300,7 +310,7 @@ public final class Evaluator implements AutoCloseable {
 
     /** {@code a - pt}. */
     public Ciphertext subPlain(Ciphertext a, Plaintext pt) {
-        Ciphertext out = a.copy();
+        Ciphertext out = blank(a);
         subPlainInto(a, pt, out);
         return out;
     }
@@ -332,18 +342,30 @@ public final class Evaluator implements AutoCloseable {
     /** {@code a + c} in every slot (c is encoded at the ciphertext's scale; no level used). */
     public Ciphertext addConst(Ciphertext a, double c) {
         checkParams(a, "a");
-        Ciphertext out = a.copy();
-        addConstInPlace(out, c);
+        double v = constantTimesScale(a, c);
+        Ciphertext out = blank(a);
+        par.forEach(a.level() + 1, i -> {
+            ring.addScalarLimb(i, a.poly(0).limb(i), ring.roundedResidue(v, i), out.poly(0).limb(i));
+            for (int k = 1; k < a.size(); k++) {
+                System.arraycopy(a.poly(k).limb(i), 0, out.poly(k).limb(i), 0, n);
+            }
+        });
         return out;
+    }
+
+    /** {@code c * a.scale}, which must be finite. */
+    private static double constantTimesScale(Ciphertext a, double c) {
+        double v = c * a.scale();
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("constant times scale must be finite, but was " + v);
+        }
+        return v;
     }
 
     /** {@code a += c} in every slot, in place (only the first polynomial changes; no level used). */
     public void addConstInPlace(Ciphertext a, double c) {
         checkParams(a, "a");
-        double v = c * a.scale();
-        if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException("constant times scale must be finite, but was " + v);
-        }
+        double v = constantTimesScale(a, c);
         par.forEach(a.level() + 1, i -> ring.addScalarLimb(i, a.poly(0).limb(i), ring.roundedResidue(v, i),
                 a.poly(0).limb(i)));
     }

@@ -196,6 +196,22 @@ class EvaluatorTest {
             assertSameLimbs(want, sum);
             // a square of a ciphertext by itself equals the general product, bit for bit
             assertSameLimbs(own.mul(cx, cx), sq);
+            // out-of-place additions of a plaintext or a constant write every coefficient of recycled limbs
+            Plaintext py = NaiveSlots.encode(p, y, p.maxLevel(), cx.scale());
+            Ciphertext wantPlain = cx.copy();
+            own.addPlainInto(cx, py, wantPlain);
+            Ciphertext wantMinus = cx.copy();
+            own.subPlainInto(cx, py, wantMinus);
+            Ciphertext wantConst = cx.copy();
+            own.addConstInPlace(wantConst, 0.3);
+            for (int round = 0; round < 3; round++) {
+                own.recycle(own.mul(cy, cy)); // fresh garbage under every result below
+                assertSameLimbs(wantPlain, own.addPlain(cx, py));
+                own.recycle(own.mul(cy, cy));
+                assertSameLimbs(wantMinus, own.subPlain(cx, py));
+                own.recycle(own.mul(cy, cy));
+                assertSameLimbs(wantConst, own.addConst(cx, 0.3));
+            }
         }
     }
 
