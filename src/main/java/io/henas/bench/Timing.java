@@ -51,11 +51,7 @@ public final class Timing {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, but was " + samples);
         }
-        long end = System.nanoTime() + warmupMillis * 1_000_000L;
-        for (int i = 0; i < minWarmupRuns || System.nanoTime() < end; i++) {
-            prep.run();
-            op.run();
-        }
+        warmUp(prep, op, minWarmupRuns, warmupMillis);
         double[] t = new double[samples];
         for (int i = 0; i < samples; i++) {
             prep.run();
@@ -79,10 +75,7 @@ public final class Timing {
         if (minSamples < 1) {
             throw new IllegalArgumentException("minSamples must be >= 1, but was " + minSamples);
         }
-        long end = System.nanoTime() + warmupMillis * 1_000_000L;
-        for (int i = 0; i < minWarmupRuns || System.nanoTime() < end; i++) {
-            op.run();
-        }
+        warmUp(NOTHING, op, minWarmupRuns, warmupMillis);
         double[] t = new double[Math.max(minSamples, 64)];
         int n = 0;
         long until = System.nanoTime() + sampleMillis * 1_000_000L;
@@ -95,6 +88,15 @@ public final class Timing {
             t[n++] = (System.nanoTime() - t0) / 1e3;
         }
         return trimmedMean(Arrays.copyOf(t, n));
+    }
+
+    /** Runs {@code prep} then {@code op}, untimed, until both {@code minRuns} runs and {@code millis} have passed. */
+    private static void warmUp(Runnable prep, Runnable op, int minRuns, long millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        for (int i = 0; i < minRuns || System.nanoTime() < end; i++) {
+            prep.run();
+            op.run();
+        }
     }
 
     /** Most samples {@link #trimmedMeanMicros} takes. */
