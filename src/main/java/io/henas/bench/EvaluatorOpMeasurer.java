@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.henas.ckks.Ciphertext;
 import io.henas.ckks.CkksParameters;
+import io.henas.ckks.Plaintext;
 import io.henas.cost.Calibrator;
 import io.henas.cost.ChainShape;
 import io.henas.cost.OpMeasurer;
@@ -82,7 +83,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
      */
     static final int PLAIN_STREAM_MIB = 64;
     /** Per shape and level: distinct copies of the fixture's plaintext (kept across key swaps of the shape). */
-    private final Map<String, io.henas.ckks.Plaintext[]> plainPools = new HashMap<>();
+    private final Map<String, Plaintext[]> plainPools = new HashMap<>();
     /** Per fixture key: distinct copies of its size-2 operand and of its size-3 product (batch shapes). */
     private final Map<String, Ciphertext[][]> pools = new HashMap<>();
     private int logN = -1;
@@ -208,10 +209,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case ROTATE_HOISTED -> hoisted(f, samples, warm, pass);
             case HOIST -> Math.max(0, rotateMicros(f, samples, warm, pass) - hoisted(f, samples, warm, pass));
             case MUL_PLAIN -> {
-                io.henas.ckks.Plaintext[] pts = plaintexts(shape, f);
-                int[] at = {0};
-                yield time(() -> ev.recycle(ev.mulPlain(f.a, pts[at[0]++ % pts.length])), warm,
-                        samples);
+                java.util.function.Supplier<Plaintext> pt = cycling(shape, f);
+                yield time(() -> ev.recycle(ev.mulPlain(f.a, pt.get())), warm, samples);
             }
             case MUL_CT -> time(() -> ev.recycle(ev.square(f.a)), warm, samples);
             case RELINEARIZE -> {
@@ -228,17 +227,15 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             }
             // a single-image plan multiplies by a constant through an encoded constant plaintext
             case MUL_CONST -> {
-                io.henas.ckks.Plaintext c = new io.henas.ckks.Encoder(f.params).encodeConstant(0.731, level,
+                Plaintext c = new io.henas.ckks.Encoder(f.params).encodeConstant(0.731, level,
                         f.params.defaultScale());
                 yield time(() -> ev.recycle(ev.mulPlain(f.a, c)), warm, samples);
             }
             case MUL_CONST_ACC -> ConstProductsTiming.calibrationMicrosPerProduct(ev, f.a, samples);
             case ADD_PLAIN -> {
                 Ciphertext out = f.a.copy();
-                io.henas.ckks.Plaintext[] pts = plaintexts(shape, f);
-                int[] at = {0};
-                yield time(() -> ev.addPlainInto(f.a, pts[at[0]++ % pts.length], out), warm,
-                        samples);
+                java.util.function.Supplier<Plaintext> pt = cycling(shape, f);
+                yield time(() -> ev.addPlainInto(f.a, pt.get(), out), warm, samples);
             }
             case DROP_LEVEL -> time(() -> ev.recycle(ev.dropToLevel(f.a, level - 1)), warm,
                     samples);
@@ -249,20 +246,22 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     }
 
     /**
-     * Distinct copies of {@code f}'s plaintext, {@value #PLAIN_STREAM_MIB} MiB in all (fewer when the heap has less
-     * than 8 times that free, at least 2), built once per shape and level.
+     * The next of the distinct copies of {@code f}'s plaintext on each call, {@value #PLAIN_STREAM_MIB} MiB in all
+     * (fewer when the heap has less than 8 times that free, at least 2), built once per shape and level.
      */
-    private io.henas.ckks.Plaintext[] plaintexts(ChainShape shape, BenchFixture f) {
-        return plainPools.computeIfAbsent(shape.key() + "@" + f.level, k -> {
+    private java.util.function.Supplier<Plaintext> cycling(ChainShape shape, BenchFixture f) {
+        Plaintext[] pts = plainPools.computeIfAbsent(shape.key() + "@" + f.level, k -> {
             long one = HeapBudget.polyBytes(f.params.n(), f.level + 1, 1);
             long bytes = HeapBudget.affordable((long) PLAIN_STREAM_MIB << 20, 8);
             int count = (int) Math.max(2, Math.min(4096, bytes / one));
-            io.henas.ckks.Plaintext[] pts = new io.henas.ckks.Plaintext[count];
+            Plaintext[] p = new Plaintext[count];
             for (int i = 0; i < count; i++) {
-                pts[i] = new io.henas.ckks.Plaintext(f.params, f.pt.poly().copy(), f.pt.scale());
+                p[i] = new Plaintext(f.params, f.pt.poly().copy(), f.pt.scale());
             }
-            return pts;
+            return p;
         });
+        int[] at = {0};
+        return () -> pts[at[0]++ % pts.length];
     }
 
     /** One rotation by one as the runner rotates: the result from recycled memory, recycled (per pass). */

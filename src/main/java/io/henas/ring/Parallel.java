@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  * indices handed out in arrival order, consecutive small calls such as a product and an accumulation moved limbs
  * between the cores' caches). Workers spin briefly after each
  * call before parking, because hot operations issue several calls back to back; the caller spins briefly, then parks,
- * while it waits for the last items. Dispatching costs no allocation besides one small job object.
+ * while it waits for the last items. Dispatching allocates only a small job object and its array of t counters.
  *
  * <p>Thread-safe: a call made while another call is in progress (from another thread, or nested in a body) runs
  * sequentially on its caller's thread.
