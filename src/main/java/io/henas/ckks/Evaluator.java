@@ -670,6 +670,14 @@ public final class Evaluator implements AutoCloseable {
         return galois.rotateHoisted(a, steps);
     }
 
+    /**
+     * As {@link #rotateHoisted(Ciphertext, int...)}, calling {@code beforeStep.accept(s)} after the shared
+     * decomposition and before rotation {@code s} is computed (e.g. to time the decomposition and each rotation apart).
+     */
+    public Ciphertext[] rotateHoisted(Ciphertext a, int[] steps, java.util.function.IntConsumer beforeStep) {
+        return galois.rotateHoisted(a, steps, beforeStep);
+    }
+
     /** {@code out = rotate(a, k)} ({@code out} may be {@code a}; its polynomials are reused when shaped alike). */
     public void rotateInto(Ciphertext a, int k, Ciphertext out) {
         galois.rotateInto(a, k, out);

@@ -84,22 +84,39 @@ final class GaloisOps {
      * up to the fresh key-switching noise.
      */
     Ciphertext[] rotateHoisted(Ciphertext a, int... steps) {
+        return rotateHoisted(a, steps, null);
+    }
+
+    /**
+     * As {@link #rotateHoisted(Ciphertext, int...)}, calling {@code beforeStep.accept(s)} (if not null) after the
+     * shared decomposition and before rotation {@code s} is computed, so a caller can time the decomposition and each
+     * rotation apart. Every step's key is looked up before any work is done.
+     */
+    Ciphertext[] rotateHoisted(Ciphertext a, int[] steps, java.util.function.IntConsumer beforeStep) {
         checkParams(a, "a");
         checkSize2(a, "rotate");
-        Decomposition d = null;
+        KeySwitchKey[] keys = new KeySwitchKey[steps.length];
+        long[] elements = new long[steps.length];
+        boolean any = false;
+        for (int s = 0; s < steps.length; s++) {
+            elements[s] = rotationElement(steps[s]);
+            if (elements[s] != 1) {
+                keys[s] = galoisKey(elements[s], "rotation by " + steps[s], a.level());
+                any = true;
+            }
+        }
+        Decomposition d = any ? switcher.decompose(a.poly(1), par, pool) : null;
         Ciphertext[] out = new Ciphertext[steps.length];
         for (int s = 0; s < steps.length; s++) {
-            long g = rotationElement(steps[s]);
-            if (g == 1) {
+            if (beforeStep != null) {
+                beforeStep.accept(s);
+            }
+            if (keys[s] == null) {
                 out[s] = a.copy();
                 continue;
             }
-            KeySwitchKey key = galoisKey(g, "rotation by " + steps[s], a.level());
-            if (d == null) {
-                d = switcher.decompose(a.poly(1), par, pool);
-            }
             out[s] = new Ciphertext(params, a.scale(), newPolys(2, a.level() + 1));
-            finishGalois(a, d, key, g, out[s]);
+            finishGalois(a, d, keys[s], elements[s], out[s]);
         }
         if (d != null) {
             d.release(pool);

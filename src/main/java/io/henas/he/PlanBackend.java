@@ -18,6 +18,19 @@ public interface PlanBackend<C> {
     /** Rotations of one register by several steps sharing one decomposition (a HOIST and its ROTATE_HOISTEDs). */
     C[] rotateHoisted(C a, int[] steps);
 
+    /**
+     * As {@link #rotateHoisted(Object, int[])}, calling {@code beforeStep.accept(s)} before rotation {@code s} is
+     * computed and after the shared work (the decomposition), so that {@link #before} of each ROTATE_HOISTED can be
+     * called at the point where that rotation's own work starts. Default: every {@code beforeStep} call first, then
+     * {@link #rotateHoisted(Object, int[])}.
+     */
+    default C[] rotateHoisted(C a, int[] steps, java.util.function.IntConsumer beforeStep) {
+        for (int s = 0; s < steps.length; s++) {
+            beforeStep.accept(s);
+        }
+        return rotateHoisted(a, steps);
+    }
+
     C mulPlain(C a, int pt, C target);
 
     /** {@code acc + a * pt}; may update and return {@code acc}. */

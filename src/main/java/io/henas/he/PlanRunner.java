@@ -126,9 +126,9 @@ public final class PlanRunner {
                 int[] steps = new int[j - i - 1];
                 for (int s = 0; s < steps.length; s++) {
                     steps[s] = plan.b(i + 1 + s);
-                    backend.before(i + 1 + s);
                 }
-                C[] outs = backend.rotateHoisted(x, steps);
+                final int first = i + 1;
+                C[] outs = backend.rotateHoisted(x, steps, s -> backend.before(first + s));
                 for (int s = 0; s < steps.length; s++) {
                     int k = i + 1 + s;
                     counts.record(plan, k);

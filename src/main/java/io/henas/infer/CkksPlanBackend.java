@@ -138,6 +138,12 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
         return eval.rotateHoisted(a, steps);
     }
 
+    /** The decomposition is timed as the HOIST, each rotation as its ROTATE_HOISTED. */
+    @Override
+    public Ciphertext[] rotateHoisted(Ciphertext a, int[] steps, java.util.function.IntConsumer beforeStep) {
+        return eval.rotateHoisted(a, steps, beforeStep);
+    }
+
     @Override
     public Ciphertext mulPlain(Ciphertext a, int pt, Ciphertext target) {
         return eval.mulPlain(a, plaintext(pt, false, a.level(), productScale(a, target)));

@@ -268,6 +268,19 @@ class EvaluatorTest {
         }
         var e = assertThrows(IllegalStateException.class, () -> ev.rotate(cx, 3));
         assertTrue(e.getMessage().startsWith("rotation by 3 needs the Galois key for element 125"), e.getMessage());
+        // the hoisted form with a per-step callback: same residues, one call per step in order, and a missing key is
+        // reported before any step runs
+        java.util.List<Integer> calls = new java.util.ArrayList<>();
+        Ciphertext[] withCallback = ev.rotateHoisted(cx, steps, calls::add);
+        assertEquals(java.util.List.of(0, 1, 2, 3, 4), calls);
+        Ciphertext[] plain = ev.rotateHoisted(cx, steps);
+        for (int s = 0; s < steps.length; s++) {
+            assertSameLimbs(plain[s], withCallback[s]);
+        }
+        calls.clear();
+        var missing = assertThrows(IllegalStateException.class, () -> ev.rotateHoisted(cx, new int[]{1, 3}, calls::add));
+        assertTrue(missing.getMessage().startsWith("rotation by 3 needs the Galois key"), missing.getMessage());
+        assertTrue(calls.isEmpty(), "no step ran: " + calls);
     }
 
     @Test

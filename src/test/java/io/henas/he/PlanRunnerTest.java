@@ -16,7 +16,7 @@ import io.henas.ir.Architecture;
 
 class PlanRunnerTest {
     /** A backend of opaque tokens that fails on use after free and on double free. */
-    static final class Tokens implements PlanBackend<Object> {
+    static class Tokens implements PlanBackend<Object> {
         final Map<Object, Boolean> freed = new IdentityHashMap<>();
         int hoistedBatches;
 
@@ -89,6 +89,59 @@ class PlanRunnerTest {
             long hoists = r.counts().total(OpKind.HOIST);
             assertEquals(hoists, t.hoistedBatches, "one batched call per HOIST");
         }
+    }
+
+    @Test
+    void beforeRunsOncePerInstructionInOrderAndEachHoistedRotationAtItsOwnWork() {
+        int groups = 0;
+        for (Architecture a : PlanSimulatorTest.nets()) {
+            HePlan plan = HePlan.compileInsecure(a.lower(), CompileOptions.defaults(true), 12);
+            List<String> events = new ArrayList<>();
+            Tokens t = new Tokens() {
+                @Override
+                public void before(int i) {
+                    events.add("before " + i);
+                }
+
+                @Override
+                public Object[] rotateHoisted(Object x, int[] steps, java.util.function.IntConsumer beforeStep) {
+                    events.add("decompose");
+                    Object[] o = new Object[steps.length];
+                    for (int s = 0; s < steps.length; s++) {
+                        beforeStep.accept(s);
+                        events.add("rotation " + steps[s]);
+                        o[s] = fresh(x);
+                    }
+                    hoistedBatches++;
+                    return o;
+                }
+            };
+            List<Object> in = new ArrayList<>();
+            for (int k = 0; k < plan.inputLayout().regCount(); k++) {
+                in.add(t.fresh());
+            }
+            PlanRunner.run(plan, t, in);
+            int next = 0;
+            for (int e = 0; e < events.size(); e++) {
+                String ev = events.get(e);
+                if (!ev.startsWith("before ")) {
+                    continue;
+                }
+                int i = Integer.parseInt(ev.substring(7));
+                assertEquals(next, i, a.name() + ": before() once per instruction, in order");
+                next++;
+                if (plan.op(i) == OpCode.HOIST) {
+                    assertEquals("decompose", events.get(e + 1), a.name() + ": the HOIST's time is the decomposition");
+                } else if (plan.op(i) == OpCode.ROTATE_HOISTED && plan.op(i - 1) != OpCode.ROTATE) {
+                    assertEquals("rotation " + plan.b(i), events.get(e + 1),
+                            a.name() + ": a hoisted rotation's time starts at its own work");
+                }
+            }
+            assertEquals(plan.instructionCount(), next, a.name());
+            assertEquals(OpCounts.of(plan).total(OpKind.HOIST), t.hoistedBatches, a.name());
+            groups += t.hoistedBatches;
+        }
+        assertTrue(groups > 0, "the test networks include hoisted rotations");
     }
 
     @Test
