@@ -66,10 +66,13 @@ public final class ConstProductsTiming {
         }
     }
 
-    /** Median microseconds per product of the calibration's fused dense layer on copies of {@code a}. */
-    static double calibrationMicrosPerProduct(Evaluator ev, Ciphertext a, int samples) {
+    /**
+     * Median microseconds per product of the calibration's fused dense layer on copies of {@code a}, after
+     * {@code warmMillis} (and at least one run) untimed.
+     */
+    static double calibrationMicrosPerProduct(Evaluator ev, Ciphertext a, long warmMillis, int samples) {
         List<Ciphertext> xs = copies(a, CALIBRATION_INPUTS);
-        double us = Timing.medianMicros(() -> fused(ev, xs, CALIBRATION_OUTPUTS, CALIBRATION_INPUTS, 0), 3, 300,
+        double us = Timing.medianMicros(() -> fused(ev, xs, CALIBRATION_OUTPUTS, CALIBRATION_INPUTS, 0), 1, warmMillis,
                 samples);
         return us / (CALIBRATION_INPUTS * CALIBRATION_OUTPUTS);
     }
@@ -78,12 +81,12 @@ public final class ConstProductsTiming {
      * The per-product cost of fused layers over cold operands, as a batch-packed plan's layers run: the mean of a
      * convolution-like layer (every input an output's first term, 25 terms per output, neighbours sharing inputs) and
      * a dense-like one (32 outputs over every input), both over all of {@code inputs} (distinct ciphertexts, together
-     * far larger than the caches). The median of 3 runs of each (a run of such a layer is 1-3 s at logN 13 on one
-     * thread, so more would make a calibration of a shape take minutes; {@code samples} is not used beyond that).
+     * far larger than the caches). The median of {@code runs} runs of each, at most 3 (a run of such a layer is 1-3 s
+     * at logN 13 on one thread, so more would make a calibration of a shape take minutes).
      */
-    static double streamedMicrosPerProduct(Evaluator ev, List<Ciphertext> inputs, int samples) {
+    static double streamedMicrosPerProduct(Evaluator ev, List<Ciphertext> inputs, int runs) {
         int n = inputs.size();
-        int runs = Math.min(3, Math.max(1, samples));
+        runs = Math.min(3, Math.max(1, runs));
         double conv = Timing.medianMicros(() -> fused(ev, inputs, n, 25, 1), 1, 0, runs) / (25.0 * n);
         double dense = Timing.medianMicros(() -> fused(ev, inputs, 32, n, 0), 1, 0, runs) / (32.0 * n);
         return (conv + dense) / 2;
@@ -123,7 +126,7 @@ public final class ConstProductsTiming {
         long products = (long) outputs * terms;
         double f = Timing.medianMicros(() -> fused(ev, xs, outputs, terms, stride), 1, 0, 5) / products;
         double o = Timing.medianMicros(() -> opByOp(ev, xs, outputs, terms, stride), 1, 0, 5) / products;
-        double c = calibrationMicrosPerProduct(ev, a, 5);
+        double c = calibrationMicrosPerProduct(ev, a, 300, 5);
         System.out.printf("%-30s %5d %6.1f %9.1f %8.2fx %10.1f%n", name, level, f, o, o / f, c);
     }
 }

@@ -44,7 +44,7 @@ import io.henas.rlwe.SecretKey;
  *       by one level; ENCODE: encoding a full slot vector at the level.</li>
  * </ul>
  * Each call is one pass of the {@link Calibrator}: {@link Timing#defaultSamples} shared by its
- * {@link Calibrator#PASSES} passes and runs for at least {@value #SAMPLE_MILLIS} ms, after 20 ms of untimed runs; a
+ * {@link Calibrator#PASSES} passes and runs for at least {@value #SAMPLE_MILLIS} ms, after 10 ms of untimed runs; a
  * level's time in a pass is their mean without the slowest and fastest 5% ({@link Timing#trimmedMeanMicros}: the
  * plan's latency is a sum of operations, so their mean, not their median, predicts it). {@link #warmUp} runs each kind
  * and level untimed for 200 ms (JIT) before the first pass.
@@ -135,30 +135,44 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
 
     /**
      * Samples of one pass: the default sample count ({@link Timing#defaultSamples}) shared by the
-     * {@link Calibrator#PASSES} passes, at least 7.
+     * {@link Calibrator#PASSES} passes, at least 3.
      */
     static int passSamples(int logN) {
-        return Math.max(7, (Timing.defaultSamples(logN) + Calibrator.PASSES - 1) / Calibrator.PASSES);
+        return Math.max(3, (Timing.defaultSamples(logN) + Calibrator.PASSES - 1) / Calibrator.PASSES);
     }
 
     /**
-     * Warm-up before a pass's samples: 200 ms in the warm-up pass (JIT), 20 ms in the timed passes (caches and branch
-     * predictors primed for this kind and level after the others ran).
+     * Warm-up before a pass's samples: 200 ms in the warm-up pass (JIT), 10 ms and at least one run in the timed
+     * passes (caches and branch predictors primed for this kind and level after the others ran).
      */
     static long warmupMillis(int pass) {
-        return pass == WARM_UP ? 200 : 20;
+        return pass == WARM_UP ? 200 : 10;
+    }
+
+    /** Untimed runs before a pass's samples at least: 5 in the warm-up pass, 1 in the timed passes. */
+    static int warmupRuns(int pass) {
+        return pass == WARM_UP ? 5 : 1;
     }
 
     /** How long a timed pass samples each kind and level at least (more runs of fast kinds: steadier). */
-    static final long SAMPLE_MILLIS = 60;
+    static final long SAMPLE_MILLIS = 30;
+
+    /**
+     * Runs of the streamed fused layers per pass for MUL_CONST_ACC of batch shapes (one run is 1-3 s at logN 13; the
+     * passes' median then spans {@link Calibrator#PASSES} runs).
+     */
+    static final int STREAMED_PRODUCT_RUNS = 1;
 
     /**
      * One kind and level in one pass: {@link Timing#trimmedMeanMicros} after {@code warm} ms of untimed runs, over at
      * least {@code samples} runs and {@link #SAMPLE_MILLIS} in a timed pass ({@link #sampleMillis}).
      */
     private double time(Runnable op, long warm, int samples) {
-        return Timing.trimmedMeanMicros(op, 5, warm, samples, sampleMillis);
+        return Timing.trimmedMeanMicros(op, warmRuns, warm, samples, sampleMillis);
     }
+
+    /** {@link #warmupRuns} of the pass being measured (set by {@link #measure}). */
+    private int warmRuns = 5;
 
     /** {@link #SAMPLE_MILLIS} in a timed pass, 0 in the warm-up pass (set by {@link #measure}). */
     private long sampleMillis;
@@ -196,6 +210,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         int samples = pass == WARM_UP ? 3 : passSamples(logN);
         long warm = warmupMillis(pass);
         sampleMillis = pass == WARM_UP ? 0 : SAMPLE_MILLIS;
+        warmRuns = warmupRuns(pass);
         if (shape.batch()) {
             double us = streamed(f, shape.key() + "@" + level, level, op, samples, warm, pass);
             cache.put(key, us);
@@ -231,7 +246,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
                         f.params.defaultScale());
                 yield time(() -> ev.recycle(ev.mulPlain(f.a, c)), warm, samples);
             }
-            case MUL_CONST_ACC -> ConstProductsTiming.calibrationMicrosPerProduct(ev, f.a, samples);
+            case MUL_CONST_ACC -> ConstProductsTiming.calibrationMicrosPerProduct(ev, f.a,
+                    pass == WARM_UP ? 300 : warm, samples);
             case ADD_PLAIN -> {
                 Ciphertext out = f.a.copy();
                 java.util.function.Supplier<Plaintext> pt = cycling(shape, f);
@@ -340,7 +356,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             while (xs.size() < want) {
                 xs.add(f.a.copy());
             }
-            return ConstProductsTiming.streamedMicrosPerProduct(ev, xs, samples);
+            return ConstProductsTiming.streamedMicrosPerProduct(ev, xs, STREAMED_PRODUCT_RUNS);
         });
         if (r == null) {
             return perProduct;

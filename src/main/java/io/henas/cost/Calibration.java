@@ -27,10 +27,11 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
      * {@link Calibrator#PASSES} interleaved passes, times operations as the plan runner executes them (results in
      * recycled memory) and fits key-switching kinds in their work terms ({@code key_switch}); 6 times products and
      * additions by plaintexts on distinct plaintexts read from memory (as a plan's cached weights are), and
-     * two-thread kinds with limbs kept on one core across calls ({@code ring.Parallel}). Older formats count as
-     * outdated: measured again.
+     * two-thread kinds with limbs kept on one core across calls ({@code ring.Parallel}); 7 takes the median of seven
+     * shorter passes instead of three (slow spells of a two-core host spoiled two of three passes too often). Older
+     * formats count as outdated: measured again.
      */
-    public static final int FORMAT = 6;
+    public static final int FORMAT = 7;
 
     public Calibration {
         TreeMap<ChainShape, Map<OpKind, Fit>> copy = new TreeMap<>();

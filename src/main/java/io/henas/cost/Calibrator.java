@@ -25,9 +25,15 @@ public final class Calibrator {
      * Passes over every operation kind and level; a level's time is the median of its passes. A single measurement
      * per level let one slow spell of the host (or of its second core, or a JIT compilation still under way when the
      * first level was measured: 15 ms instead of 0.8 ms for a logN-13 relinearization) move a level by 20-100% on this
-     * machine kind, and the fit carried it into every prediction near that level.
+     * machine kind, and the fit carried it into every prediction near that level. Three passes were not enough on
+     * two cores: spells during which two-thread key switches take 1.3-2x their time last from a tenth of a second to
+     * a few seconds and cover some 10-25% of the time (a logN-13 rotation timed in back-to-back 80 ms windows:
+     * 2.1-2.5 ms, then 3.0-4.9 ms for a second), so two of three passes 5 s apart were both hit often enough that
+     * some key-switching level of nearly every calibration was 20-40% off (four `bench calibrate --logn 13 --threads 2`
+     * runs: relinearize at level 4 2143-3589 us), and `infer --calibrate` predicted 15-24% slow in some runs. Seven
+     * shorter passes: a level is off only if four of seven are hit.
      */
-    public static final int PASSES = 3;
+    public static final int PASSES = 7;
 
     /** Whether {@code op} does a key switch (its time is fitted in {@link Calibration.KeySwitchTerms}). */
     public static boolean keySwitching(OpKind op) {

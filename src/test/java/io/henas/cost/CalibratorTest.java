@@ -100,20 +100,29 @@ class CalibratorTest {
                 if (op == OpKind.ROTATE || op == OpKind.ADD) {
                     order.add(op.key() + pass + "@" + level);
                 }
-                // pass 0 of level 0 ran while the JIT was still compiling; pass 2 of level 2 met a host burst
-                double disturbed = (pass == 0 && level == 0) || (pass == 2 && level == 2) ? 3 : 1;
+                // pass 0 of level 0 ran while the JIT was still compiling; three passes of level 2 met host spells
+                // (fewer than half of them: the median holds)
+                boolean spell = level == 2 && pass % 2 == 1 && pass < Calibrator.PASSES - 1;
+                double disturbed = (pass == 0 && level == 0) || spell ? 3 : 1;
                 return disturbed * (100.0 + 50 * level);
             }
         };
+        assertTrue(Calibrator.PASSES >= 7, "a level survives three disturbed passes");
         Calibration c = Calibrator.calibrate(m, new CalibrationKey("cpu", 2, "25", 1),
                 Map.of(ChainShape.seal(13), List.of(0, 1, 2)));
         assertEquals(List.of(100.0, 150.0, 200.0), c.fits().get(ChainShape.seal(13)).get(OpKind.ROTATE).micros());
         // an untimed warm-up of every kind and level (ending with the kind pass 0 begins with), then every kind and
         // level once per pass, the passes one after another (a level's timings spread over the whole
         // calibration), odd passes in reverse kind order (one key swap per pass)
-        assertEquals(List.of("warm-add@0", "warm-add@1", "warm-add@2", "warm-rotate@0", "warm-rotate@1",
-                "warm-rotate@2", "rotate0@0", "rotate0@1", "rotate0@2", "add0@0", "add0@1", "add0@2",
-                "add1@0", "add1@1", "add1@2", "rotate1@0", "rotate1@1", "rotate1@2",
-                "rotate2@0", "rotate2@1", "rotate2@2", "add2@0", "add2@1", "add2@2"), order);
+        List<String> want = new ArrayList<>(List.of("warm-add@0", "warm-add@1", "warm-add@2", "warm-rotate@0",
+                "warm-rotate@1", "warm-rotate@2"));
+        for (int pass = 0; pass < Calibrator.PASSES; pass++) {
+            for (String kind : pass % 2 == 0 ? List.of("rotate", "add") : List.of("add", "rotate")) {
+                for (int level = 0; level <= 2; level++) {
+                    want.add(kind + pass + "@" + level);
+                }
+            }
+        }
+        assertEquals(want, order);
     }
 }
