@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.henas.ckks.CkksParameters;
+import io.henas.ckks.Evaluator;
 import io.henas.rlwe.KeySwitchKey;
 
 /**
@@ -57,10 +58,15 @@ public final class HeapBudget {
 
     /**
      * The heap that timing every calibrated op at {@code levels} needs besides fixed overheads, for a key of
-     * {@code keyBytes} with {@code digits} digits over {@code keyLimbs} limbs: the key (one at a time), a hoisted
-     * decomposition (one polynomial per digit over the key's limbs) and {@code hoisted} rotated outputs at the top
-     * level, the operands kept per level (a, b, a size-3 product and a plaintext: 8 polynomials) and the results
-     * of the op being timed (up to 8 polynomials at the top level).
+     * {@code keyBytes} with {@code digits} digits over {@code keyLimbs} limbs: the key (one at a time); the
+     * evaluator's work arrays, a hoisted decomposition (one polynomial per digit over the key's limbs) or, when larger,
+     * all the idle arrays its pool may keep ({@link Evaluator#scratchArrays}: the decomposition's arrays go back to
+     * it); {@code hoisted} rotated outputs at the top level and the results of the op being timed (up to 8 polynomials
+     * there); the evaluator's recycled limbs ({@link Evaluator#recycledBytesCap}); the operands kept per level (a, b, a
+     * size-3 product and a plaintext: 8 polynomials); and the distinct plaintexts products cycle through
+     * ({@link EvaluatorOpMeasurer#PLAIN_STREAM_MIB} per level at most). Before the pool, the recycled limbs and the
+     * plaintext pools were counted, {@code bench calibrate --logn 16} ran out of an 8 GB heap that this estimate had
+     * called enough (live data reached 7.1 GB).
      */
     public static long calibrationNeed(CkksParameters p, List<Integer> levels, long keyBytes, int digits,
                                        int keyLimbs, int hoisted) {
@@ -70,8 +76,10 @@ public final class HeapBudget {
         for (int l : levels) {
             operands += polyBytes(n, l + 1, 8);
         }
-        long transient_ = polyBytes(n, keyLimbs, digits) + polyBytes(n, top + 1, 2 * hoisted + 8);
-        return keyBytes + operands + transient_;
+        long work = Math.max(polyBytes(n, keyLimbs, digits), polyBytes(n, 1, Evaluator.scratchArrays(p)));
+        long transient_ = work + polyBytes(n, top + 1, 2 * hoisted + 8) + Evaluator.recycledBytesCap();
+        long plaintexts = (long) levels.size() * EvaluatorOpMeasurer.PLAIN_STREAM_MIB << 20;
+        return keyBytes + operands + transient_ + plaintexts;
     }
 
     /**

@@ -60,12 +60,24 @@ public final class Evaluator implements AutoCloseable {
         this.n = params.n();
         this.par = threads == 1 ? Parallel.SEQUENTIAL : new Parallel(threads);
         this.switcher = new KeySwitcher(params.rlwe());
-        int l = params.maxLevel() + 1;
-        int targets = l + params.rlwe().specialPrimeCount();
-        // a hoisted decomposition (digits x targets) plus the key switch's own work arrays
-        this.pool = new ScratchPool(n, (params.rlwe().digitCount(l - 1) + 1) * (targets + 1) + 8 * targets + 16);
+        this.pool = new ScratchPool(n, scratchArrays(params));
         this.galois = new GaloisOps(this);
         this.levels = new LevelOps(this);
+    }
+
+    /**
+     * Most idle work arrays of {@code n} coefficients an evaluator of {@code params} keeps for reuse: a hoisted
+     * decomposition at the top level (digits x targets) plus the key switch's own work arrays.
+     */
+    public static int scratchArrays(CkksParameters params) {
+        int l = params.maxLevel() + 1;
+        int targets = l + params.rlwe().specialPrimeCount();
+        return (params.rlwe().digitCount(l - 1) + 1) * (targets + 1) + 8 * targets + 16;
+    }
+
+    /** Most bytes of recycled limbs an evaluator keeps ({@link #recycle}). */
+    public static long recycledBytesCap() {
+        return MAX_RECYCLED_BYTES;
     }
 
     /** The parameters. */
