@@ -62,6 +62,11 @@ final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
         return false;
     }
 
+    /** A heap size to suggest after running out of {@code maxBytes}: half as much again, in whole GiB, at least 8. */
+    static long largerHeapGib(long maxBytes) {
+        return Math.max(8, (long) Math.ceil(1.5 * maxBytes / (double) (1L << 30)));
+    }
+
     /** One line naming the file and what is wrong; the JDK's file exceptions carry only the path. */
     static String message(Throwable t) {
         t = unwrap(t);
@@ -70,8 +75,9 @@ final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
             t = u.getCause();
         }
         if (t instanceof OutOfMemoryError) {
-            return "out of memory (maximum heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): run java with a"
-                    + " larger -Xmx (e.g. java -Xmx8g -jar henas.jar ...)";
+            long max = Runtime.getRuntime().maxMemory();
+            return "out of memory (maximum heap " + (max >> 20) + " MiB): run java with a larger -Xmx (e.g. java -Xmx"
+                    + largerHeapGib(max) + "g -jar henas.jar ...)";
         }
         if (t instanceof FileSystemException f && f.getMessage() != null && f.getFile() != null
                 && f.getMessage().startsWith(f.getFile())) {

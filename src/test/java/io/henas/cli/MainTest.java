@@ -55,4 +55,15 @@ class MainTest {
         assertEquals(ExitCodes.INTERNAL, ExitCodes.of(new IllegalStateException("bug")));
         assertEquals(ExitCodes.NOT_BUILT, ExitCodes.of(new NotBuiltException("x", "issue 0")));
     }
+
+    @Test
+    void runningOutOfMemorySuggestsAHeapLargerThanTheOneThatRanOut() {
+        long gib = 1L << 30;
+        assertEquals(8, ExitCodes.largerHeapGib(4 * gib)); // small heaps: at least 8 GB
+        assertEquals(12, ExitCodes.largerHeapGib(8 * gib)); // an 8 GB heap that ran out: not -Xmx8g again
+        assertEquals(18, ExitCodes.largerHeapGib(12 * gib - 1));
+        String m = ExitCodes.message(new OutOfMemoryError("Java heap space"));
+        long max = Runtime.getRuntime().maxMemory();
+        assertTrue(m.contains("-Xmx" + ExitCodes.largerHeapGib(max) + "g"), m);
+    }
 }
