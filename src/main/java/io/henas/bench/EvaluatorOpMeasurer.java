@@ -164,18 +164,13 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     static final int STREAMED_PRODUCT_RUNS = 1;
 
     /**
-     * One kind and level in one pass: {@link Timing#trimmedMeanMicros} after {@code warm} ms of untimed runs, over at
-     * least {@code samples} runs and {@link #SAMPLE_MILLIS} in a timed pass ({@link #sampleMillis}).
+     * One kind and level in pass {@code pass}: {@link Timing#trimmedMeanMicros} after {@link #warmupRuns} and
+     * {@link #warmupMillis} untimed, over at least {@code samples} runs and, in a timed pass, {@link #SAMPLE_MILLIS}.
      */
-    private double time(Runnable op, long warm, int samples) {
-        return Timing.trimmedMeanMicros(op, warmRuns, warm, samples, sampleMillis);
+    private static double time(Runnable op, int pass, int samples) {
+        return Timing.trimmedMeanMicros(op, warmupRuns(pass), warmupMillis(pass), samples,
+                pass == WARM_UP ? 0 : SAMPLE_MILLIS);
     }
-
-    /** {@link #warmupRuns} of the pass being measured (set by {@link #measure}). */
-    private int warmRuns = 5;
-
-    /** {@link #SAMPLE_MILLIS} in a timed pass, 0 in the warm-up pass (set by {@link #measure}). */
-    private long sampleMillis;
 
     /** The pass index of {@link #warmUp} (its timings are discarded). */
     private static final int WARM_UP = -1;
@@ -208,11 +203,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         ensureKeys(shape, need);
         BenchFixture f = fixtures.computeIfAbsent(shape.key() + "@" + level, k -> new BenchFixture(keys, level));
         int samples = pass == WARM_UP ? 3 : passSamples(logN);
-        long warm = warmupMillis(pass);
-        sampleMillis = pass == WARM_UP ? 0 : SAMPLE_MILLIS;
-        warmRuns = warmupRuns(pass);
         if (shape.batch()) {
-            double us = streamed(f, shape.key() + "@" + level, level, op, samples, warm, pass);
+            double us = streamed(f, shape.key() + "@" + level, level, op, samples, pass);
             cache.put(key, us);
             return us;
         }
@@ -220,42 +212,42 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         // as the plan runner executes each kind (CkksPlanBackend): results allocated from recycled memory, freed
         // registers recycled; in-place kinds write into an operand of their own
         double us = switch (op) {
-            case ROTATE -> rotateMicros(f, samples, warm, pass);
-            case ROTATE_HOISTED -> hoisted(f, samples, warm, pass);
-            case HOIST -> Math.max(0, rotateMicros(f, samples, warm, pass) - hoisted(f, samples, warm, pass));
+            case ROTATE -> rotateMicros(f, samples, pass);
+            case ROTATE_HOISTED -> hoisted(f, samples, pass);
+            case HOIST -> Math.max(0, rotateMicros(f, samples, pass) - hoisted(f, samples, pass));
             case MUL_PLAIN -> {
                 java.util.function.Supplier<Plaintext> pt = cycling(shape, f);
-                yield time(() -> ev.recycle(ev.mulPlain(f.a, pt.get())), warm, samples);
+                yield time(() -> ev.recycle(ev.mulPlain(f.a, pt.get())), pass, samples);
             }
-            case MUL_CT -> time(() -> ev.recycle(ev.square(f.a)), warm, samples);
+            case MUL_CT -> time(() -> ev.recycle(ev.square(f.a)), pass, samples);
             case RELINEARIZE -> {
                 Ciphertext out = f.a.copy();
-                yield time(() -> ev.relinearizeInto(f.product, out), warm, samples);
+                yield time(() -> ev.relinearizeInto(f.product, out), pass, samples);
             }
             case RESCALE -> {
                 Ciphertext out = ev.rescale(f.a);
-                yield time(() -> ev.rescaleInto(f.a, out), warm, samples);
+                yield time(() -> ev.rescaleInto(f.a, out), pass, samples);
             }
             case ADD -> {
                 Ciphertext out = f.a.copy();
-                yield time(() -> ev.addInto(f.a, f.b, out), warm, samples);
+                yield time(() -> ev.addInto(f.a, f.b, out), pass, samples);
             }
             // a single-image plan multiplies by a constant through an encoded constant plaintext
             case MUL_CONST -> {
                 Plaintext c = new io.henas.ckks.Encoder(f.params).encodeConstant(0.731, level,
                         f.params.defaultScale());
-                yield time(() -> ev.recycle(ev.mulPlain(f.a, c)), warm, samples);
+                yield time(() -> ev.recycle(ev.mulPlain(f.a, c)), pass, samples);
             }
             case MUL_CONST_ACC -> ConstProductsTiming.calibrationMicrosPerProduct(ev, f.a,
-                    pass == WARM_UP ? 300 : warm, samples);
+                    pass == WARM_UP ? 300 : warmupMillis(pass), samples);
             case ADD_PLAIN -> {
                 Ciphertext out = f.a.copy();
                 java.util.function.Supplier<Plaintext> pt = cycling(shape, f);
-                yield time(() -> ev.addPlainInto(f.a, pt.get(), out), warm, samples);
+                yield time(() -> ev.addPlainInto(f.a, pt.get(), out), pass, samples);
             }
-            case DROP_LEVEL -> time(() -> ev.recycle(ev.dropToLevel(f.a, level - 1)), warm,
+            case DROP_LEVEL -> time(() -> ev.recycle(ev.dropToLevel(f.a, level - 1)), pass,
                     samples);
-            case ENCODE -> time(CkksBench.operation(f, "encode"), warm, samples);
+            case ENCODE -> time(CkksBench.operation(f, "encode"), pass, samples);
         };
         cache.put(key, us);
         return us;
@@ -281,14 +273,14 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     }
 
     /** One rotation by one as the runner rotates: the result from recycled memory, recycled (per pass). */
-    private double rotateMicros(BenchFixture f, int samples, long warm, int pass) {
+    private double rotateMicros(BenchFixture f, int samples, int pass) {
         var ev = f.evaluator;
         return cache.computeIfAbsent(shape + "@" + f.level + "/raw-rotate#" + pass,
-                k -> time(() -> ev.recycle(ev.rotate(f.a, 1)), warm, samples));
+                k -> time(() -> ev.recycle(ev.rotate(f.a, 1)), pass, samples));
     }
 
     /** {@code op} timed on cold operands, as a batch-packed plan runs it (see the class comment). */
-    private double streamed(BenchFixture f, String fixtureKey, int level, OpKind op, int samples, long warm, int pass) {
+    private double streamed(BenchFixture f, String fixtureKey, int level, OpKind op, int samples, int pass) {
         long ct = (long) f.a.size() * (f.a.level() + 1) * f.params.n() * Long.BYTES; // bytes of one operand
         Ciphertext[][] pool = pools.computeIfAbsent(fixtureKey, k -> {
             long stream = (long) STREAM_MIB * 1024 * 1024;
@@ -361,7 +353,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         if (r == null) {
             return perProduct;
         }
-        double us = time(r, warm, samples);
+        double us = time(r, pass, samples);
         // a MUL_CONST opens an output of a fused layer: its result is allocated when recorded, its product computed
         // with the layer's (as fast as an accumulation)
         return op == OpKind.MUL_CONST ? us + perProduct : us;
@@ -445,8 +437,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     }
 
     /** The marginal cost of one rotation of a hoisted group ({@link #hoistedSteps}), outputs recycled (per pass). */
-    private double hoisted(BenchFixture f, int samples, long warm, int pass) {
-        double one = rotateMicros(f, samples, warm, pass);
+    private double hoisted(BenchFixture f, int samples, int pass) {
+        double one = rotateMicros(f, samples, pass);
         int[] steps = hoistedSteps(f.params.logN());
         var ev = f.evaluator;
         double group = cache.computeIfAbsent(shape + "@" + f.level + "/raw-hoisted-" + steps.length + "#" + pass,
@@ -454,7 +446,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
                     for (Ciphertext c : ev.rotateHoisted(f.a, steps)) {
                         ev.recycle(c);
                     }
-                }, warm, samples));
+                }, pass, samples));
         return Math.max(0, (group - one) / (steps.length - 1));
     }
 

@@ -354,14 +354,8 @@ public final class Evaluator implements AutoCloseable {
     /** {@code a + c} in every slot (c is encoded at the ciphertext's scale; no level used). */
     public Ciphertext addConst(Ciphertext a, double c) {
         checkParams(a, "a");
-        double v = constantTimesScale(a, c);
         Ciphertext out = blank(a);
-        par.forEach(a.level() + 1, i -> {
-            ring.addScalarLimb(i, a.poly(0).limb(i), ring.roundedResidue(v, i), out.poly(0).limb(i));
-            for (int k = 1; k < a.size(); k++) {
-                System.arraycopy(a.poly(k).limb(i), 0, out.poly(k).limb(i), 0, n);
-            }
-        });
+        addConstInto(a, c, out);
         return out;
     }
 
@@ -377,9 +371,21 @@ public final class Evaluator implements AutoCloseable {
     /** {@code a += c} in every slot, in place (only the first polynomial changes; no level used). */
     public void addConstInPlace(Ciphertext a, double c) {
         checkParams(a, "a");
+        addConstInto(a, c, a);
+    }
+
+    /**
+     * {@code out = a + c} limb by limb: the first polynomial plus the constant's residue, the others copied (nothing to
+     * copy when {@code out} is {@code a}); {@code out} shaped like {@code a}.
+     */
+    private void addConstInto(Ciphertext a, double c, Ciphertext out) {
         double v = constantTimesScale(a, c);
-        par.forEach(a.level() + 1, i -> ring.addScalarLimb(i, a.poly(0).limb(i), ring.roundedResidue(v, i),
-                a.poly(0).limb(i)));
+        par.forEach(a.level() + 1, i -> {
+            ring.addScalarLimb(i, a.poly(0).limb(i), ring.roundedResidue(v, i), out.poly(0).limb(i));
+            for (int k = 1; k < a.size() && out != a; k++) {
+                System.arraycopy(a.poly(k).limb(i), 0, out.poly(k).limb(i), 0, n);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- products
