@@ -57,8 +57,9 @@ import io.henas.rlwe.SecretKey;
  * own, ADD_PLAIN as {@code addConstInPlace} (the executor's addition of a bias constant);
  * MUL_CONST_ACC is the per-product cost of fused layers over {@value #PRODUCT_LAYER_MIB} MiB of such operands
  * ({@link ConstProductsTiming#streamedMicrosPerProduct}).
- * Memory: only the key the op needs is held, one at a time (the Galois key of a rotation by one, also used for every
- * rotation of the hoisted batch, which costs the same as distinct steps; or the relinearization key), and before
+ * Memory: only the keys the op needs are held, one kind at a time (the Galois keys of rotations by 1, 2, ...,
+ * {@value #KEY_STREAM_MIB} MiB of them, which the rotations and the hoisted batch cycle through so that each reads its
+ * key from memory as a plan's rotations do; or the relinearization key), and before
  * generating it the predicted need ({@link HeapBudget#calibrationNeed}) is checked against the maximum heap, so that
  * a ring too large for the heap fails at once with the {@code -Xmx} to use ({@link HeapBudget.InsufficientHeapException},
  * exit 2) instead of running out of memory. Levels must be in {@code [1, maxLevel]}. Close to stop the evaluators'
@@ -82,6 +83,15 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
      * products and accumulations took 1.5-1.9x what products by one cached plaintext predicted).
      */
     static final int PLAIN_STREAM_MIB = 64;
+    /**
+     * Bytes of distinct Galois keys the rotations cycle through (at least one key, at most {@value #MAX_GALOIS_KEYS}):
+     * a plan's rotations read a different key almost every time, from memory (fashion-best: 30 keys, 52 MB), and at
+     * logN 13 with two threads a rotation cycling through 30 keys took 5% longer than one by a single key held in the
+     * cache (levels 2 and 5), which is what the calibration timed until format 7 (its rotations measured 2-11% over
+     * their prediction in every run). From logN 15 on one key exceeds this and one or two keys are used.
+     */
+    static final int KEY_STREAM_MIB = 64;
+    static final int MAX_GALOIS_KEYS = 16;
     /** Per shape and level: distinct copies of the fixture's plaintext (kept across key swaps of the shape). */
     private final Map<String, Plaintext[]> plainPools = new HashMap<>();
     /** Per fixture key: distinct copies of its size-2 operand and of its size-3 product (batch shapes). */
@@ -96,6 +106,8 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     private BenchFixture.Keys keys;
     /** Measured bytes of a key switching key at this degree (0 before the first one exists), and its shape. */
     private long keyBytes;
+    /** The Galois keys held: rotations by 1, 2, ..., {@code galoisKeys} ({@link #galoisKeyCount}). */
+    private int galoisKeys = 1;
     private int keyDigits;
     private int keyLimbs;
 
@@ -272,11 +284,22 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         return () -> pts[at[0]++ % pts.length];
     }
 
-    /** One rotation by one as the runner rotates: the result from recycled memory, recycled (per pass). */
+    /**
+     * One rotation as the runner rotates: each by the next of the held keys' steps (a key read from memory), the
+     * result from recycled memory, recycled (per pass).
+     */
     private double rotateMicros(BenchFixture f, int samples, int pass) {
         var ev = f.evaluator;
+        int keyCount = galoisKeys;
+        int[] at = {0};
         return cache.computeIfAbsent(shape + "@" + f.level + "/raw-rotate#" + pass,
-                k -> time(() -> ev.recycle(ev.rotate(f.a, 1)), pass, samples));
+                k -> time(() -> ev.recycle(ev.rotate(f.a, 1 + at[0]++ % keyCount)), pass, samples));
+    }
+
+    /** How many distinct Galois keys of {@code keyBytes} the rotations cycle through ({@value #KEY_STREAM_MIB} MiB). */
+    static int galoisKeyCount(long keyBytes) {
+        long want = ((long) KEY_STREAM_MIB << 20) / Math.max(1, keyBytes);
+        return (int) Math.max(1, Math.min(MAX_GALOIS_KEYS, want));
     }
 
     /** {@code op} timed on cold operands, as a batch-packed plan runs it (see the class comment). */
@@ -360,13 +383,15 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     }
 
     /**
-     * The rotation steps of the timed hoisted group: 8 rotations by one, or 4 from logN 16 on (their outputs are
-     * large). Each rotation of the group does the same work whatever its step, and one key serves them all. Each
-     * extra hoisted rotation costs {@code (t_k - t_1) / (k - 1)}.
+     * The rotation steps of the timed hoisted group: 8 rotations, or 4 from logN 16 on (their outputs are large), by
+     * steps 1, 2, ... cycling through the {@code keys} held (a plan's group uses a key per step). Each rotation of the
+     * group does the same work whatever its step. Each extra hoisted rotation costs {@code (t_k - t_1) / (k - 1)}.
      */
-    static int[] hoistedSteps(int logN) {
+    static int[] hoistedSteps(int logN, int keys) {
         int[] s = new int[logN >= 16 ? 4 : 8];
-        java.util.Arrays.fill(s, 1);
+        for (int i = 0; i < s.length; i++) {
+            s[i] = 1 + i % keys;
+        }
         return s;
     }
 
@@ -402,7 +427,6 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         } else if (need == KeyNeed.GALOIS) {
             long g = Automorphism.rotationElement(logN, 1);
             made = generator.galoisKey(secretKey, g);
-            galois = new GaloisKeys(Map.of(g, made));
         }
         if (made != null && keyBytes == 0) {
             keyBytes = HeapBudget.bytes(made);
@@ -410,19 +434,40 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             keyLimbs = made.b(0).limbCount();
             check(what, true); // again with the measured key size
         }
+        if (need == KeyNeed.GALOIS) {
+            galoisKeys = galoisKeyCount(keyBytes);
+            Map<Long, KeySwitchKey> byElement = new HashMap<>();
+            byElement.put(Automorphism.rotationElement(logN, 1), made);
+            for (int step = 2; step <= galoisKeys; step++) {
+                long g = Automorphism.rotationElement(logN, step);
+                byElement.put(g, generator.galoisKey(secretKey, g));
+            }
+            galois = new GaloisKeys(byElement);
+        }
         held = need;
         keys = new BenchFixture.Keys(params, threads, secretKey, new EvaluationKeys(publicKey, relin, galois));
     }
 
     /** Checks that this degree's calibration fits next to what the heap holds ({@code keyHeld}: the key included). */
     private void check(String what, boolean keyHeld) {
-        // before the first key exists: the exact size of a top-level key of this shape (rlwe's layout)
-        long key = keyBytes > 0 ? keyBytes : KeySwitchKey.byteSize(params.rlwe(), params.maxLevel());
-        int digits = keyBytes > 0 ? keyDigits : params.rlwe().digitCount(params.maxLevel());
-        int limbs = keyBytes > 0 ? keyLimbs : params.maxLevel() + 1 + params.rlwe().specialPrimeCount();
-        long need = HeapBudget.calibrationNeed(params, Calibrator.sampleLevels(shape, 5), key, digits, limbs,
-                hoistedSteps(logN).length);
-        HeapBudget.require(keyHeld ? need - key : need, what);
+        long need = keyBytes > 0
+                ? HeapBudget.calibrationNeed(params, Calibrator.sampleLevels(shape, 5),
+                        keyBytes * galoisKeyCount(keyBytes), keyDigits, keyLimbs, hoistedSteps(logN, 1).length)
+                : heapNeed(shape);
+        HeapBudget.require(keyHeld ? need - keyBytes : need, what);
+    }
+
+    /**
+     * The heap that calibrating {@code shape} needs ({@link HeapBudget#calibrationNeed} with the exact size of a
+     * top-level key of the shape, rlwe's layout), for callers deciding what else may stay in the heap meanwhile.
+     */
+    public static long heapNeed(ChainShape shape) {
+        CkksParameters p = parametersFor(shape);
+        long key = KeySwitchKey.byteSize(p.rlwe(), p.maxLevel());
+        int digits = p.rlwe().digitCount(p.maxLevel());
+        int limbs = p.maxLevel() + 1 + p.rlwe().specialPrimeCount();
+        return HeapBudget.calibrationNeed(p, Calibrator.sampleLevels(shape, 5), key * galoisKeyCount(key), digits,
+                limbs, hoistedSteps(shape.logN(), 1).length);
     }
 
     private void dropKeys() {
@@ -439,7 +484,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     /** The marginal cost of one rotation of a hoisted group ({@link #hoistedSteps}), outputs recycled (per pass). */
     private double hoisted(BenchFixture f, int samples, int pass) {
         double one = rotateMicros(f, samples, pass);
-        int[] steps = hoistedSteps(f.params.logN());
+        int[] steps = hoistedSteps(f.params.logN(), galoisKeys);
         var ev = f.evaluator;
         double group = cache.computeIfAbsent(shape + "@" + f.level + "/raw-hoisted-" + steps.length + "#" + pass,
                 k -> time(() -> {

@@ -100,6 +100,16 @@ public final class HeapBudget {
         check(needBytes, used, max, what);
     }
 
+    /** Whether {@code needBytes} more fit next to what the heap holds now (as {@link #require} decides, no exception). */
+    public static boolean fits(long needBytes) {
+        try {
+            require(needBytes, "");
+            return true;
+        } catch (InsufficientHeapException e) {
+            return false;
+        }
+    }
+
     /**
      * {@code wantBytes}, or less: at most {@code 1 / share} of what the heap has free now (below its usable part), for
      * optional memory such as pools of cold operands.

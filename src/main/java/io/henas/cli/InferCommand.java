@@ -82,7 +82,7 @@ final class InferCommand implements Callable<Integer> {
     Path calibration;
 
     @Option(names = "--calibrate", description = "Measure the operation latencies for the model's ring degree if the"
-            + " cache lacks them (minutes).")
+            + " cache lacks them (minutes; with --encrypted, between shares of the images when the heap holds both).")
     boolean calibrate;
 
     @Option(names = "--verify", description = "Also recompile the model's network with this henas's compiler and report"
@@ -103,7 +103,9 @@ final class InferCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         ExportedModel m = ExportedModel.read(model);
         Dataset test = testData(m, data);
-        CostModel cost = costModel(m, calibration, threads, calibrate);
+        CostModel cached = cachedCostModel(m, calibration, threads);
+        boolean interleave = cached == null && calibrate && encrypted && !batch && interleavedFits(m);
+        CostModel cost = cached != null || interleave ? cached : costModel(m, calibration, threads, calibrate);
         w.printf("%s: %s, logN=%d, log QP=%d, %.1f-bit security%n", m.name(), m.plan(), m.heParameters().logN(),
                 m.heParameters().logQp(), m.heParameters().securityBits());
         w.flush();
@@ -126,7 +128,10 @@ final class InferCommand implements Callable<Integer> {
         }
         PrintStream progress = quiet || !encrypted ? null : new PrintStream(System.out, true);
         int n = images != null ? images : DEFAULT_IMAGES;
-        InferenceReport r = InferenceRun.run(m, test, n, encrypted, threads, cost, progress);
+        InferenceReport r = interleave
+                ? InferenceRun.run(m, test, n, true, threads, afterPass -> calibrate(m, calibration, threads, afterPass),
+                        progress)
+                : InferenceRun.run(m, test, n, encrypted, threads, cost, progress);
         Map<String, Object> j = r.toJson();
         double trained = m.provenance().testAccuracy();
         j.put("trained_test_accuracy", Double.isNaN(trained) ? null : trained);
@@ -142,7 +147,7 @@ final class InferCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
         }
         w.println(Json.pretty(j));
-        if (cost == null) {
+        if (r.predictedLatencyS().isEmpty()) {
             w.println("(no calibration for this machine and " + threads + " thread(s): predicted latency omitted; run"
                     + " with --calibrate)");
         }
@@ -164,19 +169,41 @@ final class InferCommand implements Callable<Integer> {
      * cache counts as none.
      */
     static CostModel costModel(ExportedModel m, Path file, int threads, boolean calibrate) {
+        CostModel cached = cachedCostModel(m, file, threads);
+        if (cached != null || !calibrate) {
+            return cached;
+        }
+        return calibrate(m, file, threads, pass -> {
+        });
+    }
+
+    /** The cost model of the cached calibration when it covers the model's shape; null otherwise. */
+    static CostModel cachedCostModel(ExportedModel m, Path file, int threads) {
         Path f = file != null ? file : CalibrationCache.defaultPath();
-        ChainShape logN = ChainShape.of(m.plan());
         Optional<Calibration> c = CostModel.fromCache(f, threads).calibration();
-        if (c.isPresent() && c.get().covers(List.of(logN))) {
-            return new CostModel(c.get(), true);
-        }
-        if (!calibrate) {
-            return null;
-        }
+        return c.isPresent() && c.get().covers(List.of(ChainShape.of(m.plan()))) ? new CostModel(c.get(), true) : null;
+    }
+
+    /** Calibrates the model's shape into the cache, calling {@code afterPass} after each pass. */
+    static CostModel calibrate(ExportedModel m, Path file, int threads, java.util.function.IntConsumer afterPass) {
+        Path f = file != null ? file : CalibrationCache.defaultPath();
         try (EvaluatorOpMeasurer meas = new EvaluatorOpMeasurer(threads)) {
-            return new CostModel(CalibrationCache.ensure(f, CalibrationKey.current(threads), meas, List.of(logN)),
-                    true);
+            return new CostModel(CalibrationCache.ensure(f, CalibrationKey.current(threads), meas,
+                    List.of(ChainShape.of(m.plan())), afterPass), true);
         }
+    }
+
+    /**
+     * Whether calibrating the model's shape fits in the heap next to an encrypted run's state (keys, the largest set
+     * of live ciphertexts, the cached plaintexts), so that the two can interleave; otherwise the calibration runs
+     * first, alone, as it must for the large rings.
+     */
+    static boolean interleavedFits(ExportedModel m) {
+        long run = io.henas.cost.MemoryModel.galoisKeyBytes(m.plan())
+                + io.henas.cost.MemoryModel.relinearizationKeyBytes(m.plan())
+                + io.henas.cost.MemoryModel.peakCiphertextBytes(m.plan())
+                + Math.min(io.henas.cost.MemoryModel.plaintextBytes(m.plan()), InferenceServer.DEFAULT_CACHE_BYTES);
+        return io.henas.bench.HeapBudget.fits(EvaluatorOpMeasurer.heapNeed(ChainShape.of(m.plan())) + run);
     }
 
     /**

@@ -28,10 +28,12 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
      * recycled memory) and fits key-switching kinds in their work terms ({@code key_switch}); 6 times products and
      * additions by plaintexts on distinct plaintexts read from memory (as a plan's cached weights are), and
      * two-thread kinds with limbs kept on one core across calls ({@code ring.Parallel}); 7 takes the median of seven
-     * shorter passes instead of three (slow spells of a two-core host spoiled two of three passes too often). Older
-     * formats count as outdated: measured again.
+     * shorter passes instead of three (slow spells of a two-core host spoiled two of three passes too often); 8 times
+     * rotations cycling through distinct Galois keys read from memory, as a plan's are (one key held in the cache
+     * predicted them 5% fast), and takes the mean of a level's middle three passes instead of their median
+     * ({@link Calibrator#middleMean}). Older formats count as outdated: measured again.
      */
-    public static final int FORMAT = 7;
+    public static final int FORMAT = 8;
 
     public Calibration {
         TreeMap<ChainShape, Map<OpKind, Fit>> copy = new TreeMap<>();
@@ -71,7 +73,7 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
      * One operation's measurements and fit.
      *
      * @param levels       measured levels
-     * @param micros       microseconds at each level (the median of the calibration's passes)
+     * @param micros       microseconds at each level (the mean of the middle three of the calibration's passes)
      * @param coefficients with {@code keySwitch} null: polynomial coefficients in {@code primes = level + 1},
      *                     constant first; else the coefficients of {@link KeySwitchTerms#at}'s terms, in order (fewer
      *                     when the measured levels could not separate them)

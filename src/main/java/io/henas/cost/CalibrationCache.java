@@ -98,6 +98,18 @@ public final class CalibrationCache {
      */
     public static synchronized Calibration ensure(Path file, CalibrationKey key, OpMeasurer measurer,
                                                   java.util.Collection<ChainShape> shapes) {
+        return ensure(file, key, measurer, shapes, pass -> {
+        });
+    }
+
+    /**
+     * As {@link #ensure(Path, CalibrationKey, OpMeasurer, java.util.Collection)}, calling {@code afterPass} after each
+     * pass of a measurement ({@link Calibrator#calibrate(OpMeasurer, CalibrationKey, Map, java.util.function.IntConsumer)};
+     * never when the cache covers the shapes).
+     */
+    public static synchronized Calibration ensure(Path file, CalibrationKey key, OpMeasurer measurer,
+                                                  java.util.Collection<ChainShape> shapes,
+                                                  java.util.function.IntConsumer afterPass) {
         Optional<Calibration> cached = loadOrEmpty(file, key);
         Map<ChainShape, Map<OpKind, Calibration.Fit>> fits = new java.util.TreeMap<>();
         cached.ifPresent(c -> fits.putAll(c.fits()));
@@ -112,7 +124,7 @@ public final class CalibrationCache {
         if (cached.isPresent() && levels.isEmpty()) {
             return cached.get();
         }
-        fits.putAll(Calibrator.calibrate(measurer, key, levels).fits());
+        fits.putAll(Calibrator.calibrate(measurer, key, levels, afterPass).fits());
         Calibration c = new Calibration(key, java.time.Instant.now().toString(), fits);
         save(file, c);
         return c;

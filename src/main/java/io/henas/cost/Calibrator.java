@@ -22,7 +22,8 @@ public final class Calibrator {
     }
 
     /**
-     * Passes over every operation kind and level; a level's time is the median of its passes. A single measurement
+     * Passes over every operation kind and level; a level's time is the mean of its middle three passes
+     * ({@link #middleMean}; the median until calibration format 8). A single measurement
      * per level let one slow spell of the host (or of its second core, or a JIT compilation still under way when the
      * first level was measured: 15 ms instead of 0.8 ms for a logN-13 relinearization) move a level by 20-100% on this
      * machine kind, and the fit carried it into every prediction near that level. Three passes were not enough on
@@ -31,7 +32,7 @@ public final class Calibrator {
      * 2.1-2.5 ms, then 3.0-4.9 ms for a second), so two of three passes 5 s apart were both hit often enough that
      * some key-switching level of nearly every calibration was 20-40% off (four `bench calibrate --logn 13 --threads 2`
      * runs: relinearize at level 4 2143-3589 us), and `infer --calibrate` predicted 15-24% slow in some runs. Seven
-     * shorter passes: a level is off only if four of seven are hit.
+     * shorter passes: two spoiled passes leave a level alone.
      */
     public static final int PASSES = 7;
 
@@ -109,6 +110,21 @@ public final class Calibrator {
      * @param levels {@code shape -> levels to measure}
      */
     public static Calibration calibrate(OpMeasurer measurer, CalibrationKey key, Map<ChainShape, List<Integer>> levels) {
+        return calibrate(measurer, key, levels, pass -> {
+        });
+    }
+
+    /**
+     * Measures and fits, calling {@code afterPass.accept(pass)} after each of a shape's {@link #PASSES} passes (its
+     * time is not part of any measurement). {@code henas infer --calibrate} runs a share of its images there, so that
+     * the calibration and the latency it predicts are measured in the same minutes of the host: two-thread key
+     * switches on this machine kind drift by 10-15% between consecutive minutes, which a calibration measured before
+     * the images carried into the comparison (predictions off by -12% to +12% in runs a minute apart).
+     *
+     * @param levels {@code shape -> levels to measure}
+     */
+    public static Calibration calibrate(OpMeasurer measurer, CalibrationKey key, Map<ChainShape, List<Integer>> levels,
+                                        java.util.function.IntConsumer afterPass) {
         Map<ChainShape, Map<OpKind, Calibration.Fit>> fits = new LinkedHashMap<>();
         levels.forEach((shape, ls) -> {
             if (ls.isEmpty()) {
@@ -153,12 +169,13 @@ public final class Calibrator {
                         times.get(op)[i][pass] = t;
                     }
                 }
+                afterPass.accept(pass);
             }
             for (OpKind op : kinds) {
                 List<Integer> l = opLevels.get(op);
                 List<Double> us = new ArrayList<>();
                 for (double[] p : times.get(op)) {
-                    us.add(median(p));
+                    us.add(middleMean(p));
                 }
                 ops.put(op, keySwitching(op)
                         ? new Calibration.Fit(l, us, fitTerms(l, us, terms), terms)
@@ -172,6 +189,24 @@ public final class Calibrator {
     /** Whether {@code op} consumes a level (and so cannot be measured at level 0). */
     static boolean needsLevel(OpKind op) {
         return op == OpKind.RESCALE || op == OpKind.DROP_LEVEL;
+    }
+
+    /**
+     * A level's time from its passes: the mean of the middle three (of seven; the median below three). Two passes
+     * spoiled either way (a slow spell, a JIT compilation) leave it alone like the median; but when the host runs slow
+     * for a good part of the calibration (three or four of seven passes, as in runs whose images in one half ran 25%
+     * slower than in the other), it moves part of the way instead of jumping between the fast and the slow time, as
+     * the median of the images' latencies does (fashion-best's rotations were predicted 18% fast in such a run with
+     * medians).
+     */
+    static double middleMean(double[] xs) {
+        if (xs.length < 3) {
+            return median(xs);
+        }
+        double[] s = xs.clone();
+        java.util.Arrays.sort(s);
+        int from = (s.length - 3) / 2;
+        return (s[from] + s[from + 1] + s[from + 2]) / 3;
     }
 
     static double median(double[] xs) {

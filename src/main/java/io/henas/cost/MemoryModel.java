@@ -107,6 +107,30 @@ public final class MemoryModel {
         return peak;
     }
 
+    /**
+     * The bytes of the distinct plaintexts a single-image run encodes and caches (one per plaintext operand and level
+     * of MUL_PLAIN, MUL_PLAIN_ACC, MUL_CONST and ADD_PLAIN, {@code (level + 1) x N x 8} bytes each); an estimate, as
+     * an operand used at two output scales is cached twice.
+     */
+    public static long plaintextBytes(HePlan plan) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        long unit = (1L << plan.logN()) * 8;
+        long bytes = 0;
+        for (int i = 0; i < plan.instructionCount(); i++) {
+            switch (plan.op(i)) {
+                case MUL_PLAIN, MUL_PLAIN_ACC, MUL_CONST, ADD_PLAIN -> {
+                    int level = plan.level(i);
+                    if (seen.add(((long) plan.b(i) << 8) | level)) {
+                        bytes += (level + 1) * unit;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return bytes;
+    }
+
     /** The most registers live at once when executing {@code plan} in order, freeing at last use. */
     public static int peakLiveRegisters(HePlan plan) {
         boolean[] live = new boolean[plan.registerCount()];

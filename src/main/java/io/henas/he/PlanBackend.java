@@ -4,7 +4,9 @@ package io.henas.he;
  * The operations an {@link HePlan} needs, over some ciphertext type {@code C}: implemented by {@link PlanSimulator}
  * (plaintext slot vectors) and by encrypted inference (CKKS ciphertexts). {@link PlanRunner} drives a backend through
  * a plan in order, so every backend executes, frees and counts exactly the same program. Methods may return their
- * operand itself when they work in place on a register the plan owns (the runner only does that for {@code dst == a}).
+ * operand itself when they work in place on a register the plan owns: the first operand when the instruction writes
+ * its register ({@code dst == a}), or an operand register whose last use the instruction is (e.g. an ADD into a new
+ * register whose operands die there); the runner then frees that memory only as the destination's.
  * Plaintext operands are plan indices: build them with {@link PlanBinding#slots(int)} or
  * {@link PlanBinding#scalar(int)}; {@code target} is the register whose scale a product must land on after its
  * rescale, or {@code null} for the plan's scale (see {@link OpCode}).

@@ -179,14 +179,21 @@ public final class PlanRunner {
         return v;
     }
 
-    /** Frees the registers whose last use is instruction {@code i}; returns how many. */
+    /**
+     * Frees the registers whose last use is instruction {@code i}; returns how many. An operand register that holds
+     * the destination's value (a backend that reused a dying operand's memory for the result) is cleared, not freed.
+     */
     @SuppressWarnings("unchecked")
     private static <C> int release(HePlan plan, PlanBackend<C> backend, Object[] reg, int i) {
         int freed = 0;
-        int[] rs = {plan.dst(i), plan.a(i), HePlan.readsB(plan.op(i)) ? plan.b(i) : -1, plan.scaleTarget(i)};
+        int dst = plan.dst(i);
+        Object result = dst >= 0 ? reg[dst] : null;
+        int[] rs = {dst, plan.a(i), HePlan.readsB(plan.op(i)) ? plan.b(i) : -1, plan.scaleTarget(i)};
         for (int r : rs) {
             if (r >= 0 && reg[r] != null && plan.lastUse(r) == i) {
-                backend.free((C) reg[r]);
+                if (r == dst || reg[r] != result) {
+                    backend.free((C) reg[r]);
+                }
                 reg[r] = null;
                 freed++;
             }

@@ -248,13 +248,30 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
         return plan.dst(current) == plan.a(current);
     }
 
+    /**
+     * In place when the ADD writes {@code a}'s register, or into an operand whose last use it is (not a caller's input):
+     * the sum of two rotations into a new register then reuses a dying rotation's memory instead of taking cold
+     * recycled memory (an out-of-place sum measured 5x the in-place one calibrated for it, 29 against 5.6 us at logN 13).
+     */
     @Override
     public Ciphertext add(Ciphertext a, Ciphertext b) {
         if (inPlace()) {
             eval.addInto(a, b, a);
             return a;
         }
+        if (plan.op(current) == OpCode.ADD) {
+            Ciphertext dying = dying(plan.a(current), a) ? a : dying(plan.b(current), b) ? b : null;
+            if (dying != null && a.level() == b.level() && a.size() == b.size()) {
+                eval.addInto(a, b, dying);
+                return dying;
+            }
+        }
         return eval.add(a, b);
+    }
+
+    /** Whether register {@code r}, holding {@code c}, is last read by the current instruction and is the plan's. */
+    private boolean dying(int r, Ciphertext c) {
+        return plan.lastUse(r) == current && !kept.contains(c);
     }
 
     @Override

@@ -87,6 +87,27 @@ public final class InferenceRun {
     }
 
     /**
+     * Where a run's cost model comes from: one at hand ({@link #of}), or a calibration that the run lets measure after
+     * its keys exist, calling {@code afterPass} between passes; the run executes the next share of its images there
+     * (see {@link #run(ExportedModel, Dataset, int, boolean, int, CostSource, PrintStream)}).
+     */
+    @FunctionalInterface
+    public interface CostSource {
+        /**
+         * The cost model (null: no prediction).
+         *
+         * @param afterPass to call with {@code pass} after each of the calibration's {@link
+         *                  io.henas.cost.Calibrator#PASSES} passes, if it measures one (not at all otherwise)
+         */
+        CostModel obtain(java.util.function.IntConsumer afterPass);
+
+        /** A cost model at hand (null: no prediction). */
+        static CostSource of(CostModel model) {
+            return afterPass -> model;
+        }
+    }
+
+    /**
      * Runs the model.
      *
      * @param cost     the cost model predicting latency for {@code threads} (null: no prediction)
@@ -95,6 +116,21 @@ public final class InferenceRun {
      */
     public static InferenceReport run(ExportedModel m, Dataset d, int images, boolean encrypted, int threads,
                                       CostModel cost, PrintStream progress) {
+        return run(m, d, images, encrypted, threads, CostSource.of(cost), progress);
+    }
+
+    /**
+     * Runs the model, obtaining the cost model from {@code cost} once the keys exist and the server is ready (an
+     * encrypted run): when it calibrates, the images run in {@link io.henas.cost.Calibrator#PASSES} shares, share
+     * {@code p} (images up to {@code (p + 1) * images / PASSES}) right after pass {@code p}, so that the measured
+     * latencies and the calibration predicting them sample the same minutes of the host; the images left (all, when
+     * it does not calibrate) run after it.
+     *
+     * @param progress where to print one line per image (null: silent)
+     * @throws IllegalArgumentException if {@code images} is not in [1, d.size()] or the images do not fit the model
+     */
+    public static InferenceReport run(ExportedModel m, Dataset d, int images, boolean encrypted, int threads,
+                                      CostSource cost, PrintStream progress) {
         if (images < 1 || images > d.size()) {
             throw new IllegalArgumentException("images must be in [1, " + d.size() + "], but was " + images);
         }
@@ -115,14 +151,13 @@ public final class InferenceRun {
             plainCorrect += InferenceClient.argmax(sim[i]) == d.label(i) ? 1 : 0;
         }
         HeParameters p = m.heParameters();
-        OptionalDouble predicted = cost == null ? OptionalDouble.empty()
-                : cost.estimate(m.name(), m.plan()).predictedLatencyS();
         int inputs = m.plan().inputLayout().regCount();
         long predictedKeys = MemoryModel.galoisKeyBytes(m.plan()) + MemoryModel.relinearizationKeyBytes(m.plan());
         long ctBytes = (long) (p.dataPrimes()) * 2 * (1L << p.logN()) * 8;
         if (!encrypted) {
             return new InferenceReport(m.name(), images, false, plainCorrect / (double) images, Double.NaN, Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN, predicted, simSeconds, threads, p.logN(), p.logQp(),
+                    Double.NaN, Double.NaN, Double.NaN, predicted(cost.obtain(pass -> {
+                    }), m), simSeconds, threads, p.logN(), p.logQp(),
                     p.securityBits(), p.primeBits(), p.specialPrimeBits(), p.digitSize(), -1, -1, -1, -1, predictedKeys,
                     ctBytes, inputs, Double.NaN, Double.NaN, Double.NaN,
                     true, Map.of(), Map.of());
@@ -139,23 +174,74 @@ public final class InferenceRun {
         }
         long relinMemory = keys.relinKey() == null ? 0
                 : KeySwitchKey.byteSize(keys.relinKey().key().params(), keys.relinKey().key().level());
-        OpCounts expected = OpCounts.of(m.plan());
-        boolean countsOk = true;
-        double[] lat = new double[images];
-        double[] enc = new double[images];
-        double[] dec = new double[images];
-        int encCorrect = 0;
-        int agree = 0;
-        double maxRel = 0;
-        OpCounts last = null;
-        List<Map<OpCode, Double>> perImage = new java.util.ArrayList<>();
+        Images run = new Images(m, d, sim, client, progress);
+        CostModel model;
         try (InferenceServer server = new InferenceServer(m, keys, threads)) {
-            for (int i = 0; i < images; i++) {
+            model = cost.obtain(pass -> run.upTo(server, (int) ((long) (pass + 1) * images
+                    / io.henas.cost.Calibrator.PASSES)));
+            run.upTo(server, images);
+        }
+        if (run.bytesOfFirst > 0) {
+            ctBytes = run.bytesOfFirst;
+        }
+        Map<String, Long> ops = new LinkedHashMap<>();
+        for (OpKind k : OpKind.values()) {
+            ops.put(k.key(), run.last.total(k));
+        }
+        return new InferenceReport(m.name(), images, true, plainCorrect / (double) images,
+                run.encCorrect / (double) images, run.agree / (double) images, run.maxRel, median(run.lat),
+                run.lat[0], predicted(model, m), simSeconds, threads, p.logN(), p.logQp(), p.securityBits(),
+                p.primeBits(), p.specialPrimeBits(), p.digitSize(), galoisBytes, relinBytes, galoisMemory, relinMemory,
+                predictedKeys, ctBytes, inputs, keygen, median(run.enc), median(run.dec), run.countsOk, ops,
+                BatchInferenceRun.opTimes(m.plan(), medianOpSeconds(run.perImage),
+                        model == null ? Map.of() : model.secondsByOpCode(m.plan())));
+    }
+
+    private static OptionalDouble predicted(CostModel cost, ExportedModel m) {
+        return cost == null ? OptionalDouble.empty() : cost.estimate(m.name(), m.plan()).predictedLatencyS();
+    }
+
+    /** The encrypted images of a run, executed in order in one or more shares, and what they measured. */
+    private static final class Images {
+        private final ExportedModel m;
+        private final Dataset d;
+        private final double[][] sim;
+        private final InferenceClient client;
+        private final PrintStream progress;
+        private final OpCounts expected;
+        final double[] lat;
+        final double[] enc;
+        final double[] dec;
+        final List<Map<OpCode, Double>> perImage = new java.util.ArrayList<>();
+        int next;
+        int encCorrect;
+        int agree;
+        double maxRel;
+        boolean countsOk = true;
+        OpCounts last;
+        long bytesOfFirst;
+
+        Images(ExportedModel m, Dataset d, double[][] sim, InferenceClient client, PrintStream progress) {
+            this.m = m;
+            this.d = d;
+            this.sim = sim;
+            this.client = client;
+            this.progress = progress;
+            this.expected = OpCounts.of(m.plan());
+            this.lat = new double[sim.length];
+            this.enc = new double[sim.length];
+            this.dec = new double[sim.length];
+        }
+
+        /** Runs the images not yet run below {@code end} (at most all of them). */
+        void upTo(InferenceServer server, int end) {
+            int images = lat.length;
+            for (int i = next; i < Math.min(end, images); i++, next++) {
                 long e0 = System.nanoTime();
                 List<Ciphertext> in = client.encrypt(d.image(i));
                 enc[i] = (System.nanoTime() - e0) / 1e9;
                 if (i == 0) {
-                    ctBytes = CkksIO.toBytes(in.getFirst()).length;
+                    bytesOfFirst = CkksIO.toBytes(in.getFirst()).length;
                 }
                 InferenceServer.Evaluation ev = server.evaluate(in);
                 lat[i] = ev.seconds();
@@ -182,17 +268,6 @@ public final class InferenceRun {
                 }
             }
         }
-        Map<String, Long> ops = new LinkedHashMap<>();
-        for (OpKind k : OpKind.values()) {
-            ops.put(k.key(), last.total(k));
-        }
-        return new InferenceReport(m.name(), images, true, plainCorrect / (double) images,
-                encCorrect / (double) images, agree / (double) images, maxRel, median(lat), lat[0], predicted,
-                simSeconds, threads, p.logN(), p.logQp(), p.securityBits(), p.primeBits(), p.specialPrimeBits(),
-                p.digitSize(), galoisBytes, relinBytes, galoisMemory, relinMemory, predictedKeys, ctBytes, inputs, keygen,
-                median(enc), median(dec), countsOk, ops,
-                BatchInferenceRun.opTimes(m.plan(), medianOpSeconds(perImage),
-                        cost == null ? Map.of() : cost.secondsByOpCode(m.plan())));
     }
 
     /**

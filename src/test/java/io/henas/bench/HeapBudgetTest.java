@@ -1,6 +1,7 @@
 package io.henas.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,33 @@ class HeapBudgetTest {
                 p13.maxLevel() + 1, p13.maxLevel() + 2, 8);
         // logN 13 fits any default heap (a quarter of 4 GB)
         assertTrue(need13 < 1L << 30, need13 + " bytes");
+    }
+
+    /** Rotations cycle through 64 MiB of distinct keys (1 to 16 keys), and the heap estimate counts them all. */
+    @Test
+    void calibrationCyclesKeysFillingTheKeyStreamAndCountsThem() {
+        assertEquals(EvaluatorOpMeasurer.MAX_GALOIS_KEYS, EvaluatorOpMeasurer.galoisKeyCount(1L << 20));
+        assertEquals(4, EvaluatorOpMeasurer.galoisKeyCount(16L << 20));
+        assertEquals(1, EvaluatorOpMeasurer.galoisKeyCount(1L << 30));
+        for (int logN : new int[]{13, 16}) {
+            CkksParameters p = EvaluatorOpMeasurer.parametersFor(logN);
+            long key = io.henas.rlwe.KeySwitchKey.byteSize(p.rlwe(), p.maxLevel());
+            int keys = EvaluatorOpMeasurer.galoisKeyCount(key);
+            long oneKey = HeapBudget.calibrationNeed(p, Calibrator.sampleLevels(logN, 5), key,
+                    p.rlwe().digitCount(p.maxLevel()), p.maxLevel() + 1 + p.rlwe().specialPrimeCount(),
+                    EvaluatorOpMeasurer.hoistedSteps(logN, 1).length);
+            assertEquals(oneKey + (keys - 1) * key, EvaluatorOpMeasurer.heapNeed(io.henas.cost.ChainShape.seal(logN)),
+                    "logN " + logN + ": " + keys + " keys");
+            assertTrue(logN == 13 ? keys > 4 : keys == 1, logN + ": " + keys);
+        }
+        int[] steps = EvaluatorOpMeasurer.hoistedSteps(13, 3);
+        assertEquals(List.of(1, 2, 3, 1, 2, 3, 1, 2), java.util.Arrays.stream(steps).boxed().toList());
+    }
+
+    @Test
+    void fitsDecidesAsRequireWithoutThrowing() {
+        assertTrue(HeapBudget.fits(1024));
+        assertFalse(HeapBudget.fits(Long.MAX_VALUE / 2));
     }
 
     @Test

@@ -20,6 +20,29 @@ import io.henas.rlwe.SecretKey;
 import io.henas.rlwe.Security;
 
 class MemoryModelTest {
+    /** Each distinct plaintext operand and level counts once, between one limb and the top level's limbs. */
+    @Test
+    void plaintextBytesCountDistinctOperandsOnce() {
+        HePlan p = HePlan.compile(CostModelTest.small().lower(), CompileOptions.defaults(true));
+        java.util.Set<Integer> operands = new java.util.HashSet<>();
+        int uses = 0;
+        for (int i = 0; i < p.instructionCount(); i++) {
+            switch (p.op(i)) {
+                case MUL_PLAIN, MUL_PLAIN_ACC, MUL_CONST, ADD_PLAIN -> {
+                    operands.add(p.b(i));
+                    uses++;
+                }
+                default -> {
+                }
+            }
+        }
+        long limb = (1L << p.logN()) * 8;
+        long bytes = MemoryModel.plaintextBytes(p);
+        assertTrue(operands.size() > 0 && uses >= operands.size(), "the plan multiplies by plaintexts");
+        assertTrue(bytes >= operands.size() * limb, bytes + " bytes");
+        assertTrue(bytes <= (long) operands.size() * (p.depth() + 1) * limb * (p.depth() + 1), bytes + " bytes");
+    }
+
     @Test
     void leveledKeysAreNeverLargerAndEqualAtTheTop() {
         HePlan p = HePlan.compile(CostModelTest.small().lower(), CompileOptions.defaults(true));

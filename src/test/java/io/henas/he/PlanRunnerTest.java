@@ -91,6 +91,62 @@ class PlanRunnerTest {
         }
     }
 
+    /**
+     * A backend that returns a dying operand as an out-of-place ADD's result (as the CKKS backend reuses its memory):
+     * the runner must clear that register without freeing the value, free it once as the destination's, and never
+     * hand it out after.
+     */
+    @Test
+    void anAddResultReusingADyingOperandIsFreedOnceAsTheDestination() {
+        for (Architecture a : PlanSimulatorTest.nets()) {
+            HePlan plan = HePlan.compileInsecure(a.lower(), CompileOptions.defaults(true), 12);
+            int[] reused = {0};
+            Tokens t = new Tokens() {
+                int current;
+
+                @Override
+                public void before(int i) {
+                    current = i;
+                }
+
+                @Override
+                public Object add(Object x, Object y) {
+                    for (Object u : new Object[]{x, y}) {
+                        if (!Boolean.FALSE.equals(freed.get(u))) {
+                            throw new IllegalStateException("use after free");
+                        }
+                    }
+                    if (plan.op(current) == OpCode.ADD && plan.dst(current) != plan.a(current)) {
+                        if (plan.lastUse(plan.a(current)) == current) {
+                            reused[0]++;
+                            return x;
+                        }
+                        if (plan.lastUse(plan.b(current)) == current) {
+                            reused[0]++;
+                            return y;
+                        }
+                    }
+                    return fresh(x, y);
+                }
+            };
+            List<Object> in = new ArrayList<>();
+            for (int k = 0; k < plan.inputLayout().regCount(); k++) {
+                in.add(t.fresh());
+            }
+            PlanRunner.Result<Object> r = PlanRunner.run(plan, t, in);
+            assertEquals(OpCounts.of(plan), r.counts(), a.name());
+            for (Map.Entry<Object, Boolean> e : t.freed.entrySet()) {
+                boolean output = r.outputs().stream().anyMatch(o -> o == e.getKey());
+                assertEquals(!output, e.getValue(), a.name() + ": outputs stay live, all else is freed once");
+            }
+            if (plan.instructionCount() > 0 && java.util.stream.IntStream.range(0, plan.instructionCount())
+                    .anyMatch(i -> plan.op(i) == OpCode.ADD && plan.dst(i) != plan.a(i)
+                            && (plan.lastUse(plan.a(i)) == i || plan.lastUse(plan.b(i)) == i))) {
+                assertTrue(reused[0] > 0, a.name() + ": some ADD reused an operand");
+            }
+        }
+    }
+
     @Test
     void beforeRunsOncePerInstructionInOrderAndEachHoistedRotationAtItsOwnWork() {
         int groups = 0;
