@@ -17,7 +17,8 @@ import java.util.OptionalDouble;
  * @param agreement          fraction of images whose decrypted argmax equals the simulation's (NaN if not encrypted)
  * @param maxRelLogitError   max over images of {@code max_i |enc_i - sim_i| / max_i |sim_i|} (NaN if not encrypted)
  * @param latencyMedianS     median server evaluation seconds per image (NaN if not encrypted)
- * @param latencyFirstS      the first image's seconds (encodes and caches the plaintexts; NaN if not encrypted)
+ * @param latencyFirstS      the first evaluation's seconds (the first untimed warm-up run of image 0: encodes and
+ *                           caches the plaintexts; NaN if not encrypted)
  * @param predictedLatencyS  the cost model's prediction for the executor's thread count, if calibrated
  * @param simulationSeconds  wall seconds of the plaintext simulation of all images
  * @param threads            evaluator threads

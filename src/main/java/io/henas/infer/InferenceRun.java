@@ -32,6 +32,12 @@ public final class InferenceRun {
     private InferenceRun() {
     }
 
+    /**
+     * Untimed runs of the first image before the timed ones ({@link InferenceServer#warmUpImage}); the first of them
+     * is reported as {@code latency_s_first}.
+     */
+    public static final long WARM_UP_MILLIS = 3000;
+
     /** Plaintext simulation logits of each image, on {@code threads} threads (one binding each). */
     public static double[][] simulate(ExportedModel m, Dataset d, int images, int threads) {
         double[][] out = new double[images][];
@@ -176,7 +182,9 @@ public final class InferenceRun {
                 : KeySwitchKey.byteSize(keys.relinKey().key().params(), keys.relinKey().key().level());
         Images run = new Images(m, d, sim, client, progress);
         CostModel model;
+        double first;
         try (InferenceServer server = new InferenceServer(m, keys, threads)) {
+            first = server.warmUpImage(client.encrypt(d.image(0)), WARM_UP_MILLIS);
             model = cost.obtain(pass -> run.upTo(server, (int) ((long) (pass + 1) * images
                     / io.henas.cost.Calibrator.PASSES)));
             run.upTo(server, images);
@@ -190,7 +198,7 @@ public final class InferenceRun {
         }
         return new InferenceReport(m.name(), images, true, plainCorrect / (double) images,
                 run.encCorrect / (double) images, run.agree / (double) images, run.maxRel, median(run.lat),
-                run.lat[0], predicted(model, m), simSeconds, threads, p.logN(), p.logQp(), p.securityBits(),
+                first, predicted(model, m), simSeconds, threads, p.logN(), p.logQp(), p.securityBits(),
                 p.primeBits(), p.specialPrimeBits(), p.digitSize(), galoisBytes, relinBytes, galoisMemory, relinMemory,
                 predictedKeys, ctBytes, inputs, keygen, median(run.enc), median(run.dec), run.countsOk, ops,
                 BatchInferenceRun.opTimes(m.plan(), medianOpSeconds(run.perImage),
@@ -270,13 +278,9 @@ public final class InferenceRun {
         }
     }
 
-    /**
-     * Per op code, the median over images of its seconds, leaving out the first image (it encodes and caches the
-     * plaintexts) when there are others.
-     */
+    /** Per op code, the median over the timed images (all after the warm-up) of its seconds. */
     static Map<OpCode, Double> medianOpSeconds(List<Map<OpCode, Double>> perImage) {
-        List<Map<OpCode, Double>> runs = perImage.size() > 1 ? perImage.subList(1, perImage.size())
-                : perImage;
+        List<Map<OpCode, Double>> runs = perImage;
         Map<OpCode, Double> out = new java.util.EnumMap<>(OpCode.class);
         for (OpCode c : OpCode.values()) {
             double[] v = new double[runs.size()];

@@ -65,6 +65,21 @@ class EncryptedInferenceTest {
         }
     }
 
+    /** The warm-up runs copies: the inputs stay as encrypted (an in-place first instruction would change them). */
+    @Test
+    void warmUpLeavesTheInputsAndReportsTheFirstRun() {
+        double[] x = TestNets.randomInput(model.folded().net().node(0).shape(), 21);
+        List<Ciphertext> in = client.encrypt(x);
+        List<byte[]> before = in.stream().map(io.henas.ckks.CkksIO::toBytes).toList();
+        double first = server.warmUpImage(in, 100);
+        assertTrue(first > 0 && first < 100, "seconds of the first run: " + first);
+        for (int k = 0; k < in.size(); k++) {
+            assertTrue(java.util.Arrays.equals(before.get(k), io.henas.ckks.CkksIO.toBytes(in.get(k))), "input " + k);
+        }
+        assertEquals(InferenceClient.argmax(PlanSimulator.run(model.binding(), x).logits()),
+                InferenceClient.argmax(client.decrypt(server.evaluate(in).outputs())));
+    }
+
     @Test
     void executedCountsEqualTheCostModel() {
         double[] x = TestNets.randomInput(model.folded().net().node(0).shape(), 5);
