@@ -29,6 +29,8 @@ import io.henas.rlwe.SecretKey;
  * pick with that key-switching shape for the deepest secure network of it ({@link Calibrator#maxDepth}), and times
  * each {@link OpKind} on operands at the requested level:
  * <ul>
+ *   <li>key-switching kinds (ROTATE, ROTATE_HOISTED, HOIST, RELINEARIZE) after {@value #EVICT_MIB} MiB were touched
+ *       (untimed), so that each run starts with cold caches as in a plan;</li>
  *   <li>as the plan runner ({@code infer.CkksPlanBackend}) executes each kind: ROTATE, MUL_PLAIN, MUL_CT (a square)
  *       and DROP_LEVEL take their result from the evaluator's recycled memory and hand it back (as the runner frees
  *       dead registers); RELINEARIZE, RESCALE, ADD and ADD_PLAIN write into an operand of their own;</li>
@@ -184,6 +186,34 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
                 pass == WARM_UP ? 0 : SAMPLE_MILLIS);
     }
 
+    /**
+     * Bytes touched (read and written, untimed) before each run of a key-switching kind, so that it starts, as in a
+     * plan, with its input, its work arrays and the keys out of the core's caches: other operations ran in between
+     * there. A logN-13 rotation at level 5 on two threads (16 keys cycled) took 1.64 ms hot, 1.70 ms after 8 MiB were
+     * touched and 1.80 ms after 64 MiB (an unshipped harness); format-8 calibrations without it predicted
+     * fashion-best's rotations 0-13% fast (1.04x on average over eight runs).
+     */
+    static final int EVICT_MIB = 8;
+    private final long[] evictBuffer = new long[EVICT_MIB << 17];
+    private long evictSink;
+
+    /** Touches one word per cache line of {@link #EVICT_MIB} MiB. */
+    private void evict() {
+        long[] b = evictBuffer;
+        long s = evictSink;
+        for (int i = 0; i < b.length; i += 8) {
+            s += b[i];
+            b[i] = s;
+        }
+        evictSink = s;
+    }
+
+    /** {@link #time} with the caches evicted before each run ({@link #EVICT_MIB}). */
+    private double timeCold(Runnable op, int pass, int samples) {
+        return Timing.trimmedMeanMicros(this::evict, op, warmupRuns(pass), warmupMillis(pass), samples,
+                pass == WARM_UP ? 0 : SAMPLE_MILLIS);
+    }
+
     /** The pass index of {@link #warmUp} (its timings are discarded). */
     private static final int WARM_UP = -1;
 
@@ -234,7 +264,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case MUL_CT -> time(() -> ev.recycle(ev.square(f.a)), pass, samples);
             case RELINEARIZE -> {
                 Ciphertext out = f.a.copy();
-                yield time(() -> ev.relinearizeInto(f.product, out), pass, samples);
+                yield timeCold(() -> ev.relinearizeInto(f.product, out), pass, samples);
             }
             case RESCALE -> {
                 Ciphertext out = ev.rescale(f.a);
@@ -293,7 +323,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         int keyCount = galoisKeys;
         int[] at = {0};
         return cache.computeIfAbsent(shape + "@" + f.level + "/raw-rotate#" + pass,
-                k -> time(() -> ev.recycle(ev.rotate(f.a, 1 + at[0]++ % keyCount)), pass, samples));
+                k -> timeCold(() -> ev.recycle(ev.rotate(f.a, 1 + at[0]++ % keyCount)), pass, samples));
     }
 
     /** How many distinct Galois keys of {@code keyBytes} the rotations cycle through ({@value #KEY_STREAM_MIB} MiB). */
@@ -487,7 +517,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
         int[] steps = hoistedSteps(f.params.logN(), galoisKeys);
         var ev = f.evaluator;
         double group = cache.computeIfAbsent(shape + "@" + f.level + "/raw-hoisted-" + steps.length + "#" + pass,
-                k -> time(() -> {
+                k -> timeCold(() -> {
                     for (Ciphertext c : ev.rotateHoisted(f.a, steps)) {
                         ev.recycle(c);
                     }

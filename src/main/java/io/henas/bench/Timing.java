@@ -72,14 +72,24 @@ public final class Timing {
      */
     public static double trimmedMeanMicros(Runnable op, int minWarmupRuns, long warmupMillis, int minSamples,
                                            long sampleMillis) {
+        return trimmedMeanMicros(NOTHING, op, minWarmupRuns, warmupMillis, minSamples, sampleMillis);
+    }
+
+    /**
+     * As {@link #trimmedMeanMicros(Runnable, int, long, int, long)}, running the untimed {@code prep} before every run
+     * of {@code op} (warm-up included; its time counts towards {@code sampleMillis}).
+     */
+    public static double trimmedMeanMicros(Runnable prep, Runnable op, int minWarmupRuns, long warmupMillis,
+                                           int minSamples, long sampleMillis) {
         if (minSamples < 1) {
             throw new IllegalArgumentException("minSamples must be >= 1, but was " + minSamples);
         }
-        warmUp(NOTHING, op, minWarmupRuns, warmupMillis);
+        warmUp(prep, op, minWarmupRuns, warmupMillis);
         double[] t = new double[Math.max(minSamples, 64)];
         int n = 0;
         long until = System.nanoTime() + sampleMillis * 1_000_000L;
         while (n < MAX_SAMPLES && (n < minSamples || System.nanoTime() < until)) {
+            prep.run();
             long t0 = System.nanoTime();
             op.run();
             if (n == t.length) {

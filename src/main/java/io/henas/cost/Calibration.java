@@ -30,7 +30,8 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
      * two-thread kinds with limbs kept on one core across calls ({@code ring.Parallel}); 7 takes the median of seven
      * shorter passes instead of three (slow spells of a two-core host spoiled two of three passes too often); 8 times
      * rotations cycling through distinct Galois keys read from memory, as a plan's are (one key held in the cache
-     * predicted them 5% fast), and takes the mean of a level's middle three passes instead of their median
+     * predicted them 5% fast) after evicting the caches, and takes the mean of a level's middle three passes instead
+     * of their median
      * ({@link Calibrator#middleMean}). Older formats count as outdated: measured again.
      */
     public static final int FORMAT = 8;
