@@ -35,4 +35,19 @@ class TimingTest {
         assertTrue(runs.get() <= 1 + Timing.MAX_SAMPLES);
         assertThrows(IllegalArgumentException.class, () -> Timing.trimmedMeanMicros(() -> { }, 1, 0, 0, 0));
     }
+
+    /** The untimed step runs once before every run, warm-up included, and its time is not measured. */
+    @Test
+    void prepRunsBeforeEveryRunUntimed() {
+        StringBuilder order = new StringBuilder();
+        double us = Timing.trimmedMeanMicros(() -> {
+            order.append('p');
+            long end = System.nanoTime() + 2_000_000;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        }, () -> order.append('o'), 2, 0, 5, 0);
+        assertEquals("popopopopopopo", order.toString());
+        assertTrue(us < 1000, "the 2 ms preparation is not timed: " + us + " us");
+    }
 }
