@@ -68,21 +68,30 @@ class PlanRunnerTest {
         }
     }
 
+    /**
+     * Runs {@code plan} on fresh input tokens of {@code t} and asserts the counts and that every value but the outputs
+     * was freed (exactly once: {@link Tokens#free} fails on a second free).
+     */
+    static PlanRunner.Result<Object> runFreeingOnce(HePlan plan, Tokens t, String name) {
+        List<Object> in = new ArrayList<>();
+        for (int k = 0; k < plan.inputLayout().regCount(); k++) {
+            in.add(t.fresh());
+        }
+        PlanRunner.Result<Object> r = PlanRunner.run(plan, t, in);
+        assertEquals(OpCounts.of(plan), r.counts(), name);
+        for (Map.Entry<Object, Boolean> e : t.freed.entrySet()) {
+            boolean output = r.outputs().stream().anyMatch(o -> o == e.getKey());
+            assertEquals(!output, e.getValue(), name + ": outputs stay live, all else is freed once");
+        }
+        return r;
+    }
+
     @Test
     void everyValueIsFreedOnceExceptTheOutputs() {
         for (Architecture a : PlanSimulatorTest.nets()) {
             HePlan plan = HePlan.compileInsecure(a.lower(), CompileOptions.defaults(true), 12);
             Tokens t = new Tokens();
-            List<Object> in = new ArrayList<>();
-            for (int k = 0; k < plan.inputLayout().regCount(); k++) {
-                in.add(t.fresh());
-            }
-            PlanRunner.Result<Object> r = PlanRunner.run(plan, t, in);
-            assertEquals(OpCounts.of(plan), r.counts(), a.name());
-            for (Map.Entry<Object, Boolean> e : t.freed.entrySet()) {
-                boolean output = r.outputs().stream().anyMatch(o -> o == e.getKey());
-                assertEquals(!output, e.getValue(), a.name() + ": outputs stay live, all else is freed");
-            }
+            PlanRunner.Result<Object> r = runFreeingOnce(plan, t, a.name());
             for (Object o : r.outputs()) {
                 assertFalse(t.freed.get(o));
             }
@@ -129,16 +138,7 @@ class PlanRunnerTest {
                     return fresh(x, y);
                 }
             };
-            List<Object> in = new ArrayList<>();
-            for (int k = 0; k < plan.inputLayout().regCount(); k++) {
-                in.add(t.fresh());
-            }
-            PlanRunner.Result<Object> r = PlanRunner.run(plan, t, in);
-            assertEquals(OpCounts.of(plan), r.counts(), a.name());
-            for (Map.Entry<Object, Boolean> e : t.freed.entrySet()) {
-                boolean output = r.outputs().stream().anyMatch(o -> o == e.getKey());
-                assertEquals(!output, e.getValue(), a.name() + ": outputs stay live, all else is freed once");
-            }
+            runFreeingOnce(plan, t, a.name());
             if (plan.instructionCount() > 0 && java.util.stream.IntStream.range(0, plan.instructionCount())
                     .anyMatch(i -> plan.op(i) == OpCode.ADD && plan.dst(i) != plan.a(i)
                             && (plan.lastUse(plan.a(i)) == i || plan.lastUse(plan.b(i)) == i))) {
