@@ -90,24 +90,23 @@ public final class HeapBudget {
      * @throws InsufficientHeapException with the {@code -Xmx} to use if they do not fit
      */
     public static void require(long needBytes, String what) {
-        Runtime rt = Runtime.getRuntime();
-        long max = rt.maxMemory();
-        long used = rt.totalMemory() - rt.freeMemory();
-        if (used + needBytes > USABLE * max) {
-            System.gc();
-            used = rt.totalMemory() - rt.freeMemory();
-        }
-        check(needBytes, used, max, what);
+        check(needBytes, usedBytes(needBytes), Runtime.getRuntime().maxMemory(), what);
     }
 
     /** Whether {@code needBytes} more fit next to what the heap holds now (as {@link #require} decides, no exception). */
     public static boolean fits(long needBytes) {
-        try {
-            require(needBytes, "");
-            return true;
-        } catch (InsufficientHeapException e) {
-            return false;
+        return usedBytes(needBytes) + needBytes <= USABLE * Runtime.getRuntime().maxMemory();
+    }
+
+    /** The heap in use, after collecting garbage if {@code needBytes} more do not fit at first sight. */
+    private static long usedBytes(long needBytes) {
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        if (used + needBytes > USABLE * rt.maxMemory()) {
+            System.gc();
+            used = rt.totalMemory() - rt.freeMemory();
         }
+        return used;
     }
 
     /**

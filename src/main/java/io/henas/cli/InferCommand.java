@@ -105,7 +105,10 @@ final class InferCommand implements Callable<Integer> {
         Dataset test = testData(m, data);
         CostModel cached = cachedCostModel(m, calibration, threads);
         boolean interleave = cached == null && calibrate && encrypted && !batch && interleavedFits(m);
-        CostModel cost = cached != null || interleave ? cached : costModel(m, calibration, threads, calibrate);
+        // no calibration to make, or one made between the images: otherwise calibrate now, before the images
+        CostModel cost = cached != null || interleave || !calibrate ? cached
+                : calibrate(m, calibration, threads, pass -> {
+                });
         w.printf("%s: %s, logN=%d, log QP=%d, %.1f-bit security%n", m.name(), m.plan(), m.heParameters().logN(),
                 m.heParameters().logQp(), m.heParameters().securityBits());
         w.flush();
@@ -164,20 +167,9 @@ final class InferCommand implements Callable<Integer> {
     }
 
     /**
-     * The calibrated cost model for the executor (plaintexts pre-encoded after the first image), or null when this
-     * machine has no calibration for the model's ring degree and {@code calibrate} is off. An outdated or malformed
-     * cache counts as none.
+     * The cost model of the cached calibration when it covers the model's shape (for the executor: plaintexts
+     * pre-encoded after the first image); null otherwise. An outdated or malformed cache counts as none.
      */
-    static CostModel costModel(ExportedModel m, Path file, int threads, boolean calibrate) {
-        CostModel cached = cachedCostModel(m, file, threads);
-        if (cached != null || !calibrate) {
-            return cached;
-        }
-        return calibrate(m, file, threads, pass -> {
-        });
-    }
-
-    /** The cost model of the cached calibration when it covers the model's shape; null otherwise. */
     static CostModel cachedCostModel(ExportedModel m, Path file, int threads) {
         Path f = file != null ? file : CalibrationCache.defaultPath();
         Optional<Calibration> c = CostModel.fromCache(f, threads).calibration();

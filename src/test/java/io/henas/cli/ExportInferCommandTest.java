@@ -66,6 +66,28 @@ class ExportInferCommandTest {
         return dir.resolve("calibration.json");
     }
 
+    /**
+     * {@code infer --encrypted --calibrate} on an empty cache calibrates between shares of the images (slow: a real
+     * calibration of the model's shape) and predicts from what it measured; the cache is written.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void encryptedInferCalibratesBetweenItsImages() throws IOException {
+        Path model = dir.resolve("cal.henas");
+        assertEquals(0, run("export", trainDir().toString(), "--out", model.toString()).code());
+        Path cal = dir.resolve("fresh-cache.json");
+        Path out = dir.resolve("cal-run.json");
+        Run r = run("infer", model.toString(), "--encrypted", "--images", "9", "--threads", "2", "--calibrate",
+                "--calibration", cal.toString(), "--json", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(cal), "the calibration is cached");
+        Map<String, Object> k = Json.asObject(Json.readFile(out), "run");
+        assertEquals(9L, k.get("images"));
+        assertEquals(1.0, ((Number) k.get("agreement")).doubleValue());
+        assertTrue(k.get("predicted_latency_s") instanceof Number p && p.doubleValue() > 0, k.toString());
+        assertEquals(true, k.get("counts_match_cost_model"));
+    }
+
     @Test
     void exportThenInferInSimulationAndEncrypted() throws IOException {
         Path model = dir.resolve("tiny.henas");
