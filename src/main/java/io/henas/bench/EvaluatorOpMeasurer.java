@@ -182,7 +182,13 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
      * {@link #warmupMillis} untimed, over at least {@code samples} runs and, in a timed pass, {@link #SAMPLE_MILLIS}.
      */
     private static double time(Runnable op, int pass, int samples) {
-        return Timing.trimmedMeanMicros(op, warmupRuns(pass), warmupMillis(pass), samples,
+        return time(() -> {
+        }, op, pass, samples);
+    }
+
+    /** {@link #time(Runnable, int, int)} running the untimed {@code prep} before every run of {@code op}. */
+    private static double time(Runnable prep, Runnable op, int pass, int samples) {
+        return Timing.trimmedMeanMicros(prep, op, warmupRuns(pass), warmupMillis(pass), samples,
                 pass == WARM_UP ? 0 : SAMPLE_MILLIS);
     }
 
@@ -210,8 +216,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
 
     /** {@link #time} with the caches evicted before each run ({@link #EVICT_MIB}). */
     private double timeCold(Runnable op, int pass, int samples) {
-        return Timing.trimmedMeanMicros(this::evict, op, warmupRuns(pass), warmupMillis(pass), samples,
-                pass == WARM_UP ? 0 : SAMPLE_MILLIS);
+        return time(this::evict, op, pass, samples);
     }
 
     /** The pass index of {@link #warmUp} (its timings are discarded). */

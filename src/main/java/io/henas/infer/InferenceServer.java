@@ -160,11 +160,10 @@ public final class InferenceServer implements AutoCloseable {
 
     /**
      * Evaluates copies of one image's input ciphertexts untimed until {@code millis} have passed, or 20 times the
-     * first evaluation if less (at least twice), so
-     * that the timed images that follow run compiled code and find the plaintexts encoded, as a long-running server's
-     * do: a single-image plan's first images ran 15-30% slower than the rest for about two seconds after the first
-     * (fashion-best at logN 13: the first 15 images 0.167 s median, the next 285 0.124-0.149 s). Returns the first
-     * evaluation's seconds (the cold one, which encodes every plaintext).
+     * first evaluation if less (at least twice), so that the timed images that follow run compiled code and find the
+     * plaintexts encoded, as a long-running server's do: a single-image plan's first images ran 15-30% slower than the
+     * rest for about two seconds after the first (fashion-best at logN 13: the first 15 images 0.167 s median, the
+     * next 285 0.124-0.149 s). Returns the first evaluation's seconds (the cold one, which encodes every plaintext).
      *
      * @throws IllegalArgumentException as {@link #evaluate} for inputs that are not the plan's
      */
