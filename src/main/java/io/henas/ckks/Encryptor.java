@@ -36,6 +36,11 @@ public final class Encryptor {
         return new Encryptor(params, RlweEncryptor.ofPublicKey(pk, sampler), par);
     }
 
+    /** Secret-key encryptor with the given sampler (one thread at a time). */
+    public static Encryptor ofSecretKey(CkksParameters params, SecretKey sk, Sampler sampler) {
+        return new Encryptor(params, RlweEncryptor.ofSecretKey(sk, sampler), Parallel.SEQUENTIAL);
+    }
+
     /** Secret-key encryptor drawing randomness from a new {@link java.security.SecureRandom}. */
     public static Encryptor ofSecretKey(CkksParameters params, SecretKey sk) {
         return new Encryptor(params, RlweEncryptor.ofSecretKey(sk, new Sampler()), Parallel.SEQUENTIAL);

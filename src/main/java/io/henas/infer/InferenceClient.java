@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.henas.ckks.Ciphertext;
 import io.henas.ckks.CkksIO;
@@ -46,14 +47,17 @@ public final class InferenceClient {
     private final Encryptor encryptor;
     private final Decryptor decryptor;
     private final PlanBinding binding;
+    /** Where evaluation keys and encryptions draw their noise: a fresh CSPRNG each time, or one seeded stream. */
+    private final Supplier<Sampler> noise;
 
-    private InferenceClient(ExportedModel model, byte[] seed) {
+    private InferenceClient(ExportedModel model, byte[] seed, Supplier<Sampler> noise) {
         this.model = model;
         this.params = model.ckksParameters();
         this.seed = seed.clone();
+        this.noise = noise;
         this.sk = new KeyGenerator(params.rlwe(), new Sampler(new KeySeedRandom(seed))).secretKey();
         this.encoder = new Encoder(params);
-        this.encryptor = Encryptor.ofSecretKey(params, sk);
+        this.encryptor = Encryptor.ofSecretKey(params, sk, noise.get());
         this.decryptor = new Decryptor(params, sk);
         this.binding = model.binding();
     }
@@ -66,7 +70,25 @@ public final class InferenceClient {
         } catch (java.security.NoSuchAlgorithmException e) {
             new SecureRandom().nextBytes(s);
         }
-        return new InferenceClient(model, s);
+        return new InferenceClient(model, s, Sampler::new);
+    }
+
+    /**
+     * A client whose secret key, evaluation keys and encryption noise all come from {@code seed} (AES-CTR streams), so
+     * a test's ciphertexts and its decrypted errors repeat run after run. Tests only: a client that reuses one seed
+     * reuses its noise.
+     */
+    static InferenceClient deterministic(ExportedModel model, byte[] seed) {
+        byte[] noiseSeed;
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            d.update(seed);
+            noiseSeed = d.digest("henas deterministic test noise".getBytes(StandardCharsets.US_ASCII));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+        Sampler shared = new Sampler(new KeySeedRandom(noiseSeed));
+        return new InferenceClient(model, seed, () -> shared);
     }
 
     /**
@@ -102,7 +124,7 @@ public final class InferenceClient {
             }
             byte[] check = new byte[len];
             in.readFully(check);
-            InferenceClient c = new InferenceClient(model, s);
+            InferenceClient c = new InferenceClient(model, s, Sampler::new);
             Ciphertext ct;
             try {
                 ct = CkksIO.ciphertextFromBytes(check, model.ckksParameters());
@@ -155,7 +177,7 @@ public final class InferenceClient {
      * {@link io.henas.cost.MemoryModel}'s. Keys are generated one at a time.
      */
     public EvaluationKeys evaluationKeys() {
-        KeyGenerator g = new KeyGenerator(params.rlwe(), new Sampler());
+        KeyGenerator g = new KeyGenerator(params.rlwe(), noise.get());
         int relinLevel = model.plan().relinearizationKeyLevel();
         return new EvaluationKeys(g.publicKey(sk), relinLevel < 0 ? null : g.relinKey(sk, relinLevel),
                 g.galoisKeys(sk, model.plan().galoisKeyLevels(), -1));

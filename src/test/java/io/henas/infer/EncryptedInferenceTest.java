@@ -1,11 +1,14 @@
 package io.henas.infer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.henas.ckks.Ciphertext;
+import io.henas.ckks.CkksIO;
 import io.henas.cost.CostModel;
 import io.henas.cost.CostReport;
 import io.henas.export.ExportTestModels;
@@ -63,6 +67,23 @@ class EncryptedInferenceTest {
             assertTrue(bits >= 12, "logits must agree to >= 12 bits relative, but had " + bits);
             assertEquals(InferenceClient.argmax(want), InferenceClient.argmax(got));
         }
+    }
+
+    /** A seeded client repeats its ciphertexts byte for byte; two generated clients never share them. */
+    @Test
+    void deterministicClientRepeatsItsNoiseAndGeneratedOnesDoNot() throws IOException {
+        double[] x = TestNets.randomInput(model.folded().net().node(0).shape(), 7);
+        byte[] seed = new byte[32];
+        seed[0] = 5;
+        byte[] a = CkksIO.toBytes(InferenceClient.deterministic(model, seed).encrypt(x).get(0));
+        byte[] b = CkksIO.toBytes(InferenceClient.deterministic(model, seed).encrypt(x).get(0));
+        assertArrayEquals(a, b, "same seed, same key and noise");
+        seed[0] = 6;
+        byte[] c = CkksIO.toBytes(InferenceClient.deterministic(model, seed).encrypt(x).get(0));
+        assertFalse(Arrays.equals(a, c), "another seed, another ciphertext");
+        byte[] d = CkksIO.toBytes(InferenceClient.generate(model).encrypt(x).get(0));
+        byte[] e = CkksIO.toBytes(InferenceClient.generate(model).encrypt(x).get(0));
+        assertFalse(Arrays.equals(d, e), "generated clients draw fresh keys and noise");
     }
 
     /** The warm-up runs copies: the inputs stay as encrypted (an in-place first instruction would change them). */
