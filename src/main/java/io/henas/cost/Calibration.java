@@ -32,9 +32,11 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
      * rotations cycling through distinct Galois keys read from memory, as a plan's are (one key held in the cache
      * predicted them 5% fast) after evicting the caches, and takes the mean of a level's middle three passes instead
      * of their median
-     * ({@link Calibrator#middleMean}). Older formats count as outdated: measured again.
+     * ({@link Calibrator#middleMean}); 9 keeps every pass's time of every level ({@code passes}), so that a plan is
+     * also priced pass by pass ({@link #pass}) and its total follows the host's speed in the minutes of each pass
+     * ({@code CostModel}). Older formats count as outdated: measured again.
      */
-    public static final int FORMAT = 8;
+    public static final int FORMAT = 9;
 
     public Calibration {
         TreeMap<ChainShape, Map<OpKind, Fit>> copy = new TreeMap<>();
@@ -79,16 +81,29 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
      *                     constant first; else the coefficients of {@link KeySwitchTerms#at}'s terms, in order (fewer
      *                     when the measured levels could not separate them)
      * @param keySwitch    the key-switching shape whose work terms the fit uses, or null for a polynomial
+     * @param passes       for each level, its time in each of the calibration's passes, in the order they ran (as
+     *                     many for every level)
      */
-    public record Fit(List<Integer> levels, List<Double> micros, List<Double> coefficients, KeySwitchTerms keySwitch) {
+    public record Fit(List<Integer> levels, List<Double> micros, List<Double> coefficients, KeySwitchTerms keySwitch,
+                      List<List<Double>> passes) {
         public Fit {
             levels = List.copyOf(levels);
             micros = List.copyOf(micros);
             coefficients = List.copyOf(coefficients);
+            if (passes == null) {
+                throw new IllegalArgumentException("a fit needs its passes (one list of times per level)");
+            }
+            passes = passes.stream().map(List::copyOf).toList();
             if (micros.stream().anyMatch(d -> !Double.isFinite(d))
-                    || coefficients.stream().anyMatch(d -> !Double.isFinite(d))) {
-                throw new IllegalArgumentException("a fit must hold finite numbers, but had " + micros + " and "
-                        + coefficients);
+                    || coefficients.stream().anyMatch(d -> !Double.isFinite(d))
+                    || passes.stream().flatMap(List::stream).anyMatch(d -> !Double.isFinite(d))) {
+                throw new IllegalArgumentException("a fit must hold finite numbers, but had " + micros + ", "
+                        + coefficients + " and passes " + passes);
+            }
+            int width = passes.isEmpty() ? 0 : passes.getFirst().size();
+            if (passes.size() != levels.size() || width == 0 || passes.stream().anyMatch(x -> x.size() != width)) {
+                throw new IllegalArgumentException("a fit needs as many lists of pass times as levels, all of one"
+                        + " length >= 1, but had " + levels.size() + " levels and passes " + passes);
             }
             if (levels.size() != micros.size() || levels.isEmpty() || coefficients.isEmpty()) {
                 throw new IllegalArgumentException("a fit needs as many levels as timings (>= 1) and coefficients, but had "
@@ -99,6 +114,22 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
                 throw new IllegalArgumentException("a key_switch fit has at most 3 coefficients, but had "
                         + coefficients.size());
             }
+        }
+
+        /** How many passes each level was measured in. */
+        public int passCount() {
+            return passes.getFirst().size();
+        }
+
+        /** The fit of pass {@code p} alone: its time at each level, fitted the same way. */
+        public Fit pass(int p) {
+            if (p < 0 || p >= passCount()) {
+                throw new IllegalArgumentException("pass must be in [0, " + passCount() + "), but was " + p);
+            }
+            List<Double> us = passes.stream().map(x -> x.get(p)).toList();
+            List<Double> c = keySwitch != null ? Calibrator.fitTerms(levels, us, keySwitch)
+                    : Calibrator.fit(levels, us, coefficients.size() - 1);
+            return new Fit(levels, us, c, keySwitch, us.stream().map(List::of).toList());
         }
 
         /** Fitted microseconds at {@code level}, never below a tenth of the smallest measurement. */
@@ -140,6 +171,25 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
             throw new IllegalStateException("the calibration has no timings for " + op.key() + " at " + describe(shape));
         }
         return f.at(level);
+    }
+
+    /** How many passes every fit of this calibration holds (the fewest of any fit). */
+    public int passCount() {
+        return fits.values().stream().flatMap(m -> m.values().stream()).mapToInt(Fit::passCount).min().orElse(0);
+    }
+
+    /**
+     * This calibration as pass {@code p} alone measured it ({@link Fit#pass}): the plan's time in the minutes of that
+     * pass.
+     */
+    public Calibration pass(int p) {
+        Map<ChainShape, Map<OpKind, Fit>> out = new TreeMap<>();
+        fits.forEach((n, m) -> {
+            Map<OpKind, Fit> ops = new EnumMap<>(OpKind.class);
+            m.forEach((k, f) -> ops.put(k, f.pass(p)));
+            out.put(n, ops);
+        });
+        return new Calibration(key, created, out);
     }
 
     /** {@link #microseconds(ChainShape, int, OpKind)} for SEAL's key switching at {@code logN}. */

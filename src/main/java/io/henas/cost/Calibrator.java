@@ -174,12 +174,14 @@ public final class Calibrator {
             for (OpKind op : kinds) {
                 List<Integer> l = opLevels.get(op);
                 List<Double> us = new ArrayList<>();
+                List<List<Double>> passes = new ArrayList<>();
                 for (double[] p : times.get(op)) {
                     us.add(middleMean(p));
+                    passes.add(java.util.Arrays.stream(p).boxed().toList());
                 }
                 ops.put(op, keySwitching(op)
-                        ? new Calibration.Fit(l, us, fitTerms(l, us, terms), terms)
-                        : new Calibration.Fit(l, us, fit(l, us, 1), null));
+                        ? new Calibration.Fit(l, us, fitTerms(l, us, terms), terms, passes)
+                        : new Calibration.Fit(l, us, fit(l, us, 1), null, passes));
             }
             fits.put(shape, ops);
         });

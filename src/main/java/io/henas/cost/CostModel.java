@@ -23,10 +23,21 @@ import io.henas.ir.LoweredNet;
  * Costs an architecture by compiling it to an {@link HePlan} and walking the plan: operation counts per layer, kind
  * and level; predicted latency {@code = sum count x latency(logN, level, op)} from a {@link Calibration}; key and
  * ciphertext memory. Without a calibration the latency is reported as absent, never guessed.
+ *
+ * <p>The total is the median over the calibration's passes of the plan priced with each pass alone
+ * ({@link Calibration#pass}); the split over layers and op codes prices every level with the mean of its middle three
+ * passes ({@link Calibrator#middleMean}, robust to a spoiled level) and is scaled to that total. Why: on a two-core
+ * host whose speed steps by a fifth to a third for tens of seconds, the median latency of a run's images is the speed
+ * of the part the median image fell in; the passes of a calibration interleaved with the images
+ * ({@code infer --calibrate}) each ran beside one share of them, so the plan's median over the passes falls in the
+ * same part, where the per-level middle mean moved only part of the way (format 8: predictions 9-10% fast in the runs
+ * whose host was slow for four of seven shares). With a steady host both agree.
  */
 public final class CostModel {
     private final Calibration calibration;
     private final boolean preEncoded;
+    /** The calibration as each of its passes measured it ({@link Calibration#pass}); empty without one. */
+    private final List<Calibration> passes;
 
     /**
      * A model predicting latency from {@code calibration} ({@code null}: counts and memory only), for an executor that
@@ -43,6 +54,11 @@ public final class CostModel {
     public CostModel(Calibration calibration, boolean preEncoded) {
         this.calibration = calibration;
         this.preEncoded = preEncoded;
+        List<Calibration> ps = new ArrayList<>();
+        for (int p = 0; calibration != null && p < calibration.passCount(); p++) {
+            ps.add(calibration.pass(p));
+        }
+        this.passes = List.copyOf(ps);
     }
 
     /** Counts and memory only. */
@@ -109,6 +125,7 @@ public final class CostModel {
             }
             groups.computeIfAbsent(layerOf(n.name()), k -> new ArrayList<>()).add(n.id());
         }
+        double factor = cal == null ? 1 : passFactor(plan, shape, skipEncode);
         List<CostReport.LayerCost> layers = new ArrayList<>();
         double total = 0;
         for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
@@ -133,6 +150,7 @@ public final class CostModel {
                     }
                 }
             }
+            seconds *= factor;
             total += seconds;
             layers.add(new CostReport.LayerCost(g.getKey(), levels - (before == Integer.MAX_VALUE ? 0 : before), ops,
                     cal == null ? OptionalDouble.empty() : OptionalDouble.of(seconds)));
@@ -159,17 +177,66 @@ public final class CostModel {
             return Map.of();
         }
         boolean skipEncode = preEncoded || plan.packing().batch();
+        double factor = passFactor(plan, shape, skipEncode);
         Map<OpCode, Double> out = new EnumMap<>(OpCode.class);
         for (int i = 0; i < plan.instructionCount(); i++) {
-            double us = 0;
-            for (OpKind k : OpKind.of(plan.op(i))) {
-                if (!(skipEncode && k == OpKind.ENCODE)) {
-                    us += calibration.microseconds(shape, plan.level(i), k);
-                }
-            }
-            out.merge(plan.op(i), us * 1e-6, Double::sum);
+            out.merge(plan.op(i), instructionMicros(calibration, plan, i, shape, skipEncode) * factor * 1e-6,
+                    Double::sum);
         }
         return out;
+    }
+
+    /**
+     * The plan's predicted seconds as each pass of the calibration alone prices it, in pass order; empty without a
+     * calibration covering the plan's ring degree and key-switching shape. Their median is the predicted latency.
+     */
+    public List<Double> secondsByPass(HePlan plan) {
+        ChainShape shape = ChainShape.of(plan);
+        if (calibration == null || !calibration.covers(List.of(shape))) {
+            return List.of();
+        }
+        boolean skipEncode = preEncoded || plan.packing().batch();
+        List<Double> out = new ArrayList<>();
+        for (Calibration c : passes) {
+            out.add(planMicros(c, plan, shape, skipEncode) * 1e-6);
+        }
+        return out;
+    }
+
+    /**
+     * The median over the passes of the plan's time over its time with the middle-mean levels: what scales the
+     * per-layer and per-op-code split to the total (1 without passes or work).
+     */
+    private double passFactor(HePlan plan, ChainShape shape, boolean skipEncode) {
+        double whole = planMicros(calibration, plan, shape, skipEncode);
+        if (passes.isEmpty() || !(whole > 0)) {
+            return 1;
+        }
+        double[] t = new double[passes.size()];
+        for (int p = 0; p < t.length; p++) {
+            t[p] = planMicros(passes.get(p), plan, shape, skipEncode);
+        }
+        return Calibrator.median(t) / whole;
+    }
+
+    private static double planMicros(Calibration c, HePlan plan, ChainShape shape, boolean skipEncode) {
+        double us = 0;
+        for (int i = 0; i < plan.instructionCount(); i++) {
+            us += instructionMicros(c, plan, i, shape, skipEncode);
+        }
+        return us;
+    }
+
+    /** Instruction {@code i} priced as the sum of its {@link OpKind}s at its level. */
+    private static double instructionMicros(Calibration c, HePlan plan, int i, ChainShape shape,
+                                            boolean skipEncode) {
+        double us = 0;
+        for (OpKind k : OpKind.of(plan.op(i))) {
+            if (!(skipEncode && k == OpKind.ENCODE)) {
+                us += c.microseconds(shape, plan.level(i), k);
+            }
+        }
+        return us;
     }
 
     /** The layer a node belongs to in cost reports: {@code layers[3].squeeze.bn -> layers[3]}. */

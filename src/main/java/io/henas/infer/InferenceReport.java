@@ -43,6 +43,11 @@ import java.util.OptionalDouble;
  * @param opSeconds          per op code: instructions per image, the median over images after the first (which
  *                           encodes and caches the plaintexts) of the wall seconds spent in them, and the cost model's
  *                           seconds (NaN without a calibration); empty when not encrypted
+ * @param latencySByShare    when the run calibrated between its images ({@code infer --calibrate} on an empty cache),
+ *                           the median latency of each share, in order (share {@code p} ran right after pass
+ *                           {@code p}); else one entry, the median of all images; empty when not encrypted
+ * @param predictedLatencySByPass the plan priced by each pass of the calibration alone, in pass order (their median
+ *                           is {@code predictedLatencyS}); empty without a calibration
  */
 public record InferenceReport(String model, int images, boolean encrypted, double plainAccuracy,
                               double encryptedAccuracy, double agreement, double maxRelLogitError,
@@ -52,8 +57,11 @@ public record InferenceReport(String model, int images, boolean encrypted, doubl
                               long galoisKeyBytes, long relinKeyBytes, long galoisKeyMemoryBytes,
                               long relinKeyMemoryBytes, long predictedKeyMemoryBytes, long ciphertextBytes, int inputCiphertexts, double keygenSeconds,
                               double encryptSecondsMedian, double decryptSecondsMedian, boolean countsMatchCostModel,
-                              Map<String, Long> operations, Map<String, BatchInferenceRun.OpTime> opSeconds) {
+                              Map<String, Long> operations, Map<String, BatchInferenceRun.OpTime> opSeconds,
+                              java.util.List<Double> latencySByShare, java.util.List<Double> predictedLatencySByPass) {
     public InferenceReport {
+        latencySByShare = java.util.List.copyOf(latencySByShare);
+        predictedLatencySByPass = java.util.List.copyOf(predictedLatencySByPass);
         operations = Map.copyOf(operations);
         opSeconds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(opSeconds));
         primeBits = java.util.List.copyOf(primeBits);
@@ -73,6 +81,8 @@ public record InferenceReport(String model, int images, boolean encrypted, doubl
         m.put("latency_s_median", n(latencyMedianS));
         m.put("latency_s_first", n(latencyFirstS));
         m.put("predicted_latency_s", predictedLatencyS.isPresent() ? predictedLatencyS.getAsDouble() : null);
+        m.put("latency_s_by_share", latencySByShare);
+        m.put("predicted_latency_s_by_pass", predictedLatencySByPass);
         m.put("latency_rel_error", predictedLatencyS.isPresent() && !Double.isNaN(latencyMedianS)
                 ? Math.abs(predictedLatencyS.getAsDouble() - latencyMedianS) / latencyMedianS : null);
         m.put("simulation_s", simulationSeconds);

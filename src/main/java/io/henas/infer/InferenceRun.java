@@ -161,12 +161,13 @@ public final class InferenceRun {
         long predictedKeys = MemoryModel.galoisKeyBytes(m.plan()) + MemoryModel.relinearizationKeyBytes(m.plan());
         long ctBytes = (long) (p.dataPrimes()) * 2 * (1L << p.logN()) * 8;
         if (!encrypted) {
+            CostModel costModel = cost.obtain(pass -> {
+            });
             return new InferenceReport(m.name(), images, false, plainCorrect / (double) images, Double.NaN, Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN, predicted(cost.obtain(pass -> {
-                    }), m), simSeconds, threads, p.logN(), p.logQp(),
+                    Double.NaN, Double.NaN, Double.NaN, predicted(costModel, m), simSeconds, threads, p.logN(), p.logQp(),
                     p.securityBits(), p.primeBits(), p.specialPrimeBits(), p.digitSize(), -1, -1, -1, -1, predictedKeys,
                     ctBytes, inputs, Double.NaN, Double.NaN, Double.NaN,
-                    true, Map.of(), Map.of());
+                    true, Map.of(), Map.of(), List.of(), byPass(costModel, m));
         }
         long k0 = System.nanoTime();
         InferenceClient client = InferenceClient.generate(m);
@@ -183,11 +184,23 @@ public final class InferenceRun {
         Images run = new Images(m, d, sim, client, progress);
         CostModel model;
         double first;
+        List<Integer> shareEnds = new java.util.ArrayList<>();
         try (InferenceServer server = new InferenceServer(m, keys, threads)) {
             first = server.warmUpImage(client.encrypt(d.image(0)), WARM_UP_MILLIS);
-            model = cost.obtain(pass -> run.upTo(server, (int) ((long) (pass + 1) * images
-                    / io.henas.cost.Calibrator.PASSES)));
+            model = cost.obtain(pass -> {
+                run.upTo(server, (int) ((long) (pass + 1) * images / io.henas.cost.Calibrator.PASSES));
+                shareEnds.add(run.next);
+            });
             run.upTo(server, images);
+            if (shareEnds.isEmpty() || shareEnds.getLast() < images) {
+                shareEnds.add(images);
+            }
+        }
+        List<Double> byShare = new java.util.ArrayList<>();
+        for (int s = 0, from = 0; s < shareEnds.size(); from = shareEnds.get(s), s++) {
+            if (shareEnds.get(s) > from) {
+                byShare.add(median(Arrays.copyOfRange(run.lat, from, shareEnds.get(s))));
+            }
         }
         if (run.bytesOfFirst > 0) {
             ctBytes = run.bytesOfFirst;
@@ -202,7 +215,11 @@ public final class InferenceRun {
                 p.primeBits(), p.specialPrimeBits(), p.digitSize(), galoisBytes, relinBytes, galoisMemory, relinMemory,
                 predictedKeys, ctBytes, inputs, keygen, median(run.enc), median(run.dec), run.countsOk, ops,
                 BatchInferenceRun.opTimes(m.plan(), medianOpSeconds(run.perImage),
-                        model == null ? Map.of() : model.secondsByOpCode(m.plan())));
+                        model == null ? Map.of() : model.secondsByOpCode(m.plan())), byShare, byPass(model, m));
+    }
+
+    private static List<Double> byPass(CostModel cost, ExportedModel m) {
+        return cost == null ? List.of() : cost.secondsByPass(m.plan());
     }
 
     private static OptionalDouble predicted(CostModel cost, ExportedModel m) {

@@ -116,6 +116,17 @@ class CalibratorTest {
         assertEquals(100.0, us.get(0), 1e-9);
         assertEquals(150.0, us.get(1), 1e-9);
         assertEquals(200.0 * (1 + 0.3 / 3), us.get(2), 1e-9);
+        // every pass's time is kept, in pass order; a pass alone is fitted from its own times
+        Calibration.Fit rot = c.fits().get(ChainShape.seal(13)).get(OpKind.ROTATE);
+        assertEquals(List.of(300.0, 100.0, 100.0, 100.0, 100.0, 100.0, 100.0), rot.passes().get(0));
+        assertEquals(List.of(150.0, 450.0, 150.0, 150.0, 450.0, 150.0, 150.0), rot.passes().get(1));
+        assertEquals(7, c.passCount());
+        Calibration.Fit last = c.pass(6).fits().get(ChainShape.seal(13)).get(OpKind.ROTATE);
+        assertEquals(List.of(100.0, 150.0, 260.0), last.micros());
+        assertEquals(List.of(List.of(100.0), List.of(150.0), List.of(260.0)), last.passes());
+        Calibration.Fit add = c.pass(6).fits().get(ChainShape.seal(13)).get(OpKind.ADD);
+        assertEquals(List.of(100.0, 150.0, 260.0), add.micros());
+        assertEquals(2, add.coefficients().size(), "a pass is fitted with the whole calibration's polynomial degree");
         // an untimed warm-up of every kind and level (ending with the kind pass 0 begins with), then every kind and
         // level once per pass, the passes one after another (a level's timings spread over the whole
         // calibration), odd passes in reverse kind order (one key swap per pass)

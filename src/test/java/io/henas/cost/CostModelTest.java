@@ -68,6 +68,64 @@ class CostModelTest {
         }
     }
 
+    /** {@link FakeMeasurer}'s times, each pass slowed by {@code speed[pass]} and one (kind, level) spoiled per pass. */
+    static Calibration hostCalibration(HePlan plan, double[] speed, java.util.function.IntPredicate spoiled) {
+        OpMeasurer m = new OpMeasurer() {
+            @Override
+            public double microseconds(ChainShape shape, int level, OpKind op) {
+                throw new AssertionError("calibration must measure by pass");
+            }
+
+            @Override
+            public double microseconds(ChainShape shape, int level, OpKind op, int pass) {
+                double spike = op == OpKind.ROTATE && level == 1 && spoiled.test(pass) ? 20 : 1;
+                return FakeMeasurer.us(shape, level, op) * speed[pass] * spike;
+            }
+        };
+        return Calibrator.calibrate(m, CalibrationCacheTest.KEY,
+                Calibrator.defaultLevels(List.of(ChainShape.of(plan.parameters()))));
+    }
+
+    /**
+     * A host slow by 30% for four of the seven passes (as for four of seven shares of an interleaved run's images):
+     * the plan is predicted at the slow speed, as the median image ran, not part of the way there; every pass's total
+     * is reported, and the layers and op codes still add up to the total.
+     */
+    @Test
+    void totalIsTheMedianOverPassesSoItFollowsAHostSlowForMostOfThem() {
+        HePlan plan = HePlan.compile(small().lower(), CompileOptions.defaults(true));
+        double steady = new CostModel(hostCalibration(plan, new double[] {1, 1, 1, 1, 1, 1, 1}, p -> false))
+                .estimate("s", plan).predictedLatencyS().getAsDouble();
+        double[] speed = {1, 1.3, 1.3, 1.3, 1.3, 1, 1};
+        CostModel model = new CostModel(hostCalibration(plan, speed, p -> false));
+        CostReport r = model.estimate("s", plan);
+        assertEquals(1.3 * steady, r.predictedLatencyS().getAsDouble(), steady * 1e-6);
+        double layerSum = r.layers().stream().mapToDouble(l -> l.latencyS().getAsDouble()).sum();
+        assertEquals(1.3 * steady, layerSum, steady * 1e-6);
+        double opSum = model.secondsByOpCode(plan).values().stream().mapToDouble(Double::doubleValue).sum();
+        assertEquals(1.3 * steady, opSum, steady * 1e-6);
+        List<Double> byPass = model.secondsByPass(plan);
+        assertEquals(Calibrator.PASSES, byPass.size());
+        for (int p = 0; p < byPass.size(); p++) {
+            assertEquals(speed[p] * steady, byPass.get(p), steady * 1e-6, "pass " + p);
+        }
+    }
+
+    /** A rotation level spoiled 20x in two passes moves neither the total nor a layer: the median pass is clean. */
+    @Test
+    void twoSpoiledPassesLeaveThePredictionAlone() {
+        HePlan plan = HePlan.compile(small().lower(), CompileOptions.defaults(true));
+        double[] one = {1, 1, 1, 1, 1, 1, 1};
+        CostReport clean = new CostModel(hostCalibration(plan, one, p -> false)).estimate("s", plan);
+        CostReport spoiled = new CostModel(hostCalibration(plan, one, p -> p == 2 || p == 5)).estimate("s", plan);
+        double want = clean.predictedLatencyS().getAsDouble();
+        assertEquals(want, spoiled.predictedLatencyS().getAsDouble(), want * 1e-6);
+        for (int i = 0; i < clean.layers().size(); i++) {
+            assertEquals(clean.layers().get(i).latencyS().getAsDouble(),
+                    spoiled.layers().get(i).latencyS().getAsDouble(), want * 1e-6, clean.layers().get(i).name());
+        }
+    }
+
     @Test
     void preEncodedPlaintextsLeaveEncodingOutOfTheLatency() {
         HePlan plan = HePlan.compile(small().lower(), CompileOptions.defaults(true));

@@ -76,6 +76,18 @@ class InferenceRunTest {
         assertTrue(r.predictedLatencyS().isPresent(), "the source's model predicts");
         assertEquals(model[0].estimate(m.name(), m.plan()).predictedLatencyS().getAsDouble(),
                 r.predictedLatencyS().getAsDouble(), 1e-12);
+        // each share's median latency (shares of 1, 1, 1, 2, 1, 1, 2 images), next to each pass's prediction
+        double[] lat = java.util.Arrays.stream(lines.toString(StandardCharsets.UTF_8).split("\n"))
+                .mapToDouble(l -> Double.parseDouble(l.replaceAll(".*, ([0-9.]+) s$", "$1"))).toArray();
+        assertEquals(images, lat.length);
+        int[] ends = {1, 2, 3, 5, 6, 7, 9};
+        assertEquals(Calibrator.PASSES, r.latencySByShare().size());
+        for (int s = 0, from = 0; s < ends.length; from = ends[s], s++) {
+            double[] share = java.util.Arrays.copyOfRange(lat, from, ends[s]);
+            assertEquals(InferenceRun.median(share), r.latencySByShare().get(s), 6e-4, "share " + s);
+        }
+        assertEquals(model[0].secondsByPass(m.plan()), r.predictedLatencySByPass());
+        assertEquals(Calibrator.PASSES, r.predictedLatencySByPass().size());
     }
 
     /** A source that does not calibrate (a cached model) runs every image after it; no prediction without a model. */
@@ -87,5 +99,7 @@ class InferenceRunTest {
         assertEquals(3, r.images());
         assertTrue(r.predictedLatencyS().isEmpty());
         assertEquals(1.0, r.agreement());
+        assertEquals(List.of(r.latencyMedianS()), r.latencySByShare(), "one share: all images after the model");
+        assertTrue(r.predictedLatencySByPass().isEmpty());
     }
 }
