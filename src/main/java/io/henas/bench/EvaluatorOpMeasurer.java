@@ -29,8 +29,10 @@ import io.henas.rlwe.SecretKey;
  * pick with that key-switching shape for the deepest secure network of it ({@link Calibrator#maxDepth}), and times
  * each {@link OpKind} on operands at the requested level:
  * <ul>
- *   <li>key-switching kinds (ROTATE, ROTATE_HOISTED, HOIST, RELINEARIZE) after {@value #EVICT_MIB} MiB were touched
- *       (untimed), so that each run starts with cold caches as in a plan;</li>
+ *   <li>key-switching kinds (ROTATE, ROTATE_HOISTED, HOIST, RELINEARIZE) and the kinds whose operands other
+ *       operations wrote a while before (MUL_PLAIN opening an accumulation, MUL_CT, ADD, ADD_PLAIN) after
+ *       {@value #EVICT_MIB} MiB were touched (untimed), so that each run starts with cold caches as in a plan;
+ *       MUL_PLAIN_ACC hot: a plan's accumulations run back to back on one accumulator and one input;</li>
  *   <li>as the plan runner ({@code infer.CkksPlanBackend}) executes each kind: ROTATE, MUL_PLAIN, MUL_CT (a square)
  *       and DROP_LEVEL take their result from the evaluator's recycled memory and hand it back (as the runner frees
  *       dead registers); RELINEARIZE, RESCALE, ADD and ADD_PLAIN write into an operand of their own;</li>
@@ -193,9 +195,9 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     }
 
     /**
-     * Bytes touched (read and written, untimed) before each run of a key-switching kind, so that it starts, as in a
-     * plan, with its input, its work arrays and the keys out of the core's caches: other operations ran in between
-     * there. A logN-13 rotation at level 5 on two threads (16 keys cycled) took 1.64 ms hot, 1.70 ms after 8 MiB were
+     * Bytes touched (read and written, untimed) before each run of a key-switching kind (from calibration format 10
+     * also of MUL_PLAIN, MUL_CT, ADD and ADD_PLAIN), so that it starts, as in a plan, with its input, its work arrays
+     * and the keys out of the core's caches: other operations ran in between there. A logN-13 rotation at level 5 on two threads (16 keys cycled) took 1.64 ms hot, 1.70 ms after 8 MiB were
      * touched and 1.80 ms after 64 MiB (an unshipped harness); format-8 calibrations without it predicted
      * fashion-best's rotations 0-13% fast (1.04x on average over eight runs).
      */
@@ -264,9 +266,20 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case HOIST -> Math.max(0, rotateMicros(f, samples, pass) - hoisted(f, samples, pass));
             case MUL_PLAIN -> {
                 java.util.function.Supplier<Plaintext> pt = cycling(shape, f);
-                yield time(() -> ev.recycle(ev.mulPlain(f.a, pt.get())), pass, samples);
+                yield timeCold(() -> ev.recycle(ev.mulPlain(f.a, pt.get())), pass, samples);
             }
-            case MUL_CT -> time(() -> ev.recycle(ev.square(f.a)), pass, samples);
+            // as CkksPlanBackend.mulPlainAcc: the product into a reused buffer, added into the accumulator; both
+            // stay in the caches from one product to the next, as in a plan's runs of accumulations
+            case MUL_PLAIN_ACC -> {
+                java.util.function.Supplier<Plaintext> pt = cycling(shape, f);
+                Ciphertext acc = ev.mulPlain(f.a, pt.get());
+                Ciphertext product = ev.mulPlain(f.a, pt.get());
+                yield time(() -> {
+                    ev.mulPlainInto(f.a, pt.get(), product);
+                    ev.addInto(acc, product, acc);
+                }, pass, samples);
+            }
+            case MUL_CT -> timeCold(() -> ev.recycle(ev.square(f.a)), pass, samples);
             case RELINEARIZE -> {
                 Ciphertext out = f.a.copy();
                 yield timeCold(() -> ev.relinearizeInto(f.product, out), pass, samples);
@@ -277,7 +290,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             }
             case ADD -> {
                 Ciphertext out = f.a.copy();
-                yield time(() -> ev.addInto(f.a, f.b, out), pass, samples);
+                yield timeCold(() -> ev.addInto(f.a, f.b, out), pass, samples);
             }
             // a single-image plan multiplies by a constant through an encoded constant plaintext
             case MUL_CONST -> {
@@ -290,7 +303,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
             case ADD_PLAIN -> {
                 Ciphertext out = f.a.copy();
                 java.util.function.Supplier<Plaintext> pt = cycling(shape, f);
-                yield time(() -> ev.addPlainInto(f.a, pt.get(), out), pass, samples);
+                yield timeCold(() -> ev.addPlainInto(f.a, pt.get(), out), pass, samples);
             }
             case DROP_LEVEL -> time(() -> ev.recycle(ev.dropToLevel(f.a, level - 1)), pass,
                     samples);

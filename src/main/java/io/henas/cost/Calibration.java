@@ -34,9 +34,12 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
      * of their median
      * ({@link Calibrator#middleMean}); 9 keeps every pass's time of every level ({@code passes}), so that a plan is
      * also priced pass by pass ({@link #pass}) and its total follows the host's speed in the minutes of each pass
-     * ({@code CostModel}). Older formats count as outdated: measured again.
+     * ({@code CostModel}); 10 times the accumulating product {@link OpKind#MUL_PLAIN_ACC} as a kind of its own (on the
+     * hot accumulator and input of a run of accumulations; it was MUL_PLAIN plus ADD) and MUL_PLAIN, MUL_CT, ADD and
+     * ADD_PLAIN after evicting the caches, as their operands are in a plan (format 9 predicted fashion-best's opening
+     * products 1.6-1.8x fast, its additions 2.5-3.3x). Older formats count as outdated: measured again.
      */
-    public static final int FORMAT = 9;
+    public static final int FORMAT = 10;
 
     public Calibration {
         TreeMap<ChainShape, Map<OpKind, Fit>> copy = new TreeMap<>();

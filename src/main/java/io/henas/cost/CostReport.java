@@ -97,14 +97,24 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         return total(OpKind.ROTATE) + total(OpKind.ROTATE_HOISTED);
     }
 
-    /** Ciphertext x plaintext products, by a plaintext vector or a constant. */
+    /** Ciphertext x plaintext products, by a plaintext vector or a constant, those that accumulate included. */
     public long mulPlain() {
-        return total(OpKind.MUL_PLAIN) + total(OpKind.MUL_CONST) + total(OpKind.MUL_CONST_ACC);
+        return mulPlain(this::total);
     }
 
-    /** Additions of ciphertexts and of plaintexts. */
+    /** Additions of ciphertexts and of plaintexts, those of multiply-accumulates included. */
     public long adds() {
-        return total(OpKind.ADD) + total(OpKind.ADD_PLAIN);
+        return adds(this::total);
+    }
+
+    private static long mulPlain(java.util.function.ToLongFunction<OpKind> c) {
+        return c.applyAsLong(OpKind.MUL_PLAIN) + c.applyAsLong(OpKind.MUL_PLAIN_ACC) + c.applyAsLong(OpKind.MUL_CONST)
+                + c.applyAsLong(OpKind.MUL_CONST_ACC);
+    }
+
+    private static long adds(java.util.function.ToLongFunction<OpKind> c) {
+        return c.applyAsLong(OpKind.ADD) + c.applyAsLong(OpKind.ADD_PLAIN) + c.applyAsLong(OpKind.MUL_PLAIN_ACC)
+                + c.applyAsLong(OpKind.MUL_CONST_ACC);
     }
 
     /** JSON for {@code --json}: the keys of issue 4 plus details. */
@@ -161,10 +171,10 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
         java.util.function.ToLongFunction<OpKind> c = k -> l == null ? total(k) : l.count(k);
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("rotations", c.applyAsLong(OpKind.ROTATE) + c.applyAsLong(OpKind.ROTATE_HOISTED));
-        o.put("mul_plain", c.applyAsLong(OpKind.MUL_PLAIN) + c.applyAsLong(OpKind.MUL_CONST));
+        o.put("mul_plain", mulPlain(c));
         o.put("mul_ct", c.applyAsLong(OpKind.MUL_CT));
         o.put("rescale", c.applyAsLong(OpKind.RESCALE));
-        o.put("add", c.applyAsLong(OpKind.ADD) + c.applyAsLong(OpKind.ADD_PLAIN));
+        o.put("add", adds(c));
         Map<String, Object> detail = new LinkedHashMap<>();
         for (OpKind k : OpKind.values()) {
             detail.put(k.key(), c.applyAsLong(k));
@@ -195,9 +205,9 @@ public record CostReport(String name, boolean merge, int depth, int logN, int lo
                 "encode", "latency ms"));
         for (LayerCost l : layers) {
             sb.append(String.format(Locale.ROOT, fmt, l.name(), l.levels(),
-                    l.count(OpKind.ROTATE) + l.count(OpKind.ROTATE_HOISTED), l.count(OpKind.MUL_PLAIN)
-                            + l.count(OpKind.MUL_CONST) + l.count(OpKind.MUL_CONST_ACC), l.count(OpKind.MUL_CT), l.count(OpKind.RESCALE),
-                    l.count(OpKind.ADD) + l.count(OpKind.ADD_PLAIN), l.count(OpKind.ENCODE), ms(l.latencyS())));
+                    l.count(OpKind.ROTATE) + l.count(OpKind.ROTATE_HOISTED), mulPlain(l::count),
+                    l.count(OpKind.MUL_CT), l.count(OpKind.RESCALE), adds(l::count), l.count(OpKind.ENCODE),
+                    ms(l.latencyS())));
         }
         sb.append(String.format(Locale.ROOT, fmt, "total", depth, rotations(), mulPlain(), total(OpKind.MUL_CT),
                 total(OpKind.RESCALE), adds(), total(OpKind.ENCODE), ms(predictedLatencyS)));

@@ -80,6 +80,19 @@ public final class OpCounts {
         return s;
     }
 
+    /**
+     * Products by a plaintext vector, those opening an accumulation (MUL_PLAIN) and those adding into one
+     * (MUL_PLAIN_ACC), in node {@code node}.
+     */
+    public long plainProducts(int node) {
+        return count(node, OpKind.MUL_PLAIN) + count(node, OpKind.MUL_PLAIN_ACC);
+    }
+
+    /** {@link #plainProducts(int)} over the whole plan. */
+    public long plainProducts() {
+        return total(OpKind.MUL_PLAIN) + total(OpKind.MUL_PLAIN_ACC);
+    }
+
     /** Total count of {@code kind}. */
     public long total(OpKind kind) {
         long s = 0;

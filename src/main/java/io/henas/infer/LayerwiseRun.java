@@ -129,7 +129,8 @@ public final class LayerwiseRun {
             m.put("max_abs_error", maxAbsError);
             m.put("max_abs_value", maxAbsValue);
             m.put("rotations", rotations());
-            m.put("mul_plain", total(counts, OpKind.MUL_PLAIN) + total(counts, OpKind.MUL_CONST));
+            m.put("mul_plain", total(counts, OpKind.MUL_PLAIN) + total(counts, OpKind.MUL_PLAIN_ACC)
+                    + total(counts, OpKind.MUL_CONST) + total(counts, OpKind.MUL_CONST_ACC));
             m.put("mul_ct", total(counts, OpKind.MUL_CT));
             m.put("rescales", total(counts, OpKind.RESCALE));
             return m;
@@ -171,7 +172,8 @@ public final class LayerwiseRun {
             m.put("max_abs_error", maxAbsError());
             m.put("counts_match_plan", true);
             m.put("rotations", total(counts, OpKind.ROTATE) + total(counts, OpKind.ROTATE_HOISTED));
-            m.put("mul_plain", total(counts, OpKind.MUL_PLAIN) + total(counts, OpKind.MUL_CONST));
+            m.put("mul_plain", total(counts, OpKind.MUL_PLAIN) + total(counts, OpKind.MUL_PLAIN_ACC)
+                    + total(counts, OpKind.MUL_CONST) + total(counts, OpKind.MUL_CONST_ACC));
             m.put("mul_ct", total(counts, OpKind.MUL_CT));
             m.put("rescales", total(counts, OpKind.RESCALE));
             m.put("segments", segments.stream().map(SegmentResult::toJson).toList());

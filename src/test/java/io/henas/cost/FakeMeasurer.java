@@ -40,6 +40,7 @@ final class FakeMeasurer implements OpMeasurer {
             case ADD_PLAIN -> 1.5;
             case ENCODE -> 30;
             case MUL_CONST_ACC -> 4;
+            case MUL_PLAIN_ACC -> 6;
         };
         return ks * base * (level + 1) * (1 << (logN - 12));
     }

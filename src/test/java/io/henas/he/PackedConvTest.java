@@ -86,9 +86,9 @@ class PackedConvTest {
         boolean mux = plan.layouts().stream().anyMatch(Layout::multiplexed);
         assertFalse(blocks.layouts().stream().anyMatch(Layout::multiplexed), "block packing never multiplexes");
         if (mux) {
-            assertTrue(OpCounts.of(plan).total(OpKind.MUL_PLAIN) <= OpCounts.of(blocks).total(OpKind.MUL_PLAIN),
-                    "multiplexing must save products: " + OpCounts.of(plan).total(OpKind.MUL_PLAIN) + " vs "
-                            + OpCounts.of(blocks).total(OpKind.MUL_PLAIN));
+            assertTrue(OpCounts.of(plan).plainProducts() <= OpCounts.of(blocks).plainProducts(),
+                    "multiplexing must save products: " + OpCounts.of(plan).plainProducts() + " vs "
+                            + OpCounts.of(blocks).plainProducts());
         } else {
             assertEquals(blocks.fingerprint(), plan.fingerprint(), "without a multiplexed layout the plans agree");
         }
@@ -109,8 +109,8 @@ class PackedConvTest {
         }
         assertEquals(1, plan.layout(plan.nodeLayout(conv2)).regCount());
         HePlan blocks = HePlan.compileInsecure(net, CompileOptions.defaults(true), 13, Packing.BLOCKS);
-        long mux = OpCounts.of(plan).total(OpKind.MUL_PLAIN);
-        long old = OpCounts.of(blocks).total(OpKind.MUL_PLAIN);
+        long mux = OpCounts.of(plan).plainProducts();
+        long old = OpCounts.of(blocks).plainProducts();
         assertTrue(4 * mux < old, "at least 4x fewer products: " + mux + " vs " + old);
         System.out.println("fashion-like logN 13: mul_plain " + old + " -> " + mux + ", rotations "
                 + (OpCounts.of(blocks).total(OpKind.ROTATE) + OpCounts.of(blocks).total(OpKind.ROTATE_HOISTED)) + " -> "
