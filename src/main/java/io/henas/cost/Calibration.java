@@ -182,6 +182,20 @@ public record Calibration(CalibrationKey key, String created, Map<ChainShape, Ma
     }
 
     /**
+     * This calibration's fits of {@code shape} alone.
+     *
+     * @throws IllegalStateException if it did not measure that shape
+     */
+    public Calibration only(ChainShape shape) {
+        Map<OpKind, Fit> m = fits.get(shape);
+        if (m == null) {
+            throw new IllegalStateException("the calibration has no timings for " + describe(shape) + " (has "
+                    + fits.keySet() + ")");
+        }
+        return new Calibration(key, created, Map.of(shape, m));
+    }
+
+    /**
      * This calibration as pass {@code p} alone measured it ({@link Fit#pass}): the plan's time in the minutes of that
      * pass.
      */

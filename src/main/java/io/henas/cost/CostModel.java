@@ -36,8 +36,11 @@ import io.henas.ir.LoweredNet;
 public final class CostModel {
     private final Calibration calibration;
     private final boolean preEncoded;
-    /** The calibration as each of its passes measured it ({@link Calibration#pass}); empty without one. */
-    private final List<Calibration> passes;
+    /**
+     * Per shape priced so far, the calibration of that shape as each of its passes measured it
+     * ({@link Calibration#pass}), fitted on first use (a search prices one shape from a cache holding many).
+     */
+    private final Map<ChainShape, List<Calibration>> passes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * A model predicting latency from {@code calibration} ({@code null}: counts and memory only), for an executor that
@@ -54,11 +57,18 @@ public final class CostModel {
     public CostModel(Calibration calibration, boolean preEncoded) {
         this.calibration = calibration;
         this.preEncoded = preEncoded;
-        List<Calibration> ps = new ArrayList<>();
-        for (int p = 0; calibration != null && p < calibration.passCount(); p++) {
-            ps.add(calibration.pass(p));
-        }
-        this.passes = List.copyOf(ps);
+    }
+
+    /** {@link #passes} of {@code shape} (covered by the calibration). */
+    private List<Calibration> passesOf(ChainShape shape) {
+        return passes.computeIfAbsent(shape, n -> {
+            Calibration one = calibration.only(n);
+            List<Calibration> ps = new ArrayList<>();
+            for (int p = 0; p < one.passCount(); p++) {
+                ps.add(one.pass(p));
+            }
+            return List.copyOf(ps);
+        });
     }
 
     /** Counts and memory only. */
@@ -125,7 +135,7 @@ public final class CostModel {
             }
             groups.computeIfAbsent(layerOf(n.name()), k -> new ArrayList<>()).add(n.id());
         }
-        double factor = cal == null ? 1 : passFactor(plan, shape, skipEncode);
+        double factor = cal == null ? 1 : passFactor(counts, shape, skipEncode);
         List<CostReport.LayerCost> layers = new ArrayList<>();
         double total = 0;
         for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
@@ -177,7 +187,7 @@ public final class CostModel {
             return Map.of();
         }
         boolean skipEncode = preEncoded || plan.packing().batch();
-        double factor = passFactor(plan, shape, skipEncode);
+        double factor = passFactor(OpCounts.of(plan), shape, skipEncode);
         Map<OpCode, Double> out = new EnumMap<>(OpCode.class);
         for (int i = 0; i < plan.instructionCount(); i++) {
             out.merge(plan.op(i), instructionMicros(calibration, plan, i, shape, skipEncode) * factor * 1e-6,
@@ -196,9 +206,10 @@ public final class CostModel {
             return List.of();
         }
         boolean skipEncode = preEncoded || plan.packing().batch();
+        OpCounts counts = OpCounts.of(plan);
         List<Double> out = new ArrayList<>();
-        for (Calibration c : passes) {
-            out.add(planMicros(c, plan, shape, skipEncode) * 1e-6);
+        for (Calibration c : passesOf(shape)) {
+            out.add(planMicros(c, counts, shape, skipEncode) * 1e-6);
         }
         return out;
     }
@@ -207,22 +218,32 @@ public final class CostModel {
      * The median over the passes of the plan's time over its time with the middle-mean levels: what scales the
      * per-layer and per-op-code split to the total (1 without passes or work).
      */
-    private double passFactor(HePlan plan, ChainShape shape, boolean skipEncode) {
-        double whole = planMicros(calibration, plan, shape, skipEncode);
-        if (passes.isEmpty() || !(whole > 0)) {
+    private double passFactor(OpCounts counts, ChainShape shape, boolean skipEncode) {
+        double whole = planMicros(calibration, counts, shape, skipEncode);
+        List<Calibration> ps = passesOf(shape);
+        if (ps.isEmpty() || !(whole > 0)) {
             return 1;
         }
-        double[] t = new double[passes.size()];
+        double[] t = new double[ps.size()];
         for (int p = 0; p < t.length; p++) {
-            t[p] = planMicros(passes.get(p), plan, shape, skipEncode);
+            t[p] = planMicros(ps.get(p), counts, shape, skipEncode);
         }
         return Calibrator.median(t) / whole;
     }
 
-    private static double planMicros(Calibration c, HePlan plan, ChainShape shape, boolean skipEncode) {
+    /** The plan's microseconds from its counts per kind and level. */
+    private static double planMicros(Calibration c, OpCounts counts, ChainShape shape, boolean skipEncode) {
         double us = 0;
-        for (int i = 0; i < plan.instructionCount(); i++) {
-            us += instructionMicros(c, plan, i, shape, skipEncode);
+        for (OpKind k : OpKind.values()) {
+            if (skipEncode && k == OpKind.ENCODE) {
+                continue;
+            }
+            for (int l = 0; l <= counts.maxLevel(); l++) {
+                long n = counts.totalAt(k, l);
+                if (n > 0) {
+                    us += n * c.microseconds(shape, l, k);
+                }
+            }
         }
         return us;
     }
