@@ -274,10 +274,7 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
                 java.util.function.Supplier<Plaintext> pt = cycling(shape, f);
                 Ciphertext acc = ev.mulPlain(f.a, pt.get());
                 Ciphertext product = ev.mulPlain(f.a, pt.get());
-                yield time(() -> {
-                    ev.mulPlainInto(f.a, pt.get(), product);
-                    ev.addInto(acc, product, acc);
-                }, pass, samples);
+                yield time(() -> ev.mulPlainAccInto(acc, f.a, pt.get(), product), pass, samples);
             }
             case MUL_CT -> timeCold(() -> ev.recycle(ev.square(f.a)), pass, samples);
             case RELINEARIZE -> {

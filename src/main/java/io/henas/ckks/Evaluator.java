@@ -455,6 +455,17 @@ public final class Evaluator implements AutoCloseable {
     }
 
     /**
+     * {@code acc += a * pt} in place, the product computed into {@code product} (a buffer at {@code a}'s level and
+     * size that the caller reuses from one accumulation to the next).
+     *
+     * @throws IllegalArgumentException if the levels, sizes or scales of {@code acc} and the product differ
+     */
+    public void mulPlainAccInto(Ciphertext acc, Ciphertext a, Plaintext pt, Ciphertext product) {
+        mulPlainInto(a, pt, product);
+        addInto(acc, product, acc);
+    }
+
+    /**
      * {@code acc += a * round(c * constScale)} in place (fused multiply-accumulate per RNS limb), for an accumulator
      * at {@code a}'s level and size whose scale is {@code a.scale * constScale}.
      *

@@ -155,12 +155,12 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
         int k = a.level() * 4 + a.size();
         Ciphertext s = scratch.get(k);
         if (s == null) {
-            s = eval.mulPlain(a, p);
-            scratch.put(k, s);
+            // the first accumulation at this level and size allocates the buffer with its product
+            scratch.put(k, eval.mulPlain(a, p));
+            eval.addInto(acc, scratch.get(k), acc);
         } else {
-            eval.mulPlainInto(a, p, s);
+            eval.mulPlainAccInto(acc, a, p, s);
         }
-        eval.addInto(acc, s, acc);
         return acc;
     }
 

@@ -123,6 +123,27 @@ class EvaluatorTest {
         assertTrue(NaiveSlots.bits(x, decrypt(cx)) >= 25);
     }
 
+    /** A product accumulated through a reused buffer equals the product added out of place, limb for limb. */
+    @Test
+    void mulPlainAccIntoEqualsProductPlusAddition() {
+        double[] x = random(SEED + 11);
+        double[] y = random(SEED + 12);
+        double[] z = random(SEED + 13);
+        Ciphertext cx = encrypt(x);
+        Plaintext py = NaiveSlots.encode(p, y, p.maxLevel(), scale);
+        Plaintext pz = NaiveSlots.encode(p, z, p.maxLevel(), scale);
+        Ciphertext want = ev.add(ev.mulPlain(cx, py), ev.mulPlain(cx, pz));
+        Ciphertext acc = ev.mulPlain(cx, py);
+        Ciphertext buffer = ev.mulPlain(cx, py); // stale contents: overwritten
+        ev.mulPlainAccInto(acc, cx, pz, buffer);
+        assertArrayEquals(CkksIO.toBytes(want), CkksIO.toBytes(acc));
+        double[] sum = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            sum[i] = x[i] * (y[i] + z[i]);
+        }
+        assertTrue(NaiveSlots.bits(sum, decrypt(ev.rescale(acc))) >= 20);
+    }
+
     @Test
     void multiplyRelinearizeRescaleAndSquare() {
         double[] x = random(SEED + 3);
