@@ -197,9 +197,10 @@ public final class EvaluatorOpMeasurer implements OpMeasurer, AutoCloseable {
     /**
      * Bytes touched (read and written, untimed) before each run of a key-switching kind (from calibration format 10
      * also of MUL_PLAIN, MUL_CT, ADD and ADD_PLAIN), so that it starts, as in a plan, with its input, its work arrays
-     * and the keys out of the core's caches: other operations ran in between there. A logN-13 rotation at level 5 on two threads (16 keys cycled) took 1.64 ms hot, 1.70 ms after 8 MiB were
-     * touched and 1.80 ms after 64 MiB (an unshipped harness); format-8 calibrations without it predicted
-     * fashion-best's rotations 0-13% fast (1.04x on average over eight runs).
+     * and the keys out of the core's caches: other operations ran in between there. A logN-13 rotation at level 5 on
+     * two threads (16 keys cycled) took 1.64 ms hot, 1.70 ms after 8 MiB were touched and 1.80 ms after 64 MiB (an
+     * unshipped harness); format-8 calibrations without it predicted fashion-best's rotations 0-13% fast (1.04x on
+     * average over eight runs).
      */
     static final int EVICT_MIB = 8;
     private final long[] evictBuffer = new long[EVICT_MIB << 17];

@@ -156,8 +156,9 @@ final class CkksPlanBackend implements PlanBackend<Ciphertext> {
         Ciphertext s = scratch.get(k);
         if (s == null) {
             // the first accumulation at this level and size allocates the buffer with its product
-            scratch.put(k, eval.mulPlain(a, p));
-            eval.addInto(acc, scratch.get(k), acc);
+            s = eval.mulPlain(a, p);
+            scratch.put(k, s);
+            eval.addInto(acc, s, acc);
         } else {
             eval.mulPlainAccInto(acc, a, p, s);
         }
